@@ -1,0 +1,102 @@
+# Portico — the two commands: `make demo` and `make test`. Everything else is a step of those.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+UV_VERSION := 0.13.8
+PORTICO := $(BIN)/portico
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# The PostgreSQL cluster `make test` and `make bench` start (pg_ctlcluster; see scripts/postgres.sh).
+PG_PORT ?= 54329
+PG_URL := postgres://portico:portico@127.0.0.1:$(PG_PORT)/portico
+
+.PHONY: help demo test install assets migrate lint typecheck migrations-check pytest pytest-postgres \
+        system-deps postgres bench serve worker clean
+
+help:
+	@echo "make demo   install, build, migrate, load demo data, serve on http://$(HOST):$(PORT)"
+	@echo "make test   install what tests need, lint, type-check, run tests on SQLite and PostgreSQL"
+
+# --- install ---------------------------------------------------------------------------------
+$(BIN)/uv:
+	@echo "==> creating the virtual environment in $(VENV)/"
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet "uv==$(UV_VERSION)"
+
+$(VENV)/.installed: requirements.lock pyproject.toml | $(BIN)/uv
+	@echo "==> installing Python packages from requirements.lock"
+	VIRTUAL_ENV=$(VENV) $(BIN)/uv pip sync --quiet requirements.lock
+	VIRTUAL_ENV=$(VENV) $(BIN)/uv pip install --quiet --no-deps -e .
+	touch $@
+
+install: $(VENV)/.installed
+
+node_modules/.installed: package.json package-lock.json
+	@echo "==> installing front-end packages from package-lock.json"
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+assets: node_modules/.installed install
+	@echo "==> building static assets"
+	npm run --silent build
+	$(PORTICO) collectstatic --noinput --verbosity 0
+
+migrate: install
+	@mkdir -p var/mail
+	$(PORTICO) migrate --noinput --verbosity 1
+
+# --- demo ------------------------------------------------------------------------------------
+demo: assets migrate
+	@echo "==> loading demo data"
+	$(PORTICO) demo
+	@echo
+	@echo "==> Portico is starting on http://$(HOST):$(PORT)/  (Ctrl-C stops the server and the worker)"
+	@trap 'kill 0' INT TERM EXIT; \
+	  $(PORTICO) worker & \
+	  $(PORTICO) runserver --noreload $(HOST):$(PORT)
+
+serve: install
+	$(PORTICO) runserver $(HOST):$(PORT)
+
+worker: install
+	$(PORTICO) worker
+
+# --- test ------------------------------------------------------------------------------------
+system-deps:
+	@bash scripts/system-deps.sh
+
+postgres: system-deps
+	@bash scripts/postgres.sh $(PG_PORT)
+
+lint: install
+	@echo "==> ruff"
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+
+typecheck: install
+	@echo "==> mypy"
+	$(BIN)/mypy src
+
+migrations-check: install
+	@echo "==> makemigrations --check"
+	$(PORTICO) makemigrations --check --dry-run
+
+pytest: install assets system-deps
+	@echo "==> pytest on SQLite"
+	$(BIN)/pytest -q
+
+pytest-postgres: install postgres
+	@echo "==> pytest on PostgreSQL (tests marked postgres)"
+	DATABASE_URL=$(PG_URL) $(BIN)/pytest -q -m postgres
+
+test: lint typecheck migrations-check pytest pytest-postgres
+	@echo "==> all checks passed"
+
+bench: install postgres
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) node_modules var src/portico/core/static/vendor

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Start Portico's own PostgreSQL 15 cluster ("portico", on the given port) with pg_ctlcluster.
+# initdb refuses to run as root, so the cluster belongs to the postgres user under
+# /var/lib/postgresql/15/portico. Idempotent: an existing or running cluster is reused.
+set -euo pipefail
+port="${1:-54329}"
+SUDO=""
+AS_PG="sudo -u postgres"
+[ "$(id -u)" -eq 0 ] && AS_PG="runuser -u postgres --" || SUDO="sudo"
+if ! pg_lsclusters -h 2>/dev/null | awk '{print $1" "$2}' | grep -qx "15 portico"; then
+  echo "==> creating PostgreSQL cluster 15/portico on port $port"
+  $SUDO pg_createcluster 15 portico --port "$port" >/dev/null -- --auth-local=peer --auth-host=scram-sha-256
+  # A throwaway test cluster: durability is not needed, speed is.
+  cat <<CONF | $SUDO tee /etc/postgresql/15/portico/conf.d/portico.conf >/dev/null
+fsync = off
+synchronous_commit = off
+full_page_writes = off
+max_connections = 200
+listen_addresses = '127.0.0.1'
+CONF
+fi
+if ! pg_lsclusters -h | awk '$1=="15" && $2=="portico" {print $4}' | grep -q online; then
+  echo "==> starting PostgreSQL cluster 15/portico"
+  $SUDO pg_ctlcluster 15 portico start
+fi
+for _ in $(seq 1 30); do
+  pg_isready -q -h 127.0.0.1 -p "$port" && break
+  sleep 0.5
+done
+$AS_PG psql -q -p "$port" -v ON_ERROR_STOP=1 <<'SQL' >/dev/null
+DO $$ BEGIN
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'portico') THEN
+    CREATE ROLE portico LOGIN CREATEDB PASSWORD 'portico';
+  END IF;
+END $$;
+SQL
+if ! $AS_PG psql -p "$port" -tAc "SELECT 1 FROM pg_database WHERE datname='portico'" | grep -q 1; then
+  $AS_PG createdb -p "$port" -O portico portico
+fi
+echo "==> PostgreSQL ready on 127.0.0.1:$port"

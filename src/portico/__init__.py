@@ -1,0 +1,1 @@
+"""Portico: an invoicing back office with a client portal."""

@@ -1,0 +1,55 @@
+"""Outgoing mail: composed in a service, sent by a task after the transaction commits."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+
+
+@dataclass(frozen=True)
+class OutgoingEmail:
+    to: list[str]
+    subject: str
+    text: str
+    html: str = ""
+    reply_to: list[str] = field(default_factory=list)
+    from_email: str = ""
+    attachments: list[tuple[str, str, str]] = field(default_factory=list)
+    """(filename, base64 content, mimetype): JSON-safe for the task queue."""
+
+    def as_message(self) -> EmailMultiAlternatives:
+        import base64
+
+        # Subjects are one line: a CR or LF from user text must not start a new header.
+        subject = " ".join(self.subject.splitlines()).strip()
+        message = EmailMultiAlternatives(
+            subject=subject,
+            body=self.text,
+            from_email=self.from_email or settings.DEFAULT_FROM_EMAIL,
+            to=self.to,
+            reply_to=self.reply_to or None,
+        )
+        if self.html:
+            message.attach_alternative(self.html, "text/html")
+        for filename, content, mimetype in self.attachments:
+            message.attach(filename, base64.b64decode(content), mimetype)
+        return message
+
+
+def render_email(template: str, context: dict[str, object]) -> tuple[str, str]:
+    """Render `<template>.txt` and `<template>.html` with the same context."""
+    text = render_to_string(f"{template}.txt", context)
+    html = render_to_string(f"{template}.html", context)
+    return text, html
+
+
+def send_after_commit(email: OutgoingEmail) -> None:
+    """Queue `email` once the surrounding transaction commits (never from a rolled-back one)."""
+    from portico.activity import tasks
+
+    payload = asdict(email)
+    transaction.on_commit(lambda: tasks.send_email.enqueue(payload))

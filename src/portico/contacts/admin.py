@@ -1,0 +1,154 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.db.models import Count, Q, QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from portico.backoffice.scoping import OrganisationScopedAdmin, ScopedTabularInline
+from portico.backoffice.sites import site
+from portico.contacts import services
+from portico.contacts.models import Contact, ContactPerson
+
+Status = ContactPerson.PortalStatus
+
+
+class ContactPersonInline(ScopedTabularInline):
+    model = ContactPerson
+    extra = 0
+    fields = ["first_name", "last_name", "email", "phone", "is_primary", "portal_status"]
+    readonly_fields = ["portal_status"]
+
+
+class DeletedFilter(admin.SimpleListFilter):
+    title = _("status")
+    parameter_name = "deleted"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("no", str(_("Active"))), ("yes", str(_("Deleted")))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Contact]) -> QuerySet[Contact]:
+        if self.value() == "yes":
+            return queryset.filter(is_deleted=True)
+        if self.value() == "all":
+            return queryset
+        return queryset.filter(is_deleted=False)
+
+
+@admin.register(Contact, site=site)
+class ContactAdmin(OrganisationScopedAdmin):
+    list_display = ["display_name", "company_name", "email", "currency", "portal_status"]
+    list_filter = [DeletedFilter, "currency", "allow_bank_debit"]
+    search_fields = ["display_name", "company_name", "email", "persons__email"]
+    inlines = [ContactPersonInline]
+    actions = ["soft_delete", "restore"]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "display_name",
+                    "company_name",
+                    "email",
+                    "phone",
+                    "website",
+                    "tax_number",
+                ]
+            },
+        ),
+        (
+            _("Billing"),
+            {"fields": ["currency", "payment_terms_days", "allow_bank_debit", "language"]},
+        ),
+        (
+            _("Billing address"),
+            {
+                "fields": [
+                    "billing_attention",
+                    "billing_street",
+                    "billing_street2",
+                    "billing_city",
+                    "billing_state",
+                    "billing_postal_code",
+                    "billing_country",
+                ]
+            },
+        ),
+        (
+            _("Shipping address"),
+            {
+                "fields": [
+                    "shipping_attention",
+                    "shipping_street",
+                    "shipping_street2",
+                    "shipping_city",
+                    "shipping_state",
+                    "shipping_postal_code",
+                    "shipping_country",
+                ]
+            },
+        ),
+        (_("Notes"), {"fields": ["notes"]}),
+    ]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Contact]:
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                active_persons=Count("persons", filter=Q(persons__portal_status=Status.ACTIVE)),
+                invited_persons=Count("persons", filter=Q(persons__portal_status=Status.INVITED)),
+            )
+        )
+
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
+        initial = super().get_changeform_initial_data(request)
+        organisation = getattr(request, "organisation", None)
+        if organisation is not None:
+            initial.setdefault("currency", organisation.base_currency)
+        return initial
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # customers are soft-deleted: their books must stay
+
+    @admin.display(description=_("portal"))
+    def portal_status(self, contact: Any) -> str:
+        if not contact.active_persons and not contact.invited_persons:
+            return str(_("Not enabled"))
+        parts = []
+        if contact.active_persons:
+            parts.append(
+                ngettext("%d active", "%d active", contact.active_persons) % contact.active_persons
+            )
+        if contact.invited_persons:
+            parts.append(
+                ngettext("%d invited", "%d invited", contact.invited_persons)
+                % contact.invited_persons
+            )
+        return " · ".join(parts)
+
+    @admin.action(description=_("Delete the selected customers (they can be restored)"))
+    def soft_delete(self, request: HttpRequest, queryset: QuerySet[Contact]) -> None:
+        count = services.contact_delete_many(contacts=queryset)
+        self.message_user(
+            request, ngettext("%d customer deleted.", "%d customers deleted.", count) % count
+        )
+
+    @admin.action(description=_("Restore the selected customers"))
+    def restore(self, request: HttpRequest, queryset: QuerySet[Contact]) -> None:
+        count = services.contact_restore_many(contacts=queryset)
+        self.message_user(
+            request, ngettext("%d customer restored.", "%d customers restored.", count) % count
+        )
+
+
+@admin.register(ContactPerson, site=site)
+class ContactPersonAdmin(OrganisationScopedAdmin):
+    list_display = ["full_name", "contact", "email", "is_primary", "portal_status"]
+    list_filter = ["portal_status", "is_primary"]
+    search_fields = ["first_name", "last_name", "email", "contact__display_name"]
+    list_select_related = ["contact"]
+    readonly_fields = ["portal_status"]

@@ -1,0 +1,146 @@
+"""Customers (contacts) and the people who act for them (contact persons)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from portico.core.currencies import currency_choices, validate_currency
+from portico.core.tenancy import OrganisationOwned
+
+
+class ContactQuerySet(models.QuerySet["Contact"]):
+    def live(self) -> ContactQuerySet:
+        return self.filter(is_deleted=False)
+
+
+class Contact(OrganisationOwned):
+    """A customer of the organisation."""
+
+    display_name = models.CharField(_("display name"), max_length=200)
+    company_name = models.CharField(_("company name"), max_length=200, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=50, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    tax_number = models.CharField(_("tax/VAT number"), max_length=50, blank=True)
+    currency = models.CharField(
+        _("currency"), max_length=3, validators=[validate_currency], choices=currency_choices
+    )
+    payment_terms_days = models.PositiveSmallIntegerField(
+        _("payment terms (days)"), default=30, validators=[MaxValueValidator(365)]
+    )
+    allow_bank_debit = models.BooleanField(_("allow bank debit (ACH)"), default=False)
+    language = models.CharField(_("language"), max_length=10, default="en")
+
+    billing_attention = models.CharField(_("attention"), max_length=200, blank=True)
+    billing_street = models.CharField(_("street"), max_length=200, blank=True)
+    billing_street2 = models.CharField(_("street (line 2)"), max_length=200, blank=True)
+    billing_city = models.CharField(_("city"), max_length=100, blank=True)
+    billing_state = models.CharField(_("state or region"), max_length=100, blank=True)
+    billing_postal_code = models.CharField(_("postal code"), max_length=20, blank=True)
+    billing_country = CountryField(_("country"), blank=True)
+
+    shipping_attention = models.CharField(_("attention"), max_length=200, blank=True)
+    shipping_street = models.CharField(_("street"), max_length=200, blank=True)
+    shipping_street2 = models.CharField(_("street (line 2)"), max_length=200, blank=True)
+    shipping_city = models.CharField(_("city"), max_length=100, blank=True)
+    shipping_state = models.CharField(_("state or region"), max_length=100, blank=True)
+    shipping_postal_code = models.CharField(_("postal code"), max_length=20, blank=True)
+    shipping_country = CountryField(_("country"), blank=True)
+
+    notes = models.TextField(_("internal notes"), blank=True)
+    is_deleted = models.BooleanField(_("deleted"), default=False)
+    deleted_at = models.DateTimeField(_("deleted at"), null=True, blank=True)
+
+    objects = ContactQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("customer")
+        verbose_name_plural = _("customers")
+        ordering = ["display_name"]
+        indexes = [models.Index(fields=["organisation", "display_name"])]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    def address_lines(self, kind: str = "billing") -> list[str]:
+        def part(name: str) -> str:
+            return str(getattr(self, f"{kind}_{name}") or "")
+
+        place = " ".join(p for p in (part("postal_code"), part("city")) if p)
+        country = getattr(self, f"{kind}_country")
+        lines = [
+            part("attention"),
+            part("street"),
+            part("street2"),
+            place,
+            part("state"),
+            str(country.name or ""),
+        ]
+        return [line for line in lines if line]
+
+
+class ContactPerson(OrganisationOwned):
+    """Someone who acts for a customer; portal access is per person, never per customer."""
+
+    class PortalStatus(models.TextChoices):
+        NOT_ENABLED = "not_enabled", _("Not enabled")
+        INVITED = "invited", _("Invited")
+        ACTIVE = "active", _("Active")
+        DISABLED = "disabled", _("Disabled")
+
+    contact = models.ForeignKey(
+        Contact, on_delete=models.CASCADE, related_name="persons", verbose_name=_("customer")
+    )
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=50, blank=True)
+    mobile = models.CharField(_("mobile"), max_length=50, blank=True)
+    designation = models.CharField(_("designation"), max_length=100, blank=True)
+    language = models.CharField(_("language"), max_length=10, blank=True)
+    is_primary = models.BooleanField(_("primary contact"), default=False)
+    portal_status = models.CharField(
+        _("portal status"),
+        max_length=12,
+        choices=PortalStatus.choices,
+        default=PortalStatus.NOT_ENABLED,
+        editable=False,
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="contact_persons",
+    )
+
+    class Meta:
+        verbose_name = _("contact person")
+        verbose_name_plural = _("contact persons")
+        ordering = ["-is_primary", "first_name", "last_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contact"], condition=Q(is_primary=True), name="person_one_primary"
+            ),
+            models.UniqueConstraint(
+                "contact",
+                Lower("email"),
+                condition=~Q(email=""),
+                name="person_email_unique_per_contact",
+            ),
+        ]
+        indexes = [models.Index(Lower("email"), name="person_email_ci")]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(part for part in (self.first_name, self.last_name) if part)

@@ -1,0 +1,55 @@
+"""Writes to customers and their contact persons."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from portico.contacts.models import Contact, ContactPerson
+from portico.orgs.models import Organisation
+
+
+@transaction.atomic
+def contact_create(
+    *, organisation: Organisation, display_name: str, currency: str | None = None, **fields: Any
+) -> Contact:
+    contact = Contact(
+        organisation=organisation,
+        display_name=display_name,
+        currency=currency or organisation.base_currency,
+        **fields,
+    )
+    contact.full_clean()
+    contact.save()
+    return contact
+
+
+@transaction.atomic
+def contact_person_create(
+    *, contact: Contact, first_name: str, email: str = "", **fields: Any
+) -> ContactPerson:
+    person = ContactPerson(
+        organisation_id=contact.organisation_id,
+        contact=contact,
+        first_name=first_name,
+        email=email.strip(),
+        **fields,
+    )
+    if person.is_primary:
+        ContactPerson.objects.filter(contact=contact, is_primary=True).update(is_primary=False)
+    person.full_clean()
+    person.save()
+    return person
+
+
+@transaction.atomic
+def contact_delete_many(*, contacts: QuerySet[Contact]) -> int:
+    return contacts.filter(is_deleted=False).update(is_deleted=True, deleted_at=timezone.now())
+
+
+@transaction.atomic
+def contact_restore_many(*, contacts: QuerySet[Contact]) -> int:
+    return contacts.filter(is_deleted=True).update(is_deleted=False, deleted_at=None)

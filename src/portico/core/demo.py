@@ -1,0 +1,48 @@
+"""`portico demo`: a realistic organisation to look around in. Safe to run again.
+
+Each app contributes one step, in order; a step finds what an earlier run made
+(by natural keys) instead of making it twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+
+if TYPE_CHECKING:
+    from portico.accounts.models import User
+    from portico.orgs.models import Organisation
+
+DEMO_SLUG = "demo"
+DEMO_OWNER_EMAIL = "owner@demo.portico.test"
+DEMO_PASSWORD = "portico-demo-2026"  # noqa: S105 — printed by `make demo` on purpose
+
+
+@dataclass
+class DemoContext:
+    say: Callable[[str], None]
+    organisation: Organisation | None = None
+    owner: User | None = None
+    logins: list[tuple[str, str, str]] = field(default_factory=list)
+    """(what, where, who) lines for the summary."""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def steps() -> list[Callable[[DemoContext], None]]:
+    from portico.contacts import demo as contacts_demo
+    from portico.orgs import demo as orgs_demo
+
+    return [orgs_demo.load, contacts_demo.load]
+
+
+def load(say: Callable[[str], None]) -> DemoContext:
+    context = DemoContext(say=say)
+    for step in steps():
+        step(context)
+    context.logins.insert(
+        0, ("Back office", f"{settings.SITE_URL}/admin/", f"{DEMO_OWNER_EMAIL} / {DEMO_PASSWORD}")
+    )
+    return context

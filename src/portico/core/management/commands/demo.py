@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from portico.core import demo
+
+
+class Command(BaseCommand):
+    help = "Load the demo organisation 'Demo Studio' (safe to run again: nothing is duplicated)."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        with transaction.atomic():
+            context = demo.load(lambda line: self.stdout.write(f"  {line}"))
+        self.stdout.write(self.style.SUCCESS("\nDemo data ready."))
+        for what, where, who in context.logins:
+            self.stdout.write(f"  {what:<22} {where}\n  {'':<22} {who}")
+        if settings.EMAIL_BACKEND.endswith("filebased.EmailBackend"):
+            self.stdout.write(f"  {'Outgoing mail':<22} {settings.EMAIL_FILE_PATH}/")

@@ -1,0 +1,147 @@
+"""The business (organisation) and its settings: portal preferences, taxes, items."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from portico.core.currencies import currency_choices, validate_currency
+from portico.core.tenancy import OrganisationOwned, PublicIdModel
+
+slug_validator = RegexValidator(
+    r"^[a-z0-9](?:[a-z0-9-]{0,48}[a-z0-9])?$",
+    _("Use 1–50 lower-case letters, digits and hyphens, not starting or ending with a hyphen."),
+)
+
+
+class Organisation(PublicIdModel):
+    class PaperSize(models.TextChoices):
+        A4 = "a4", "A4"
+        LETTER = "letter", "US Letter"
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.CharField(
+        _("portal address"),
+        max_length=50,
+        unique=True,
+        validators=[slug_validator],
+        help_text=_("The portal lives at /portal/<address>/."),
+    )
+    base_currency = models.CharField(
+        _("base currency"),
+        max_length=3,
+        default="USD",
+        validators=[validate_currency],
+        choices=currency_choices,
+    )
+    primary_email = models.EmailField(_("primary email"))
+    phone = models.CharField(_("phone"), max_length=50, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    tax_number = models.CharField(_("tax number"), max_length=50, blank=True)
+    street = models.CharField(_("street"), max_length=200, blank=True)
+    street2 = models.CharField(_("street (line 2)"), max_length=200, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    state = models.CharField(_("state or region"), max_length=100, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=20, blank=True)
+    country = CountryField(_("country"), blank=True)
+    logo = models.ImageField(_("logo"), upload_to="logos/", blank=True)
+    timezone = models.CharField(_("time zone"), max_length=64, default="UTC")
+    language = models.CharField(_("language"), max_length=10, default="en")
+    paper_size = models.CharField(
+        _("paper size"), max_length=10, choices=PaperSize.choices, default=PaperSize.A4
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def address_lines(self) -> list[str]:
+        place = " ".join(part for part in (self.postal_code, self.city) if part)
+        country = str(self.country.name or "")  # type: ignore[attr-defined]
+        lines = [self.street, self.street2, place, self.state, country]
+        return [line for line in lines if line]
+
+
+class PortalPreferences(models.Model):
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.CASCADE, related_name="portal_preferences"
+    )
+    portal_enabled = models.BooleanField(_("client portal on"), default=True)
+    show_sales_orders = models.BooleanField(_("show sales orders"), default=True)
+    show_projects = models.BooleanField(_("show projects and timesheets"), default=True)
+    allow_forwarding = models.BooleanField(_("allow forwarding documents"), default=True)
+    allow_reviews = models.BooleanField(_("allow reviews"), default=True)
+    banner_text = models.TextField(_("banner text"), blank=True, max_length=1000)
+    brand_colour = models.CharField(
+        _("brand colour"),
+        max_length=7,
+        default="#2563eb",
+        validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Use a colour like #2563eb."))],
+    )
+    notify_by_email = models.BooleanField(
+        _("email the business about portal activity"), default=True
+    )
+
+    class Meta:
+        verbose_name = _("portal preferences")
+        verbose_name_plural = _("portal preferences")
+
+    def __str__(self) -> str:
+        return f"Portal preferences of {self.organisation}"
+
+
+class Tax(OrganisationOwned):
+    name = models.CharField(_("name"), max_length=100)
+    rate = models.DecimalField(
+        _("rate (%)"),
+        max_digits=6,
+        decimal_places=3,
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
+    )
+    is_default = models.BooleanField(_("default tax"), default=False)
+
+    class Meta:
+        verbose_name_plural = _("taxes")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation"],
+                condition=Q(is_default=True),
+                name="tax_one_default_per_organisation",
+                violation_error_message=_("This organisation already has a default tax."),
+            ),
+            models.UniqueConstraint(fields=["organisation", "name"], name="tax_name_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.rate.normalize()}%)"
+
+
+class Item(OrganisationOwned):
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    rate = models.DecimalField(
+        _("rate"), max_digits=14, decimal_places=4, validators=[MinValueValidator(Decimal(0))]
+    )
+    unit = models.CharField(_("unit"), max_length=30, blank=True)
+    tax = models.ForeignKey(
+        Tax, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("tax")
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "name"], name="item_name_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,32 @@
+"""Writes to an organisation's settings."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from portico.orgs.models import Organisation, PortalPreferences, Tax
+
+
+@transaction.atomic
+def organisation_create(
+    *, name: str, slug: str, primary_email: str, base_currency: str = "USD", **details: object
+) -> Organisation:
+    organisation = Organisation(
+        name=name, slug=slug, primary_email=primary_email, base_currency=base_currency, **details
+    )
+    organisation.full_clean()
+    organisation.save()
+    PortalPreferences.objects.create(organisation=organisation)
+    return organisation
+
+
+@transaction.atomic
+def tax_set_default(*, tax: Tax) -> Tax:
+    """Make `tax` its organisation's only default (the constraint allows one)."""
+    Tax.objects.select_for_update().filter(organisation_id=tax.organisation_id)
+    Tax.objects.filter(organisation_id=tax.organisation_id, is_default=True).exclude(
+        pk=tax.pk
+    ).update(is_default=False)
+    Tax.objects.filter(pk=tax.pk).update(is_default=True)
+    tax.is_default = True
+    return tax

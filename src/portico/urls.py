@@ -1,0 +1,10 @@
+from django.urls import path
+
+from portico.backoffice.sites import site
+from portico.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("admin/", site.urls),
+]
