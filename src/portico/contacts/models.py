@@ -94,6 +94,11 @@ class ContactPerson(OrganisationOwned):
         ACTIVE = "active", _("Active")
         DISABLED = "disabled", _("Disabled")
 
+    class PortalRole(models.TextChoices):
+        FULL = "full", _("Full access")
+        BILLING = "billing", _("Billing (estimates, invoices, payments, statement)")
+        PROJECTS = "projects", _("Projects and timesheets")
+
     contact = models.ForeignKey(
         Contact, on_delete=models.CASCADE, related_name="persons", verbose_name=_("customer")
     )
@@ -119,6 +124,16 @@ class ContactPerson(OrganisationOwned):
         blank=True,
         editable=False,
         related_name="contact_persons",
+    )
+    portal_role = models.CharField(
+        _("portal role"),
+        max_length=10,
+        choices=PortalRole.choices,
+        default=PortalRole.FULL,
+        help_text=_("What this person sees in the client portal."),
+    )
+    portal_last_login = models.DateTimeField(
+        _("last portal login"), null=True, blank=True, editable=False
     )
 
     class Meta:

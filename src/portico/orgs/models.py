@@ -89,6 +89,11 @@ class PortalPreferences(models.Model):
     notify_by_email = models.BooleanField(
         _("email the business about portal activity"), default=True
     )
+    require_two_factor = models.BooleanField(
+        _("require two-factor login"),
+        default=False,
+        help_text=_("Every portal user must set up an authenticator app before going further."),
+    )
 
     class Meta:
         verbose_name = _("portal preferences")

@@ -1,0 +1,59 @@
+"""Portal-side records: one-time tokens (invitations, password resets) and login sessions."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from portico.core.tenancy import OrganisationOwned
+
+
+class PortalToken(OrganisationOwned):
+    """A single-use link sent by email. Only a SHA-256 of the secret is kept."""
+
+    class Purpose(models.TextChoices):
+        INVITATION = "invitation", _("Invitation")
+        PASSWORD_RESET = "password_reset", _("Password reset")
+        EMAIL_CHANGE = "email_change", _("Email change")
+
+    person = models.ForeignKey(
+        "contacts.ContactPerson", on_delete=models.CASCADE, related_name="portal_tokens"
+    )
+    purpose = models.CharField(max_length=20, choices=Purpose.choices)
+    token_hash = models.CharField(max_length=64, unique=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    replaced = models.BooleanField(
+        default=False, help_text="A new link was sent in its place (from the expired page)."
+    )
+
+    class Meta:
+        indexes = [models.Index(fields=["person", "purpose"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()} for {self.person_id}"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
+
+class PortalSession(OrganisationOwned):
+    """One logged-in browser, for "where you're logged in" and for ending sessions."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="portal_sessions"
+    )
+    session_key = models.CharField(max_length=40, unique=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    last_seen_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-last_seen_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} · {self.user_agent[:40]}"
