@@ -23,7 +23,8 @@ def organisation_create(
 @transaction.atomic
 def tax_set_default(*, tax: Tax) -> Tax:
     """Make `tax` its organisation's only default (the constraint allows one)."""
-    Tax.objects.select_for_update().filter(organisation_id=tax.organisation_id)
+    # Serialise default changes per organisation: lock its row, then swap.
+    Organisation.objects.select_for_update().only("pk").get(pk=tax.organisation_id)
     Tax.objects.filter(organisation_id=tax.organisation_id, is_default=True).exclude(
         pk=tax.pk
     ).update(is_default=False)
