@@ -48,7 +48,7 @@ def test_concurrent_default_changes_leave_exactly_one_default() -> None:
         try:
             barrier.wait()
             services.tax_set_default(tax=tax)
-        except BaseException as exc:  # noqa: BLE001 — reported below
+        except BaseException as exc:
             errors.append(exc)
         finally:
             connection.close()
