@@ -49,6 +49,7 @@ migrate: install
 	$(PORTICO) migrate --noinput --verbosity 1
 
 # --- demo ------------------------------------------------------------------------------------
+demo: export SITE_URL ?= http://$(HOST):$(PORT)
 demo: assets migrate
 	@echo "==> loading demo data"
 	$(PORTICO) demo
