@@ -14,9 +14,11 @@ from django.db import models
 from portico.accounts.models import Membership
 from portico.contacts.models import Contact, ContactPerson
 from portico.orgs.models import Item, Organisation, PortalPreferences, Tax
+from portico.projects.models import Project, TimeEntry, TimesheetApproval
 from tests.accounts.factories import MembershipFactory
 from tests.contacts.factories import ContactFactory, ContactPersonFactory
 from tests.orgs.factories import ItemFactory, PortalPreferencesFactory, TaxFactory
+from tests.projects.factories import ProjectFactory, TimeEntryFactory, TimesheetApprovalFactory
 
 RowMaker = Callable[[Organisation], models.Model]
 
@@ -28,6 +30,11 @@ ROW_MAKERS: dict[type[models.Model], RowMaker] = {
     Membership: lambda org: MembershipFactory(organisation=org),
     Contact: lambda org: ContactFactory(organisation=org),
     ContactPerson: lambda org: ContactPersonFactory(contact=ContactFactory(organisation=org)),
+    Project: lambda org: ProjectFactory(contact=ContactFactory(organisation=org)),
+    TimeEntry: lambda org: TimeEntryFactory(project__contact=ContactFactory(organisation=org)),
+    TimesheetApproval: lambda org: TimesheetApprovalFactory(
+        project__contact=ContactFactory(organisation=org)
+    ),
 }
 
 

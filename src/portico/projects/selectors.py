@@ -1,0 +1,200 @@
+"""Reads of projects, time and timesheet approvals, always filtered by their principal first.
+
+Hour totals are SQL aggregates (one query whatever the number of entries); the back office
+passes its organisation, the portal passes its scope's (organisation, contact) pair.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+from uuid import UUID
+
+from django.db.models import Count, DecimalField, Prefetch, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
+from django.http import Http404
+
+from portico.contacts.models import Contact
+from portico.orgs.models import Organisation
+from portico.projects.models import Project, TimeEntry, TimesheetApproval
+
+HOURS = DecimalField(max_digits=12, decimal_places=2)
+ZERO = Decimal("0.00")
+APPROVED = TimesheetApproval.Status.APPROVED
+PENDING = TimesheetApproval.Status.PENDING
+
+
+def _hours(path: str, condition: Q | None = None) -> Coalesce:
+    return Coalesce(Sum(path, filter=condition), Value(ZERO), output_field=HOURS)
+
+
+def _entry_totals(prefix: str) -> dict[str, Any]:
+    """Hour sums over time entries, reached from the queried model through `prefix`."""
+    billable = Q(**{f"{prefix}billable": True})
+    return {
+        "hours_logged": _hours(f"{prefix}hours"),
+        "billable_hours": _hours(f"{prefix}hours", billable),
+        "pending_hours": _hours(
+            f"{prefix}hours", billable & Q(**{f"{prefix}approval__status": PENDING})
+        ),
+        "approved_hours": _hours(
+            f"{prefix}hours", billable & Q(**{f"{prefix}approval__status": APPROVED})
+        ),
+        "invoiced_hours": _hours(f"{prefix}hours", Q(**{f"{prefix}invoiced_at__isnull": False})),
+    }
+
+
+@dataclass(frozen=True)
+class ProjectTotals:
+    hours_logged: Decimal
+    billable_hours: Decimal
+    pending_hours: Decimal
+    approved_hours: Decimal
+    invoiced_hours: Decimal
+    budget_hours: Decimal | None
+
+    @property
+    def budget_used_percent(self) -> Decimal | None:
+        """Share of the budget logged so far, e.g. 112.5 when over budget; None without one."""
+        if not self.budget_hours:
+            return None
+        return (self.hours_logged * 100 / self.budget_hours).quantize(
+            Decimal("0.1"), rounding=ROUND_HALF_UP
+        )
+
+    @property
+    def budget_remaining_hours(self) -> Decimal | None:
+        if self.budget_hours is None:
+            return None
+        return self.budget_hours - self.hours_logged
+
+    @property
+    def over_budget(self) -> bool:
+        return self.budget_hours is not None and self.hours_logged > self.budget_hours
+
+    @classmethod
+    def of(cls, project: Project) -> ProjectTotals:
+        """From a project annotated by one of this module's list selectors."""
+        return cls(
+            hours_logged=project.hours_logged,  # type: ignore[attr-defined]
+            billable_hours=project.billable_hours,  # type: ignore[attr-defined]
+            pending_hours=project.pending_hours,  # type: ignore[attr-defined]
+            approved_hours=project.approved_hours,  # type: ignore[attr-defined]
+            invoiced_hours=project.invoiced_hours,  # type: ignore[attr-defined]
+            budget_hours=project.budget_hours,
+        )
+
+
+def with_totals(queryset: QuerySet[Project]) -> QuerySet[Project]:
+    return queryset.annotate(**_entry_totals("time_entries__"))
+
+
+# --- back office ------------------------------------------------------------------------------
+
+
+def project_list(*, organisation: Organisation, status: str | None = None) -> QuerySet[Project]:
+    projects = Project.objects.filter(organisation=organisation).select_related("contact")
+    if status is not None:
+        projects = projects.filter(status=status)
+    return with_totals(projects)
+
+
+def project_get(*, organisation: Organisation, project_id: UUID | str) -> Project:
+    """Raises `Http404` for a missing id and for another organisation's project alike."""
+    return _get_or_404(project_list(organisation=organisation), project_id)
+
+
+def project_totals(*, project: Project) -> ProjectTotals:
+    sums = TimeEntry.objects.filter(
+        organisation_id=project.organisation_id, project=project
+    ).aggregate(**_entry_totals(""))
+    return ProjectTotals(budget_hours=project.budget_hours, **sums)
+
+
+def time_entry_list(*, project: Project) -> QuerySet[TimeEntry]:
+    return (
+        TimeEntry.objects.filter(organisation_id=project.organisation_id, project=project)
+        .select_related("user", "approval")
+        .order_by("date", "created_at")
+    )
+
+
+def time_entries_awaiting_approval(*, project: Project) -> QuerySet[TimeEntry]:
+    """Billable time never sent, or sent and rejected, and not invoiced."""
+    return time_entry_list(project=project).filter(
+        Q(approval__isnull=True) | Q(approval__status=TimesheetApproval.Status.REJECTED),
+        billable=True,
+        invoiced_at__isnull=True,
+    )
+
+
+def with_approval_totals(queryset: QuerySet[TimesheetApproval]) -> QuerySet[TimesheetApproval]:
+    return queryset.annotate(entry_count=Count("entries"), total_hours=_hours("entries__hours"))
+
+
+def approval_list(*, organisation: Organisation) -> QuerySet[TimesheetApproval]:
+    approvals = TimesheetApproval.objects.filter(organisation=organisation)
+    return with_approval_totals(approvals.select_related("project__contact", "decided_by"))
+
+
+def time_entries_invoiceable(*, project: Project) -> QuerySet[TimeEntry]:
+    """Billable time the customer approved and that has not been invoiced yet."""
+    return time_entry_list(project=project).filter(
+        billable=True, approval__status=APPROVED, invoiced_at__isnull=True
+    )
+
+
+# --- portal (organisation, contact) -----------------------------------------------------------
+
+
+def project_list_for_contact(*, organisation: Organisation, contact: Contact) -> QuerySet[Project]:
+    """A customer's projects shown in the portal, with their hour totals."""
+    projects = Project.objects.filter(
+        organisation=organisation, contact=contact, show_in_portal=True
+    )
+    return with_totals(projects).order_by("status", "name")
+
+
+def _approvals_for_contact(
+    *, organisation: Organisation, contact: Contact
+) -> QuerySet[TimesheetApproval]:
+    return TimesheetApproval.objects.filter(
+        organisation=organisation, project__contact=contact, project__show_in_portal=True
+    ).select_related("project", "decided_by")
+
+
+def approval_list_for_contact(
+    *, organisation: Organisation, contact: Contact, status: str | None = None
+) -> QuerySet[TimesheetApproval]:
+    approvals = _approvals_for_contact(organisation=organisation, contact=contact)
+    if status is not None:
+        approvals = approvals.filter(status=status)
+    return with_approval_totals(approvals)
+
+
+def approval_get_for_contact(
+    *, organisation: Organisation, contact: Contact, approval_id: UUID | str
+) -> TimesheetApproval:
+    """One approval with its entries (prefetched, by date) and its hour total.
+
+    Raises `django.http.Http404` for a missing id, a malformed id, and another customer's or
+    organisation's approval alike, so a portal view or API handler answers 404 for all three.
+    """
+    approvals = approval_list_for_contact(
+        organisation=organisation, contact=contact
+    ).prefetch_related(
+        Prefetch(
+            "entries",
+            queryset=TimeEntry.objects.select_related("user").order_by("date", "created_at"),
+        )
+    )
+    return _get_or_404(approvals, approval_id)
+
+
+def _get_or_404(queryset: QuerySet[Any], public_id: UUID | str) -> Any:
+    try:
+        key = public_id if isinstance(public_id, UUID) else UUID(str(public_id))
+        return queryset.get(public_id=key)
+    except (ValueError, queryset.model.DoesNotExist):
+        raise Http404("No such record.") from None

@@ -1,0 +1,356 @@
+"""Writes to projects, time entries and timesheet approvals.
+
+Every function returns what it changed; notifications (the customer is asked to approve, the
+business is told of a decision) are sent by callers from these return values.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Sequence
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from portico.accounts.models import Membership, User
+from portico.contacts.models import Contact, ContactPerson
+from portico.core.errors import DomainError
+from portico.orgs.models import Organisation
+from portico.projects.models import MAX_HOURS_PER_ENTRY, Project, TimeEntry, TimesheetApproval
+
+PROJECT_EDITABLE_FIELDS = frozenset(
+    {"contact", "name", "description", "billing_method", "rate", "budget_hours", "show_in_portal"}
+)
+TIME_ENTRY_EDITABLE_FIELDS = frozenset({"date", "hours", "task", "notes", "billable", "user"})
+
+
+# --- checks shared by the services (and by the back-office forms) -----------------------------
+
+
+def _decimal(value: Any, *, field: str) -> Decimal:
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError, TypeError):
+        raise DomainError(f"{field} must be a number.", code="not_a_number", field=field) from None
+    if not number.is_finite():
+        raise DomainError(f"{field} must be a number.", code="not_a_number", field=field)
+    return number
+
+
+def _not_negative(value: Any, *, field: str) -> Decimal:
+    number = _decimal(value, field=field)
+    if number < 0:
+        raise DomainError(f"{field} cannot be negative.", code="negative_amount", field=field)
+    return number
+
+
+def clean_hours(hours: Any) -> Decimal:
+    number = _decimal(hours, field="hours")
+    if number <= 0:
+        raise DomainError("Hours must be more than zero.", code="hours_not_positive", field="hours")
+    if number > MAX_HOURS_PER_ENTRY:
+        raise DomainError(
+            "One entry cannot be more than 24 hours.", code="hours_over_limit", field="hours"
+        )
+    if number != number.quantize(Decimal("0.01")):
+        raise DomainError(
+            "Hours take at most two decimal places.", code="hours_too_precise", field="hours"
+        )
+    return number
+
+
+def _require_text(value: str, *, field: str, code: str, message: str) -> str:
+    text = (value or "").strip()
+    if not text:
+        raise DomainError(message, code=code, field=field)
+    return text
+
+
+def _ensure_customer(organisation_id: int, contact: Contact) -> None:
+    if contact.organisation_id != organisation_id:
+        raise DomainError(
+            "This customer belongs to another organisation.", code="foreign_record", field="contact"
+        )
+    if contact.is_deleted:
+        raise DomainError("This customer is deleted.", code="contact_deleted", field="contact")
+
+
+def _ensure_member(organisation_id: int, user: User | None) -> None:
+    if user is None:
+        return
+    if not Membership.objects.filter(user=user, organisation_id=organisation_id).exists():
+        raise DomainError(
+            "This person does not work for the organisation.", code="foreign_user", field="user"
+        )
+
+
+def time_entry_ensure_editable(*, entry: TimeEntry) -> None:
+    """Refuse changes to time the customer is looking at, has approved, or was billed for."""
+    if entry.invoiced_at is not None:
+        raise DomainError("This time has been invoiced.", code="entry_invoiced")
+    approval = entry.approval
+    if approval is not None and approval.status in TimesheetApproval.HOLDING_STATUSES:
+        raise DomainError(
+            "This time is in a timesheet that is pending or approved.", code="entry_in_approval"
+        )
+
+
+# --- projects ---------------------------------------------------------------------------------
+
+
+def _validated_project(project: Project) -> Project:
+    _require_text(
+        project.name, field="name", code="name_required", message="A project needs a name."
+    )
+    project.rate = _not_negative(project.rate, field="rate")
+    if project.budget_hours is not None:
+        project.budget_hours = _not_negative(project.budget_hours, field="budget_hours")
+    if project.billing_method not in Project.BillingMethod.values:
+        raise DomainError(
+            "Unknown billing method.", code="invalid_billing_method", field="billing_method"
+        )
+    project.full_clean()
+    return project
+
+
+@transaction.atomic
+def project_create(
+    *,
+    organisation: Organisation,
+    contact: Contact,
+    name: str,
+    billing_method: str = Project.BillingMethod.PROJECT_HOURS,
+    rate: Decimal = Decimal("0"),
+    budget_hours: Decimal | None = None,
+    description: str = "",
+    show_in_portal: bool = True,
+) -> Project:
+    _ensure_customer(organisation.pk, contact)
+    project = Project(
+        organisation=organisation,
+        contact=contact,
+        name=(name or "").strip(),
+        description=description,
+        billing_method=billing_method,
+        rate=rate,
+        budget_hours=budget_hours,
+        show_in_portal=show_in_portal,
+    )
+    _validated_project(project).save()
+    return project
+
+
+def project_ensure_contact_change_allowed(*, project: Project, contact: Contact) -> None:
+    if project.pk is None or contact.pk == project.contact_id:
+        return
+    _ensure_customer(project.organisation_id, contact)
+    # The customer has seen or approved this time; it stays theirs.
+    if project.time_entries.exists():
+        raise DomainError(
+            "The customer of a project with logged time cannot change.",
+            code="project_has_time",
+            field="contact",
+        )
+
+
+@transaction.atomic
+def project_update(*, project: Project, **changes: Any) -> Project:
+    unknown = set(changes) - PROJECT_EDITABLE_FIELDS
+    if unknown:
+        raise DomainError(
+            f"These fields cannot be changed here: {', '.join(sorted(unknown))}.",
+            code="field_not_editable",
+        )
+    if changes.get("contact") is not None:
+        project_ensure_contact_change_allowed(project=project, contact=changes["contact"])
+    for name, value in changes.items():
+        setattr(project, name, value.strip() if name == "name" and value else value)
+    _validated_project(project).save()
+    return project
+
+
+def _project_set_status(project: Project, target: str) -> Project:
+    locked = Project.objects.select_for_update().get(pk=project.pk)
+    locked.ensure_can_become(target)
+    locked.status = target
+    locked.save(update_fields=["status", "updated_at"])
+    project.status = locked.status
+    return locked
+
+
+@transaction.atomic
+def project_complete(*, project: Project) -> Project:
+    return _project_set_status(project, Project.Status.COMPLETED)
+
+
+@transaction.atomic
+def project_cancel(*, project: Project) -> Project:
+    return _project_set_status(project, Project.Status.CANCELLED)
+
+
+@transaction.atomic
+def project_reopen(*, project: Project) -> Project:
+    return _project_set_status(project, Project.Status.ACTIVE)
+
+
+# --- time entries -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def time_entry_log(
+    *,
+    organisation: Organisation,
+    project: Project,
+    date: datetime.date,
+    hours: Decimal,
+    task: str,
+    notes: str = "",
+    billable: bool = True,
+    user: User | None = None,
+) -> TimeEntry:
+    if project.organisation_id != organisation.pk:
+        raise DomainError(
+            "This project belongs to another organisation.", code="foreign_record", field="project"
+        )
+    if project.status != Project.Status.ACTIVE:
+        raise DomainError(
+            "Time can only be logged on an active project.", code="project_not_active"
+        )
+    _ensure_member(organisation.pk, user)
+    entry = TimeEntry(
+        organisation=organisation,
+        project=project,
+        date=date,
+        hours=clean_hours(hours),
+        task=_require_text(task, field="task", code="task_required", message="Name the task."),
+        notes=notes,
+        billable=billable,
+        user=user,
+    )
+    entry.full_clean()
+    entry.save()
+    return entry
+
+
+@transaction.atomic
+def time_entry_update(*, entry: TimeEntry, **changes: Any) -> TimeEntry:
+    unknown = set(changes) - TIME_ENTRY_EDITABLE_FIELDS
+    if unknown:
+        raise DomainError(
+            f"These fields cannot be changed here: {', '.join(sorted(unknown))}.",
+            code="field_not_editable",
+        )
+    locked = TimeEntry.objects.select_for_update().select_related("approval").get(pk=entry.pk)
+    time_entry_ensure_editable(entry=locked)
+    if "hours" in changes:
+        changes["hours"] = clean_hours(changes["hours"])
+    if "task" in changes:
+        changes["task"] = _require_text(
+            changes["task"], field="task", code="task_required", message="Name the task."
+        )
+    if "user" in changes:
+        _ensure_member(locked.organisation_id, changes["user"])
+    for name, value in changes.items():
+        setattr(locked, name, value)
+    locked.full_clean()
+    locked.save()
+    return locked
+
+
+@transaction.atomic
+def time_entry_delete(*, entry: TimeEntry) -> None:
+    locked = TimeEntry.objects.select_for_update().select_related("approval").get(pk=entry.pk)
+    time_entry_ensure_editable(entry=locked)
+    locked.delete()
+
+
+# --- timesheet approvals ----------------------------------------------------------------------
+
+
+def _lock_entries(entries: Iterable[TimeEntry]) -> list[TimeEntry]:
+    ids = sorted({entry.pk for entry in entries})
+    return list(
+        TimeEntry.objects.select_for_update()
+        .filter(pk__in=ids)
+        .select_related("approval")
+        .order_by("pk")
+    )
+
+
+@transaction.atomic
+def timesheet_send_for_approval(
+    *, project: Project, entries: Sequence[TimeEntry] | Iterable[TimeEntry]
+) -> TimesheetApproval:
+    """Put billable, unapproved entries of one project in front of its customer.
+
+    The caller notifies the customer's contact persons from the returned approval.
+    """
+    locked = _lock_entries(entries)
+    if not locked:
+        raise DomainError("Choose the time entries to send.", code="no_entries")
+    for entry in locked:
+        if entry.project_id != project.pk or entry.organisation_id != project.organisation_id:
+            raise DomainError(
+                "Every entry must belong to this project.", code="entry_of_another_project"
+            )
+        if not entry.billable:
+            raise DomainError(
+                "Non-billable time is not sent for approval.", code="entry_not_billable"
+            )
+        time_entry_ensure_editable(entry=entry)
+    approval = TimesheetApproval.objects.create(
+        organisation_id=project.organisation_id, project=project, sent_at=timezone.now()
+    )
+    approval.entries.set(locked)
+    TimeEntry.objects.filter(pk__in=[entry.pk for entry in locked]).update(approval=approval)
+    return approval
+
+
+def _lock_pending_decision(
+    approval: TimesheetApproval, person: ContactPerson, target: str
+) -> TimesheetApproval:
+    locked = (
+        TimesheetApproval.objects.select_for_update(of=("self",))
+        .select_related("project")
+        .get(pk=approval.pk)
+    )
+    if (
+        person.organisation_id != locked.organisation_id
+        or person.contact_id != locked.project.contact_id
+    ):
+        raise DomainError(
+            "Only the project's customer can decide on this timesheet.", code="foreign_person"
+        )
+    locked.ensure_can_become(target)
+    return locked
+
+
+def _decide(
+    approval: TimesheetApproval, person: ContactPerson, target: str, reason: str = ""
+) -> TimesheetApproval:
+    locked = _lock_pending_decision(approval, person, target)
+    locked.status = target
+    locked.reason = reason
+    locked.decided_by = person
+    locked.decided_at = timezone.now()
+    locked.save(update_fields=["status", "reason", "decided_by", "decided_at", "updated_at"])
+    return locked
+
+
+@transaction.atomic
+def timesheet_approve(*, approval: TimesheetApproval, person: ContactPerson) -> TimesheetApproval:
+    """The customer's person approves; the entries can then be invoiced."""
+    return _decide(approval, person, TimesheetApproval.Status.APPROVED)
+
+
+@transaction.atomic
+def timesheet_reject(
+    *, approval: TimesheetApproval, person: ContactPerson, reason: str
+) -> TimesheetApproval:
+    """The customer's person rejects with a reason; the entries become editable again."""
+    text = _require_text(
+        reason, field="reason", code="reason_required", message="Say why the time is rejected."
+    )
+    return _decide(approval, person, TimesheetApproval.Status.REJECTED, text)
