@@ -1,0 +1,115 @@
+"""The customer ledger: postings written by the services, in their transaction, and the check
+that proves it agrees with the documents."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Q, Sum
+from django.db.models.functions import Coalesce
+
+from portico.contacts.models import Contact
+from portico.orgs.models import Organisation
+from portico.payments.models import CustomerCredit, LedgerEntry
+from portico.sales.models import Invoice
+
+ZERO = Decimal(0)
+Kind = LedgerEntry.Kind
+
+
+def post(
+    *,
+    contact: Contact,
+    date: datetime.date,
+    kind: str,
+    receivable: Decimal = ZERO,
+    credit: Decimal = ZERO,
+    reference: str = "",
+    description: str = "",
+    **links: object,
+) -> LedgerEntry:
+    return LedgerEntry.objects.create(
+        organisation_id=contact.organisation_id,
+        contact=contact,
+        date=date,
+        kind=kind,
+        currency=contact.currency,
+        receivable=receivable,
+        credit=credit,
+        amount=receivable - credit,
+        reference=reference,
+        description=description,
+        **links,
+    )
+
+
+@dataclass(frozen=True)
+class Balance:
+    receivable: Decimal
+    credit: Decimal
+
+    @property
+    def net(self) -> Decimal:
+        return self.receivable - self.credit
+
+
+def balance_of(*, contact: Contact) -> Balance:
+    """What the ledger says the customer owes and holds in credit (one query)."""
+    sums = LedgerEntry.objects.filter(
+        organisation_id=contact.organisation_id, contact=contact
+    ).aggregate(receivable=Coalesce(Sum("receivable"), ZERO), credit=Coalesce(Sum("credit"), ZERO))
+    return Balance(receivable=sums["receivable"], credit=sums["credit"])
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    contact_id: int
+    contact: str
+    ledger: Balance
+    documents: Balance
+
+
+def check(*, organisation: Organisation | None = None) -> list[Mismatch]:
+    """Each customer's ledger against their open regular invoice balances and unused credit.
+
+    Retainer invoices are requests for a deposit, not receivables: their payment shows up as
+    credit instead.
+    """
+    contacts = Contact.objects.all()
+    if organisation is not None:
+        contacts = contacts.filter(organisation=organisation)
+    ledger = {
+        row["contact"]: row
+        for row in LedgerEntry.objects.filter(contact__in=contacts)
+        .values("contact")
+        .annotate(receivable=Sum("receivable"), credit=Sum("credit"))
+    }
+    open_balances = {
+        row["contact"]: row["total"]
+        for row in Invoice.objects.filter(
+            contact__in=contacts, kind=Invoice.Kind.REGULAR, status__in=Invoice.OPEN_STATUSES
+        )
+        .values("contact")
+        .annotate(total=Sum("balance_due"))
+    }
+    credits = {
+        row["contact"]: row["total"]
+        for row in CustomerCredit.objects.filter(contact__in=contacts, remaining__gt=0)
+        .values("contact")
+        .annotate(total=Sum("remaining"))
+    }
+    names = dict(
+        contacts.filter(
+            Q(pk__in=ledger.keys()) | Q(pk__in=open_balances.keys()) | Q(pk__in=credits.keys())
+        ).values_list("pk", "display_name")
+    )
+    mismatches = []
+    for contact_id, name in sorted(names.items()):
+        row: dict[str, Decimal] = ledger.get(contact_id, {})
+        posted = Balance(row.get("receivable") or ZERO, row.get("credit") or ZERO)
+        held = Balance(open_balances.get(contact_id, ZERO), credits.get(contact_id, ZERO))
+        if posted != held:
+            mismatches.append(Mismatch(contact_id, name, posted, held))
+    return mismatches

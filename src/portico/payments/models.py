@@ -1,0 +1,230 @@
+"""Payments with their allocations, customer credit, refunds and the customer ledger."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from portico.core.errors import DomainError
+from portico.core.tenancy import OrganisationOwned
+
+MONEY: dict[str, Any] = {"max_digits": 18, "decimal_places": 4}
+
+
+class PaymentMode(models.TextChoices):
+    CASH = "cash", _("Cash")
+    CHEQUE = "cheque", _("Cheque")
+    BANK_TRANSFER = "bank_transfer", _("Bank transfer")
+    CARD = "card", _("Card")
+    BANK_DEBIT = "bank_debit", _("Bank debit")
+
+
+class Payment(OrganisationOwned):
+    class Source(models.TextChoices):
+        OFFLINE = "offline", _("Recorded by the business")
+        ONLINE = "online", _("Paid online")
+
+    contact = models.ForeignKey(
+        "contacts.Contact",
+        on_delete=models.PROTECT,
+        related_name="payments",
+        verbose_name=_("customer"),
+    )
+    number = models.CharField(_("number"), max_length=30, editable=False)
+    date = models.DateField(_("date"))
+    amount = models.DecimalField(_("amount"), **MONEY)
+    currency = models.CharField(_("currency"), max_length=3, editable=False)
+    mode = models.CharField(_("mode"), max_length=16, choices=PaymentMode.choices)
+    reference = models.CharField(_("reference"), max_length=100, blank=True)
+    source = models.CharField(
+        _("source"), max_length=10, choices=Source.choices, default=Source.OFFLINE, editable=False
+    )
+    gateway = models.CharField(_("gateway"), max_length=30, blank=True, editable=False)
+    gateway_transaction_id = models.CharField(max_length=100, blank=True, editable=False)
+    notes = models.TextField(_("internal notes"), blank=True)
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "number"], name="payment_number_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["gateway", "gateway_transaction_id"],
+                condition=~Q(gateway_transaction_id=""),
+                name="payment_gateway_transaction_unique",
+            ),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_gt_0"),
+        ]
+        indexes = [models.Index(fields=["organisation", "contact", "date"])]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class PaymentAllocation(models.Model):
+    ORGANISATION_PATH = "payment__organisation"
+
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="allocations")
+    invoice = models.ForeignKey(
+        "sales.Invoice", on_delete=models.PROTECT, related_name="allocations"
+    )
+    amount = models.DecimalField(_("amount"), **MONEY)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["payment", "invoice"], name="allocation_once"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="allocation_amount_gt_0"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.payment} → {self.invoice}"
+
+
+class CustomerCredit(OrganisationOwned):
+    """Money a customer has with the business to spend on invoices or have refunded."""
+
+    class Kind(models.TextChoices):
+        EXCESS_PAYMENT = "excess_payment", _("Excess payment")
+        RETAINER = "retainer", _("Retainer payment")
+        CREDIT_NOTE = "credit_note", _("Credit note")
+
+    contact = models.ForeignKey(
+        "contacts.Contact", on_delete=models.PROTECT, related_name="credits"
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    date = models.DateField(_("date"))
+    currency = models.CharField(_("currency"), max_length=3)
+    amount = models.DecimalField(_("amount"), **MONEY)
+    remaining = models.DecimalField(_("remaining"), **MONEY)
+    payment = models.ForeignKey(
+        Payment, on_delete=models.PROTECT, null=True, blank=True, related_name="credits"
+    )
+    retainer_invoice = models.ForeignKey(
+        "sales.Invoice", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    credit_note = models.OneToOneField(
+        "sales.CreditNote",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="credit",
+    )
+
+    class Meta:
+        verbose_name = _("customer credit")
+        ordering = ["date", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(remaining__gte=0) & Q(remaining__lte=models.F("amount")),
+                name="credit_remaining_within_amount",
+            )
+        ]
+        indexes = [models.Index(fields=["organisation", "contact", "remaining"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.amount} {self.currency}"
+
+    @property
+    def source_label(self) -> str:
+        source = self.credit_note or self.retainer_invoice or self.payment
+        return str(source or "")
+
+
+class CreditApplication(OrganisationOwned):
+    credit = models.ForeignKey(
+        CustomerCredit, on_delete=models.PROTECT, related_name="applications"
+    )
+    invoice = models.ForeignKey(
+        "sales.Invoice", on_delete=models.PROTECT, related_name="credit_applications"
+    )
+    date = models.DateField(_("date"))
+    amount = models.DecimalField(_("amount"), **MONEY)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="credit_application_gt_0")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.credit} → {self.invoice}"
+
+
+class Refund(OrganisationOwned):
+    credit = models.ForeignKey(CustomerCredit, on_delete=models.PROTECT, related_name="refunds")
+    date = models.DateField(_("date"))
+    amount = models.DecimalField(_("amount"), **MONEY)
+    mode = models.CharField(_("mode"), max_length=16, choices=PaymentMode.choices)
+    reference = models.CharField(_("reference"), max_length=100, blank=True)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="refund_gt_0")]
+
+    def __str__(self) -> str:
+        return f"Refund {self.amount} {self.credit.currency}"
+
+
+class LedgerEntry(OrganisationOwned):
+    """One append-only posting that changes what a customer owes.
+
+    `receivable` moves the sum of open invoice balances, `credit` moves the customer's unused
+    credit, and `amount` = receivable − credit is the change in the net balance owed.
+    """
+
+    class Kind(models.TextChoices):
+        INVOICE = "invoice", _("Invoice")
+        PAYMENT = "payment", _("Payment received")
+        CREDIT_NOTE = "credit_note", _("Credit note")
+        CREDIT_APPLIED = "credit_applied", _("Credit applied")
+        REFUND = "refund", _("Refund")
+        REVERSAL = "reversal", _("Reversal")
+
+    contact = models.ForeignKey(
+        "contacts.Contact", on_delete=models.PROTECT, related_name="ledger_entries"
+    )
+    date = models.DateField(_("date"))
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    currency = models.CharField(_("currency"), max_length=3)
+    receivable = models.DecimalField(_("receivable change"), **MONEY)
+    credit = models.DecimalField(_("credit change"), **MONEY)
+    amount = models.DecimalField(_("amount"), **MONEY)
+    reference = models.CharField(_("reference"), max_length=60, blank=True)
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    invoice = models.ForeignKey(
+        "sales.Invoice", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    payment = models.ForeignKey(
+        Payment, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    credit_note = models.ForeignKey(
+        "sales.CreditNote", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    refund = models.ForeignKey(
+        Refund, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("ledger entry")
+        verbose_name_plural = _("ledger entries")
+        ordering = ["date", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount=models.F("receivable") - models.F("credit")),
+                name="ledger_amount_is_receivable_less_credit",
+            )
+        ]
+        indexes = [models.Index(fields=["organisation", "contact", "date", "id"])]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.get_kind_display()} {self.amount}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise DomainError("Ledger entries are never changed.", code="ledger_append_only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise DomainError("Ledger entries are never deleted.", code="ledger_append_only")

@@ -1,0 +1,216 @@
+"""Estimates, invoices (regular and retainer), sales orders and credit notes, with lines."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from portico.sales.models.base import MONEY, DocumentLine, SalesDocument
+
+
+class Estimate(SalesDocument):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SENT = "sent", _("Sent")
+        VIEWED = "viewed", _("Viewed")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+        EXPIRED = "expired", _("Expired")
+        INVOICED = "invoiced", _("Invoiced")
+
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT, editable=False
+    )
+    expiry_date = models.DateField(_("expiry date"), null=True, blank=True)
+    accepted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    signed_name = models.CharField(max_length=200, blank=True, editable=False)
+    accepted_ip = models.GenericIPAddressField(null=True, blank=True, editable=False)
+    declined_at = models.DateTimeField(null=True, blank=True, editable=False)
+    decline_reason = models.TextField(blank=True, editable=False)
+
+    NUMBER_KIND = "estimate"
+    DOCUMENT_KIND = "estimate"
+
+    class Meta(SalesDocument.Meta):
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "number"], name="estimate_number_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["organisation", "contact", "status"])]
+
+
+class EstimateLine(DocumentLine):
+    document = models.ForeignKey(Estimate, on_delete=models.CASCADE, related_name="lines")
+
+
+class SalesOrder(SalesDocument):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        CONFIRMED = "confirmed", _("Confirmed")
+        FULFILLED = "fulfilled", _("Fulfilled")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT, editable=False
+    )
+    expected_shipment_date = models.DateField(_("expected shipment"), null=True, blank=True)
+
+    NUMBER_KIND = "sales_order"
+    DOCUMENT_KIND = "sales order"
+
+    class Meta(SalesDocument.Meta):
+        verbose_name = _("sales order")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "number"], name="sales_order_number_unique"
+            )
+        ]
+
+
+class SalesOrderLine(DocumentLine):
+    document = models.ForeignKey(SalesOrder, on_delete=models.CASCADE, related_name="lines")
+
+
+class InvoiceQuerySet(models.QuerySet["Invoice"]):
+    def open(self) -> InvoiceQuerySet:
+        """Issued and not settled: what a customer still owes on."""
+        return self.filter(status__in=Invoice.OPEN_STATUSES)
+
+    def overdue(self, today: datetime.date | None = None) -> InvoiceQuerySet:
+        today = today or timezone.localdate()
+        return self.open().filter(due_date__lt=today, balance_due__gt=0)
+
+
+class Invoice(SalesDocument):
+    class Kind(models.TextChoices):
+        REGULAR = "regular", _("Invoice")
+        RETAINER = "retainer", _("Retainer invoice")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SENT = "sent", _("Sent")
+        VIEWED = "viewed", _("Viewed")
+        PARTIALLY_PAID = "partially_paid", _("Partially paid")
+        PAID = "paid", _("Paid")
+        VOID = "void", _("Void")
+
+    OPEN_STATUSES = (Status.SENT, Status.VIEWED, Status.PARTIALLY_PAID)
+    PAYABLE_STATUSES = OPEN_STATUSES
+
+    kind = models.CharField(
+        _("kind"), max_length=10, choices=Kind.choices, default=Kind.REGULAR, editable=False
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT, editable=False
+    )
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    allow_partial_payment = models.BooleanField(_("allow partial payment"), default=True)
+    balance_due = models.DecimalField(_("balance due"), editable=False, **MONEY)
+    sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    estimate = models.ForeignKey(
+        Estimate,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="invoices",
+    )
+    sales_order = models.ForeignKey(
+        SalesOrder,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="invoices",
+    )
+    recurring_profile = models.ForeignKey(
+        "sales.RecurringProfile",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="invoices",
+    )
+    recurring_period = models.DateField(null=True, blank=True, editable=False)
+
+    objects = InvoiceQuerySet.as_manager()
+
+    DOCUMENT_KIND = "invoice"
+
+    class Meta(SalesDocument.Meta):
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "number"], name="invoice_number_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["recurring_profile", "recurring_period"],
+                condition=Q(recurring_profile__isnull=False),
+                name="invoice_one_per_recurring_period",
+            ),
+            models.CheckConstraint(condition=Q(balance_due__gte=0), name="invoice_balance_gte_0"),
+        ]
+        indexes = [
+            models.Index(fields=["organisation", "contact", "status"]),
+            models.Index(fields=["organisation", "due_date"]),
+        ]
+
+    def number_kind(self) -> str:
+        return "retainer" if self.kind == self.Kind.RETAINER else "invoice"
+
+    @property
+    def is_overdue(self) -> bool:
+        return (
+            self.status in self.OPEN_STATUSES
+            and self.due_date is not None
+            and self.due_date < timezone.localdate()
+            and self.balance_due > 0
+        )
+
+    @property
+    def amount_paid(self) -> object:
+        return self.total - self.balance_due
+
+
+class InvoiceLine(DocumentLine):
+    document = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines")
+
+
+class CreditNote(SalesDocument):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+        VOID = "void", _("Void")
+
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT, editable=False
+    )
+    invoice = models.ForeignKey(
+        Invoice,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="credit_notes",
+        verbose_name=_("against invoice"),
+    )
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+
+    NUMBER_KIND = "credit_note"
+    DOCUMENT_KIND = "credit note"
+
+    class Meta(SalesDocument.Meta):
+        verbose_name = _("credit note")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "number"], name="credit_note_number_unique"
+            )
+        ]
+
+
+class CreditNoteLine(DocumentLine):
+    document = models.ForeignKey(CreditNote, on_delete=models.CASCADE, related_name="lines")

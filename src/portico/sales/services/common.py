@@ -1,0 +1,156 @@
+"""Lines and totals shared by every sales document's services."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from portico.contacts.models import Contact
+from portico.core import money
+from portico.core.errors import DomainError
+from portico.core.tenancy import ensure_same_organisation
+from portico.orgs.models import Item, Tax
+from portico.sales.models import DocumentLine
+
+
+@dataclass(frozen=True)
+class LineInput:
+    description: str
+    quantity: Decimal
+    rate: Decimal
+    item: Item | None = None
+    discount_percent: Decimal = Decimal(0)
+    tax: Tax | None = None
+
+
+def check_contact(contact: Contact) -> str:
+    """A document needs a live customer in a known currency; answers the currency."""
+    if contact.is_deleted:
+        raise DomainError("This customer is deleted.", code="contact_deleted", field="contact")
+    money.minor_unit(contact.currency)
+    return contact.currency
+
+
+def _as_decimal(value: Any, name: str) -> Decimal:
+    if isinstance(value, bool) or not isinstance(value, Decimal | int):
+        raise DomainError(f"The {name} must be a decimal number.", code="not_decimal", field=name)
+    value = Decimal(value)
+    if not value.is_finite():
+        raise DomainError(f"The {name} must be a number.", code="not_decimal", field=name)
+    return value
+
+
+def check_lines(*, contact: Contact, lines: Sequence[LineInput]) -> None:
+    """Refuse bad lines before anything is written."""
+    if not lines:
+        raise DomainError("A document needs at least one line.", code="no_lines", field="lines")
+    for line in lines:
+        quantity = _as_decimal(line.quantity, "quantity")
+        rate = _as_decimal(line.rate, "rate")
+        discount = _as_decimal(line.discount_percent, "discount_percent")
+        if quantity < 0:
+            raise DomainError("A quantity cannot be negative.", code="negative_quantity")
+        if rate < 0:
+            raise DomainError("A rate cannot be negative.", code="negative_rate")
+        if not Decimal(0) <= discount <= Decimal(100):
+            raise DomainError("A discount is between 0 and 100 per cent.", code="invalid_discount")
+        ensure_same_organisation(contact, line.item, line.tax)
+        if not (line.description or line.item):
+            raise DomainError("Each line needs a description or an item.", code="empty_line")
+
+
+def check_discount(discount: Any) -> Decimal:
+    value = _as_decimal(discount, "discount")
+    if value < 0:
+        raise DomainError("A discount cannot be negative.", code="invalid_discount")
+    return value
+
+
+def write_lines(*, document: Any, line_model: Any, lines: Sequence[LineInput]) -> None:
+    """Replace the document's lines and recompute its totals (the caller saves it)."""
+    document.lines.all().delete()
+    rows = [
+        line_model(
+            document=document,
+            item=line.item,
+            description=line.description or (line.item.name if line.item else ""),
+            quantity=Decimal(line.quantity),
+            rate=Decimal(line.rate),
+            discount_percent=Decimal(line.discount_percent),
+            tax=line.tax,
+            amount=money.line_amount(
+                Decimal(line.quantity),
+                Decimal(line.rate),
+                Decimal(line.discount_percent),
+                document.currency,
+            ),
+            position=index,
+        )
+        for index, line in enumerate(lines)
+    ]
+    line_model.objects.bulk_create(rows)
+    apply_totals(document=document, rows=rows)
+
+
+def totals_of(*, rows: Sequence[DocumentLine], currency: str, discount: Decimal) -> money.Totals:
+    priced = []
+    for row in rows:
+        tax = row.tax if row.tax_id else None  # type: ignore[attr-defined]
+        priced.append(
+            money.PricedLine(
+                amount=row.amount,
+                tax_key=tax.pk if tax else None,
+                tax_name=tax.name if tax else "",
+                tax_rate=tax.rate if tax else Decimal(0),
+            )
+        )
+    return money.document_totals(priced, currency, discount=discount)
+
+
+def apply_totals(*, document: Any, rows: Sequence[DocumentLine]) -> money.Totals:
+    totals = totals_of(rows=rows, currency=document.currency, discount=document.discount)
+    document.discount = totals.discount
+    document.subtotal = totals.subtotal
+    document.tax_total = totals.tax_total
+    document.total = totals.total
+    return totals
+
+
+def lines_of(document: Any) -> list[LineInput]:
+    """A document's lines as inputs, to copy them onto another document."""
+    return [
+        LineInput(
+            description=row.description,
+            quantity=row.quantity,
+            rate=row.rate,
+            item=row.item,
+            discount_percent=row.discount_percent,
+            tax=row.tax,
+        )
+        for row in document.lines.select_related("item", "tax")
+    ]
+
+
+def document_totals(*, document: Any) -> money.Totals:
+    """The stored document's totals with the per-tax breakdown (for pages and PDFs)."""
+    rows = list(document.lines.select_related("tax"))
+    return totals_of(rows=rows, currency=document.currency, discount=document.discount)
+
+
+def document_recalculate(*, document: Any) -> None:
+    """Recompute line amounts and totals after lines were edited in the back office."""
+    rows = list(document.lines.select_related("item", "tax"))
+    ensure_same_organisation(document, *[r.item for r in rows], *[r.tax for r in rows])
+    for row in rows:
+        row.amount = money.line_amount(
+            row.quantity, row.rate, row.discount_percent, document.currency
+        )
+        row.save(update_fields=["amount"])
+    apply_totals(document=document, rows=rows)
+    fields = ["discount", "subtotal", "tax_total", "total", "updated_at"]
+    if getattr(document, "status", None) == "draft" and hasattr(document, "balance_due"):
+        document.balance_due = document.total
+        fields.append("balance_due")
+    document.save(update_fields=fields)

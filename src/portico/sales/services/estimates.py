@@ -1,0 +1,174 @@
+"""Estimates: create, update, send, view, accept, decline, expire, convert to an invoice."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from portico.contacts.models import Contact
+from portico.core.errors import DomainError
+from portico.sales import numbering, transitions
+from portico.sales.models import Estimate, EstimateLine, Invoice
+from portico.sales.services.common import (
+    LineInput,
+    check_contact,
+    check_discount,
+    check_lines,
+    lines_of,
+    write_lines,
+)
+from portico.sales.services.invoices import invoice_create
+
+Status = Estimate.Status
+EDITABLE = (Status.DRAFT, Status.SENT, Status.VIEWED)
+
+
+@transaction.atomic
+def estimate_create(
+    *,
+    contact: Contact,
+    lines: Sequence[LineInput],
+    issue_date: datetime.date,
+    expiry_date: datetime.date | None = None,
+    notes: str = "",
+    terms: str = "",
+    discount: Decimal = Decimal(0),
+    reference: str = "",
+) -> Estimate:
+    currency = check_contact(contact)
+    check_lines(contact=contact, lines=lines)
+    if expiry_date is not None and expiry_date < issue_date:
+        raise DomainError(
+            "The expiry date is before the estimate date.", code="expiry_before_issue"
+        )
+    estimate = Estimate(
+        organisation_id=contact.organisation_id,
+        contact=contact,
+        currency=currency,
+        issue_date=issue_date,
+        expiry_date=expiry_date,
+        notes=notes,
+        terms=terms,
+        discount=check_discount(discount),
+        reference=reference,
+    )
+    estimate.number = numbering.next_number(organisation=contact.organisation, kind="estimate")
+    estimate.save()
+    write_lines(document=estimate, line_model=EstimateLine, lines=lines)
+    estimate.save()
+    return estimate
+
+
+def _lock(estimate: Estimate) -> Estimate:
+    return Estimate.objects.select_for_update().select_related("contact").get(pk=estimate.pk)
+
+
+@transaction.atomic
+def estimate_update(
+    *,
+    estimate: Estimate,
+    lines: Sequence[LineInput] | None = None,
+    issue_date: datetime.date | None = None,
+    expiry_date: datetime.date | None = None,
+    notes: str | None = None,
+    terms: str | None = None,
+    discount: Decimal | None = None,
+) -> Estimate:
+    estimate = _lock(estimate)
+    if estimate.status not in EDITABLE:
+        raise DomainError("An answered estimate cannot be edited.", code="estimate_answered")
+    if lines is not None:
+        check_lines(contact=estimate.contact, lines=lines)
+    if discount is not None:
+        estimate.discount = check_discount(discount)
+    estimate.issue_date = issue_date or estimate.issue_date
+    estimate.expiry_date = expiry_date or estimate.expiry_date
+    estimate.notes = estimate.notes if notes is None else notes
+    estimate.terms = estimate.terms if terms is None else terms
+    if lines is not None:
+        write_lines(document=estimate, line_model=EstimateLine, lines=lines)
+    estimate.save()
+    return estimate
+
+
+def _move(estimate: Estimate, target: str, **fields: object) -> Estimate:
+    estimate = _lock(estimate)
+    transitions.move(estimate, target)
+    for name, value in fields.items():
+        setattr(estimate, name, value)
+    estimate.save()
+    return estimate
+
+
+@transaction.atomic
+def estimate_send(*, estimate: Estimate) -> Estimate:
+    return _move(estimate, Status.SENT)
+
+
+@transaction.atomic
+def estimate_mark_viewed(*, estimate: Estimate, when: datetime.datetime | None = None) -> Estimate:
+    estimate = _lock(estimate)
+    if estimate.first_viewed_at is None:
+        estimate.first_viewed_at = when or timezone.now()
+    if estimate.status == Status.SENT:
+        transitions.move(estimate, Status.VIEWED)
+    estimate.save()
+    return estimate
+
+
+@transaction.atomic
+def estimate_accept(
+    *, estimate: Estimate, signed_name: str = "", ip: str | None = None
+) -> Estimate:
+    return _move(
+        estimate,
+        Status.ACCEPTED,
+        accepted_at=timezone.now(),
+        signed_name=signed_name.strip()[:200],
+        accepted_ip=ip,
+    )
+
+
+@transaction.atomic
+def estimate_decline(*, estimate: Estimate, reason: str = "") -> Estimate:
+    return _move(estimate, Status.DECLINED, declined_at=timezone.now(), decline_reason=reason)
+
+
+@transaction.atomic
+def estimate_expire(*, estimate: Estimate) -> Estimate:
+    return _move(estimate, Status.EXPIRED)
+
+
+@transaction.atomic
+def estimate_expire_due(*, today: datetime.date) -> int:
+    """Expire every unanswered estimate past its expiry date; safe to run twice."""
+    due = Estimate.objects.filter(status__in=(Status.SENT, Status.VIEWED), expiry_date__lt=today)
+    return due.update(status=Status.EXPIRED, updated_at=timezone.now())
+
+
+@transaction.atomic
+def estimate_convert_to_invoice(
+    *,
+    estimate: Estimate,
+    issue_date: datetime.date | None = None,
+    due_date: datetime.date | None = None,
+) -> Invoice:
+    """An accepted estimate becomes a draft invoice with the same lines."""
+    estimate = _lock(estimate)
+    transitions.move(estimate, Status.INVOICED)
+    estimate.save()
+    return invoice_create(
+        contact=estimate.contact,
+        lines=lines_of(estimate),
+        issue_date=issue_date or timezone.localdate(),
+        due_date=due_date,
+        notes=estimate.notes,
+        terms=estimate.terms,
+        discount=estimate.discount,
+        reference=estimate.number,
+        estimate=estimate,
+    )

@@ -1,0 +1,209 @@
+"""Invoices (regular and retainer): create, update, send, view, void, settle."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from portico.contacts.models import Contact
+from portico.core.errors import DomainError
+from portico.payments import ledger
+from portico.sales import numbering, transitions
+from portico.sales.models import Estimate, Invoice, InvoiceLine, RecurringProfile, SalesOrder
+from portico.sales.services.common import (
+    LineInput,
+    check_contact,
+    check_discount,
+    check_lines,
+    document_recalculate,
+    write_lines,
+)
+
+Status = Invoice.Status
+
+
+def _check_dates(issue_date: datetime.date, due_date: datetime.date | None) -> None:
+    if due_date is not None and due_date < issue_date:
+        raise DomainError("The due date is before the invoice date.", code="due_before_issue")
+
+
+@transaction.atomic
+def invoice_create(
+    *,
+    contact: Contact,
+    lines: Sequence[LineInput],
+    issue_date: datetime.date,
+    due_date: datetime.date | None = None,
+    kind: str = "regular",
+    notes: str = "",
+    terms: str = "",
+    allow_partial_payment: bool = True,
+    discount: Decimal = Decimal(0),
+    reference: str = "",
+    estimate: Estimate | None = None,
+    sales_order: SalesOrder | None = None,
+    recurring_profile: RecurringProfile | None = None,
+    recurring_period: datetime.date | None = None,
+) -> Invoice:
+    """A draft invoice in the customer's currency, numbered INV-/RET- by kind."""
+    currency = check_contact(contact)
+    if kind not in Invoice.Kind.values:
+        raise DomainError(f"Unknown invoice kind {kind!r}.", code="invalid_kind", field="kind")
+    check_lines(contact=contact, lines=lines)
+    discount = check_discount(discount)
+    if due_date is None:
+        due_date = issue_date + datetime.timedelta(days=contact.payment_terms_days)
+    _check_dates(issue_date, due_date)
+    invoice = Invoice(
+        organisation_id=contact.organisation_id,
+        contact=contact,
+        kind=kind,
+        currency=currency,
+        issue_date=issue_date,
+        due_date=due_date,
+        notes=notes,
+        terms=terms,
+        allow_partial_payment=allow_partial_payment,
+        discount=discount,
+        reference=reference,
+        estimate=estimate,
+        sales_order=sales_order,
+        recurring_profile=recurring_profile,
+        recurring_period=recurring_period,
+    )
+    invoice.number = numbering.next_number(
+        organisation=contact.organisation, kind=invoice.number_kind()
+    )
+    invoice.save()
+    write_lines(document=invoice, line_model=InvoiceLine, lines=lines)
+    invoice.balance_due = invoice.total
+    invoice.save()
+    return invoice
+
+
+def _lock(invoice: Invoice) -> Invoice:
+    return Invoice.objects.select_for_update().select_related("contact").get(pk=invoice.pk)
+
+
+@transaction.atomic
+def invoice_update(
+    *,
+    invoice: Invoice,
+    lines: Sequence[LineInput] | None = None,
+    issue_date: datetime.date | None = None,
+    due_date: datetime.date | None = None,
+    notes: str | None = None,
+    terms: str | None = None,
+    discount: Decimal | None = None,
+    allow_partial_payment: bool | None = None,
+) -> Invoice:
+    """Edit a draft; an issued invoice is voided and replaced instead."""
+    invoice = _lock(invoice)
+    if invoice.status != Status.DRAFT:
+        raise DomainError("Only a draft invoice can be edited.", code="not_draft")
+    if lines is not None:
+        check_lines(contact=invoice.contact, lines=lines)
+    if discount is not None:
+        invoice.discount = check_discount(discount)
+    invoice.issue_date = issue_date or invoice.issue_date
+    invoice.due_date = due_date or invoice.due_date
+    _check_dates(invoice.issue_date, invoice.due_date)
+    invoice.notes = invoice.notes if notes is None else notes
+    invoice.terms = invoice.terms if terms is None else terms
+    if allow_partial_payment is not None:
+        invoice.allow_partial_payment = allow_partial_payment
+    if lines is not None:
+        write_lines(document=invoice, line_model=InvoiceLine, lines=lines)
+    else:
+        document_recalculate(document=invoice)
+    invoice.balance_due = invoice.total
+    invoice.save()
+    return invoice
+
+
+@transaction.atomic
+def invoice_send(*, invoice: Invoice, when: datetime.datetime | None = None) -> Invoice:
+    """Issue the invoice: from now on the customer owes it (a retainer only asks for a deposit)."""
+    invoice = _lock(invoice)
+    transitions.move(invoice, Status.SENT)
+    invoice.sent_at = when or timezone.now()
+    invoice.save(update_fields=["status", "sent_at", "updated_at"])
+    if invoice.kind == Invoice.Kind.REGULAR:
+        ledger.post(
+            contact=invoice.contact,
+            date=invoice.issue_date,
+            kind=ledger.Kind.INVOICE,
+            receivable=invoice.total,
+            reference=invoice.number,
+            description=f"Invoice {invoice.number}",
+            invoice=invoice,
+        )
+    return invoice
+
+
+@transaction.atomic
+def invoice_mark_viewed(*, invoice: Invoice, when: datetime.datetime | None = None) -> Invoice:
+    """The customer opened it in the portal: keep the first time; sent → viewed."""
+    invoice = _lock(invoice)
+    if invoice.first_viewed_at is None:
+        invoice.first_viewed_at = when or timezone.now()
+    if invoice.status == Status.SENT:
+        transitions.move(invoice, Status.VIEWED)
+    invoice.save(update_fields=["status", "first_viewed_at", "updated_at"])
+    return invoice
+
+
+@transaction.atomic
+def invoice_void(*, invoice: Invoice, date: datetime.date | None = None) -> Invoice:
+    """Cancel an invoice nothing was paid on; an issued one is reversed in the ledger."""
+    invoice = _lock(invoice)
+    if invoice.status in Invoice.OPEN_STATUSES and invoice.balance_due != invoice.total:
+        raise DomainError(
+            "Payments or credits were applied to this invoice; it cannot be voided.",
+            code="invoice_has_payments",
+        )
+    was_issued = invoice.status in Invoice.OPEN_STATUSES
+    transitions.move(invoice, Status.VOID)
+    invoice.balance_due = Decimal(0)
+    invoice.save(update_fields=["status", "balance_due", "updated_at"])
+    if was_issued and invoice.kind == Invoice.Kind.REGULAR:
+        ledger.post(
+            contact=invoice.contact,
+            date=date or timezone.localdate(),
+            kind=ledger.Kind.REVERSAL,
+            receivable=-invoice.total,
+            reference=invoice.number,
+            description=f"Invoice {invoice.number} voided",
+            invoice=invoice,
+        )
+    return invoice
+
+
+def invoice_reduce_balance(*, invoice: Invoice, amount: Decimal) -> None:
+    """Settle `amount` of an invoice the caller has locked (payments and credits call this)."""
+    if invoice.status not in Invoice.PAYABLE_STATUSES:
+        raise DomainError(
+            f"Invoice {invoice.number} is {invoice.get_status_display().lower()}; "
+            "it cannot be paid.",
+            code=f"invoice_{invoice.status}",
+        )
+    if amount <= 0:
+        raise DomainError("An amount to apply must be positive.", code="non_positive_amount")
+    if amount > invoice.balance_due:
+        raise DomainError(
+            f"{amount} is more than the {invoice.balance_due} due on invoice {invoice.number}.",
+            code="over_allocation",
+        )
+    if not invoice.allow_partial_payment and amount != invoice.balance_due:
+        raise DomainError(
+            f"Invoice {invoice.number} must be paid in full.", code="partial_payment_not_allowed"
+        )
+    invoice.balance_due -= amount
+    target = Status.PAID if invoice.balance_due == 0 else Status.PARTIALLY_PAID
+    if invoice.status != target:
+        transitions.move(invoice, target)
+    invoice.save(update_fields=["balance_due", "status", "updated_at"])
