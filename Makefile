@@ -14,7 +14,7 @@ PG_PORT ?= 54329
 PG_URL := postgres://portico:portico@127.0.0.1:$(PG_PORT)/portico
 
 .PHONY: help demo test install assets migrate lint typecheck migrations-check pytest pytest-postgres \
-        system-deps postgres bench serve worker clean
+        system-deps postgres serve worker clean
 
 help:
 	@echo "make demo   install, build, migrate, load demo data, serve on http://$(HOST):$(PORT)"
@@ -74,8 +74,8 @@ postgres: system-deps
 
 lint: install
 	@echo "==> ruff"
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests $(wildcard bench)
+	$(BIN)/ruff format --check src tests $(wildcard bench)
 
 typecheck: install
 	@echo "==> mypy"
@@ -96,8 +96,6 @@ pytest-postgres: install postgres
 test: lint typecheck migrations-check pytest pytest-postgres
 	@echo "==> all checks passed"
 
-bench: install postgres
-	$(BIN)/python -m bench
 
 clean:
 	rm -rf $(VENV) node_modules var src/portico/core/static/vendor
