@@ -34,8 +34,9 @@ class DemoContext:
 def steps() -> list[Callable[[DemoContext], None]]:
     from portico.contacts import demo as contacts_demo
     from portico.orgs import demo as orgs_demo
+    from portico.projects import demo as projects_demo
 
-    return [orgs_demo.load, contacts_demo.load]
+    return [orgs_demo.load, contacts_demo.load, projects_demo.load]
 
 
 def load(say: Callable[[str], None]) -> DemoContext:
