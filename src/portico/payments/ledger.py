@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Q, Sum
 from django.db.models.functions import Coalesce
@@ -107,7 +108,7 @@ def check(*, organisation: Organisation | None = None) -> list[Mismatch]:
     )
     mismatches = []
     for contact_id, name in sorted(names.items()):
-        row: dict[str, Decimal] = ledger.get(contact_id, {})
+        row: Any = ledger.get(contact_id, {})
         posted = Balance(row.get("receivable") or ZERO, row.get("credit") or ZERO)
         held = Balance(open_balances.get(contact_id, ZERO), credits.get(contact_id, ZERO))
         if posted != held:
