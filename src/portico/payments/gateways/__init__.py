@@ -1,1 +1,0 @@
-"""Payment gateways: one protocol (`base`), a registry of kinds, one folder per gateway."""
