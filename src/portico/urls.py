@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from portico.backoffice.sites import site
 from portico.core import views as core_views
@@ -7,4 +7,5 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("admin/", site.urls),
+    path("portal/<slug:org_slug>/", include("portico.portal.urls")),
 ]

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -12,6 +12,8 @@ from portico.backoffice.scoping import OrganisationScopedAdmin, ScopedTabularInl
 from portico.backoffice.sites import site
 from portico.contacts import services
 from portico.contacts.models import Contact, ContactPerson
+from portico.core.errors import DomainError
+from portico.portal import services as portal_services
 
 Status = ContactPerson.PortalStatus
 
@@ -19,8 +21,17 @@ Status = ContactPerson.PortalStatus
 class ContactPersonInline(ScopedTabularInline):
     model = ContactPerson
     extra = 0
-    fields = ["first_name", "last_name", "email", "phone", "is_primary", "portal_status"]
-    readonly_fields = ["portal_status"]
+    fields = [
+        "first_name",
+        "last_name",
+        "email",
+        "phone",
+        "is_primary",
+        "portal_role",
+        "portal_status",
+        "portal_last_login",
+    ]
+    readonly_fields = ["portal_status", "portal_last_login"]
 
 
 class DeletedFilter(admin.SimpleListFilter):
@@ -44,7 +55,7 @@ class ContactAdmin(OrganisationScopedAdmin):
     list_filter = [DeletedFilter, "currency", "allow_bank_debit"]
     search_fields = ["display_name", "company_name", "email", "persons__email"]
     inlines = [ContactPersonInline]
-    actions = ["soft_delete", "restore"]
+    actions = ["soft_delete", "restore", "enable_portal"]
     fieldsets = [
         (
             None,
@@ -137,6 +148,13 @@ class ContactAdmin(OrganisationScopedAdmin):
             request, ngettext("%d customer deleted.", "%d customers deleted.", count) % count
         )
 
+    @admin.action(description=_("Enable the portal for every person of the selected customers"))
+    def enable_portal(self, request: HttpRequest, queryset: QuerySet[Contact]) -> None:
+        persons = ContactPerson.objects.in_organisation(request.organisation).filter(  # type: ignore[attr-defined]
+            contact__in=queryset
+        )
+        report_enable(self, request, portal_services.portal_access_enable_many(persons=persons))
+
     @admin.action(description=_("Restore the selected customers"))
     def restore(self, request: HttpRequest, queryset: QuerySet[Contact]) -> None:
         count = services.contact_restore_many(contacts=queryset)
@@ -145,10 +163,96 @@ class ContactAdmin(OrganisationScopedAdmin):
         )
 
 
+def report_enable(
+    model_admin: admin.ModelAdmin[Any], request: HttpRequest, report: portal_services.EnableReport
+) -> None:
+    """One message for the invited, one warning naming the skipped and why."""
+    count = len(report.enabled)
+    model_admin.message_user(
+        request,
+        ngettext(
+            "Portal enabled for %d person; the invitation is on its way.",
+            "Portal enabled for %d persons; the invitations are on their way.",
+            count,
+        )
+        % count,
+    )
+    if report.skipped:
+        shown = report.skipped[:20]
+        listed = "; ".join(f"{person} ({reason})" for person, reason in shown)
+        more = len(report.skipped) - len(shown)
+        if more:
+            listed += " " + ngettext("and %d more", "and %d more", more) % more
+        model_admin.message_user(
+            request,
+            ngettext(
+                "Skipped %(count)d person: %(list)s",
+                "Skipped %(count)d persons: %(list)s",
+                len(report.skipped),
+            )
+            % {"count": len(report.skipped), "list": listed},
+            messages.WARNING,
+        )
+
+
 @admin.register(ContactPerson, site=site)
 class ContactPersonAdmin(OrganisationScopedAdmin):
-    list_display = ["full_name", "contact", "email", "is_primary", "portal_status"]
-    list_filter = ["portal_status", "is_primary"]
+    list_display = [
+        "full_name",
+        "contact",
+        "email",
+        "is_primary",
+        "portal_status",
+        "portal_role",
+        "portal_last_login",
+    ]
+    list_filter = ["portal_status", "portal_role", "is_primary"]
     search_fields = ["first_name", "last_name", "email", "contact__display_name"]
     list_select_related = ["contact"]
-    readonly_fields = ["portal_status"]
+    readonly_fields = ["portal_status", "portal_last_login"]
+    actions = ["enable_portal", "reinvite", "disable_portal", "reset_two_factor"]
+
+    @admin.action(description=_("Enable the portal (send an invitation)"))
+    def enable_portal(self, request: HttpRequest, queryset: QuerySet[ContactPerson]) -> None:
+        report_enable(self, request, portal_services.portal_access_enable_many(persons=queryset))
+
+    @admin.action(description=_("Send the portal invitation again"))
+    def reinvite(self, request: HttpRequest, queryset: QuerySet[ContactPerson]) -> None:
+        sent, refused = 0, []
+        for person in queryset.select_related("contact", "organisation"):
+            try:
+                portal_services.portal_access_reinvite(person=person)
+            except DomainError as error:
+                refused.append(error.message)
+            else:
+                sent += 1
+        self.message_user(
+            request, ngettext("%d invitation sent.", "%d invitations sent.", sent) % sent
+        )
+        if refused:
+            self.message_user(request, " ".join(refused), messages.WARNING)
+
+    @admin.action(description=_("Disable the portal (logs them out now)"))
+    def disable_portal(self, request: HttpRequest, queryset: QuerySet[ContactPerson]) -> None:
+        count = portal_services.portal_access_disable_many(persons=queryset)
+        self.message_user(
+            request,
+            ngettext("Portal disabled for %d person.", "Portal disabled for %d persons.", count)
+            % count,
+        )
+
+    @admin.action(description=_("Reset two-factor login"))
+    def reset_two_factor(self, request: HttpRequest, queryset: QuerySet[ContactPerson]) -> None:
+        count = 0
+        for person in queryset.select_related("user"):
+            portal_services.portal_two_factor_reset(person=person)
+            count += 1
+        self.message_user(
+            request,
+            ngettext(
+                "Two-factor login reset for %d person; they set it up again at their next login.",
+                "Two-factor login reset for %d persons; they set it up again at their next login.",
+                count,
+            )
+            % count,
+        )

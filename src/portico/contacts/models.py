@@ -85,6 +85,14 @@ class Contact(OrganisationOwned):
         return [line for line in lines if line]
 
 
+class ContactPersonQuerySet(models.QuerySet["ContactPerson"]):
+    def in_organisation(self, organisation: models.Model) -> ContactPersonQuerySet:
+        return self.filter(organisation=organisation)
+
+    def with_pks(self, pks: list[int]) -> ContactPersonQuerySet:
+        return self.filter(pk__in=pks)
+
+
 class ContactPerson(OrganisationOwned):
     """Someone who acts for a customer; portal access is per person, never per customer."""
 
@@ -136,6 +144,8 @@ class ContactPerson(OrganisationOwned):
         _("last portal login"), null=True, blank=True, editable=False
     )
 
+    objects = ContactPersonQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("contact person")
         verbose_name_plural = _("contact persons")
@@ -159,3 +169,23 @@ class ContactPerson(OrganisationOwned):
     @property
     def full_name(self) -> str:
         return " ".join(part for part in (self.first_name, self.last_name) if part)
+
+
+# Portal self-service models live in their own module; importing them here registers them.
+from portico.contacts.self_service_models import (  # noqa: E402
+    CustomerMessage,
+    DetailsChangeItem,
+    PendingEmailChange,
+    Review,
+    SelfServiceSettings,
+)
+
+__all__ = [
+    "Contact",
+    "ContactPerson",
+    "CustomerMessage",
+    "DetailsChangeItem",
+    "PendingEmailChange",
+    "Review",
+    "SelfServiceSettings",
+]

@@ -34,9 +34,10 @@ class DemoContext:
 def steps() -> list[Callable[[DemoContext], None]]:
     from portico.contacts import demo as contacts_demo
     from portico.orgs import demo as orgs_demo
+    from portico.portal import demo as portal_demo
     from portico.projects import demo as projects_demo
 
-    return [orgs_demo.load, contacts_demo.load, projects_demo.load]
+    return [orgs_demo.load, contacts_demo.load, portal_demo.load, projects_demo.load]
 
 
 def load(say: Callable[[str], None]) -> DemoContext:

@@ -10,6 +10,15 @@ from django.utils.translation import gettext_lazy as _
 from portico.core.tenancy import OrganisationOwned
 
 
+class PortalTokenQuerySet(models.QuerySet["PortalToken"]):
+    def open(self) -> PortalTokenQuerySet:
+        """Not used, not revoked (expiry is checked where the token is redeemed)."""
+        return self.filter(used_at__isnull=True, revoked_at__isnull=True)
+
+    def with_hash(self, token_hash: str) -> PortalTokenQuerySet:
+        return self.filter(token_hash=token_hash)
+
+
 class PortalToken(OrganisationOwned):
     """A single-use link sent by email. Only a SHA-256 of the secret is kept."""
 
@@ -26,9 +35,8 @@ class PortalToken(OrganisationOwned):
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
-    replaced = models.BooleanField(
-        default=False, help_text="A new link was sent in its place (from the expired page)."
-    )
+
+    objects = PortalTokenQuerySet.as_manager()
 
     class Meta:
         indexes = [models.Index(fields=["person", "purpose"])]
@@ -41,6 +49,14 @@ class PortalToken(OrganisationOwned):
         return self.expires_at <= timezone.now()
 
 
+class PortalSessionQuerySet(models.QuerySet["PortalSession"]):
+    def of_user(self, user_id: int) -> PortalSessionQuerySet:
+        return self.filter(user_id=user_id)
+
+    def with_key(self, session_key: str) -> PortalSessionQuerySet:
+        return self.filter(session_key=session_key)
+
+
 class PortalSession(OrganisationOwned):
     """One logged-in browser, for "where you're logged in" and for ending sessions."""
 
@@ -51,6 +67,8 @@ class PortalSession(OrganisationOwned):
     user_agent = models.CharField(max_length=300, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     last_seen_at = models.DateTimeField(default=timezone.now)
+
+    objects = PortalSessionQuerySet.as_manager()
 
     class Meta:
         ordering = ["-last_seen_at"]

@@ -1,0 +1,351 @@
+"""The portal's wall: who is acting, for which customer, in which organisation.
+
+Every portal page is wrapped in `@portal_view`. It resolves the organisation from the URL,
+the logged-in person from the session and hands the view a `PortalScope`; pages read only
+through selectors that take that scope. Anything else gets the login page, a clear
+"no access" page, or a 404 (a module outside the person's role is a 404 and is not in the menu).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import cached_property, wraps
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeAlias, overload
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import auth
+from django.contrib.auth.decorators import login_not_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from portico.contacts.models import Contact, ContactPerson
+from portico.core.errors import PortalError
+from portico.orgs.models import Organisation, PortalPreferences
+from portico.portal import selectors
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise
+
+    from portico.accounts.models import User
+
+Role = ContactPerson.PortalRole
+Status = ContactPerson.PortalStatus
+P = ParamSpec("P")
+
+SESSION_PERSON = "portal_person:{organisation_id}"
+SESSION_LOGIN_AT = "portal_login_at"
+SESSION_SEEN_AT = "portal_seen_at"
+SESSION_HAS_DEVICE = "portal_has_device"
+TOUCH_EVERY_SECONDS = 60
+
+
+class Module(StrEnum):
+    """A section of the portal; roles and preferences decide which ones a person sees."""
+
+    HOME = "home"
+    ESTIMATES = "estimates"
+    INVOICES = "invoices"
+    PAYMENTS = "payments"
+    SALES_ORDERS = "sales_orders"
+    PROJECTS = "projects"
+    TIMESHEETS = "timesheets"
+    STATEMENT = "statement"
+    ACCOUNT = "account"
+
+
+BILLING_MODULES = frozenset({Module.ESTIMATES, Module.INVOICES, Module.PAYMENTS, Module.STATEMENT})
+PROJECT_MODULES = frozenset({Module.PROJECTS, Module.TIMESHEETS})
+ROLE_MODULES: dict[str, frozenset[Module]] = {
+    Role.FULL: frozenset(Module),
+    Role.BILLING: BILLING_MODULES | {Module.HOME, Module.ACCOUNT},
+    Role.PROJECTS: PROJECT_MODULES | {Module.HOME, Module.ACCOUNT},
+}
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    module: Module
+    label: _StrPromise
+    icon: str
+    url_name: str
+
+
+MENU: tuple[MenuItem, ...] = (
+    MenuItem(Module.HOME, _("Home"), "house", "portal:home"),
+    MenuItem(Module.ESTIMATES, _("Estimates"), "file-earmark-text", "portal:estimates"),
+    MenuItem(Module.INVOICES, _("Invoices"), "receipt", "portal:invoices"),
+    MenuItem(Module.PAYMENTS, _("Payments"), "credit-card", "portal:payments"),
+    MenuItem(Module.SALES_ORDERS, _("Sales orders"), "cart", "portal:sales_orders"),
+    MenuItem(Module.PROJECTS, _("Projects"), "kanban", "portal:projects"),
+    MenuItem(Module.TIMESHEETS, _("Timesheets"), "clock-history", "portal:timesheets"),
+    MenuItem(Module.STATEMENT, _("Statement"), "journal-text", "portal:statement"),
+    MenuItem(Module.ACCOUNT, _("Account"), "person-circle", "portal:account"),
+)
+
+
+@dataclass(frozen=True)
+class PortalScope:
+    """Exactly one customer, seen by one of its contact persons, in one organisation."""
+
+    organisation: Organisation
+    contact: Contact
+    person: ContactPerson
+
+    @property
+    def preferences(self) -> PortalPreferences:
+        return selectors.preferences_of(self.organisation)
+
+    @property
+    def role(self) -> str:
+        return self.person.portal_role
+
+    @property
+    def is_full(self) -> bool:
+        return self.role == Role.FULL
+
+    @property
+    def sees_billing(self) -> bool:
+        return bool(ROLE_MODULES[self.role] & BILLING_MODULES)
+
+    @property
+    def sees_projects(self) -> bool:
+        return self.allows(Module.PROJECTS)
+
+    def allows(self, module: Module | str) -> bool:
+        """The person's role includes `module` and the organisation shows it."""
+        module = Module(module)
+        if module not in ROLE_MODULES.get(self.role, frozenset()):
+            return False
+        preferences = self.preferences
+        if module is Module.SALES_ORDERS:
+            return preferences.show_sales_orders
+        if module in PROJECT_MODULES:
+            return preferences.show_projects
+        return True
+
+    @cached_property
+    def menu(self) -> list[tuple[MenuItem, str]]:
+        """(item, url) for each section this person may open, in menu order."""
+        items = []
+        for item in MENU:
+            if not self.allows(item.module):
+                continue
+            try:
+                url = reverse(item.url_name, kwargs={"org_slug": self.organisation.slug})
+            except NoReverseMatch:  # a section whose pages are not built yet
+                continue
+            items.append((item, url))
+        return items
+
+
+class Problem(StrEnum):
+    PORTAL_OFF = "portal_off"
+    DISABLED = "disabled"
+    CONTACT_DELETED = "contact_deleted"
+    NO_ACCESS = "no_access"
+
+
+@dataclass(frozen=True)
+class PortalAccess:
+    """A logged-in user at one organisation's portal, before a customer is chosen."""
+
+    organisation: Organisation
+    user: User
+    persons: tuple[ContactPerson, ...]
+    """Active persons whose customer is live: the customers this user may act for."""
+    problem: Problem | None = None
+
+    def scope_for(self, person_id: int | None) -> PortalScope | None:
+        chosen = [p for p in self.persons if p.pk == person_id] or (
+            list(self.persons) if len(self.persons) == 1 else []
+        )
+        if not chosen:
+            return None
+        return PortalScope(self.organisation, chosen[0].contact, chosen[0])
+
+
+def access_for(*, user: User, organisation: Organisation) -> PortalAccess:
+    """What `user` may do at `organisation`'s portal (see `Problem` for the refusals)."""
+    if not selectors.preferences_of(organisation).portal_enabled:
+        return PortalAccess(organisation, user, (), Problem.PORTAL_OFF)
+    persons = (
+        [] if user.is_staff else selectors.persons_for_user(user=user, organisation=organisation)
+    )
+    active = [p for p in persons if p.portal_status == Status.ACTIVE]
+    usable = tuple(p for p in active if not p.contact.is_deleted)
+    problem = None
+    if not usable:
+        if active:
+            problem = Problem.CONTACT_DELETED
+        elif any(p.portal_status == Status.DISABLED for p in persons):
+            problem = Problem.DISABLED
+        else:
+            problem = Problem.NO_ACCESS
+    return PortalAccess(organisation, user, usable, problem)
+
+
+def portal_url(organisation: Organisation, name: str, **kwargs: Any) -> str:
+    return reverse(f"portal:{name}", kwargs={"org_slug": organisation.slug, **kwargs})
+
+
+def login_redirect(request: HttpRequest, organisation: Organisation, **extra: str) -> HttpResponse:
+    query = urlencode({"next": request.get_full_path(), **extra})
+    return redirect(f"{portal_url(organisation, 'login')}?{query}")
+
+
+def problem_page(
+    request: HttpRequest, organisation: Organisation, problem: Problem
+) -> HttpResponse:
+    context = {
+        "organisation": organisation,
+        "preferences": selectors.preferences_of(organisation),
+        "problem": problem,
+        "code": PortalError.CONTACT_DELETED.value if problem is Problem.CONTACT_DELETED else "",
+    }
+    return render(request, "portal/problem.html", context, status=403)
+
+
+def session_expired(request: HttpRequest) -> bool:
+    """Idle or absolute timeout reached (checked on every portal request)."""
+    now = time.time()
+    login_at = request.session.get(SESSION_LOGIN_AT)
+    seen_at = request.session.get(SESSION_SEEN_AT)
+    if login_at is not None and now - login_at > settings.SESSION_COOKIE_AGE:
+        return True
+    return seen_at is not None and now - seen_at > settings.SESSION_IDLE_SECONDS
+
+
+def touch_session(request: HttpRequest, organisation: Organisation) -> None:
+    """Record activity at most once a minute (one session write, one row update)."""
+    from portico.portal import services
+
+    now = time.time()
+    seen_at = request.session.get(SESSION_SEEN_AT)
+    if seen_at is not None and now - seen_at < TOUCH_EVERY_SECONDS:
+        return
+    request.session.setdefault(SESSION_LOGIN_AT, now)
+    request.session[SESSION_SEEN_AT] = now
+    if request.session.session_key is None:
+        request.session.save()
+    services.portal_session_touch(
+        user=request.user,  # type: ignore[arg-type]
+        organisation=organisation,
+        session_key=str(request.session.session_key),
+        user_agent=request.META.get("HTTP_USER_AGENT", ""),
+        ip_address=client_ip(request),
+    )
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def has_second_factor(request: HttpRequest) -> bool:
+    """Whether the user has a confirmed device; cached in the session, set at login."""
+    if SESSION_HAS_DEVICE not in request.session:
+        from django_otp import user_has_device
+
+        request.session[SESSION_HAS_DEVICE] = user_has_device(request.user)
+    return bool(request.session[SESSION_HAS_DEVICE])
+
+
+def is_verified(request: HttpRequest) -> bool:
+    verified = getattr(request.user, "is_verified", None)
+    return bool(verified and verified())
+
+
+AccessView: TypeAlias = Callable[Concatenate[HttpRequest, PortalAccess, P], HttpResponse]
+ScopeView: TypeAlias = Callable[Concatenate[HttpRequest, PortalScope, P], HttpResponse]
+Wrapped: TypeAlias = Callable[..., HttpResponse]
+
+
+def _resolve_access(
+    request: HttpRequest, org_slug: str, *, unverified: bool
+) -> PortalAccess | HttpResponse:
+    organisation = selectors.organisation_for_portal(slug=org_slug)
+    if not request.user.is_authenticated:
+        return login_redirect(request, organisation)
+    if session_expired(request):
+        auth.logout(request)
+        return login_redirect(request, organisation, expired="1")
+    access = access_for(user=request.user, organisation=organisation)  # type: ignore[arg-type]
+    if access.problem is not None:
+        return problem_page(request, organisation, access.problem)
+    if not unverified and not is_verified(request):
+        if has_second_factor(request):
+            return redirect(
+                f"{portal_url(organisation, 'two_factor_verify')}?"
+                + urlencode({"next": request.get_full_path()})
+            )
+        if selectors.preferences_of(organisation).require_two_factor:
+            return redirect(portal_url(organisation, "two_factor_setup"))
+    touch_session(request, organisation)
+    return access
+
+
+def portal_access_view(*, unverified: bool = False) -> Callable[[AccessView[P]], Wrapped]:
+    """For the few pages a logged-in user sees before a customer is chosen (choose, two-factor).
+
+    The view receives `PortalAccess`; `unverified=True` lets it run before the second factor.
+    """
+
+    def decorate(view: AccessView[P]) -> Wrapped:
+        @login_not_required
+        @wraps(view)
+        def wrapper(request: HttpRequest, org_slug: str, *args: Any, **kwargs: Any) -> HttpResponse:
+            access = _resolve_access(request, org_slug, unverified=unverified)
+            if isinstance(access, HttpResponse):
+                return access
+            return view(request, access, *args, **kwargs)
+
+        return wrapper
+
+    return decorate
+
+
+@overload
+def portal_view(view: ScopeView[P], /) -> Wrapped: ...
+@overload
+def portal_view(
+    view: None = None, /, *, module: Module | str = Module.HOME
+) -> Callable[[ScopeView[P]], Wrapped]: ...
+def portal_view(
+    view: ScopeView[P] | None = None, /, *, module: Module | str = Module.HOME
+) -> Wrapped | Callable[[ScopeView[P]], Wrapped]:
+    """Wrap a portal page: `@portal_view` or `@portal_view(module=Module.INVOICES)`.
+
+    The URL must capture `org_slug`; the view is called as `view(request, scope, **other_kwargs)`
+    and `request.portal_scope` is set for templates. A module outside the person's role or
+    switched off in the preferences answers 404.
+    """
+    required = Module(module)
+
+    def decorate(view: ScopeView[P]) -> Wrapped:
+        @login_not_required
+        @wraps(view)
+        def wrapper(request: HttpRequest, org_slug: str, *args: Any, **kwargs: Any) -> HttpResponse:
+            access = _resolve_access(request, org_slug, unverified=False)
+            if isinstance(access, HttpResponse):
+                return access
+            key = SESSION_PERSON.format(organisation_id=access.organisation.pk)
+            scope = access.scope_for(request.session.get(key))
+            if scope is None:
+                choose = portal_url(access.organisation, "choose")
+                return redirect(f"{choose}?{urlencode({'next': request.get_full_path()})}")
+            if not scope.allows(required):
+                raise Http404("No such page.")
+            request.portal_scope = scope  # type: ignore[attr-defined]
+            request.portal_customer_count = len(access.persons)  # type: ignore[attr-defined]
+            return view(request, scope, *args, **kwargs)
+
+        return wrapper
+
+    if view is not None:
+        return decorate(view)
+    return decorate

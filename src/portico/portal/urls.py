@@ -1,0 +1,36 @@
+"""Everything under /portal/<org_slug>/ (mounted by portico.urls)."""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from portico.portal import views
+
+app_name = "portal"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("login", views.login, name="login"),
+    path("login/verify", views.two_factor_verify, name="two_factor_verify"),
+    path("logout", views.logout, name="logout"),
+    path("choose", views.choose, name="choose"),
+    path("brand.css", views.brand_css, name="brand_css"),
+    path("password/forgot", views.password_forgot, name="password_forgot"),
+    path("password/reset/<str:token>", views.password_reset, name="password_reset"),
+    path("invitation/<str:token>", views.invitation_accept, name="invitation_accept"),
+    path("links/<str:token>/renew", views.link_renew, name="link_renew"),
+    path("account", views.account, name="account"),
+    path("account/password", views.password_change, name="password_change"),
+    path("account/sessions/<uuid:session_id>/end", views.session_end, name="session_end"),
+    path("account/sessions/end-others", views.sessions_end_others, name="sessions_end_others"),
+    path("account/two-factor", views.two_factor_setup, name="two_factor_setup"),
+    path("account/two-factor/off", views.two_factor_disable, name="two_factor_disable"),
+    # Sections: empty pages until each section's issue replaces the view.
+    path("estimates", views.estimates, name="estimates"),
+    path("invoices", views.invoices, name="invoices"),
+    path("payments", views.payments, name="payments"),
+    path("sales-orders", views.sales_orders, name="sales_orders"),
+    path("projects", views.projects, name="projects"),
+    path("timesheets", views.timesheets, name="timesheets"),
+    path("statement", views.statement, name="statement"),
+]

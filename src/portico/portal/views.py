@@ -1,0 +1,468 @@
+"""Portal pages: public ones (login, links from emails) and the shell's own pages.
+
+Document pages (estimates, invoices, …) come with their issues; until then each section
+shows an empty state so the menu, roles and the wall can be seen and tested.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import time
+from binascii import unhexlify
+from collections.abc import Callable
+from uuid import UUID
+
+import qrcode
+import qrcode.image.svg
+from django.contrib import auth, messages
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_otp import login as otp_login
+from django_otp import match_token, user_has_device
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
+
+from portico.accounts.models import User, normalise_email
+from portico.core.errors import DomainError
+from portico.orgs.models import Organisation
+from portico.portal import forms, selectors, services, tokens
+from portico.portal.scoping import (
+    SESSION_HAS_DEVICE,
+    SESSION_LOGIN_AT,
+    SESSION_PERSON,
+    SESSION_SEEN_AT,
+    Module,
+    PortalAccess,
+    PortalScope,
+    Problem,
+    access_for,
+    client_ip,
+    is_verified,
+    portal_access_view,
+    portal_url,
+    portal_view,
+    problem_page,
+)
+
+SESSION_TOTP_KEY = "portal_totp_key"
+Purpose = tokens.Purpose
+
+
+def _public_context(organisation: Organisation, **extra: object) -> dict[str, object]:
+    return {
+        "organisation": organisation,
+        "preferences": selectors.preferences_of(organisation),
+        **extra,
+    }
+
+
+def _safe_next(request: HttpRequest, organisation: Organisation) -> str:
+    """`next` only to a same-site path inside this portal; the home page otherwise."""
+    home = portal_url(organisation, "home")
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if (
+        target
+        and url_has_allowed_host_and_scheme(target, allowed_hosts=None)
+        and target.startswith(home)
+        and not target.startswith("//")
+    ):
+        return target
+    return home
+
+
+def _start_session(request: HttpRequest, user: User, organisation: Organisation) -> None:
+    auth.login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    now = time.time()
+    request.session[SESSION_LOGIN_AT] = now
+    request.session[SESSION_SEEN_AT] = now
+    request.session[SESSION_HAS_DEVICE] = user_has_device(user)
+    request.session.save()
+    services.portal_login_record(
+        user=user,
+        organisation=organisation,
+        session_key=str(request.session.session_key),
+        user_agent=request.META.get("HTTP_USER_AGENT", ""),
+        ip=client_ip(request),
+    )
+
+
+# --- public pages ----------------------------------------------------------------------------
+
+
+@login_not_required
+@require_GET
+def brand_css(request: HttpRequest, org_slug: str) -> HttpResponse:
+    """The organisation's colour as CSS (the CSP forbids inline styles)."""
+    organisation = selectors.organisation_for_portal(slug=org_slug)
+    colour = selectors.preferences_of(organisation).brand_colour
+    response = render(
+        request, "portal/brand.css", {"colour": colour}, content_type="text/css; charset=utf-8"
+    )
+    response["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+@login_not_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def login(request: HttpRequest, org_slug: str) -> HttpResponse:
+    organisation = selectors.organisation_for_portal(slug=org_slug)
+    if not selectors.preferences_of(organisation).portal_enabled:
+        return problem_page(request, organisation, Problem.PORTAL_OFF)
+    form = forms.LoginForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = auth.authenticate(
+            request,
+            username=normalise_email(form.cleaned_data["email"]),
+            password=form.cleaned_data["password"],
+        )
+        access = None if user is None else access_for(user=user, organisation=organisation)  # type: ignore[arg-type]
+        if access is None or access.problem is Problem.NO_ACCESS:
+            form.add_error(None, _("The email address or password is not correct."))
+        elif access.problem is not None:
+            return problem_page(request, organisation, access.problem)
+        else:
+            _start_session(request, access.user, organisation)
+            return redirect(_safe_next(request, organisation))
+    context = _public_context(
+        organisation,
+        form=form,
+        next=_safe_next(request, organisation),
+        expired=request.GET.get("expired") == "1",
+    )
+    return render(request, "portal/login.html", context, status=400 if form.errors else 200)
+
+
+@login_not_required
+@require_POST
+def logout(request: HttpRequest, org_slug: str) -> HttpResponse:
+    organisation = selectors.organisation_for_portal(slug=org_slug)
+    services.portal_logout_record(session_key=request.session.session_key)
+    auth.logout(request)
+    messages.success(request, _("You have logged out."))
+    return redirect(portal_url(organisation, "login"))
+
+
+@login_not_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def password_forgot(request: HttpRequest, org_slug: str) -> HttpResponse:
+    organisation = selectors.organisation_for_portal(slug=org_slug)
+    form = forms.EmailForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.portal_password_reset_request(
+            organisation=organisation, email=form.cleaned_data["email"]
+        )
+        # The same answer whether or not the address is known.
+        return render(request, "portal/password_forgot_sent.html", _public_context(organisation))
+    return render(
+        request,
+        "portal/password_forgot.html",
+        _public_context(organisation, form=form),
+        status=400 if form.errors else 200,
+    )
+
+
+def _token_page(
+    request: HttpRequest, organisation: Organisation, rejected: tokens.TokenRejected, secret: str
+) -> HttpResponse:
+    problem = rejected.problem
+    status = 404 if problem in {tokens.TokenProblem.INVALID, tokens.TokenProblem.FOREIGN} else 410
+    renewable = problem in {tokens.TokenProblem.USED, tokens.TokenProblem.EXPIRED}
+    context = _public_context(
+        organisation,
+        problem=problem,
+        renew_url=portal_url(organisation, "link_renew", token=secret) if renewable else "",
+        purpose=rejected.token.purpose if rejected.token else "",
+    )
+    return render(request, "portal/token_problem.html", context, status=status)
+
+
+@login_not_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def invitation_accept(request: HttpRequest, org_slug: str, token: str) -> HttpResponse:
+    organisation = selectors.organisation_for_portal(slug=org_slug)
+    try:
+        found = tokens.token_check(
+            organisation=organisation, secret=token, purpose=Purpose.INVITATION
+        )
+    except tokens.TokenRejected as rejected:
+        return _token_page(request, organisation, rejected, token)
+    person = found.person
+    form = forms.SetPasswordForm(person.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = services.portal_invitation_accept(
+                organisation=organisation,
+                secret=token,
+                password=form.cleaned_data["new_password1"],
+            )
+        except tokens.TokenRejected as rejected:
+            return _token_page(request, organisation, rejected, token)
+        except DomainError as error:
+            form.add_error("new_password1", error.message)
+        else:
+            assert person.user is not None
+            _start_session(request, person.user, organisation)
+            messages.success(request, _("Welcome! Your portal account is ready."))
+            return redirect(portal_url(organisation, "home"))
+    context = _public_context(organisation, form=form, person=person)
+    return render(
+        request, "portal/invitation_accept.html", context, status=400 if form.errors else 200
+    )
+
+
+@login_not_required
+@require_POST
+def link_renew(request: HttpRequest, org_slug: str, token: str) -> HttpResponse:
+    """ "Send me a new link" from a used or expired invitation or reset link."""
+    organisation = selectors.organisation_for_portal(slug=org_slug)
+    found = tokens.token_for_renewal(organisation=organisation, secret=token)
+    if found is not None:
+        services.portal_link_renew(organisation=organisation, token=found)
+    return render(request, "portal/link_renewed.html", _public_context(organisation))
+
+
+@login_not_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def password_reset(request: HttpRequest, org_slug: str, token: str) -> HttpResponse:
+    organisation = selectors.organisation_for_portal(slug=org_slug)
+    try:
+        found = tokens.token_check(
+            organisation=organisation, secret=token, purpose=Purpose.PASSWORD_RESET
+        )
+    except tokens.TokenRejected as rejected:
+        return _token_page(request, organisation, rejected, token)
+    form = forms.SetPasswordForm(found.person.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.portal_password_reset_complete(
+                organisation=organisation,
+                secret=token,
+                password=form.cleaned_data["new_password1"],
+            )
+        except tokens.TokenRejected as rejected:
+            return _token_page(request, organisation, rejected, token)
+        except DomainError as error:
+            form.add_error("new_password1", error.message)
+        else:
+            messages.success(request, _("Your password was changed. Log in with the new one."))
+            return redirect(portal_url(organisation, "login"))
+    context = _public_context(organisation, form=form, person=found.person)
+    return render(
+        request, "portal/password_reset.html", context, status=400 if form.errors else 200
+    )
+
+
+# --- before a customer is chosen -------------------------------------------------------------
+
+
+@portal_access_view()
+@require_http_methods(["GET", "POST"])
+def choose(request: HttpRequest, access: PortalAccess) -> HttpResponse:
+    """One login, several customers here: pick the one to act for."""
+    organisation = access.organisation
+    if request.method == "POST":
+        chosen = request.POST.get("person", "")
+        if chosen.isdigit() and access.scope_for(int(chosen)) is not None:
+            request.session[SESSION_PERSON.format(organisation_id=organisation.pk)] = int(chosen)
+            return redirect(_safe_next(request, organisation))
+    context = _public_context(
+        organisation, persons=access.persons, next=_safe_next(request, organisation)
+    )
+    return render(request, "portal/choose.html", context)
+
+
+@portal_access_view(unverified=True)
+@never_cache
+@require_http_methods(["GET", "POST"])
+def two_factor_verify(request: HttpRequest, access: PortalAccess) -> HttpResponse:
+    organisation = access.organisation
+    if is_verified(request):
+        return redirect(_safe_next(request, organisation))
+    form = forms.CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = match_token(access.user, form.cleaned_data["code"])
+        if device is None:
+            form.add_error("code", _("That code is not correct, or was already used."))
+        else:
+            otp_login(request, device)
+            return redirect(_safe_next(request, organisation))
+    context = _public_context(organisation, form=form, next=_safe_next(request, organisation))
+    return render(
+        request, "portal/two_factor_verify.html", context, status=400 if form.errors else 200
+    )
+
+
+def _qr_data_uri(text: str) -> str:
+    image = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
+    buffer = io.BytesIO()
+    image.save(buffer)
+    return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode()
+
+
+@portal_access_view(unverified=True)
+@never_cache
+@require_http_methods(["GET", "POST"])
+def two_factor_setup(request: HttpRequest, access: PortalAccess) -> HttpResponse:
+    """Scan a QR code, type a code, get recovery codes (shown once)."""
+    organisation = access.organisation
+    if request.session.get(SESSION_HAS_DEVICE):
+        if is_verified(request):
+            return redirect(portal_url(organisation, "account"))
+        return redirect(portal_url(organisation, "two_factor_verify"))
+    key = request.session.get(SESSION_TOTP_KEY) or default_key()
+    request.session[SESSION_TOTP_KEY] = key
+    form = forms.CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        code = form.cleaned_data["code"]
+        if code.isdigit() and TOTP(unhexlify(key)).verify(int(code), tolerance=1):
+            device, codes = services.portal_two_factor_enable(user=access.user, key=key)
+            otp_login(request, device)
+            request.session[SESSION_HAS_DEVICE] = True
+            del request.session[SESSION_TOTP_KEY]
+            return render(
+                request,
+                "portal/two_factor_codes.html",
+                _public_context(organisation, codes=codes),
+            )
+        form.add_error("code", _("That code is not correct. Check the time on your phone."))
+    uri = TOTPDevice(key=key, user=access.user, name=organisation.name).config_url
+    context = _public_context(
+        organisation,
+        form=form,
+        qr=_qr_data_uri(uri),
+        secret=base64.b32encode(unhexlify(key)).decode(),
+        required=selectors.preferences_of(organisation).require_two_factor,
+    )
+    return render(
+        request, "portal/two_factor_setup.html", context, status=400 if form.errors else 200
+    )
+
+
+# --- the shell's pages -----------------------------------------------------------------------
+
+
+@portal_view
+@require_GET
+def home(request: HttpRequest, scope: PortalScope) -> HttpResponse:
+    return render(request, "portal/home.html", {"scope": scope})
+
+
+def _account_context(
+    request: HttpRequest, scope: PortalScope, password_form: forms.PasswordChangeForm | None = None
+) -> dict[str, object]:
+    assert scope.person.user is not None
+    return {
+        "scope": scope,
+        "password_form": password_form or forms.PasswordChangeForm(scope.person.user),
+        "sessions": selectors.sessions_of_user(user=scope.person.user),
+        "current_session_key": request.session.session_key,
+        "two_factor_on": bool(request.session.get(SESSION_HAS_DEVICE)),
+        "two_factor_required": scope.preferences.require_two_factor,
+    }
+
+
+@portal_view(module=Module.ACCOUNT)
+@require_GET
+def account(request: HttpRequest, scope: PortalScope) -> HttpResponse:
+    return render(request, "portal/account.html", _account_context(request, scope))
+
+
+@portal_view(module=Module.ACCOUNT)
+@require_POST
+def password_change(request: HttpRequest, scope: PortalScope) -> HttpResponse:
+    user = scope.person.user
+    assert user is not None
+    form = forms.PasswordChangeForm(user, request.POST)
+    if form.is_valid():
+        try:
+            services.portal_password_change(
+                scope_person=scope.person,
+                current=form.cleaned_data["current"],
+                new=form.cleaned_data["new_password1"],
+                keep_session_key=request.session.session_key,
+            )
+        except DomainError as error:
+            form.add_error(
+                "current" if error.field == "current" else "new_password1", error.message
+            )
+        else:
+            auth.update_session_auth_hash(request, user)
+            messages.success(
+                request, _("Your password was changed. Your other sessions were logged out.")
+            )
+            return redirect(portal_url(scope.organisation, "account"))
+    return render(
+        request, "portal/account.html", _account_context(request, scope, form), status=400
+    )
+
+
+@portal_view(module=Module.ACCOUNT)
+@require_POST
+def session_end(request: HttpRequest, scope: PortalScope, session_id: UUID) -> HttpResponse:
+    assert scope.person.user is not None
+    session = selectors.session_of_user(user=scope.person.user, session_id=session_id)
+    if session.session_key == request.session.session_key:
+        services.portal_logout_record(session_key=session.session_key)
+        auth.logout(request)
+        return redirect(portal_url(scope.organisation, "login"))
+    services.portal_session_end(session=session)
+    messages.success(request, _("That session was logged out."))
+    return redirect(portal_url(scope.organisation, "account"))
+
+
+@portal_view(module=Module.ACCOUNT)
+@require_POST
+def sessions_end_others(request: HttpRequest, scope: PortalScope) -> HttpResponse:
+    assert scope.person.user is not None
+    count = services.portal_sessions_end_others(
+        user=scope.person.user, keep_session_key=request.session.session_key
+    )
+    messages.success(request, _("%(count)d other sessions were logged out.") % {"count": count})
+    return redirect(portal_url(scope.organisation, "account"))
+
+
+@portal_view(module=Module.ACCOUNT)
+@require_POST
+def two_factor_disable(request: HttpRequest, scope: PortalScope) -> HttpResponse:
+    assert scope.person.user is not None
+    if scope.preferences.require_two_factor:
+        messages.error(
+            request, _("%(org)s requires two-factor login.") % {"org": scope.organisation}
+        )
+    else:
+        services.portal_two_factor_disable(user=scope.person.user)
+        request.session[SESSION_HAS_DEVICE] = False
+        messages.success(request, _("Two-factor login is off."))
+    return redirect(portal_url(scope.organisation, "account"))
+
+
+def _section(module: Module) -> Callable[..., HttpResponse]:
+    """An empty section page until the section's own issue builds it."""
+
+    @portal_view(module=module)
+    @require_GET
+    def section(request: HttpRequest, scope: PortalScope) -> HttpResponse:
+        title = next(str(item.label) for item, _url in scope.menu if item.module == module)
+        return render(request, "portal/section.html", {"scope": scope, "title": title})
+
+    section.__name__ = str(module)
+    return section
+
+
+estimates = _section(Module.ESTIMATES)
+invoices = _section(Module.INVOICES)
+payments = _section(Module.PAYMENTS)
+sales_orders = _section(Module.SALES_ORDERS)
+projects = _section(Module.PROJECTS)
+timesheets = _section(Module.TIMESHEETS)
+statement = _section(Module.STATEMENT)
