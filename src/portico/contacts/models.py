@@ -172,20 +172,10 @@ class ContactPerson(OrganisationOwned):
 
 
 # Portal self-service models live in their own module; importing them here registers them.
-from portico.contacts.self_service_models import (  # noqa: E402
+from portico.contacts.self_service_models import (  # noqa: E402, F401
     CustomerMessage,
     DetailsChangeItem,
     PendingEmailChange,
     Review,
     SelfServiceSettings,
 )
-
-__all__ = [
-    "Contact",
-    "ContactPerson",
-    "CustomerMessage",
-    "DetailsChangeItem",
-    "PendingEmailChange",
-    "Review",
-    "SelfServiceSettings",
-]
