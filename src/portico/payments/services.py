@@ -164,7 +164,7 @@ def _credit(
 
 def _lock_credit(credit: CustomerCredit) -> CustomerCredit:
     return (
-        CustomerCredit.objects.select_for_update()
+        CustomerCredit.objects.select_for_update(of=("self",))
         .select_related("contact", "credit_note")
         .get(pk=credit.pk)
     )

@@ -63,7 +63,9 @@ def credit_note_create(
 
 
 def _lock(note: CreditNote) -> CreditNote:
-    return CreditNote.objects.select_for_update().select_related("contact").get(pk=note.pk)
+    return (
+        CreditNote.objects.select_for_update(of=("self",)).select_related("contact").get(pk=note.pk)
+    )
 
 
 @transaction.atomic

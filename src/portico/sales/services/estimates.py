@@ -64,7 +64,11 @@ def estimate_create(
 
 
 def _lock(estimate: Estimate) -> Estimate:
-    return Estimate.objects.select_for_update().select_related("contact").get(pk=estimate.pk)
+    return (
+        Estimate.objects.select_for_update(of=("self",))
+        .select_related("contact")
+        .get(pk=estimate.pk)
+    )
 
 
 @transaction.atomic

@@ -86,7 +86,9 @@ def invoice_create(
 
 
 def _lock(invoice: Invoice) -> Invoice:
-    return Invoice.objects.select_for_update().select_related("contact").get(pk=invoice.pk)
+    return (
+        Invoice.objects.select_for_update(of=("self",)).select_related("contact").get(pk=invoice.pk)
+    )
 
 
 @transaction.atomic

@@ -59,7 +59,11 @@ def sales_order_create(
 
 
 def _lock(order: SalesOrder) -> SalesOrder:
-    return SalesOrder.objects.select_for_update().select_related("contact").get(pk=order.pk)
+    return (
+        SalesOrder.objects.select_for_update(of=("self",))
+        .select_related("contact")
+        .get(pk=order.pk)
+    )
 
 
 @transaction.atomic

@@ -91,7 +91,7 @@ def _generate_one(profile_id: int, today: datetime.date) -> list[Invoice]:
     made: list[Invoice] = []
     with transaction.atomic():
         profile = (
-            RecurringProfile.objects.select_for_update()
+            RecurringProfile.objects.select_for_update(of=("self",))
             .select_related("contact", "contact__organisation")
             .get(pk=profile_id)
         )

@@ -1,0 +1,241 @@
+"""Sales documents as one customer sees them in the portal.
+
+Every function takes the `PortalScope` and filters by organisation and customer first, then by
+what the portal may show (no drafts, no invoice voided before it was sent). A foreign, hidden,
+missing or malformed id raises `Http404` alike. Lists paginate in the database; sums are SQL.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, DecimalField, Prefetch, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.utils import timezone
+
+from portico.payments.models import CreditApplication, PaymentAllocation
+from portico.sales.models import (
+    Estimate,
+    EstimateLine,
+    Invoice,
+    InvoiceLine,
+    SalesOrder,
+    SalesOrderLine,
+)
+
+if TYPE_CHECKING:
+    from portico.portal.scoping import PortalScope
+
+PAGE_SIZE = 25
+ZERO = Decimal(0)
+AMOUNT = DecimalField(max_digits=18, decimal_places=4)
+EstimateStatus = Estimate.Status
+InvoiceStatus = Invoice.Status
+OrderStatus = SalesOrder.Status
+
+
+@dataclass(frozen=True)
+class ListQuery:
+    """A list's filter, sort and page as read from the query string (bookmarkable)."""
+
+    status: str = ""
+    sort: str = ""
+    page: int = 1
+    kind: str = ""
+
+
+def money_sum(field: str, condition: Q | None = None) -> Coalesce:
+    return Coalesce(Sum(field, filter=condition), Value(ZERO), output_field=AMOUNT)
+
+
+def paginate(queryset: QuerySet[Any], page: int, per_page: int = PAGE_SIZE) -> Page:
+    return Paginator(queryset, per_page).get_page(page)
+
+
+def get_or_404(queryset: QuerySet[Any], public_id: UUID | str) -> Any:
+    try:
+        key = public_id if isinstance(public_id, UUID) else UUID(str(public_id))
+        return queryset.get(public_id=key)
+    except (ValueError, queryset.model.DoesNotExist):
+        raise Http404("No such document.") from None
+
+
+def sort_by(queryset: QuerySet[Any], sort: str, sorts: dict[str, tuple[str, ...]]) -> QuerySet:
+    default = next(iter(sorts))
+    return queryset.order_by(*sorts.get(sort, sorts[default]))
+
+
+# --- estimates ---------------------------------------------------------------------------------
+
+ESTIMATE_FILTERS: dict[str, Q] = {
+    "": Q(),
+    "awaiting": Q(status__in=(EstimateStatus.SENT, EstimateStatus.VIEWED)),
+    "accepted": Q(status=EstimateStatus.ACCEPTED),
+    "declined": Q(status=EstimateStatus.DECLINED),
+    "expired": Q(status=EstimateStatus.EXPIRED),
+    "invoiced": Q(status=EstimateStatus.INVOICED),
+}
+DOCUMENT_SORTS: dict[str, tuple[str, ...]] = {
+    "-date": ("-issue_date", "-id"),
+    "date": ("issue_date", "id"),
+    "-amount": ("-total", "-id"),
+    "amount": ("total", "id"),
+    "-number": ("-number",),
+    "number": ("number",),
+}
+ESTIMATE_SORTS = {**DOCUMENT_SORTS, "expiry": ("expiry_date", "id")}
+
+
+def estimates_for_portal(*, scope: PortalScope) -> QuerySet[Estimate]:
+    return Estimate.objects.filter(organisation=scope.organisation, contact=scope.contact).exclude(
+        status=EstimateStatus.DRAFT
+    )
+
+
+def estimate_list_for_portal(*, scope: PortalScope, query: ListQuery) -> Page:
+    estimates = estimates_for_portal(scope=scope).filter(ESTIMATE_FILTERS.get(query.status, Q()))
+    return paginate(sort_by(estimates, query.sort, ESTIMATE_SORTS), query.page)
+
+
+def estimate_get_for_portal(*, scope: PortalScope, estimate_id: UUID | str) -> Estimate:
+    """One estimate with its lines (and their taxes) and its portal signature, if any."""
+    estimates = (
+        estimates_for_portal(scope=scope)
+        .select_related("portal_acceptance")
+        .prefetch_related(
+            Prefetch("lines", queryset=EstimateLine.objects.select_related("tax", "item"))
+        )
+    )
+    return get_or_404(estimates, estimate_id)  # type: ignore[no-any-return]
+
+
+def estimates_awaiting_count(*, scope: PortalScope) -> int:
+    return estimates_for_portal(scope=scope).filter(ESTIMATE_FILTERS["awaiting"]).count()
+
+
+# --- invoices ----------------------------------------------------------------------------------
+
+INVOICE_HIDDEN = Q(status=InvoiceStatus.DRAFT) | Q(status=InvoiceStatus.VOID, sent_at__isnull=True)
+OPEN = Q(status__in=Invoice.OPEN_STATUSES, balance_due__gt=0)
+
+
+def _invoice_filters(today: datetime.date) -> dict[str, Q]:
+    return {
+        "": Q(),
+        "outstanding": OPEN,
+        "overdue": OPEN & Q(due_date__lt=today),
+        "partially_paid": Q(status=InvoiceStatus.PARTIALLY_PAID),
+        "paid": Q(status=InvoiceStatus.PAID),
+        "void": Q(status=InvoiceStatus.VOID),
+    }
+
+
+INVOICE_FILTER_NAMES = ("", "outstanding", "overdue", "partially_paid", "paid")
+INVOICE_KINDS = {"": Q(), "regular": Q(kind="regular"), "retainer": Q(kind="retainer")}
+INVOICE_SORTS = {**DOCUMENT_SORTS, "-due": ("-due_date", "-id"), "due": ("due_date", "id")}
+
+
+def invoices_for_portal(*, scope: PortalScope) -> QuerySet[Invoice]:
+    return Invoice.objects.filter(organisation=scope.organisation, contact=scope.contact).exclude(
+        INVOICE_HIDDEN
+    )
+
+
+def invoice_list_for_portal(*, scope: PortalScope, query: ListQuery) -> Page:
+    filters = _invoice_filters(timezone.localdate())
+    invoices = invoices_for_portal(scope=scope).filter(
+        filters.get(query.status, Q()), INVOICE_KINDS.get(query.kind, Q())
+    )
+    return paginate(sort_by(invoices, query.sort, INVOICE_SORTS), query.page)
+
+
+def invoice_get_for_portal(*, scope: PortalScope, invoice_id: UUID | str) -> Invoice:
+    """One invoice with lines, the payments and credits applied to it, and its sales order."""
+    invoices = (
+        invoices_for_portal(scope=scope)
+        .select_related("sales_order", "estimate")
+        .prefetch_related(
+            Prefetch("lines", queryset=InvoiceLine.objects.select_related("tax", "item")),
+            Prefetch(
+                "allocations",
+                queryset=PaymentAllocation.objects.select_related("payment").order_by(
+                    "payment__date", "id"
+                ),
+            ),
+            Prefetch(
+                "credit_applications",
+                queryset=CreditApplication.objects.select_related(
+                    "credit__credit_note", "credit__payment"
+                ).order_by("date", "id"),
+            ),
+        )
+    )
+    return get_or_404(invoices, invoice_id)  # type: ignore[no-any-return]
+
+
+@dataclass(frozen=True)
+class InvoiceSummary:
+    outstanding_total: Decimal
+    outstanding_count: int
+    overdue_total: Decimal
+    overdue_count: int
+    retainer_total: Decimal
+    retainer_count: int
+
+
+def invoice_summary_for_portal(*, scope: PortalScope) -> InvoiceSummary:
+    """What the customer owes, in one aggregate query."""
+    today = timezone.localdate()
+    regular = OPEN & Q(kind=Invoice.Kind.REGULAR)
+    overdue = regular & Q(due_date__lt=today)
+    retainer = OPEN & Q(kind=Invoice.Kind.RETAINER)
+    sums = invoices_for_portal(scope=scope).aggregate(
+        outstanding_total=money_sum("balance_due", regular),
+        outstanding_count=Count("id", filter=regular),
+        overdue_total=money_sum("balance_due", overdue),
+        overdue_count=Count("id", filter=overdue),
+        retainer_total=money_sum("balance_due", retainer),
+        retainer_count=Count("id", filter=retainer),
+    )
+    return InvoiceSummary(**sums)
+
+
+# --- sales orders ------------------------------------------------------------------------------
+
+ORDER_FILTERS: dict[str, Q] = {
+    "": Q(),
+    "confirmed": Q(status=OrderStatus.CONFIRMED),
+    "fulfilled": Q(status=OrderStatus.FULFILLED),
+    "cancelled": Q(status=OrderStatus.CANCELLED),
+}
+ORDER_SORTS = DOCUMENT_SORTS
+
+
+def sales_orders_for_portal(*, scope: PortalScope) -> QuerySet[SalesOrder]:
+    return SalesOrder.objects.filter(
+        organisation=scope.organisation, contact=scope.contact
+    ).exclude(status=OrderStatus.DRAFT)
+
+
+def sales_order_list_for_portal(*, scope: PortalScope, query: ListQuery) -> Page:
+    orders = sales_orders_for_portal(scope=scope).filter(ORDER_FILTERS.get(query.status, Q()))
+    return paginate(sort_by(orders, query.sort, ORDER_SORTS), query.page)
+
+
+def sales_order_get_for_portal(*, scope: PortalScope, sales_order_id: UUID | str) -> SalesOrder:
+    """One order with its lines and the invoices the portal may show for it."""
+    orders = sales_orders_for_portal(scope=scope).prefetch_related(
+        Prefetch("lines", queryset=SalesOrderLine.objects.select_related("tax", "item")),
+        Prefetch(
+            "invoices",
+            queryset=invoices_for_portal(scope=scope).order_by("issue_date", "id"),
+            to_attr="portal_invoices",
+        ),
+    )
+    return get_or_404(orders, sales_order_id)  # type: ignore[no-any-return]
