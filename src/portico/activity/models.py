@@ -1,0 +1,287 @@
+"""What passed between a customer and the business: comments, notifications, the audit log."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from portico.core.tenancy import OrganisationOwned
+
+COMMENT_MAX_LENGTH = 2000
+TARGETS = ("estimate", "invoice", "sales_order", "approval")
+
+
+def acting_person() -> models.ForeignKey:
+    """The contact person who did something (kept as empty if the person is removed)."""
+    return models.ForeignKey(
+        "contacts.ContactPerson",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+
+
+def _exactly_one(*names: str) -> Q:
+    condition = Q()
+    for name in names:
+        one = Q(**{f"{name}__isnull": False})
+        for other in names:
+            if other != name:
+                one &= Q(**{f"{other}__isnull": True})
+        condition |= one
+    return condition
+
+
+class TargetMixin(models.Model):
+    """Nullable links to the document a row is about (at most one is set)."""
+
+    estimate = models.ForeignKey(
+        "sales.Estimate", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    invoice = models.ForeignKey(
+        "sales.Invoice", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    sales_order = models.ForeignKey(
+        "sales.SalesOrder", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    approval = models.ForeignKey(
+        "projects.TimesheetApproval",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("timesheet approval"),
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def target(self) -> models.Model | None:
+        for name in TARGETS:
+            if getattr(self, f"{name}_id", None) is not None:
+                return getattr(self, name)  # type: ignore[no-any-return]
+        return None
+
+
+class Comment(OrganisationOwned, TargetMixin):
+    """A note on a document; a customer's always shows, a staff one only when ticked."""
+
+    class Kind(models.TextChoices):
+        COMMENT = "comment", _("Comment")
+        CHANGE_REQUEST = "change_request", _("Change request")
+
+    contact = models.ForeignKey(
+        "contacts.Contact",
+        on_delete=models.CASCADE,
+        related_name="comments",
+        verbose_name=_("customer"),
+        editable=False,
+    )
+    kind = models.CharField(
+        _("kind"), max_length=16, choices=Kind.choices, default=Kind.COMMENT, editable=False
+    )
+    author_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("staff author"),
+    )
+    author_person = models.ForeignKey(
+        "contacts.ContactPerson",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("customer author"),
+    )
+    body = models.TextField(_("comment"), max_length=COMMENT_MAX_LENGTH)
+    show_in_portal = models.BooleanField(_("show in portal"), default=False)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=_exactly_one(*TARGETS), name="comment_on_one_target"),
+            models.CheckConstraint(
+                condition=Q(author_user__isnull=True) | Q(author_person__isnull=True),
+                name="comment_one_author",
+            ),
+        ]
+        indexes = [models.Index(fields=["organisation", "contact", "created_at"])]
+
+    def __str__(self) -> str:
+        return self.body[:60]
+
+    @property
+    def by_customer(self) -> bool:
+        return self.author_person_id is not None
+
+    @property
+    def author_name(self) -> str:
+        if self.author_person_id is not None and self.author_person is not None:
+            return self.author_person.full_name
+        if self.author_user is not None:
+            return self.author_user.full_name or self.author_user.email
+        return ""
+
+
+class Notification(OrganisationOwned, TargetMixin):
+    """Something a customer did, for the business. One row per event (`event_key`)."""
+
+    class Kind(models.TextChoices):
+        VIEWED = "viewed", _("Viewed for the first time")
+        ESTIMATE_ACCEPTED = "estimate_accepted", _("Estimate accepted")
+        ESTIMATE_DECLINED = "estimate_declined", _("Estimate declined")
+        ESTIMATE_CHANGES = "estimate_changes", _("Changes requested")
+        TIMESHEET_APPROVED = "timesheet_approved", _("Timesheet approved")
+        TIMESHEET_REJECTED = "timesheet_rejected", _("Timesheet rejected")
+        COMMENTED = "commented", _("Comment added")
+        PAID = "paid", _("Payment made")
+        DETAILS_UPDATED = "details_updated", _("Details updated")
+        REVIEWED = "reviewed", _("Review written")
+        MESSAGED = "messaged", _("Message sent")
+
+    kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
+    event_key = models.CharField(max_length=120, editable=False)
+    contact = models.ForeignKey(
+        "contacts.Contact",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("customer"),
+    )
+    person = acting_person()
+    payment = models.ForeignKey(
+        "payments.Payment", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    text = models.CharField(_("text"), max_length=500)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "event_key"], name="notification_once_per_event"
+            )
+        ]
+        indexes = [models.Index(fields=["organisation", "read_at"])]
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None
+
+
+class ActivityLog(OrganisationOwned):
+    """Every action taken in the portal: who, what, on what, when, from where. Append-only."""
+
+    contact = models.ForeignKey(
+        "contacts.Contact",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("customer"),
+    )
+    person = acting_person()
+    action = models.CharField(_("action"), max_length=40)
+    target_kind = models.CharField(_("on"), max_length=30, blank=True)
+    target_id = models.UUIDField(null=True, blank=True)
+    target_label = models.CharField(_("document"), max_length=100, blank=True)
+    detail = models.CharField(_("detail"), max_length=300, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("activity")
+        verbose_name_plural = _("activity log")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["organisation", "contact", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.target_label}".strip()
+
+
+class EstimateAcceptance(OrganisationOwned):
+    """The signature kept when a customer accepts an estimate in the portal."""
+
+    estimate = models.OneToOneField(
+        "sales.Estimate", on_delete=models.CASCADE, related_name="portal_acceptance"
+    )
+    person = models.ForeignKey(
+        "contacts.ContactPerson", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    signed_name = models.CharField(_("signed name"), max_length=200)
+    accepted_at = models.DateTimeField(_("accepted at"))
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=300, blank=True)
+    total = models.DecimalField(_("total accepted"), max_digits=18, decimal_places=4)
+    currency = models.CharField(_("currency"), max_length=3)
+
+    def __str__(self) -> str:
+        return f"{self.signed_name} · {self.accepted_at:%Y-%m-%d %H:%M}"
+
+
+class NotificationSettings(models.Model):
+    """Which customer actions reach the business by email, and what acceptance does.
+
+    The master switch stays `PortalPreferences.notify_by_email`; these refine it per event.
+    """
+
+    organisation = models.OneToOneField(
+        "orgs.Organisation", on_delete=models.CASCADE, related_name="notification_settings"
+    )
+    email_on_viewed = models.BooleanField(_("email on first view"), default=True)
+    email_on_estimate_answer = models.BooleanField(
+        _("email when an estimate is accepted, declined or changes are requested"), default=True
+    )
+    email_on_timesheet = models.BooleanField(
+        _("email when a timesheet is approved or rejected"), default=True
+    )
+    email_on_comment = models.BooleanField(_("email on a new comment"), default=True)
+    email_on_payment = models.BooleanField(_("email on a payment"), default=True)
+    email_on_details = models.BooleanField(
+        _("email when a customer updates their details"), default=True
+    )
+    email_on_review = models.BooleanField(_("email on a review"), default=True)
+    email_on_message = models.BooleanField(_("email on a message"), default=True)
+    convert_accepted_estimates = models.BooleanField(
+        _("an accepted estimate becomes an invoice at once"), default=False
+    )
+
+    class Meta:
+        verbose_name = _("notification settings")
+        verbose_name_plural = _("notification settings")
+
+    def __str__(self) -> str:
+        return str(_("Notification settings"))
+
+    def emails(self, kind: str) -> bool:
+        field = EMAIL_SWITCH.get(kind)
+        return bool(field and getattr(self, field))
+
+
+K = Notification.Kind
+EMAIL_SWITCH: dict[str, str] = {
+    K.VIEWED: "email_on_viewed",
+    K.ESTIMATE_ACCEPTED: "email_on_estimate_answer",
+    K.ESTIMATE_DECLINED: "email_on_estimate_answer",
+    K.ESTIMATE_CHANGES: "email_on_estimate_answer",
+    K.TIMESHEET_APPROVED: "email_on_timesheet",
+    K.TIMESHEET_REJECTED: "email_on_timesheet",
+    K.COMMENTED: "email_on_comment",
+    K.PAID: "email_on_payment",
+    K.DETAILS_UPDATED: "email_on_details",
+    K.REVIEWED: "email_on_review",
+    K.MESSAGED: "email_on_message",
+}

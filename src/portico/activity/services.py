@@ -1,0 +1,352 @@
+"""Writes for comments, notifications, "viewed" marks and the portal's activity log.
+
+Import the module: `from portico.activity import services`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portico.activity.mail import OutgoingEmail, send_after_commit
+from portico.activity.models import (
+    COMMENT_MAX_LENGTH,
+    ActivityLog,
+    Comment,
+    Notification,
+    NotificationSettings,
+)
+from portico.core.errors import DomainError
+from portico.projects.models import TimesheetApproval
+from portico.sales import services as sales_services
+from portico.sales.models import Estimate, Invoice, SalesOrder
+
+if TYPE_CHECKING:
+    from portico.accounts.models import User
+    from portico.contacts.models import Contact, ContactPerson
+    from portico.orgs.models import Organisation
+    from portico.portal.scoping import PortalScope
+
+Kind = Notification.Kind
+Target = Estimate | Invoice | SalesOrder | TimesheetApproval
+
+TARGET_FIELDS: dict[type[models.Model], str] = {
+    Estimate: "estimate",
+    Invoice: "invoice",
+    SalesOrder: "sales_order",
+    TimesheetApproval: "approval",
+}
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a portal action came from (kept in the activity log)."""
+
+    ip: str | None = None
+    user_agent: str = ""
+
+
+def target_field(target: models.Model) -> str:
+    try:
+        return TARGET_FIELDS[type(target)]
+    except KeyError:
+        raise DomainError("Comments are not possible here.", code="bad_target") from None
+
+
+def target_label(target: models.Model) -> str:
+    """How a document is named to people: its number, or the approval's project and date."""
+    if isinstance(target, TimesheetApproval):
+        return _("timesheet %(approval)s") % {"approval": target}
+    kinds: dict[type[models.Model], str] = {
+        Estimate: _("estimate"),
+        Invoice: _("invoice"),
+        SalesOrder: _("sales order"),
+    }
+    kind = kinds.get(type(target), "")
+    if isinstance(target, Invoice) and target.kind == Invoice.Kind.RETAINER:
+        kind = _("retainer invoice")
+    return f"{kind} {getattr(target, 'number', target)}".strip()
+
+
+def _contact_id_of(target: models.Model) -> int:
+    if isinstance(target, TimesheetApproval):
+        return target.project.contact_id
+    return target.contact_id  # type: ignore[attr-defined,no-any-return]
+
+
+def ensure_in_scope(scope: PortalScope, target: models.Model) -> None:
+    """The selectors already scoped the target; this refuses a service call that did not."""
+    if (
+        getattr(target, "organisation_id", None) != scope.organisation.pk
+        or _contact_id_of(target) != scope.contact.pk
+    ):
+        raise DomainError("This document belongs to someone else.", code="foreign_record")
+
+
+# --- activity log ------------------------------------------------------------------------------
+
+
+def activity_record(
+    *,
+    scope: PortalScope,
+    action: str,
+    target: models.Model | None = None,
+    detail: str = "",
+    origin: Origin | None = None,
+) -> ActivityLog:
+    """Append one line to the customer's activity log."""
+    origin = origin or Origin()
+    return ActivityLog.objects.create(
+        organisation=scope.organisation,
+        contact=scope.contact,
+        person=scope.person,
+        action=action,
+        target_kind=(target._meta.model_name or "") if target is not None else "",
+        target_id=getattr(target, "public_id", None),
+        target_label=target_label(target)[:100] if target is not None else "",
+        detail=detail[:300],
+        ip_address=origin.ip,
+        user_agent=origin.user_agent[:300],
+    )
+
+
+# --- notifications -----------------------------------------------------------------------------
+
+
+def settings_of(organisation: Organisation) -> NotificationSettings:
+    """Saved settings, or the defaults for an organisation that never saved any."""
+    try:
+        return organisation.notification_settings  # type: ignore[attr-defined,no-any-return]
+    except NotificationSettings.DoesNotExist:
+        return NotificationSettings(organisation=organisation)
+
+
+def _wants_email(organisation: Organisation, kind: str) -> bool:
+    from portico.portal import selectors as portal_selectors
+
+    if not organisation.primary_email:
+        return False
+    if not portal_selectors.preferences_of(organisation).notify_by_email:
+        return False
+    return settings_of(organisation).emails(kind)
+
+
+def _email_business(notification: Notification, organisation: Organisation) -> None:
+    site = getattr(settings, "SITE_URL", "").rstrip("/")
+    lines = [
+        notification.text,
+        "",
+        _("See every notification in the back office:"),
+        f"{site}/admin/activity/notification/",
+    ]
+    send_after_commit(
+        OutgoingEmail(
+            to=[organisation.primary_email],
+            subject=_("[%(org)s] %(text)s") % {"org": organisation.name, "text": notification.text},
+            text="\n".join(lines) + "\n",
+        )
+    )
+
+
+@transaction.atomic
+def notification_create(
+    *,
+    organisation: Organisation,
+    kind: str,
+    event_key: str,
+    text: str,
+    contact: Contact | None = None,
+    person: ContactPerson | None = None,
+    target: models.Model | None = None,
+    **links: Any,
+) -> Notification | None:
+    """Tell the business about one event, exactly once per `event_key`.
+
+    Answers the new notification, or None when this event was already notified (a replayed
+    request, two tabs, a task run twice). The email is queued after the transaction commits.
+    """
+    if target is not None:
+        links[target_field(target)] = target
+    notification = Notification(
+        organisation=organisation,
+        kind=kind,
+        event_key=event_key[:120],
+        text=text[:500],
+        contact=contact,
+        person=person,
+        **links,
+    )
+    try:
+        # A savepoint, so a duplicate leaves the caller's transaction usable.
+        with transaction.atomic():
+            notification.save()
+    except IntegrityError:
+        if Notification.objects.filter(
+            organisation=organisation, event_key=notification.event_key
+        ).exists():
+            return None
+        raise
+    if _wants_email(organisation, kind):
+        _email_business(notification, organisation)
+        Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
+    return notification
+
+
+@transaction.atomic
+def notification_mark_read(*, organisation: Organisation, notification_ids: list[int]) -> int:
+    """Mark the organisation's notifications read; answers how many changed."""
+    return Notification.objects.filter(
+        organisation=organisation, pk__in=notification_ids, read_at__isnull=True
+    ).update(read_at=timezone.now())
+
+
+def _notify(
+    scope: PortalScope, kind: str, key: str, text: str, target: models.Model | None = None
+) -> Notification | None:
+    return notification_create(
+        organisation=scope.organisation,
+        kind=kind,
+        event_key=key,
+        text=text,
+        contact=scope.contact,
+        person=scope.person,
+        target=target,
+    )
+
+
+def event_key(kind: str, target: models.Model, suffix: object = "") -> str:
+    base = f"{kind}:{target._meta.model_name}:{getattr(target, 'public_id', target.pk)}"
+    return f"{base}:{suffix}" if suffix != "" else base
+
+
+# --- viewed ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def document_mark_viewed(
+    *, scope: PortalScope, document: Target, origin: Origin | None = None
+) -> bool:
+    """A contact person opened `document` in the portal: keep the first time, notify once.
+
+    Only portal views call this (staff previews go through the back office and never count).
+    Answers whether this was the first view. A document already viewed costs no query.
+    """
+    if getattr(document, "first_viewed_at", None) is not None:
+        return False
+    ensure_in_scope(scope, document)
+    now = timezone.now()
+    if isinstance(document, Estimate):
+        sales_services.estimate_mark_viewed(estimate=document, when=now)
+    elif isinstance(document, Invoice):
+        sales_services.invoice_mark_viewed(invoice=document, when=now)
+    elif isinstance(document, SalesOrder):
+        SalesOrder.objects.filter(pk=document.pk, first_viewed_at__isnull=True).update(
+            first_viewed_at=now
+        )
+    if hasattr(document, "first_viewed_at"):
+        document.first_viewed_at = now
+    created = _notify(
+        scope,
+        Kind.VIEWED,
+        event_key(Kind.VIEWED, document),
+        _("%(customer)s viewed %(document)s for the first time.")
+        % {"customer": scope.contact.display_name, "document": target_label(document)},
+        document,
+    )
+    if created is not None:
+        activity_record(scope=scope, action="viewed", target=document, origin=origin)
+    return created is not None
+
+
+# --- comments ----------------------------------------------------------------------------------
+
+
+def _clean_body(body: str) -> str:
+    text = (body or "").strip()
+    if not text:
+        raise DomainError(_("Write a comment first."), code="comment_empty", field="body")
+    if len(text) > COMMENT_MAX_LENGTH:
+        raise DomainError(
+            _("A comment is at most %(limit)s characters.") % {"limit": COMMENT_MAX_LENGTH},
+            code="comment_too_long",
+            field="body",
+        )
+    return text
+
+
+@transaction.atomic
+def comment_add_from_portal(
+    *,
+    scope: PortalScope,
+    target: Target,
+    body: str,
+    kind: str = Comment.Kind.COMMENT,
+    origin: Origin | None = None,
+) -> Comment:
+    """A contact person writes on a document; the business is told."""
+    ensure_in_scope(scope, target)
+    comment = Comment.objects.create(
+        organisation=scope.organisation,
+        contact=scope.contact,
+        kind=kind,
+        author_person=scope.person,
+        body=_clean_body(body),
+        show_in_portal=True,
+        **{target_field(target): target},
+    )
+    if kind == Comment.Kind.COMMENT:
+        _notify(
+            scope,
+            Kind.COMMENTED,
+            event_key(Kind.COMMENTED, comment),
+            _("%(person)s (%(customer)s) commented on %(document)s.")
+            % {
+                "person": scope.person.full_name,
+                "customer": scope.contact.display_name,
+                "document": target_label(target),
+            },
+            target,
+        )
+        activity_record(scope=scope, action="commented", target=target, origin=origin)
+    return comment
+
+
+@transaction.atomic
+def comment_add_from_staff(
+    *, user: User, organisation: Organisation, target: Target, body: str, show_in_portal: bool
+) -> Comment:
+    """Staff write on a document; the customer sees it only with `show_in_portal`."""
+    if getattr(target, "organisation_id", None) != organisation.pk:
+        raise DomainError("This document belongs to another organisation.", code="foreign_record")
+    return Comment.objects.create(
+        organisation=organisation,
+        contact_id=_contact_id_of(target),
+        author_user=user,
+        body=_clean_body(body),
+        show_in_portal=show_in_portal,
+        **{target_field(target): target},
+    )
+
+
+@transaction.atomic
+def comment_set_visibility(*, comment: Comment, show_in_portal: bool) -> Comment:
+    """Staff show or hide one of their comments in the portal (a customer's always shows)."""
+    if comment.by_customer:
+        raise DomainError(
+            "A customer's comment always shows in the portal.", code="customer_comment"
+        )
+    comment.show_in_portal = show_in_portal
+    comment.save(update_fields=["show_in_portal", "updated_at"])
+    return comment
+
+
+def notify_for_scope(
+    *, scope: PortalScope, kind: str, key: str, text: str, target: models.Model | None = None
+) -> Notification | None:
+    """A notification about something `scope`'s person just did (for the portal actions)."""
+    return _notify(scope, kind, key, text, target)

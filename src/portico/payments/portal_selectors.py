@@ -1,0 +1,67 @@
+"""Payments and credit as one customer sees them in the portal.
+
+Scoped by organisation and customer first; a foreign, missing or malformed id raises `Http404`.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import TYPE_CHECKING
+from uuid import UUID
+
+from django.core.paginator import Page
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from portico.payments.models import CustomerCredit, Payment, PaymentAllocation
+from portico.sales.portal_selectors import ListQuery, get_or_404, money_sum, paginate, sort_by
+
+if TYPE_CHECKING:
+    from portico.portal.scoping import PortalScope
+
+ZERO = Decimal(0)
+
+PAYMENT_FILTERS: dict[str, Q] = {
+    "": Q(),
+    "invoice": Q(allocation_count__gt=0),
+    "online": Q(source=Payment.Source.ONLINE),
+    "offline": Q(source=Payment.Source.OFFLINE),
+}
+PAYMENT_SORTS: dict[str, tuple[str, ...]] = {
+    "-date": ("-date", "-id"),
+    "date": ("date", "id"),
+    "-amount": ("-amount", "-id"),
+    "amount": ("amount", "id"),
+}
+
+
+def payments_for_portal(*, scope: PortalScope) -> QuerySet[Payment]:
+    return Payment.objects.filter(organisation=scope.organisation, contact=scope.contact)
+
+
+def payment_list_for_portal(*, scope: PortalScope, query: ListQuery) -> Page:
+    payments = payments_for_portal(scope=scope)
+    if query.status == "invoice":
+        payments = payments.annotate(allocation_count=Count("allocations"))
+    payments = payments.filter(PAYMENT_FILTERS.get(query.status, Q()))
+    return paginate(sort_by(payments, query.sort, PAYMENT_SORTS), query.page)
+
+
+def payment_get_for_portal(*, scope: PortalScope, payment_id: UUID | str) -> Payment:
+    """One payment (the receipt) with the invoices it paid."""
+    payments = payments_for_portal(scope=scope).prefetch_related(
+        Prefetch(
+            "allocations",
+            queryset=PaymentAllocation.objects.select_related("invoice").order_by("id"),
+        )
+    )
+    return get_or_404(payments, payment_id)  # type: ignore[no-any-return]
+
+
+def last_payment_for_portal(*, scope: PortalScope) -> Payment | None:
+    return payments_for_portal(scope=scope).order_by("-date", "-id").first()
+
+
+def unused_credit_for_portal(*, scope: PortalScope) -> Decimal:
+    """The customer's credit not yet applied or refunded (one aggregate query)."""
+    credits = CustomerCredit.objects.filter(organisation=scope.organisation, contact=scope.contact)
+    return credits.aggregate(total=money_sum("remaining"))["total"]  # type: ignore[no-any-return]
