@@ -1,0 +1,20 @@
+"""Scheduled work for sales documents. Each task is safe to run twice."""
+
+from __future__ import annotations
+
+import datetime
+
+from django_tasks import task
+
+from portico.sales import services
+
+
+@task()
+def generate_recurring_invoices(today: str) -> int:
+    """Create every invoice recurring profiles owe up to `today` (ISO date)."""
+    return len(services.recurring_generate_due(today=datetime.date.fromisoformat(today)))
+
+
+@task()
+def expire_estimates(today: str) -> int:
+    return services.estimate_expire_due(today=datetime.date.fromisoformat(today))
