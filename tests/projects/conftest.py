@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 from portico.contacts.models import Contact
@@ -9,4 +11,6 @@ from tests.projects.factories import ProjectFactory
 
 @pytest.fixture
 def project(customer_a: Contact) -> Project:
-    return ProjectFactory(contact=customer_a, name="Website", rate="120.00", budget_hours="10")
+    return ProjectFactory(
+        contact=customer_a, name="Website", rate=Decimal("120.00"), budget_hours=Decimal("10")
+    )

@@ -6,7 +6,10 @@ from decimal import Decimal
 import factory
 from django.utils import timezone
 
+from portico.contacts.models import Contact
 from portico.projects.models import Project, TimeEntry, TimesheetApproval
+from portico.sales import services as sales_services
+from portico.sales.models import Invoice
 
 
 class ProjectFactory(factory.django.DjangoModelFactory):
@@ -51,3 +54,11 @@ class TimesheetApprovalFactory(factory.django.DjangoModelFactory):
         entries = list(extracted) if extracted else [TimeEntryFactory(project=obj.project)]
         obj.entries.set(entries)
         TimeEntry.objects.filter(pk__in=[e.pk for e in entries]).update(approval=obj)
+
+
+def draft_invoice(contact: Contact) -> Invoice:
+    """An invoice to mark time as billed on, made through the sales services."""
+    line = sales_services.LineInput(description="Time", quantity=Decimal("1"), rate=Decimal("1"))
+    return sales_services.invoice_create(
+        contact=contact, lines=[line], issue_date=datetime.date(2026, 11, 5)
+    )

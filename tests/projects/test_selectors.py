@@ -14,11 +14,14 @@ from portico.contacts.models import Contact
 from portico.orgs.models import Organisation
 from portico.projects import selectors
 from portico.projects.models import Project
-from tests.projects.factories import ProjectFactory, TimeEntryFactory, TimesheetApprovalFactory
+from tests.projects.factories import (
+    ProjectFactory,
+    TimeEntryFactory,
+    TimesheetApprovalFactory,
+    draft_invoice,
+)
 
 pytestmark = pytest.mark.django_db
-
-INVOICED = datetime.datetime(2026, 11, 5, tzinfo=datetime.UTC)
 
 
 def busy_project(contact: Contact, **fields: Any) -> Project:
@@ -33,7 +36,7 @@ def busy_project(contact: Contact, **fields: Any) -> Project:
         status="approved",
         entries=[
             TimeEntryFactory(project=project, hours=Decimal("3")),
-            TimeEntryFactory(project=project, hours=Decimal("1"), invoiced_at=INVOICED),
+            TimeEntryFactory(project=project, hours=Decimal("1"), invoice=draft_invoice(contact)),
         ],
     )
     TimeEntryFactory(project=project, hours=Decimal("1.25"))
@@ -122,7 +125,7 @@ def test_invoiceable_time_is_approved_billable_and_not_invoiced(customer_a: Cont
     TimesheetApprovalFactory(
         project=project,
         status="approved",
-        entries=[approved, TimeEntryFactory(project=project, invoiced_at=INVOICED)],
+        entries=[approved, TimeEntryFactory(project=project, invoice=draft_invoice(customer_a))],
     )
     TimesheetApprovalFactory(project=project)  # pending
 

@@ -15,7 +15,12 @@ from portico.orgs.models import Organisation
 from portico.projects import services
 from portico.projects.models import Project, TimeEntry, TimesheetApproval
 from tests.contacts.factories import ContactPersonFactory
-from tests.projects.factories import ProjectFactory, TimeEntryFactory, TimesheetApprovalFactory
+from tests.projects.factories import (
+    ProjectFactory,
+    TimeEntryFactory,
+    TimesheetApprovalFactory,
+    draft_invoice,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -265,9 +270,7 @@ def test_an_entry_of_a_rejected_timesheet_can_be_corrected(project: Project) -> 
 
 
 def test_an_invoiced_entry_is_locked(project: Project) -> None:
-    entry = TimeEntryFactory(
-        project=project, invoiced_at=datetime.datetime(2026, 11, 3, tzinfo=datetime.UTC)
-    )
+    entry = TimeEntryFactory(project=project, invoice=draft_invoice(project.contact))
     with pytest.raises(DomainError) as excinfo:
         services.time_entry_update(entry=entry, notes="changed")
     assert code_of(excinfo) == "entry_invoiced"
@@ -346,9 +349,7 @@ def test_rejected_time_can_be_sent_again_and_the_first_approval_keeps_it(project
 
 
 def test_invoiced_time_cannot_be_sent(project: Project) -> None:
-    entry = TimeEntryFactory(
-        project=project, invoiced_at=datetime.datetime(2026, 11, 3, tzinfo=datetime.UTC)
-    )
+    entry = TimeEntryFactory(project=project, invoice=draft_invoice(project.contact))
     with pytest.raises(DomainError) as excinfo:
         services.timesheet_send_for_approval(project=project, entries=[entry])
     assert code_of(excinfo) == "entry_invoiced"

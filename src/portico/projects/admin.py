@@ -8,6 +8,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -165,7 +166,7 @@ class ProjectAdmin(StaffChoicesMixin, OrganisationScopedAdmin):
         (_("Billing"), {"fields": ["billing_method", "rate", "budget_hours", "totals"]}),
     ]
     inlines = [TimeEntryInline]
-    actions = ["send_time_for_approval", "complete", "cancel", "reopen"]
+    actions = ["send_time_for_approval", "invoice_approved_time", "complete", "cancel", "reopen"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Project]:
         return selectors.with_totals(super().get_queryset(request))
@@ -226,6 +227,22 @@ class ProjectAdmin(StaffChoicesMixin, OrganisationScopedAdmin):
     def reopen(self, request: HttpRequest, queryset: QuerySet[Project]) -> None:
         self._change_status(request, queryset, services.project_reopen)
 
+    @admin.action(description=_("Invoice approved time (one draft invoice per project)"))
+    def invoice_approved_time(self, request: HttpRequest, queryset: QuerySet[Project]) -> None:
+        for project in queryset.select_related("contact"):
+            try:
+                invoice = services.time_entries_invoice(
+                    project=project, issue_date=timezone.localdate()
+                )
+            except DomainError as error:
+                self.message_user(request, f"{project}: {error.message}", messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    _("%(project)s: draft invoice %(number)s created.")
+                    % {"project": project, "number": invoice.number},
+                )
+
     @admin.action(description=_("Send unapproved billable time for approval"))
     def send_time_for_approval(self, request: HttpRequest, queryset: QuerySet[Project]) -> None:
         grouped = {
@@ -264,7 +281,7 @@ class InvoicedFilter(admin.SimpleListFilter):
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[TimeEntry]) -> QuerySet[TimeEntry]:
         if self.value() in ("yes", "no"):
-            return queryset.filter(invoiced_at__isnull=self.value() == "no")
+            return queryset.filter(invoice__isnull=self.value() == "no")
         return queryset
 
 
@@ -279,7 +296,7 @@ class TimeEntryAdmin(StaffChoicesMixin, OrganisationScopedAdmin):
         "billable",
         "user",
         "approval_status",
-        "invoice_reference",
+        "invoice",
     ]
     list_filter = [
         "billable",
@@ -289,7 +306,7 @@ class TimeEntryAdmin(StaffChoicesMixin, OrganisationScopedAdmin):
         ("date", admin.DateFieldListFilter),
     ]
     search_fields = ["task", "notes", "project__name", "project__contact__display_name"]
-    list_select_related = ["project", "user", "approval"]
+    list_select_related = ["project", "user", "approval", "invoice"]
     date_hierarchy = "date"
     fields = [
         "project",
@@ -300,10 +317,10 @@ class TimeEntryAdmin(StaffChoicesMixin, OrganisationScopedAdmin):
         "user",
         "notes",
         "approval",
+        "invoice",
         "invoiced_at",
-        "invoice_reference",
     ]
-    readonly_fields = ["approval", "invoiced_at", "invoice_reference"]
+    readonly_fields = ["approval", "invoice", "invoiced_at"]
     actions = ["send_for_approval"]
 
     def formfield_for_foreignkey(

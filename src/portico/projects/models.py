@@ -137,7 +137,15 @@ class TimeEntry(OrganisationOwned):
         verbose_name=_("latest approval"),
     )
     invoiced_at = models.DateTimeField(_("invoiced at"), null=True, blank=True, editable=False)
-    invoice_reference = models.CharField(_("invoice"), max_length=64, blank=True, editable=False)
+    invoice = models.ForeignKey(
+        "sales.Invoice",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="time_entries",
+        verbose_name=_("invoice"),
+    )
 
     class Meta:
         verbose_name = _("time entry")
@@ -156,7 +164,7 @@ class TimeEntry(OrganisationOwned):
 
     @property
     def is_invoiced(self) -> bool:
-        return self.invoiced_at is not None
+        return self.invoice_id is not None
 
 
 class TimesheetApproval(OrganisationOwned):

@@ -41,7 +41,7 @@ def _entry_totals(prefix: str) -> dict[str, Any]:
         "approved_hours": _hours(
             f"{prefix}hours", billable & Q(**{f"{prefix}approval__status": APPROVED})
         ),
-        "invoiced_hours": _hours(f"{prefix}hours", Q(**{f"{prefix}invoiced_at__isnull": False})),
+        "invoiced_hours": _hours(f"{prefix}hours", Q(**{f"{prefix}invoice__isnull": False})),
     }
 
 
@@ -125,7 +125,7 @@ def time_entries_awaiting_approval(*, project: Project) -> QuerySet[TimeEntry]:
     return time_entry_list(project=project).filter(
         Q(approval__isnull=True) | Q(approval__status=TimesheetApproval.Status.REJECTED),
         billable=True,
-        invoiced_at__isnull=True,
+        invoice__isnull=True,
     )
 
 
@@ -141,7 +141,7 @@ def approval_list(*, organisation: Organisation) -> QuerySet[TimesheetApproval]:
 def time_entries_invoiceable(*, project: Project) -> QuerySet[TimeEntry]:
     """Billable time the customer approved and that has not been invoiced yet."""
     return time_entry_list(project=project).filter(
-        billable=True, approval__status=APPROVED, invoiced_at__isnull=True
+        billable=True, approval__status=APPROVED, invoice__isnull=True
     )
 
 

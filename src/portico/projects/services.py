@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Sequence
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -18,7 +18,12 @@ from portico.accounts.models import Membership, User
 from portico.contacts.models import Contact, ContactPerson
 from portico.core.errors import DomainError
 from portico.orgs.models import Organisation
+from portico.projects import selectors
 from portico.projects.models import MAX_HOURS_PER_ENTRY, Project, TimeEntry, TimesheetApproval
+from portico.sales import services as sales_services
+
+if TYPE_CHECKING:
+    from portico.sales.models import Invoice
 
 PROJECT_EDITABLE_FIELDS = frozenset(
     {"contact", "name", "description", "billing_method", "rate", "budget_hours", "show_in_portal"}
@@ -88,7 +93,7 @@ def _ensure_member(organisation_id: int, user: User | None) -> None:
 
 def time_entry_ensure_editable(*, entry: TimeEntry) -> None:
     """Refuse changes to time the customer is looking at, has approved, or was billed for."""
-    if entry.invoiced_at is not None:
+    if entry.invoice_id is not None:
         raise DomainError("This time has been invoiced.", code="entry_invoiced")
     approval = entry.approval
     if approval is not None and approval.status in TimesheetApproval.HOLDING_STATUSES:
@@ -242,7 +247,7 @@ def time_entry_update(*, entry: TimeEntry, **changes: Any) -> TimeEntry:
             f"These fields cannot be changed here: {', '.join(sorted(unknown))}.",
             code="field_not_editable",
         )
-    locked = TimeEntry.objects.select_for_update().select_related("approval").get(pk=entry.pk)
+    (locked,) = _lock_entries([entry])
     time_entry_ensure_editable(entry=locked)
     if "hours" in changes:
         changes["hours"] = clean_hours(changes["hours"])
@@ -261,7 +266,7 @@ def time_entry_update(*, entry: TimeEntry, **changes: Any) -> TimeEntry:
 
 @transaction.atomic
 def time_entry_delete(*, entry: TimeEntry) -> None:
-    locked = TimeEntry.objects.select_for_update().select_related("approval").get(pk=entry.pk)
+    (locked,) = _lock_entries([entry])
     time_entry_ensure_editable(entry=locked)
     locked.delete()
 
@@ -270,13 +275,18 @@ def time_entry_delete(*, entry: TimeEntry) -> None:
 
 
 def _lock_entries(entries: Iterable[TimeEntry]) -> list[TimeEntry]:
+    """Lock the entries (in primary-key order), then read their approvals as committed now.
+
+    The approvals are read after the lock, not joined to it, so a transaction that waited
+    for the lock sees the approval another one just attached.
+    """
     ids = sorted({entry.pk for entry in entries})
-    return list(
-        TimeEntry.objects.select_for_update()
-        .filter(pk__in=ids)
-        .select_related("approval")
-        .order_by("pk")
-    )
+    locked = list(TimeEntry.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+    approval_ids = {entry.approval_id for entry in locked if entry.approval_id is not None}
+    approvals = TimesheetApproval.objects.in_bulk(approval_ids)
+    for entry in locked:
+        entry.approval = approvals.get(entry.approval_id) if entry.approval_id else None
+    return locked
 
 
 @transaction.atomic
@@ -354,3 +364,78 @@ def timesheet_reject(
         reason, field="reason", code="reason_required", message="Say why the time is rejected."
     )
     return _decide(approval, person, TimesheetApproval.Status.REJECTED, text)
+
+
+# --- invoicing approved time ------------------------------------------------------------------
+
+
+def _invoice_lines(
+    project: Project, entries: Sequence[TimeEntry]
+) -> list[sales_services.LineInput]:
+    """One line per task, in the order the tasks were first worked on: hours × project rate."""
+    by_task: dict[str, list[TimeEntry]] = {}
+    for entry in sorted(entries, key=lambda e: (e.date, e.pk)):
+        by_task.setdefault(entry.task, []).append(entry)
+    lines = []
+    for task, task_entries in by_task.items():
+        first, last = task_entries[0].date, task_entries[-1].date
+        period = f"{first:%Y-%m-%d}" if first == last else f"{first:%Y-%m-%d} – {last:%Y-%m-%d}"
+        lines.append(
+            sales_services.LineInput(
+                description=f"{project.name}: {task} ({period})",
+                quantity=sum((Decimal(e.hours) for e in task_entries), Decimal("0")),
+                rate=Decimal(project.rate),
+            )
+        )
+    return lines
+
+
+@transaction.atomic
+def time_entries_invoice(
+    *,
+    project: Project,
+    entries: Sequence[TimeEntry] | Iterable[TimeEntry] | None = None,
+    issue_date: datetime.date,
+) -> Invoice:
+    """Bill approved, billable, not yet invoiced time of an hourly project on one draft invoice.
+
+    Without `entries`, all such time of the project is billed. Returns the `sales.Invoice`.
+    """
+    if not project.is_hourly:
+        raise DomainError(
+            "A fixed-cost project is not invoiced by the hour.", code="project_not_hourly"
+        )
+    chosen = selectors.time_entries_invoiceable(project=project) if entries is None else entries
+    locked = _lock_entries(chosen)
+    if not locked:
+        raise DomainError("There is no approved time to invoice.", code="no_entries")
+    for entry in locked:
+        if entry.project_id != project.pk or entry.organisation_id != project.organisation_id:
+            raise DomainError(
+                "Every entry must belong to this project.", code="entry_of_another_project"
+            )
+        if entry.invoice_id is not None:
+            raise DomainError("This time has been invoiced.", code="entry_invoiced")
+        if not entry.billable:
+            raise DomainError("Non-billable time is not invoiced.", code="entry_not_billable")
+        if entry.approval is None or entry.approval.status != TimesheetApproval.Status.APPROVED:
+            raise DomainError(
+                "Only time the customer approved is invoiced.", code="entry_not_approved"
+            )
+    invoice = sales_services.invoice_create(
+        contact=project.contact, lines=_invoice_lines(project, locked), issue_date=issue_date
+    )
+    TimeEntry.objects.filter(pk__in=[entry.pk for entry in locked]).update(
+        invoice=invoice, invoiced_at=timezone.now()
+    )
+    return invoice
+
+
+@transaction.atomic
+def time_entries_release_invoice(*, invoice: Invoice) -> int:
+    """After an invoice is voided its time can be invoiced again; answers how many entries."""
+    if invoice.status != "void":
+        raise DomainError("Time is released only from a voided invoice.", code="invoice_not_void")
+    return TimeEntry.objects.filter(
+        organisation_id=invoice.organisation_id, invoice=invoice
+    ).update(invoice=None, invoiced_at=None)
