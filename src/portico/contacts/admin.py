@@ -12,6 +12,7 @@ from portico.backoffice.scoping import OrganisationScopedAdmin, ScopedTabularInl
 from portico.backoffice.sites import site
 from portico.contacts import services
 from portico.contacts.models import Contact, ContactPerson
+from portico.contacts.self_service_admin import ReviewInline
 from portico.core.errors import DomainError
 from portico.portal import services as portal_services
 
@@ -54,7 +55,7 @@ class ContactAdmin(OrganisationScopedAdmin):
     list_display = ["display_name", "company_name", "email", "currency", "portal_status"]
     list_filter = [DeletedFilter, "currency", "allow_bank_debit"]
     search_fields = ["display_name", "company_name", "email", "persons__email"]
-    inlines = [ContactPersonInline]
+    inlines = [ContactPersonInline, ReviewInline]
     actions = ["soft_delete", "restore", "enable_portal"]
     fieldsets = [
         (

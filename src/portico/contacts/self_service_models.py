@@ -19,6 +19,16 @@ SUBJECT_MAX_LENGTH = 150
 MESSAGE_MAX_LENGTH = 5000
 
 
+def field_label(model: type[models.Model], field: str) -> str:
+    """A field's name as people read it, saying which address an address part belongs to."""
+    label = str(getattr(model._meta.get_field(field), "verbose_name", field))
+    if field.startswith("billing_"):
+        return f"{_('Billing')} {label}"
+    if field.startswith("shipping_"):
+        return f"{_('Shipping')} {label}"
+    return label[:1].upper() + label[1:]
+
+
 class SelfServiceSettings(OrganisationOwned):
     """How the organisation takes the changes its customers make in the portal."""
 
@@ -152,12 +162,7 @@ class DetailsChangeItem(OrganisationOwned):
 
     @property
     def field_label(self) -> str:
-        label = str(Contact._meta.get_field(self.field).verbose_name)
-        if self.field.startswith("billing_"):
-            return f"{_('Billing')} {label}"
-        if self.field.startswith("shipping_"):
-            return f"{_('Shipping')} {label}"
-        return label
+        return field_label(Contact, self.field)
 
 
 class PendingEmailChange(OrganisationOwned):

@@ -1,0 +1,73 @@
+"""Reads for the portal's self-service pages; each takes the portal scope (or its organisation)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.utils import timezone
+
+from portico.contacts.models import ContactPerson
+from portico.contacts.self_service_models import (
+    DetailsChangeItem,
+    PendingEmailChange,
+    Review,
+    SelfServiceSettings,
+)
+
+if TYPE_CHECKING:
+    from portico.orgs.models import Organisation
+    from portico.portal.scoping import PortalScope
+
+
+def settings_of(organisation: Organisation) -> SelfServiceSettings:
+    """Saved settings, or the defaults for an organisation that never saved any."""
+    found = SelfServiceSettings.objects.filter(organisation=organisation).first()
+    return found or SelfServiceSettings(organisation=organisation)
+
+
+def persons_of_customer(*, scope: PortalScope) -> list[ContactPerson]:
+    """The contact persons of the scope's customer, primary first."""
+    return list(
+        ContactPerson.objects.in_organisation(scope.organisation).filter(contact=scope.contact)
+    )
+
+
+def review_of(*, scope: PortalScope) -> Review | None:
+    return Review.objects.filter(organisation=scope.organisation, person=scope.person).first()
+
+
+def pending_changes_of(*, scope: PortalScope) -> list[DetailsChangeItem]:
+    """The customer's company details changes still waiting for the business."""
+    return list(
+        DetailsChangeItem.objects.filter(
+            organisation=scope.organisation,
+            contact=scope.contact,
+            status=DetailsChangeItem.Status.PENDING,
+        ).order_by("created_at", "id")
+    )
+
+
+def pending_email_change_of(*, scope: PortalScope) -> PendingEmailChange | None:
+    """The newest email change of this person whose link still works."""
+    return (
+        PendingEmailChange.objects.filter(
+            organisation=scope.organisation,
+            person=scope.person,
+            token__used_at__isnull=True,
+            token__revoked_at__isnull=True,
+            token__expires_at__gt=timezone.now(),
+        )
+        .order_by("-created_at")
+        .first()
+    )
+
+
+def language_for_user(*, user_id: int, org_slug: str) -> str:
+    """The preferred language of the user's portal person at this organisation ("" for none)."""
+    languages = (
+        ContactPerson.objects.filter(user_id=user_id, organisation__slug=org_slug)
+        .exclude(language="")
+        .order_by("pk")
+        .values_list("language", flat=True)
+    )
+    return next(iter(languages[:1]), "")
