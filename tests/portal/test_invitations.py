@@ -211,9 +211,9 @@ def test_forgot_password_answers_the_same_for_unknown_and_known_addresses(
         unknown = client.post("/portal/studio-a/password/forgot", {"email": "nobody@x.example"})
 
     assert known.status_code == unknown.status_code == 200
-    assert (
-        known.templates[0].name == unknown.templates[0].name == "portal/password_forgot_sent.html"
-    )
+    page = "portal/password_forgot_sent.html"
+    assert page in [t.name for t in known.templates]
+    assert page in [t.name for t in unknown.templates]
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == [active_person.email]
 

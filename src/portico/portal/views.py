@@ -117,9 +117,10 @@ def login(request: HttpRequest, org_slug: str) -> HttpResponse:
         return problem_page(request, organisation, Problem.PORTAL_OFF)
     form = forms.LoginForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        # Keyed `email` (the user model's USERNAME_FIELD): django-axes throttles per (email, IP).
         user = auth.authenticate(
             request,
-            username=normalise_email(form.cleaned_data["email"]),
+            email=normalise_email(form.cleaned_data["email"]),
             password=form.cleaned_data["password"],
         )
         access = None if user is None else access_for(user=user, organisation=organisation)  # type: ignore[arg-type]
