@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "portico.contacts",
     "portico.sales",
     "portico.payments",
+    "portico.payments.gateways.sandbox",
     "portico.projects",
     "portico.statements",
     "portico.documents",
@@ -292,6 +293,9 @@ UNFOLD = {
     "SHOW_HISTORY": True,
     "SHOW_VIEW_ON_SITE": False,
 }
+
+# The sandbox payment processor: seconds before a bank debit settles (webhook follows).
+SANDBOX_SETTLE_SECONDS = env_int("SANDBOX_SETTLE_SECONDS", 60, minimum=0)
 
 PORTICO_INVITATION_DAYS = env_int("INVITATION_DAYS", 7, minimum=1)
 PORTICO_GRAVATAR = env_bool("GRAVATAR", True)

@@ -7,5 +7,7 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("admin/", site.urls),
+    path("books/", include("portico.sales.urls")),
+    path("sandbox-gateway/", include("portico.payments.gateways.sandbox.urls")),
     path("portal/<slug:org_slug>/", include("portico.portal.urls")),
 ]

@@ -34,10 +34,17 @@ class DemoContext:
 def steps() -> list[Callable[[DemoContext], None]]:
     from portico.contacts import demo as contacts_demo
     from portico.orgs import demo as orgs_demo
+    from portico.payments.gateways.sandbox import demo as sandbox_demo
     from portico.portal import demo as portal_demo
     from portico.projects import demo as projects_demo
 
-    return [orgs_demo.load, contacts_demo.load, portal_demo.load, projects_demo.load]
+    return [
+        orgs_demo.load,
+        sandbox_demo.load,
+        contacts_demo.load,
+        portal_demo.load,
+        projects_demo.load,
+    ]
 
 
 def load(say: Callable[[str], None]) -> DemoContext:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -10,7 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from portico.backoffice.scoping import OrganisationScopedAdmin
 from portico.backoffice.sites import site
 from portico.orgs import services
-from portico.orgs.models import Item, Organisation, PortalPreferences, Tax
+from portico.orgs.models import GatewayAccount, Item, Organisation, PortalPreferences, Tax
+from portico.payments.gateways import registry
+from portico.payments.gateways.base import GatewayError
 
 
 class SettingsAdmin(OrganisationScopedAdmin):
@@ -66,3 +69,134 @@ class ItemAdmin(OrganisationScopedAdmin):
     list_display = ["name", "rate", "unit", "tax", "is_active"]
     list_filter = ["is_active"]
     search_fields = ["name", "description"]
+
+
+class GatewayAccountForm(forms.ModelForm):
+    """Secrets are write-only: an empty field keeps the stored value, which is never sent back."""
+
+    secret_key = forms.CharField(
+        label=_("secret key"),
+        required=False,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
+        help_text=_("Leave empty to keep the current key."),
+    )
+    webhook_secret = forms.CharField(
+        label=_("webhook signing secret"),
+        required=False,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
+        help_text=_("Leave empty to keep the current secret."),
+    )
+
+    class Meta:
+        model = GatewayAccount
+        fields = [
+            "display_name",
+            "kind",
+            "is_active",
+            "publishable_key",
+            "secret_key",
+            "webhook_secret",
+            "currencies",
+            "minimum_amount",
+            "duplicate_window_minutes",
+            "reference_transactions_enabled",
+            "recurring_enabled",
+            "required_address_fields",
+        ]
+
+    def clean_secret_key(self) -> str:
+        return self.cleaned_data.get("secret_key") or self.instance.secret_key
+
+    def clean_webhook_secret(self) -> str:
+        return self.cleaned_data.get("webhook_secret") or self.instance.webhook_secret
+
+    def clean_currencies(self) -> str:
+        return ",".join(c.strip().upper() for c in self.cleaned_data["currencies"].split(","))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        kind = data.get("kind")
+        if self.errors or not kind:
+            return data
+        if not data.get("publishable_key") and not data.get("secret_key"):
+            opener = getattr(registry.gateway_class(kind), "open_test_account", None)
+            if opener is None:
+                raise forms.ValidationError(_("Enter the gateway's keys."))
+            # A sandbox account can be opened on the spot, as on the processor's sign-up page.
+            public_key, secret_key, webhook_secret = opener()
+            data.update(
+                publishable_key=public_key, secret_key=secret_key, webhook_secret=webhook_secret
+            )
+            self.instance.publishable_key = public_key
+        elif not (data.get("publishable_key") and data.get("secret_key")):
+            raise forms.ValidationError(_("Enter both the publishable and the secret key."))
+        return data
+
+
+@admin.register(GatewayAccount, site=site)
+class GatewayAccountAdmin(OrganisationScopedAdmin):
+    settings_model = True
+    form = GatewayAccountForm
+    list_display = [
+        "display_name",
+        "kind",
+        "publishable_key",
+        "secret_key_masked",
+        "currencies",
+        "is_active",
+    ]
+    list_filter = ["kind", "is_active"]
+    readonly_fields = ["secret_key_masked", "webhook_secret_masked"]
+    actions = ["test_connection"]
+    fieldsets = [
+        (None, {"fields": ["display_name", "kind", "is_active"]}),
+        (
+            _("Credentials"),
+            {
+                "fields": [
+                    "publishable_key",
+                    "secret_key_masked",
+                    "secret_key",
+                    "webhook_secret_masked",
+                    "webhook_secret",
+                ],
+                "description": _("Sandbox: leave the keys empty to open a new sandbox account."),
+            },
+        ),
+        (
+            _("What the account allows"),
+            {
+                "fields": [
+                    "currencies",
+                    "minimum_amount",
+                    "duplicate_window_minutes",
+                    "reference_transactions_enabled",
+                    "recurring_enabled",
+                    "required_address_fields",
+                ]
+            },
+        ),
+    ]
+
+    @admin.display(description=_("secret key"))
+    def secret_key_masked(self, obj: GatewayAccount) -> str:
+        return obj.secret_key_masked
+
+    @admin.display(description=_("webhook signing secret"))
+    def webhook_secret_masked(self, obj: GatewayAccount) -> str:
+        return obj.webhook_secret_masked
+
+    @admin.action(description=_("Test the connection"))
+    def test_connection(self, request: HttpRequest, queryset: QuerySet[GatewayAccount]) -> None:
+        for account in queryset:
+            try:
+                registry.gateway_for(account).verify_credentials()
+            except GatewayError as exc:
+                self.message_user(
+                    request,
+                    _("%(account)s: %(code)s %(message)s")
+                    % {"account": account, "code": exc.code, "message": exc.message},
+                    messages.ERROR,
+                )
+            else:
+                self.message_user(request, _("%(account)s: connected.") % {"account": account})

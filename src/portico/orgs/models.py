@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -150,3 +151,115 @@ class Item(OrganisationOwned):
 
     def __str__(self) -> str:
         return self.name
+
+
+def gateway_kind_choices() -> list[tuple[str, str]]:
+    from portico.payments.gateways import registry
+
+    return registry.kind_choices()
+
+
+BILLING_ADDRESS_FIELDS = ["name", "line1", "city", "state", "postal_code", "country"]
+
+
+def _comma_list(value: str) -> list[str]:
+    return [part.strip() for part in value.split(",") if part.strip()]
+
+
+def validate_currency_list(value: str) -> None:
+    codes = _comma_list(value)
+    if not codes:
+        raise ValidationError(_("Enter at least one currency code."))
+    for code in codes:
+        validate_currency(code)
+
+
+def validate_address_fields(value: str) -> None:
+    unknown = [f for f in _comma_list(value) if f not in BILLING_ADDRESS_FIELDS]
+    if unknown:
+        raise ValidationError(
+            _("Unknown address fields: %(unknown)s. Use %(known)s."),
+            params={"unknown": ", ".join(unknown), "known": ", ".join(BILLING_ADDRESS_FIELDS)},
+        )
+
+
+def mask_secret(value: str) -> str:
+    """The first part and last four characters of a key; the rest is never shown again."""
+    if not value:
+        return ""
+    prefix = value.rsplit("_", 1)[0] + "_" if "_" in value else ""
+    return f"{prefix}…{value[-4:]}"
+
+
+class GatewayAccount(OrganisationOwned):
+    """The business's account at a payment gateway, and what it allows."""
+
+    kind = models.CharField(_("gateway"), max_length=30, choices=gateway_kind_choices)
+    display_name = models.CharField(_("name"), max_length=100)
+    publishable_key = models.CharField(_("publishable key"), max_length=200, blank=True)
+    secret_key = models.CharField(_("secret key"), max_length=200, blank=True)
+    webhook_secret = models.CharField(_("webhook signing secret"), max_length=200, blank=True)
+    currencies = models.CharField(
+        _("currencies"),
+        max_length=200,
+        default="USD",
+        validators=[validate_currency_list],
+        help_text=_("Comma-separated currency codes, e.g. USD,EUR."),
+    )
+    minimum_amount = models.DecimalField(
+        _("minimum amount"),
+        max_digits=12,
+        decimal_places=2,
+        default=Decimal("0.50"),
+        validators=[MinValueValidator(Decimal(0))],
+    )
+    duplicate_window_minutes = models.PositiveIntegerField(
+        _("duplicate window (minutes)"),
+        default=10,
+        validators=[MaxValueValidator(24 * 60)],
+        help_text=_("The same card and amount again within this time is refused (CP3005)."),
+    )
+    reference_transactions_enabled = models.BooleanField(
+        _("saved-method charges (reference transactions)"), default=True
+    )
+    recurring_enabled = models.BooleanField(_("recurring charges"), default=True)
+    required_address_fields = models.CharField(
+        _("required billing address fields"),
+        max_length=200,
+        blank=True,
+        default="postal_code",
+        validators=[validate_address_fields],
+        help_text=_(
+            "Card verification: comma-separated, from name, line1, city, state, "
+            "postal_code, country."
+        ),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("payment gateway account")
+        ordering = ["display_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "display_name"], name="gateway_account_name_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def currency_list(self) -> list[str]:
+        return [code.upper() for code in _comma_list(self.currencies)]
+
+    @property
+    def required_address_field_list(self) -> list[str]:
+        return _comma_list(self.required_address_fields)
+
+    @property
+    def secret_key_masked(self) -> str:
+        return mask_secret(self.secret_key)
+
+    @property
+    def webhook_secret_masked(self) -> str:
+        return mask_secret(self.webhook_secret)

@@ -1,0 +1,1 @@
+"""Payment gateways: one protocol (`base`), a registry of kinds, one folder per gateway."""

@@ -1,0 +1,65 @@
+"""Gateway kinds by name. Registration is explicit (no class paths from settings)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from portico.payments.gateways.base import Gateway, GatewayConfig
+
+if TYPE_CHECKING:
+    from portico.orgs.models import GatewayAccount
+
+_REGISTRY: dict[str, type[Gateway]] = {}
+
+
+def register(gateway_class: type[Gateway]) -> type[Gateway]:
+    """Add a gateway class under its `kind`; usable as a class decorator."""
+    kind = gateway_class.kind
+    if kind in _REGISTRY and _REGISTRY[kind] is not gateway_class:
+        raise ValueError(f"A gateway of kind {kind!r} is already registered.")
+    _REGISTRY[kind] = gateway_class
+    return gateway_class
+
+
+def _load() -> None:
+    # Each gateway module registers itself on import; the list of gateways is this one line.
+    from portico.payments.gateways.sandbox import adapter  # noqa: F401
+
+
+def gateway_class(kind: str) -> type[Gateway]:
+    _load()
+    try:
+        return _REGISTRY[kind]
+    except KeyError:
+        raise LookupError(f"No payment gateway of kind {kind!r}.") from None
+
+
+def kinds() -> list[str]:
+    _load()
+    return sorted(_REGISTRY)
+
+
+def kind_choices() -> list[tuple[str, str]]:
+    _load()
+    return [(kind, str(cls.label)) for kind, cls in sorted(_REGISTRY.items())]
+
+
+def config_for(account: GatewayAccount) -> GatewayConfig:
+    return GatewayConfig(
+        kind=account.kind,
+        account_ref=str(account.public_id),
+        publishable_key=account.publishable_key,
+        secret_key=account.secret_key,
+        webhook_secret=account.webhook_secret,
+        currencies=tuple(account.currency_list),
+        minimum_amount=account.minimum_amount,
+        duplicate_window_minutes=account.duplicate_window_minutes,
+        reference_transactions_enabled=account.reference_transactions_enabled,
+        recurring_enabled=account.recurring_enabled,
+        required_address_fields=tuple(account.required_address_field_list),
+    )
+
+
+def gateway_for(account: GatewayAccount) -> Gateway:
+    """The adapter for one business's gateway account."""
+    return gateway_class(account.kind)(config_for(account))

@@ -1,0 +1,33 @@
+"""`portico sandbox settle` settles every pending bank debit now and delivers the webhooks;
+`portico sandbox deliver` retries webhooks that were not delivered."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from portico.payments.gateways.sandbox import processor
+
+
+class Command(BaseCommand):
+    help = "Operate the sandbox payment processor."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        settle = sub.add_parser("settle", help="Settle all pending bank debits now.")
+        settle.add_argument(
+            "--no-deliver", action="store_true", help="Leave the webhooks to the worker."
+        )
+        sub.add_parser("deliver", help="Deliver webhooks that are still undelivered.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "settle":
+            events = processor.settle_all()
+            self.stdout.write(f"Settled {len(events)} pending charge(s).")
+            if options["no_deliver"]:
+                return
+        else:
+            events = processor.undelivered_events()
+        delivered = sum(processor.event_deliver(event_id=event_id) for event_id in events)
+        self.stdout.write(f"Delivered {delivered} of {len(events)} webhook(s).")
