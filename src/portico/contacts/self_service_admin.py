@@ -51,6 +51,10 @@ class ReviewInline(ReadOnlyAdminMixin, ScopedTabularInline):
     def stars(self, review: Review) -> str:
         return review.stars
 
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Shown, never submitted: left out of POSTs so saving a customer needs no review formset.
+        return request.method != "POST" and super().has_view_permission(request, obj)
+
 
 @admin.register(Review, site=site)
 class ReviewAdmin(ReadOnlyAdminMixin, OrganisationScopedAdmin):
