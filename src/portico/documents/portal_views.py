@@ -1,0 +1,253 @@
+"""Portal: print view, PDF download, forward, attachments. Mounted under /portal/<org>/documents/.
+
+Every view is wrapped by `@portal_view` and reads through `documents.selectors` with the scope:
+another customer's or organisation's document is a 404, like a missing one.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from portico.core.errors import DomainError
+from portico.documents import attachments, context, forms, pdf, responses, selectors, services
+from portico.documents.kinds import DocumentKind, kind_named
+from portico.portal.scoping import Module, PortalScope, client_ip, portal_view
+from portico.statements import selectors as statement_selectors
+
+UPLOAD_KINDS = {"estimate", "invoice", "retainer-invoice"}
+
+
+def _urls(scope: PortalScope, kind: DocumentKind, public_id: UUID) -> dict[str, str]:
+    kwargs = {"org_slug": scope.organisation.slug, "kind": kind.slug, "public_id": public_id}
+    urls = {
+        "print_url": reverse("portal:document_print", kwargs=kwargs),
+        "pdf_url": reverse("portal:document_pdf", kwargs=kwargs),
+        "brand_css_url": reverse("portal:brand_css", kwargs={"org_slug": scope.organisation.slug}),
+        "back_url": reverse("portal:home", kwargs={"org_slug": scope.organisation.slug}),
+    }
+    if scope.preferences.allow_forwarding:
+        urls["forward_url"] = reverse("portal:document_forward", kwargs=kwargs)
+    return urls
+
+
+def _attachment_links(
+    scope: PortalScope, kind: DocumentKind, document: Any
+) -> list[dict[str, str]]:
+    return [
+        {
+            "name": file.name or _("File"),
+            "url": reverse(
+                "portal:document_attachment",
+                kwargs={"org_slug": scope.organisation.slug, "attachment_id": file.public_id},
+            ),
+        }
+        for file in selectors.attachments_for_portal(scope=scope, kind=kind, document=document)
+    ]
+
+
+def _render_problem(request: HttpRequest, scope: PortalScope, error: DomainError) -> HttpResponse:
+    status = 503 if error.code == "render_busy" else 422
+    return render(
+        request,
+        "documents/portal_problem.html",
+        {"scope": scope, "message": error.message},
+        status=status,
+    )
+
+
+@never_cache
+@require_GET
+@portal_view
+def document_print(
+    request: HttpRequest, scope: PortalScope, kind: str, public_id: UUID
+) -> HttpResponse:
+    found = kind_named(kind)
+    document = selectors.document_get_for_portal(scope=scope, kind=found, public_id=public_id)
+    page = context.document_context(document, found)
+    page.update(_urls(scope, found, public_id), toolbar=True, browser=True)
+    page["attachments"] = _attachment_links(scope, found, document)
+    if found.slug in UPLOAD_KINDS:
+        page["upload_url"] = reverse(
+            "portal:document_upload",
+            kwargs={
+                "org_slug": scope.organisation.slug,
+                "kind": found.slug,
+                "public_id": public_id,
+            },
+        )
+    page["messages_list"] = list(messages.get_messages(request))
+    return render(request, found.template, page)
+
+
+@never_cache
+@require_GET
+@portal_view
+def document_pdf(
+    request: HttpRequest, scope: PortalScope, kind: str, public_id: UUID
+) -> HttpResponse:
+    found = kind_named(kind)
+    document = selectors.document_get_for_portal(scope=scope, kind=found, public_id=public_id)
+    try:
+        content = pdf.document_pdf(document, found)
+    except DomainError as error:
+        return _render_problem(request, scope, error)
+    return responses.pdf_response(content, name=pdf.filename_for(found, document.number))
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@portal_view
+def document_forward(
+    request: HttpRequest, scope: PortalScope, kind: str, public_id: UUID
+) -> HttpResponse:
+    found = kind_named(kind)
+    document = selectors.document_get_for_portal(scope=scope, kind=found, public_id=public_id)
+    if not scope.preferences.allow_forwarding:
+        return render(
+            request,
+            "documents/portal_problem.html",
+            {"scope": scope, "message": _("Forwarding documents is switched off.")},
+            status=404,
+        )
+    form = forms.ForwardForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                result = services.document_forward(
+                    scope=scope,
+                    kind=found,
+                    document=document,
+                    recipients=form.cleaned_data["recipients"],
+                    message=form.cleaned_data["message"],
+                    ip=client_ip(request),
+                )
+            except DomainError as error:
+                form.add_error("recipients" if error.field == "recipients" else None, error.message)
+                status = 429 if error.code == "rate_limited" else 400
+            else:
+                messages.success(
+                    request,
+                    _("%(title)s %(number)s was sent to %(addresses)s.")
+                    % {
+                        "title": found.title,
+                        "number": document.number,
+                        "addresses": ", ".join(result.sent_to),
+                    },
+                )
+                return redirect(
+                    reverse(
+                        "portal:document_forward",
+                        kwargs={
+                            "org_slug": scope.organisation.slug,
+                            "kind": found.slug,
+                            "public_id": public_id,
+                        },
+                    )
+                )
+    page = {
+        "scope": scope,
+        "form": form,
+        "kind": found,
+        "document": document,
+        **_urls(scope, found, public_id),
+    }
+    return render(request, "documents/portal_forward.html", page, status=status)
+
+
+@never_cache
+@require_POST
+@portal_view
+def attachment_upload(
+    request: HttpRequest, scope: PortalScope, kind: str, public_id: UUID
+) -> HttpResponse:
+    found = kind_named(kind)
+    document = selectors.document_get_for_portal(scope=scope, kind=found, public_id=public_id)
+    back = reverse(
+        "portal:document_print",
+        kwargs={"org_slug": scope.organisation.slug, "kind": found.slug, "public_id": public_id},
+    )
+    form = forms.AttachmentForm(request.POST, request.FILES)
+    if found.slug not in UPLOAD_KINDS or not form.is_valid():
+        messages.error(request, _("Choose a file to upload."))
+        return redirect(back)
+    try:
+        checked = attachments.check_upload(form.cleaned_data["file"])
+        services.attachment_add(
+            organisation=scope.organisation,
+            kind=found,
+            document=document,
+            checked=checked,
+            show_in_portal=True,
+            uploaded_by=f"person:{scope.person.pk}",
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect(back)
+    messages.success(request, _("The file was attached."))
+    return redirect(back)
+
+
+@never_cache
+@require_GET
+@portal_view
+def attachment_download(
+    request: HttpRequest, scope: PortalScope, attachment_id: UUID
+) -> HttpResponse:
+    found = selectors.attachment_get_for_portal(scope=scope, public_id=attachment_id)
+    with found.file.open("rb") as handle:
+        content = handle.read()
+    return responses.download_response(
+        content,
+        name=found.name or "attachment",
+        content_type=attachments.content_type_of(str(found.file.name)),
+    )
+
+
+def _statement(scope: PortalScope, request: HttpRequest) -> Any:
+    start, end = forms.PeriodForm(request.GET).period()
+    return statement_selectors.statement_for(contact=scope.contact, start=start, end=end)
+
+
+@never_cache
+@require_GET
+@portal_view(module=Module.STATEMENT)
+def statement_print(request: HttpRequest, scope: PortalScope) -> HttpResponse:
+    try:
+        statement = _statement(scope, request)
+    except DomainError as error:
+        return _render_problem(request, scope, error)
+    page = context.statement_context(statement, scope.organisation)
+    slug = scope.organisation.slug
+    page.update(
+        toolbar=True,
+        browser=True,
+        brand_css_url=reverse("portal:brand_css", kwargs={"org_slug": slug}),
+        back_url=reverse("portal:home", kwargs={"org_slug": slug}),
+        pdf_url=reverse("portal:statement_pdf", kwargs={"org_slug": slug})
+        + f"?start={statement.start:%Y-%m-%d}&end={statement.end:%Y-%m-%d}",
+    )
+    return render(request, "documents/statement.html", page)
+
+
+@never_cache
+@require_GET
+@portal_view(module=Module.STATEMENT)
+def statement_pdf(request: HttpRequest, scope: PortalScope) -> HttpResponse:
+    try:
+        statement = _statement(scope, request)
+        content = pdf.statement_pdf(statement, scope.organisation)
+    except DomainError as error:
+        return _render_problem(request, scope, error)
+    name = f"statement-{statement.start:%Y-%m-%d}-{statement.end:%Y-%m-%d}"
+    return responses.pdf_response(content, name=name)

@@ -1,0 +1,55 @@
+"""File downloads: always an attachment, never cached, never sniffed, with a safe name."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from urllib.parse import quote
+
+from django.http import HttpResponse
+
+UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+# Anything that could end a header, a quoted string or a path in any client.
+UNSAFE_UNICODE = re.compile(r"[\x00-\x1f\x7f\"'\\/:*?<>|;%]+")
+MAX_NAME = 120
+
+
+def _tidy(name: str, pattern: re.Pattern[str], suffix: str) -> str:
+    stem = name[: -len(suffix)] if suffix and name.lower().endswith(suffix) else name
+    stem = pattern.sub("_", stem).strip("._ ")
+    stem = re.sub(r"\.{2,}", ".", stem)[:MAX_NAME].strip("._ ")
+    return f"{stem or 'document'}{suffix}"
+
+
+def safe_filename(name: str, suffix: str = "") -> str:
+    """An ASCII name safe in any header and any file system: letters, digits, . _ -"""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return _tidy(ascii_name, UNSAFE, suffix.lower())
+
+
+def content_disposition(name: str, suffix: str = "") -> str:
+    """`attachment` with an ASCII `filename` and, for other scripts, an RFC 5987 `filename*`."""
+    fallback = safe_filename(name, suffix)
+    unicode_name = _tidy(unicodedata.normalize("NFC", name), UNSAFE_UNICODE, suffix.lower())
+    unicode_name = unicode_name.replace(" ", "_")
+    header = f'attachment; filename="{fallback}"'
+    if unicode_name != fallback:
+        header += f"; filename*=UTF-8''{quote(unicode_name, safe='')}"
+    return header
+
+
+def download_response(
+    content: bytes, *, name: str, content_type: str, suffix: str = ""
+) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition(name, suffix)
+    response["Content-Length"] = str(len(content))
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    # A downloaded file is never a page of ours, even if a browser were to render it.
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+def pdf_response(content: bytes, *, name: str) -> HttpResponse:
+    return download_response(content, name=name, content_type="application/pdf", suffix=".pdf")

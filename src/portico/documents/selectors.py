@@ -1,0 +1,103 @@
+"""Reads for documents: every lookup names its principal and filters by it first.
+
+The portal reads through a `PortalScope` (organisation, then customer, then the kind's own
+visibility rule); the back office through the staff member's organisation. A foreign or
+missing id is the same 404.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+from django.db import models
+from django.http import Http404
+
+from portico.documents.kinds import DocumentKind
+from portico.orgs.models import Organisation
+from portico.sales.models import Attachment
+
+if TYPE_CHECKING:
+    from portico.portal.scoping import PortalScope
+
+
+def _rows(kind: DocumentKind, organisation: Organisation) -> models.QuerySet[Any]:
+    manager: Any = kind.model._default_manager
+    return manager.filter(organisation=organisation, **kind.only).select_related(
+        *kind.select_related
+    )
+
+
+def _one(queryset: models.QuerySet[Any], public_id: UUID | str) -> Any:
+    try:
+        found = queryset.filter(public_id=public_id).first()
+    except (ValueError, models.ObjectDoesNotExist):
+        found = None
+    if found is None:
+        raise Http404("No such document.")
+    return found
+
+
+def document_get_for_portal(*, scope: PortalScope, kind: DocumentKind, public_id: UUID) -> Any:
+    """One document of the scope's customer that the portal may show; anything else is 404."""
+    if not scope.allows(kind.module):
+        raise Http404("No such document.")
+    rows = (
+        _rows(kind, scope.organisation).filter(contact=scope.contact).exclude(kind.hidden_in_portal)
+    )
+    return _one(rows, public_id)
+
+
+def document_get_for_staff(
+    *, organisation: Organisation, kind: DocumentKind, public_id: UUID
+) -> Any:
+    return _one(_rows(kind, organisation), public_id)
+
+
+def attachments_for_portal(*, scope: PortalScope, kind: DocumentKind, document: Any) -> list[Any]:
+    """Files on a document the portal may list: only those marked *show in portal*."""
+    if not kind.attachment_field:
+        return []
+    return list(
+        Attachment.objects.filter(
+            organisation=scope.organisation,
+            show_in_portal=True,
+            **{kind.attachment_field: document},
+        ).order_by("created_at", "id")
+    )
+
+
+def attachments_for_staff(
+    *, organisation: Organisation, kind: DocumentKind, document: Any
+) -> list[Any]:
+    if not kind.attachment_field:
+        return []
+    return list(
+        Attachment.objects.filter(
+            organisation=organisation, **{kind.attachment_field: document}
+        ).order_by("created_at", "id")
+    )
+
+
+def attachment_get_for_portal(*, scope: PortalScope, public_id: UUID) -> Attachment:
+    """A file shown in the portal on a document of the scope's customer that the portal shows."""
+    from portico.documents.kinds import KINDS
+
+    found = _one(
+        Attachment.objects.filter(organisation=scope.organisation, show_in_portal=True),
+        public_id,
+    )
+    for kind in KINDS.values():
+        document = getattr(found, kind.attachment_field, None) if kind.attachment_field else None
+        if document is None or not isinstance(document, kind.model):
+            continue
+        if any(getattr(document, name) != value for name, value in kind.only.items()):
+            continue
+        # The document must itself pass the portal's rules for this person.
+        document_get_for_portal(scope=scope, kind=kind, public_id=document.public_id)  # type: ignore[attr-defined]
+        return found  # type: ignore[no-any-return]
+    raise Http404("No such file.")
+
+
+def attachment_get_for_staff(*, organisation: Organisation, public_id: UUID) -> Attachment:
+    return _one(Attachment.objects.filter(organisation=organisation), public_id)  # type: ignore[no-any-return]

@@ -1,0 +1,323 @@
+"""Writes for documents: attach files, forward a document, email it to the customer."""
+
+from __future__ import annotations
+
+import base64
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from email.utils import formataddr, parseaddr
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.validators import validate_email
+from django.db import transaction
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+
+from portico.activity.mail import OutgoingEmail, render_email, send_after_commit
+from portico.contacts import services as contact_services
+from portico.contacts.models import Contact, ContactPerson
+from portico.core.errors import DomainError
+from portico.documents import pdf
+from portico.documents.attachments import CheckedFile
+from portico.documents.kinds import DocumentKind
+from portico.orgs.models import Organisation
+from portico.sales.models import Attachment
+
+if TYPE_CHECKING:
+    from portico.accounts.models import User
+    from portico.portal.scoping import PortalScope
+
+logger = logging.getLogger(__name__)
+
+MAX_RECIPIENTS = 5
+FORWARDS_PER_HOUR: int = getattr(settings, "PORTICO_FORWARDS_PER_HOUR", 20)
+MAX_MESSAGE = 2000
+
+
+@dataclass(frozen=True)
+class ForwardResult:
+    sent_to: list[str]
+    persons_added: list[ContactPerson]
+
+
+def clean_recipients(raw: Sequence[str]) -> list[str]:
+    """Distinct, valid, single-line addresses (at most `MAX_RECIPIENTS`), or a field error."""
+    addresses: list[str] = []
+    for value in raw:
+        if "\r" in value or "\n" in value:
+            raise DomainError(
+                _("An address cannot contain a line break."),
+                code="invalid_email",
+                field="recipients",
+            )
+        address = value.strip()
+        if not address:
+            continue
+        try:
+            validate_email(address)
+        except ValidationError:
+            raise DomainError(
+                _("%(address)s is not a valid email address.") % {"address": address[:100]},
+                code="invalid_email",
+                field="recipients",
+            ) from None
+        if address.lower() not in {a.lower() for a in addresses}:
+            addresses.append(address)
+    if not addresses:
+        raise DomainError(
+            _("Enter at least one email address."), code="no_recipients", field="recipients"
+        )
+    if len(addresses) > MAX_RECIPIENTS:
+        raise DomainError(
+            _("Forward to at most %(max)s addresses at a time.") % {"max": MAX_RECIPIENTS},
+            code="too_many_recipients",
+            field="recipients",
+        )
+    return addresses
+
+
+def sender_for(organisation: Organisation) -> str:
+    """The organisation's name on the project's sending address (one line, no header tricks)."""
+    name = " ".join(organisation.name.split())
+    address = parseaddr(settings.DEFAULT_FROM_EMAIL)[1] or settings.DEFAULT_FROM_EMAIL
+    return formataddr((name, address))
+
+
+def _take_forward_allowance(person: ContactPerson, count: int) -> None:
+    key = f"documents:forwards:{person.pk}"
+    cache.add(key, 0, timeout=3600)
+    try:
+        used = cache.incr(key, count)
+    except ValueError:  # expired between add and incr
+        cache.set(key, count, timeout=3600)
+        used = count
+    if used > FORWARDS_PER_HOUR:
+        raise DomainError(
+            _("You have forwarded many documents in the last hour. Please try again later."),
+            code="rate_limited",
+            field="recipients",
+        )
+
+
+def _pdf_attachment(document: Any, kind: DocumentKind) -> tuple[str, str, str]:
+    content = pdf.document_pdf(document, kind)
+    from portico.documents.responses import safe_filename
+
+    name = safe_filename(pdf.filename_for(kind, document.number), ".pdf")
+    return (name, base64.b64encode(content).decode("ascii"), "application/pdf")
+
+
+def _portal_link(organisation: Organisation, kind: DocumentKind, document: Any) -> str:
+    kwargs = {"org_slug": organisation.slug}
+    try:
+        path = reverse(
+            "portal:document_print",
+            kwargs={**kwargs, "kind": kind.slug, "public_id": document.public_id},
+        )
+    except NoReverseMatch:
+        path = reverse("portal:home", kwargs=kwargs)
+    return f"{settings.SITE_URL}{path}"
+
+
+def _tell_business(
+    *,
+    organisation: Organisation,
+    contact: Contact,
+    person: ContactPerson | None,
+    verb: str,
+    summary: str,
+    ip: str | None,
+) -> None:
+    """Record the action for the business: the activity services when installed, and a log line."""
+    logger.info(
+        "portal %s by person %s of contact %s: %s",
+        verb,
+        getattr(person, "pk", None),
+        contact.pk,
+        summary,
+    )
+    try:
+        from portico.activity import services as activity_services  # type: ignore[attr-defined]
+    except ImportError:
+        return
+    record = getattr(activity_services, "activity_record", None)
+    notify = getattr(activity_services, "notification_create", None)
+    for call in (record, notify):
+        if call is None:
+            continue
+        try:
+            call(
+                organisation=organisation,
+                contact=contact,
+                person=person,
+                verb=verb,
+                summary=summary,
+                ip_address=ip,
+            )
+        except TypeError:
+            logger.warning("activity service %s has another signature; %s not recorded", call, verb)
+
+
+@transaction.atomic
+def document_forward(
+    *,
+    scope: PortalScope,
+    kind: DocumentKind,
+    document: Any,
+    recipients: Sequence[str],
+    message: str = "",
+    ip: str | None = None,
+) -> ForwardResult:
+    """Email the document's PDF to each address; addresses new to the customer become contact
+    persons (portal not enabled). Nothing is sent when any address is refused."""
+    if not scope.preferences.allow_forwarding:
+        raise DomainError(_("Forwarding documents is switched off."), code="forwarding_off")
+    addresses = clean_recipients(recipients)
+    message = message.strip()[:MAX_MESSAGE]
+    _take_forward_allowance(scope.person, len(addresses))
+    organisation, contact = scope.organisation, scope.contact
+    attachment = _pdf_attachment(document, kind)
+    known = {
+        email.lower()
+        for email in ContactPerson.objects.filter(organisation=organisation, contact=contact)
+        .exclude(email="")
+        .values_list("email", flat=True)
+    }
+    added: list[ContactPerson] = []
+    for address in addresses:
+        if address.lower() not in known:
+            added.append(
+                contact_services.contact_person_create(
+                    contact=contact, first_name=address.split("@")[0][:100], email=address
+                )
+            )
+            known.add(address.lower())
+        text, html = render_email(
+            "documents/email/forward",
+            {
+                "organisation": organisation,
+                "person": scope.person,
+                "kind": kind,
+                "document": document,
+                "message": message,
+            },
+        )
+        send_after_commit(
+            OutgoingEmail(
+                to=[address],
+                subject=_("%(person)s forwarded %(title)s %(number)s from %(organisation)s")
+                % {
+                    "person": scope.person.full_name,
+                    "title": kind.title,
+                    "number": document.number,
+                    "organisation": organisation.name,
+                },
+                text=text,
+                html=html,
+                from_email=sender_for(organisation),
+                reply_to=[organisation.primary_email] if organisation.primary_email else [],
+                attachments=[attachment],
+            )
+        )
+    _tell_business(
+        organisation=organisation,
+        contact=contact,
+        person=scope.person,
+        verb="document_forwarded",
+        summary=f"{kind.slug} {document.number} → {', '.join(addresses)}",
+        ip=ip,
+    )
+    return ForwardResult(sent_to=addresses, persons_added=added)
+
+
+@transaction.atomic
+def document_email_to_contacts(
+    *, organisation: Organisation, kind: DocumentKind, document: Any, sent_by: User
+) -> list[str]:
+    """Staff: email the document (PDF attached, portal link inside) to the customer's persons."""
+    if document.organisation_id != organisation.pk:
+        raise DomainError("This document belongs to another organisation.", code="foreign_record")
+    if getattr(document, "status", "") == "draft":
+        raise DomainError(
+            _("Send or confirm the document before emailing it."), code="document_draft"
+        )
+    persons = list(
+        ContactPerson.objects.filter(organisation=organisation, contact=document.contact)
+        .exclude(email="")
+        .order_by("-is_primary", "pk")
+    )
+    if not persons:
+        raise DomainError(
+            _("This customer has no contact person with an email address."), code="no_recipients"
+        )
+    attachment = _pdf_attachment(document, kind)
+    link = _portal_link(organisation, kind, document)
+    for person in persons:
+        text, html = render_email(
+            "documents/email/document",
+            {
+                "organisation": organisation,
+                "person": person,
+                "kind": kind,
+                "document": document,
+                "link": link,
+            },
+        )
+        send_after_commit(
+            OutgoingEmail(
+                to=[person.email],
+                subject=_("%(title)s %(number)s from %(organisation)s")
+                % {
+                    "title": kind.title,
+                    "number": document.number,
+                    "organisation": organisation.name,
+                },
+                text=text,
+                html=html,
+                from_email=sender_for(organisation),
+                reply_to=[organisation.primary_email] if organisation.primary_email else [],
+                attachments=[attachment],
+            )
+        )
+    logger.info(
+        "staff %s emailed %s %s to %d persons", sent_by.pk, kind.slug, document.number, len(persons)
+    )
+    return [person.email for person in persons]
+
+
+@transaction.atomic
+def attachment_add(
+    *,
+    organisation: Organisation,
+    kind: DocumentKind,
+    document: Any,
+    checked: CheckedFile,
+    show_in_portal: bool,
+    uploaded_by: str,
+) -> Attachment:
+    """Store a vetted file on a document under its generated name."""
+    if not kind.attachment_field:
+        raise DomainError(_("Files cannot be attached to this document."), code="no_attachments")
+    if document.organisation_id != organisation.pk:
+        raise DomainError("This document belongs to another organisation.", code="foreign_record")
+    attachment = Attachment(
+        organisation=organisation,
+        name=checked.original_name,
+        show_in_portal=show_in_portal,
+        **{kind.attachment_field: document},
+    )
+    attachment.file.save(checked.stored_name, ContentFile(checked.content), save=False)
+    attachment.save()
+    logger.info(
+        "attachment %s added to %s %s by %s",
+        attachment.public_id,
+        kind.slug,
+        document.number,
+        uploaded_by,
+    )
+    return attachment

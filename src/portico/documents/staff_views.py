@@ -1,0 +1,226 @@
+"""Back office: the same print views and PDFs for staff, plus "email to the customer" and
+attachments. Mounted at /backoffice/documents/; every lookup is scoped by
+`request.organisation` (set from the staff membership), and non-staff get a 404."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+from uuid import UUID
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from portico.contacts.models import Contact
+from portico.core.errors import DomainError
+from portico.documents import attachments, context, forms, pdf, responses, selectors, services
+from portico.documents.kinds import DocumentKind, kind_named
+from portico.orgs.models import Organisation
+from portico.statements import selectors as statement_selectors
+
+StaffView = Callable[..., HttpResponse]
+
+
+def staff_view(view: StaffView) -> StaffView:
+    """Only members of an organisation; the organisation comes from the membership, once."""
+
+    @never_cache
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        organisation = getattr(request, "organisation", None)
+        if getattr(request, "membership", None) is None or organisation is None:
+            raise Http404("No such page.")
+        return view(request, organisation, *args, **kwargs)
+
+    return wrapper
+
+
+def _kwargs(kind: DocumentKind, public_id: UUID) -> dict[str, Any]:
+    return {"kind": kind.slug, "public_id": public_id}
+
+
+def _problem(request: HttpRequest, error: DomainError) -> HttpResponse:
+    status = 503 if error.code == "render_busy" else 422
+    return HttpResponse(error.message, status=status, content_type="text/plain; charset=utf-8")
+
+
+@staff_view
+@require_GET
+def document_print(
+    request: HttpRequest, organisation: Organisation, kind: str, public_id: UUID
+) -> HttpResponse:
+    found = kind_named(kind)
+    document = selectors.document_get_for_staff(
+        organisation=organisation, kind=found, public_id=public_id
+    )
+    page = context.document_context(document, found)
+    kwargs = _kwargs(found, public_id)
+    page.update(
+        toolbar=True,
+        browser=True,
+        back_url=reverse("admin:index"),
+        pdf_url=reverse("backoffice_documents:pdf", kwargs=kwargs),
+        email_url=reverse("backoffice_documents:email", kwargs=kwargs),
+        attachments=[
+            {
+                "name": file.name or _("File"),
+                "url": reverse(
+                    "backoffice_documents:file", kwargs={"attachment_id": file.public_id}
+                ),
+            }
+            for file in selectors.attachments_for_staff(
+                organisation=organisation, kind=found, document=document
+            )
+        ],
+        messages_list=list(messages.get_messages(request)),
+    )
+    if found.attachment_field:
+        page.update(
+            upload_url=reverse("backoffice_documents:upload", kwargs=kwargs),
+            show_in_portal_choice=True,
+        )
+    return render(request, found.template, page)
+
+
+@staff_view
+@require_GET
+def document_pdf(
+    request: HttpRequest, organisation: Organisation, kind: str, public_id: UUID
+) -> HttpResponse:
+    found = kind_named(kind)
+    document = selectors.document_get_for_staff(
+        organisation=organisation, kind=found, public_id=public_id
+    )
+    try:
+        content = pdf.document_pdf(document, found)
+    except DomainError as error:
+        return _problem(request, error)
+    return responses.pdf_response(content, name=pdf.filename_for(found, document.number))
+
+
+@staff_view
+def document_email(
+    request: HttpRequest, organisation: Organisation, kind: str, public_id: UUID
+) -> HttpResponse:
+    """GET asks to confirm; POST emails the PDF to the customer's contact persons."""
+    found = kind_named(kind)
+    document = selectors.document_get_for_staff(
+        organisation=organisation, kind=found, public_id=public_id
+    )
+    back = reverse("backoffice_documents:print", kwargs=_kwargs(found, public_id))
+    if request.method != "POST":
+        return render(
+            request,
+            "documents/staff_email_confirm.html",
+            {"kind": found, "document": document, "back_url": back},
+        )
+    try:
+        sent = services.document_email_to_contacts(
+            organisation=organisation,
+            kind=found,
+            document=document,
+            sent_by=request.user,  # type: ignore[arg-type]
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Emailed to %(addresses)s.") % {"addresses": ", ".join(sent)})
+    return redirect(back)
+
+
+@staff_view
+@require_POST
+def attachment_upload(
+    request: HttpRequest, organisation: Organisation, kind: str, public_id: UUID
+) -> HttpResponse:
+    found = kind_named(kind)
+    document = selectors.document_get_for_staff(
+        organisation=organisation, kind=found, public_id=public_id
+    )
+    back = reverse("backoffice_documents:print", kwargs=_kwargs(found, public_id))
+    form = forms.StaffAttachmentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Choose a file to upload."))
+        return redirect(back)
+    try:
+        checked = attachments.check_upload(form.cleaned_data["file"])
+        services.attachment_add(
+            organisation=organisation,
+            kind=found,
+            document=document,
+            checked=checked,
+            show_in_portal=form.cleaned_data["show_in_portal"],
+            uploaded_by=f"user:{request.user.pk}",
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The file was attached."))
+    return redirect(back)
+
+
+@staff_view
+@require_GET
+def attachment_download(
+    request: HttpRequest, organisation: Organisation, attachment_id: UUID
+) -> HttpResponse:
+    found = selectors.attachment_get_for_staff(organisation=organisation, public_id=attachment_id)
+    with found.file.open("rb") as handle:
+        content = handle.read()
+    return responses.download_response(
+        content,
+        name=found.name or "attachment",
+        content_type=attachments.content_type_of(str(found.file.name)),
+    )
+
+
+def _contact(organisation: Organisation, contact_id: UUID) -> Contact:
+    found = Contact.objects.filter(organisation=organisation, public_id=contact_id).first()
+    if found is None:
+        raise Http404("No such customer.")
+    return found
+
+
+@staff_view
+@require_GET
+def statement_print(
+    request: HttpRequest, organisation: Organisation, contact_id: UUID
+) -> HttpResponse:
+    contact = _contact(organisation, contact_id)
+    start, end = forms.PeriodForm(request.GET).period()
+    try:
+        statement = statement_selectors.statement_for(contact=contact, start=start, end=end)
+    except DomainError as error:
+        return _problem(request, error)
+    page = context.statement_context(statement, organisation)
+    pdf_url = reverse("backoffice_documents:statement_pdf", kwargs={"contact_id": contact_id})
+    page.update(
+        toolbar=True,
+        browser=True,
+        back_url=reverse("admin:index"),
+        pdf_url=f"{pdf_url}?start={start:%Y-%m-%d}&end={end:%Y-%m-%d}",
+    )
+    return render(request, "documents/statement.html", page)
+
+
+@staff_view
+@require_GET
+def statement_pdf(
+    request: HttpRequest, organisation: Organisation, contact_id: UUID
+) -> HttpResponse:
+    contact = _contact(organisation, contact_id)
+    start, end = forms.PeriodForm(request.GET).period()
+    try:
+        statement = statement_selectors.statement_for(contact=contact, start=start, end=end)
+        content = pdf.statement_pdf(statement, organisation)
+    except DomainError as error:
+        return _problem(request, error)
+    return responses.pdf_response(
+        content, name=f"statement-{contact.display_name}-{start:%Y-%m-%d}-{end:%Y-%m-%d}"
+    )
