@@ -241,3 +241,59 @@ def test_an_approval_of_a_hidden_project_is_404(org: Organisation, customer_a: C
         selectors.approval_get_for_contact(
             organisation=org, contact=customer_a, approval_id=str(approval.public_id)
         )
+
+
+def test_the_portal_project_list_filters_by_status(org: Organisation, customer_a: Contact) -> None:
+    active = ProjectFactory(contact=customer_a)
+    done = ProjectFactory(contact=customer_a, status="completed")
+
+    every = selectors.project_list_for_contact(organisation=org, contact=customer_a)
+    completed = selectors.project_list_for_contact(
+        organisation=org, contact=customer_a, status="completed"
+    )
+
+    assert set(every) == {active, done}
+    assert list(completed) == [done]
+
+
+def test_one_portal_project_is_found_by_public_id_with_totals(
+    org: Organisation, customer_a: Contact
+) -> None:
+    project = busy_project(customer_a)
+    found = selectors.project_get_for_contact(
+        organisation=org, contact=customer_a, project_id=str(project.public_id)
+    )
+    assert selectors.ProjectTotals.of(found).hours_logged == Decimal("12.00")
+
+
+@pytest.mark.parametrize("owner", ["customer_b", "other_org_customer"])
+def test_another_customers_project_is_404(
+    org: Organisation, customer_a: Contact, owner: str, request: pytest.FixtureRequest
+) -> None:
+    foreign = ProjectFactory(contact=request.getfixturevalue(owner))
+    with pytest.raises(Http404):
+        selectors.project_get_for_contact(
+            organisation=org, contact=customer_a, project_id=foreign.public_id
+        )
+
+
+def test_a_hidden_project_is_404_in_the_portal(org: Organisation, customer_a: Contact) -> None:
+    hidden = ProjectFactory(contact=customer_a, show_in_portal=False)
+    with pytest.raises(Http404):
+        selectors.project_get_for_contact(
+            organisation=org, contact=customer_a, project_id=hidden.public_id
+        )
+
+
+def test_the_portal_approval_list_filters_by_project(
+    org: Organisation, customer_a: Contact
+) -> None:
+    project = ProjectFactory(contact=customer_a)
+    own = TimesheetApprovalFactory(project=project)
+    TimesheetApprovalFactory(project=ProjectFactory(contact=customer_a))
+
+    approvals = selectors.approval_list_for_contact(
+        organisation=org, contact=customer_a, project=project
+    )
+
+    assert list(approvals) == [own]

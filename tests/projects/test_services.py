@@ -432,3 +432,14 @@ def test_a_decided_approval_cannot_be_decided_again(
             services.timesheet_reject(approval=approval, person=customer_a_person, reason="No")
     assert excinfo.value.current == current
     assert excinfo.value.code == "invalid_transition"
+
+
+def test_the_first_portal_view_is_kept_and_reported_once(project: Project) -> None:
+    approval = TimesheetApprovalFactory(project=project)
+    first = datetime.datetime(2026, 11, 6, 9, tzinfo=datetime.UTC)
+
+    assert services.timesheet_mark_viewed(approval=approval, when=first) is True
+    assert services.timesheet_mark_viewed(approval=approval) is False
+
+    approval.refresh_from_db()
+    assert approval.first_viewed_at == first

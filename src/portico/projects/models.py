@@ -208,6 +208,9 @@ class TimesheetApproval(OrganisationOwned):
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True, editable=False)
     sent_at = models.DateTimeField(_("sent at"), editable=False)
+    first_viewed_at = models.DateTimeField(
+        _("first viewed in the portal"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("timesheet approval")

@@ -148,12 +148,27 @@ def time_entries_invoiceable(*, project: Project) -> QuerySet[TimeEntry]:
 # --- portal (organisation, contact) -----------------------------------------------------------
 
 
-def project_list_for_contact(*, organisation: Organisation, contact: Contact) -> QuerySet[Project]:
-    """A customer's projects shown in the portal, with their hour totals."""
+def project_list_for_contact(
+    *,
+    organisation: Organisation,
+    contact: Contact,
+    status: str | None = None,
+) -> QuerySet[Project]:
+    """A customer's projects shown in the portal (every status unless one is given), with totals."""
     projects = Project.objects.filter(
         organisation=organisation, contact=contact, show_in_portal=True
     )
+    if status is not None:
+        projects = projects.filter(status=status)
     return with_totals(projects).order_by("status", "name")
+
+
+def project_get_for_contact(
+    *, organisation: Organisation, contact: Contact, project_id: UUID | str
+) -> Project:
+    """Raises `django.http.Http404` for a missing, malformed, hidden or foreign id alike."""
+    projects = project_list_for_contact(organisation=organisation, contact=contact, status=None)
+    return _get_or_404(projects, project_id)  # type: ignore[no-any-return]
 
 
 def _approvals_for_contact(
@@ -165,11 +180,18 @@ def _approvals_for_contact(
 
 
 def approval_list_for_contact(
-    *, organisation: Organisation, contact: Contact, status: str | None = None
+    *,
+    organisation: Organisation,
+    contact: Contact,
+    status: str | None = None,
+    project: Project | None = None,
 ) -> QuerySet[TimesheetApproval]:
+    """The approvals sent to a customer, newest first, optionally of one status or project."""
     approvals = _approvals_for_contact(organisation=organisation, contact=contact)
     if status is not None:
         approvals = approvals.filter(status=status)
+    if project is not None:
+        approvals = approvals.filter(project=project)
     return with_approval_totals(approvals)
 
 

@@ -318,6 +318,20 @@ def timesheet_send_for_approval(
     return approval
 
 
+@transaction.atomic
+def timesheet_mark_viewed(
+    *, approval: TimesheetApproval, when: datetime.datetime | None = None
+) -> bool:
+    """The customer opened it in the portal; True only the first time (to notify the business)."""
+    when = when or timezone.now()
+    first = TimesheetApproval.objects.filter(pk=approval.pk, first_viewed_at__isnull=True).update(
+        first_viewed_at=when
+    )
+    if first:
+        approval.first_viewed_at = when
+    return bool(first)
+
+
 def _lock_pending_decision(
     approval: TimesheetApproval, person: ContactPerson, target: str
 ) -> TimesheetApproval:
