@@ -6,6 +6,7 @@ from portico.sales.models.documents import (
     EstimateLine,
     Invoice,
     InvoiceLine,
+    InvoiceQuerySet,
     SalesOrder,
     SalesOrderLine,
 )
@@ -20,6 +21,7 @@ __all__ = [
     "EstimateLine",
     "Invoice",
     "InvoiceLine",
+    "InvoiceQuerySet",
     "NumberSequence",
     "RecurringProfile",
     "RecurringProfileLine",

@@ -102,9 +102,7 @@ class Invoice(SalesDocument):
     OPEN_STATUSES = (Status.SENT, Status.VIEWED, Status.PARTIALLY_PAID)
     PAYABLE_STATUSES = OPEN_STATUSES
 
-    kind = models.CharField(
-        _("kind"), max_length=10, choices=Kind.choices, default=Kind.REGULAR, editable=False
-    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.REGULAR)
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT, editable=False
     )

@@ -2,6 +2,7 @@
 
 from portico.sales.services.common import (
     LineInput,
+    document_prepare,
     document_recalculate,
     document_totals,
 )
@@ -42,6 +43,7 @@ from portico.sales.services.recurring import (
     recurring_generate_due,
     recurring_profile_create,
     recurring_profile_delete,
+    recurring_profile_recalculate,
     recurring_profile_restore,
 )
 
@@ -51,6 +53,7 @@ __all__ = [
     "credit_note_create",
     "credit_note_open",
     "credit_note_void",
+    "document_prepare",
     "document_recalculate",
     "document_totals",
     "estimate_accept",
@@ -71,6 +74,7 @@ __all__ = [
     "recurring_generate_due",
     "recurring_profile_create",
     "recurring_profile_delete",
+    "recurring_profile_recalculate",
     "recurring_profile_restore",
     "sales_order_cancel",
     "sales_order_confirm",

@@ -139,8 +139,21 @@ def document_totals(*, document: Any) -> money.Totals:
     return totals_of(rows=rows, currency=document.currency, discount=document.discount)
 
 
+def document_prepare(*, document: Any) -> None:
+    """Give a document made in the back office its currency and number (in its transaction)."""
+    from portico.sales import numbering
+
+    document.currency = check_contact(document.contact)
+    if not document.number:
+        document.number = numbering.next_number(
+            organisation=document.contact.organisation, kind=document.number_kind()
+        )
+
+
 def document_recalculate(*, document: Any) -> None:
     """Recompute line amounts and totals after lines were edited in the back office."""
+    if getattr(document, "status", "draft") == "draft":
+        document.currency = check_contact(document.contact)
     rows = list(document.lines.select_related("item", "tax"))
     ensure_same_organisation(document, *[r.item for r in rows], *[r.tax for r in rows])
     for row in rows:
@@ -149,7 +162,7 @@ def document_recalculate(*, document: Any) -> None:
         )
         row.save(update_fields=["amount"])
     apply_totals(document=document, rows=rows)
-    fields = ["discount", "subtotal", "tax_total", "total", "updated_at"]
+    fields = ["currency", "discount", "subtotal", "tax_total", "total", "updated_at"]
     if getattr(document, "status", None) == "draft" and hasattr(document, "balance_due"):
         document.balance_due = document.total
         fields.append("balance_due")

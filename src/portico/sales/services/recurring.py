@@ -133,3 +133,20 @@ def recurring_generate_due(*, today: datetime.date) -> list[Invoice]:
         except IntegrityError:
             continue  # a concurrent run made this period's invoice first
     return made
+
+
+@transaction.atomic
+def recurring_profile_recalculate(*, profile: RecurringProfile) -> None:
+    """After the back office edited a profile: refuse foreign rows, refresh line amounts and
+    keep the next date on or after the start."""
+    from portico.core.tenancy import ensure_same_organisation
+
+    currency = check_contact(profile.contact)
+    rows = list(profile.lines.select_related("item", "tax"))
+    ensure_same_organisation(profile, *[r.item for r in rows], *[r.tax for r in rows])
+    for row in rows:
+        row.amount = money.line_amount(row.quantity, row.rate, row.discount_percent, currency)
+        row.save(update_fields=["amount"])
+    if profile.next_date is None or profile.next_date < profile.start_date:
+        profile.next_date = profile.start_date
+        profile.save(update_fields=["next_date", "updated_at"])

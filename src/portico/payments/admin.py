@@ -1,0 +1,206 @@
+"""Back office for payments, customer credit and the ledger. Money only moves through the
+services: a payment is recorded by `payment_record`, credit is refunded by `credit_refund`,
+and the ledger is read-only."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from portico.backoffice.scoping import OrganisationScopedAdmin, ScopedTabularInline
+from portico.backoffice.sites import site
+from portico.core.errors import DomainError
+from portico.payments import services
+from portico.payments.models import CustomerCredit, LedgerEntry, Payment, PaymentAllocation
+from portico.sales.admin import run_each
+
+
+class ReadOnlyInline(ScopedTabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class AllocationInline(ReadOnlyInline):
+    model = PaymentAllocation
+    fields = ["invoice", "amount"]
+    readonly_fields = fields
+
+
+class CreditInline(ReadOnlyInline):
+    model = CustomerCredit
+    fk_name = "payment"
+    fields = ["kind", "amount", "remaining", "retainer_invoice"]
+    readonly_fields = fields
+
+
+class CustomerFilter(admin.SimpleListFilter):
+    """Customers of the request's organisation only (a plain FK filter would list them all)."""
+
+    title = _("customer")
+    parameter_name = "customer"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        from portico.contacts.models import Contact
+
+        organisation = getattr(request, "organisation", None)
+        rows = Contact.objects.filter(organisation=organisation).values_list("pk", "display_name")
+        return [(str(pk), name) for pk, name in rows]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        value = self.value()
+        if value and value.isdigit():
+            return queryset.filter(contact_id=int(value))
+        return queryset
+
+
+@admin.register(Payment, site=site)
+class PaymentAdmin(OrganisationScopedAdmin):
+    """Adding records the payment through the service (whatever is not allocated becomes
+    credit, applied to invoices with the invoice action); a recorded payment keeps its figures."""
+
+    list_display = ["number", "contact", "date", "amount", "currency", "mode", "source"]
+    list_filter = ["mode", "source"]
+    list_select_related = ["contact"]
+    search_fields = ["number", "reference", "contact__display_name", "gateway_transaction_id"]
+    date_hierarchy = "date"
+    inlines = [AllocationInline, CreditInline]
+    fields = ["contact", "date", "amount", "mode", "reference", "notes"]
+    recorded = ["number", "currency", "source", "gateway", "gateway_transaction_id"]
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return self.fields if obj is None else [*self.recorded, *self.fields]
+
+    def get_inlines(self, request: HttpRequest, obj: Any = None) -> list[Any]:
+        return [] if obj is None else list(self.inlines)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        if obj is None:
+            return []
+        return [*self.recorded, "contact", "date", "amount", "mode"]
+
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
+        initial = super().get_changeform_initial_data(request)
+        initial.setdefault("date", timezone.localdate())
+        return initial
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        try:
+            payment = services.payment_record(
+                contact=obj.contact,
+                amount=obj.amount,
+                date=obj.date,
+                mode=obj.mode,
+                reference=obj.reference,
+                notes=obj.notes,
+            )
+        except DomainError as error:
+            self.message_user(request, error.message, messages.ERROR)
+            raise
+        obj.__dict__.update(payment.__dict__)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(CustomerCredit, site=site)
+class CustomerCreditAdmin(OrganisationScopedAdmin):
+    list_display = ["contact", "kind", "date", "amount", "remaining", "currency", "source_label"]
+    list_filter = ["kind", CustomerFilter]
+    list_select_related = ["contact", "payment", "credit_note", "retainer_invoice"]
+    search_fields = ["contact__display_name"]
+    readonly_fields = [
+        "contact",
+        "kind",
+        "date",
+        "currency",
+        "amount",
+        "remaining",
+        "payment",
+        "retainer_invoice",
+        "credit_note",
+    ]
+    fields = readonly_fields
+    actions = ["refund_remaining"]
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.action(description=_("Refund the remaining credit (bank transfer, today)"))
+    def refund_remaining(self, request: HttpRequest, queryset: QuerySet[CustomerCredit]) -> None:
+        run_each(
+            self,
+            request,
+            queryset.filter(remaining__gt=0),
+            lambda c: services.credit_refund(
+                credit=c, amount=c.remaining, date=timezone.localdate(), mode="bank_transfer"
+            ),
+            "Refunded",
+        )
+
+
+@admin.register(LedgerEntry, site=site)
+class LedgerEntryAdmin(OrganisationScopedAdmin):
+    """The customer ledger, read-only: filter by customer to see their history."""
+
+    list_display = ["date", "contact", "kind", "reference", "receivable", "credit", "amount"]
+    list_filter = ["kind", CustomerFilter]
+    list_select_related = ["contact"]
+    search_fields = ["reference", "contact__display_name"]
+    date_hierarchy = "date"
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return [f.name for f in LedgerEntry._meta.fields if f.name not in ("id", "organisation")]
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> Any:
+        contact_id = request.GET.get(CustomerFilter.parameter_name)
+        if contact_id and contact_id.isdigit():
+            from portico.contacts.models import Contact
+            from portico.payments import ledger
+
+            contact = Contact.objects.filter(
+                organisation=getattr(request, "organisation", None), pk=int(contact_id)
+            ).first()
+            if contact is not None:
+                balance = ledger.balance_of(contact=contact)
+                self.message_user(
+                    request,
+                    _("%(contact)s: owes %(owed)s, unused credit %(credit)s, net %(net)s %(cur)s")
+                    % {
+                        "contact": contact,
+                        "owed": balance.receivable,
+                        "credit": balance.credit,
+                        "net": balance.net,
+                        "cur": contact.currency,
+                    },
+                    messages.INFO,
+                )
+        return super().changelist_view(request, extra_context)

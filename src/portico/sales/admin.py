@@ -1,0 +1,446 @@
+"""Back office for sales documents: scoped, with inline lines; state changes are actions that
+call the services."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from portico.backoffice.scoping import OrganisationScopedAdmin, ScopedTabularInline
+from portico.backoffice.sites import site
+from portico.core.errors import DomainError
+from portico.sales import services
+from portico.sales.models import (
+    Attachment,
+    CreditNote,
+    CreditNoteLine,
+    Estimate,
+    EstimateLine,
+    Invoice,
+    InvoiceLine,
+    RecurringProfile,
+    RecurringProfileLine,
+    SalesOrder,
+    SalesOrderLine,
+)
+
+LINE_FIELDS = ["item", "description", "quantity", "rate", "discount_percent", "tax", "amount"]
+
+
+def run_each(
+    model_admin: admin.ModelAdmin[Any],
+    request: HttpRequest,
+    queryset: QuerySet[Any],
+    action: Callable[[Any], object],
+    done: str,
+) -> None:
+    """Apply a service to each selected row; report successes and each refusal."""
+    succeeded = 0
+    for obj in queryset:
+        try:
+            action(obj)
+        except DomainError as error:
+            model_admin.message_user(request, f"{obj}: {error.message}", messages.ERROR)
+        else:
+            succeeded += 1
+    if succeeded:
+        model_admin.message_user(request, f"{done}: {succeeded}", messages.SUCCESS)
+
+
+class DraftOnlyInlineMixin:
+    """Lines change only while their document is a draft."""
+
+    def _draft(self, obj: Any) -> bool:
+        return obj is None or getattr(obj, "status", "draft") == "draft"
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._draft(obj) and super().has_add_permission(request, obj)  # type: ignore[misc]
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._draft(obj) and super().has_change_permission(request, obj)  # type: ignore[misc]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._draft(obj) and super().has_delete_permission(request, obj)  # type: ignore[misc]
+
+
+class LineInline(DraftOnlyInlineMixin, ScopedTabularInline):
+    fields = LINE_FIELDS
+    readonly_fields = ["amount"]
+    extra = 1
+
+
+class EstimateLineInline(LineInline):
+    model = EstimateLine
+
+
+class InvoiceLineInline(LineInline):
+    model = InvoiceLine
+
+
+class SalesOrderLineInline(LineInline):
+    model = SalesOrderLine
+
+
+class CreditNoteLineInline(LineInline):
+    model = CreditNoteLine
+
+
+class RecurringProfileLineInline(ScopedTabularInline):
+    model = RecurringProfileLine
+    fields = LINE_FIELDS
+    readonly_fields = ["amount"]
+    extra = 1
+
+
+class AttachmentInline(ScopedTabularInline):
+    model = Attachment
+    fields = ["file", "name", "show_in_portal", "download"]
+    readonly_fields = ["download"]
+    extra = 0
+
+    @admin.display(description=_("download"))
+    def download(self, attachment: Attachment) -> str:
+        if not attachment.pk:
+            return ""
+        url = reverse("sales:attachment_download", args=[attachment.public_id])
+        return format_html('<a href="{}">{}</a>', url, _("Download"))
+
+
+class DocumentAdmin(OrganisationScopedAdmin):
+    """Drafts are edited here; issued documents change only through the actions."""
+
+    list_display = ["number", "contact", "issue_date", "status", "total", "currency"]
+    list_filter = ["status"]
+    list_select_related = ["contact"]
+    search_fields = ["number", "reference", "contact__display_name"]
+    date_hierarchy = "issue_date"
+    computed = ["number", "currency", "status", "subtotal", "tax_total", "total"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        fields = list(self.computed)
+        if obj is not None and obj.status != "draft":
+            fields += [
+                f.name
+                for f in self.model._meta.fields
+                if f.editable and f.name not in fields and f.name != "id"
+            ]
+        return fields
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        if not change:
+            services.document_prepare(document=obj)
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        if form.instance.status == "draft":
+            try:
+                services.document_recalculate(document=form.instance)
+            except DomainError as error:
+                self.message_user(request, error.message, messages.ERROR)
+                raise
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # numbers are gap-free: a document is voided or cancelled, never deleted
+        return False
+
+
+@admin.register(Estimate, site=site)
+class EstimateAdmin(DocumentAdmin):
+    list_display = [*DocumentAdmin.list_display, "expiry_date"]
+    inlines = [EstimateLineInline, AttachmentInline]
+    actions = ["send", "mark_accepted", "mark_declined", "convert_to_invoice"]
+    fields = [
+        "contact",
+        "number",
+        "reference",
+        "issue_date",
+        "expiry_date",
+        "status",
+        "currency",
+        "discount",
+        "subtotal",
+        "tax_total",
+        "total",
+        "notes",
+        "terms",
+    ]
+
+    @admin.action(description=_("Mark as sent"))
+    def send(self, request: HttpRequest, queryset: QuerySet[Estimate]) -> None:
+        run_each(self, request, queryset, lambda e: services.estimate_send(estimate=e), "Sent")
+
+    @admin.action(description=_("Mark as accepted"))
+    def mark_accepted(self, request: HttpRequest, queryset: QuerySet[Estimate]) -> None:
+        run_each(
+            self, request, queryset, lambda e: services.estimate_accept(estimate=e), "Accepted"
+        )
+
+    @admin.action(description=_("Mark as declined"))
+    def mark_declined(self, request: HttpRequest, queryset: QuerySet[Estimate]) -> None:
+        run_each(
+            self, request, queryset, lambda e: services.estimate_decline(estimate=e), "Declined"
+        )
+
+    @admin.action(description=_("Convert to invoice"))
+    def convert_to_invoice(self, request: HttpRequest, queryset: QuerySet[Estimate]) -> None:
+        run_each(
+            self,
+            request,
+            queryset,
+            lambda e: services.estimate_convert_to_invoice(estimate=e),
+            "Converted to draft invoices",
+        )
+
+
+class OverdueFilter(admin.SimpleListFilter):
+    title = _("overdue")
+    parameter_name = "overdue"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("yes", str(_("Overdue")))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Invoice]) -> QuerySet[Invoice]:
+        if self.value() == "yes":
+            return queryset.overdue()  # type: ignore[attr-defined,no-any-return]
+        return queryset
+
+
+@admin.register(Invoice, site=site)
+class InvoiceAdmin(DocumentAdmin):
+    list_display = [
+        "number",
+        "contact",
+        "kind",
+        "issue_date",
+        "due_date",
+        "status",
+        "overdue",
+        "total",
+        "balance_due",
+        "currency",
+    ]
+    list_filter: list[Any] = ["status", "kind", OverdueFilter]
+    computed = [*DocumentAdmin.computed, "balance_due", "estimate", "sales_order"]
+    inlines = [InvoiceLineInline, AttachmentInline]
+    actions = ["send", "void", "record_payment", "apply_credit"]
+    fields = [
+        "contact",
+        "kind",
+        "number",
+        "reference",
+        "issue_date",
+        "due_date",
+        "allow_partial_payment",
+        "status",
+        "currency",
+        "discount",
+        "subtotal",
+        "tax_total",
+        "total",
+        "balance_due",
+        "estimate",
+        "sales_order",
+        "notes",
+        "terms",
+    ]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        fields = super().get_readonly_fields(request, obj)
+        return [*fields, "kind"] if obj is not None and "kind" not in fields else fields
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        if not change and obj.due_date is None:
+            obj.due_date = obj.issue_date + datetime.timedelta(days=obj.contact.payment_terms_days)
+        super().save_model(request, obj, form, change)
+
+    @admin.display(boolean=True, description=_("overdue"))
+    def overdue(self, invoice: Invoice) -> bool:
+        return invoice.is_overdue
+
+    @admin.action(description=_("Mark as sent"))
+    def send(self, request: HttpRequest, queryset: QuerySet[Invoice]) -> None:
+        run_each(self, request, queryset, lambda i: services.invoice_send(invoice=i), "Sent")
+
+    @admin.action(description=_("Void"))
+    def void(self, request: HttpRequest, queryset: QuerySet[Invoice]) -> None:
+        run_each(self, request, queryset, lambda i: services.invoice_void(invoice=i), "Voided")
+
+    @admin.action(description=_("Record payment of the balance (bank transfer, today)"))
+    def record_payment(self, request: HttpRequest, queryset: QuerySet[Invoice]) -> None:
+        from portico.payments import services as payments
+
+        def pay(invoice: Invoice) -> object:
+            return payments.payment_record(
+                contact=invoice.contact,
+                amount=invoice.balance_due,
+                date=timezone.localdate(),
+                mode="bank_transfer",
+                allocations=[(invoice, invoice.balance_due)],
+            )
+
+        run_each(self, request, queryset.select_related("contact"), pay, "Payments recorded")
+
+    @admin.action(description=_("Apply the customer's credit"))
+    def apply_credit(self, request: HttpRequest, queryset: QuerySet[Invoice]) -> None:
+        from portico.payments import services as payments
+
+        run_each(
+            self,
+            request,
+            queryset,
+            lambda i: payments.credit_apply_available(invoice=i),
+            "Credit applied",
+        )
+
+
+@admin.register(SalesOrder, site=site)
+class SalesOrderAdmin(DocumentAdmin):
+    inlines = [SalesOrderLineInline, AttachmentInline]
+    actions = ["confirm", "fulfil", "cancel", "convert_to_invoice"]
+    fields = [
+        "contact",
+        "number",
+        "reference",
+        "issue_date",
+        "expected_shipment_date",
+        "status",
+        "currency",
+        "discount",
+        "subtotal",
+        "tax_total",
+        "total",
+        "notes",
+        "terms",
+    ]
+
+    @admin.action(description=_("Confirm"))
+    def confirm(self, request: HttpRequest, queryset: QuerySet[SalesOrder]) -> None:
+        run_each(
+            self, request, queryset, lambda o: services.sales_order_confirm(sales_order=o), "Done"
+        )
+
+    @admin.action(description=_("Mark as fulfilled"))
+    def fulfil(self, request: HttpRequest, queryset: QuerySet[SalesOrder]) -> None:
+        run_each(
+            self, request, queryset, lambda o: services.sales_order_fulfil(sales_order=o), "Done"
+        )
+
+    @admin.action(description=_("Cancel"))
+    def cancel(self, request: HttpRequest, queryset: QuerySet[SalesOrder]) -> None:
+        run_each(
+            self, request, queryset, lambda o: services.sales_order_cancel(sales_order=o), "Done"
+        )
+
+    @admin.action(description=_("Convert to invoice"))
+    def convert_to_invoice(self, request: HttpRequest, queryset: QuerySet[SalesOrder]) -> None:
+        run_each(
+            self,
+            request,
+            queryset,
+            lambda o: services.sales_order_convert_to_invoice(sales_order=o),
+            "Converted to draft invoices",
+        )
+
+
+@admin.register(CreditNote, site=site)
+class CreditNoteAdmin(DocumentAdmin):
+    inlines = [CreditNoteLineInline, AttachmentInline]
+    actions = ["open_note", "void"]
+    fields = [
+        "contact",
+        "number",
+        "invoice",
+        "reason",
+        "issue_date",
+        "status",
+        "currency",
+        "discount",
+        "subtotal",
+        "tax_total",
+        "total",
+        "notes",
+        "terms",
+    ]
+
+    @admin.action(description=_("Open (give the customer the credit)"))
+    def open_note(self, request: HttpRequest, queryset: QuerySet[CreditNote]) -> None:
+        run_each(
+            self, request, queryset, lambda n: services.credit_note_open(credit_note=n), "Opened"
+        )
+
+    @admin.action(description=_("Void"))
+    def void(self, request: HttpRequest, queryset: QuerySet[CreditNote]) -> None:
+        run_each(
+            self, request, queryset, lambda n: services.credit_note_void(credit_note=n), "Voided"
+        )
+
+
+class LiveFilter(admin.SimpleListFilter):
+    title = _("status")
+    parameter_name = "deleted"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("no", str(_("Active"))), ("yes", str(_("Deleted")))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        if self.value() in ("yes", "no"):
+            return queryset.filter(is_deleted=self.value() == "yes")
+        return queryset
+
+
+@admin.register(RecurringProfile, site=site)
+class RecurringProfileAdmin(OrganisationScopedAdmin):
+    list_display = ["name", "contact", "frequency", "next_date", "end_date", "is_deleted"]
+    list_filter = [LiveFilter, "frequency"]
+    list_select_related = ["contact"]
+    search_fields = ["name", "contact__display_name"]
+    readonly_fields = ["next_date", "is_deleted"]
+    inlines = [RecurringProfileLineInline]
+    actions = ["soft_delete", "restore", "generate_now"]
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        if not change:
+            obj.next_date = obj.start_date
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        services.recurring_profile_recalculate(profile=form.instance)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # soft-deleted: its invoices keep pointing at it
+
+    @admin.action(description=_("Delete (stops new invoices; can be restored)"))
+    def soft_delete(self, request: HttpRequest, queryset: QuerySet[RecurringProfile]) -> None:
+        run_each(
+            self,
+            request,
+            queryset,
+            lambda p: services.recurring_profile_delete(profile=p),
+            "Deleted",
+        )
+
+    @admin.action(description=_("Restore"))
+    def restore(self, request: HttpRequest, queryset: QuerySet[RecurringProfile]) -> None:
+        run_each(
+            self,
+            request,
+            queryset,
+            lambda p: services.recurring_profile_restore(profile=p),
+            "Restored",
+        )
+
+    @admin.action(description=_("Generate due invoices now"))
+    def generate_now(self, request: HttpRequest, queryset: QuerySet[RecurringProfile]) -> None:
+        made = services.recurring_generate_due(today=timezone.localdate())
+        self.message_user(request, f"Invoices created: {len(made)}", messages.SUCCESS)
