@@ -5,6 +5,7 @@ Scoped by organisation and customer first; a foreign, missing or malformed id ra
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 from uuid import UUID
@@ -65,3 +66,16 @@ def unused_credit_for_portal(*, scope: PortalScope) -> Decimal:
     """The customer's credit not yet applied or refunded (one aggregate query)."""
     credits = CustomerCredit.objects.filter(organisation=scope.organisation, contact=scope.contact)
     return credits.aggregate(total=money_sum("remaining"))["total"]  # type: ignore[no-any-return]
+
+
+@dataclass(frozen=True)
+class PaymentMethod:
+    """How a payment was made, as a receipt may show it: never more than the last 4 digits."""
+
+    label: str
+    last4: str = ""
+
+
+def payment_method_for_portal(*, payment: Payment) -> PaymentMethod:
+    last4 = "".join(ch for ch in str(getattr(payment, "last4", "") or "") if ch.isdigit())[-4:]
+    return PaymentMethod(label=str(payment.get_mode_display()), last4=last4)

@@ -14,7 +14,18 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, DecimalField, Prefetch, Q, QuerySet, Sum, Value
+from django.db.models import (
+    Count,
+    DecimalField,
+    IntegerField,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    prefetch_related_objects,
+)
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -156,54 +167,37 @@ def invoice_list_for_portal(*, scope: PortalScope, query: ListQuery) -> Page:
 
 
 def invoice_get_for_portal(*, scope: PortalScope, invoice_id: UUID | str) -> Invoice:
-    """One invoice with lines, the payments and credits applied to it, and its sales order."""
+    """One invoice with lines and its sales order, and the payments and credits applied to it
+    (only looked up when something was applied)."""
     invoices = (
         invoices_for_portal(scope=scope)
-        .select_related("sales_order", "estimate")
+        .select_related("sales_order")
         .prefetch_related(
-            Prefetch("lines", queryset=InvoiceLine.objects.select_related("tax", "item")),
-            Prefetch(
-                "allocations",
-                queryset=PaymentAllocation.objects.select_related("payment").order_by(
-                    "payment__date", "id"
-                ),
-            ),
-            Prefetch(
-                "credit_applications",
-                queryset=CreditApplication.objects.select_related(
-                    "credit__credit_note", "credit__payment"
-                ).order_by("date", "id"),
-            ),
+            Prefetch("lines", queryset=InvoiceLine.objects.select_related("tax", "item"))
         )
     )
-    return get_or_404(invoices, invoice_id)  # type: ignore[no-any-return]
-
-
-@dataclass(frozen=True)
-class InvoiceSummary:
-    outstanding_total: Decimal
-    outstanding_count: int
-    overdue_total: Decimal
-    overdue_count: int
-    retainer_total: Decimal
-    retainer_count: int
-
-
-def invoice_summary_for_portal(*, scope: PortalScope) -> InvoiceSummary:
-    """What the customer owes, in one aggregate query."""
-    today = timezone.localdate()
-    regular = OPEN & Q(kind=Invoice.Kind.REGULAR)
-    overdue = regular & Q(due_date__lt=today)
-    retainer = OPEN & Q(kind=Invoice.Kind.RETAINER)
-    sums = invoices_for_portal(scope=scope).aggregate(
-        outstanding_total=money_sum("balance_due", regular),
-        outstanding_count=Count("id", filter=regular),
-        overdue_total=money_sum("balance_due", overdue),
-        overdue_count=Count("id", filter=overdue),
-        retainer_total=money_sum("balance_due", retainer),
-        retainer_count=Count("id", filter=retainer),
+    invoice: Invoice = get_or_404(invoices, invoice_id)
+    applied = invoice.status != InvoiceStatus.VOID and invoice.balance_due != invoice.total
+    prefetch_related_objects(
+        [invoice],
+        Prefetch(
+            "allocations",
+            queryset=PaymentAllocation.objects.select_related("payment").order_by(
+                "payment__date", "id"
+            )
+            if applied
+            else PaymentAllocation.objects.none(),
+        ),
+        Prefetch(
+            "credit_applications",
+            queryset=CreditApplication.objects.select_related(
+                "credit__credit_note", "credit__payment"
+            ).order_by("date", "id")
+            if applied
+            else CreditApplication.objects.none(),
+        ),
     )
-    return InvoiceSummary(**sums)
+    return invoice
 
 
 # --- sales orders ------------------------------------------------------------------------------
@@ -239,3 +233,67 @@ def sales_order_get_for_portal(*, scope: PortalScope, sales_order_id: UUID | str
         ),
     )
     return get_or_404(orders, sales_order_id)  # type: ignore[no-any-return]
+
+
+# --- home dashboard ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HomeFigures:
+    outstanding_total: Decimal
+    outstanding_count: int
+    overdue_total: Decimal
+    overdue_count: int
+    retainer_total: Decimal
+    retainer_count: int
+    awaiting_estimates: int
+    unused_credit: Decimal
+
+
+def _scalar(queryset: QuerySet[Any], expression: Any, output: Any) -> Coalesce:
+    """One figure over the customer's rows, as a subquery of the figures query."""
+    sub = queryset.order_by().values("contact").annotate(value=expression).values("value")[:1]
+    zero = Value(ZERO) if isinstance(output, DecimalField) else Value(0)
+    return Coalesce(Subquery(sub, output_field=output), zero, output_field=output)
+
+
+def home_figures_for_portal(*, scope: PortalScope) -> HomeFigures:
+    """Every figure of the dashboard in one SQL statement, whatever the customer's history."""
+    from portico.contacts.models import Contact
+    from portico.payments.models import CustomerCredit
+
+    today = timezone.localdate()
+    invoices = invoices_for_portal(scope=scope)
+    regular = invoices.filter(OPEN, kind=Invoice.Kind.REGULAR)
+    overdue = regular.filter(due_date__lt=today)
+    retainer = invoices.filter(OPEN, kind=Invoice.Kind.RETAINER)
+    awaiting = estimates_for_portal(scope=scope).filter(ESTIMATE_FILTERS["awaiting"])
+    credits = CustomerCredit.objects.filter(organisation=scope.organisation, contact=scope.contact)
+    count = IntegerField()
+    row = (
+        Contact.objects.filter(organisation=scope.organisation, pk=scope.contact.pk)
+        .annotate(
+            outstanding_total=_scalar(regular, Sum("balance_due"), AMOUNT),
+            outstanding_count=_scalar(regular, Count("id"), count),
+            overdue_total=_scalar(overdue, Sum("balance_due"), AMOUNT),
+            overdue_count=_scalar(overdue, Count("id"), count),
+            retainer_total=_scalar(retainer, Sum("balance_due"), AMOUNT),
+            retainer_count=_scalar(retainer, Count("id"), count),
+            awaiting_estimates=_scalar(awaiting, Count("id"), count),
+            unused_credit=_scalar(credits, Sum("remaining"), AMOUNT),
+        )
+        .values(*HomeFigures.__dataclass_fields__)
+        .get()
+    )
+    return HomeFigures(**row)
+
+
+def contact_persons_for_portal(*, scope: PortalScope) -> list[Any]:
+    """The customer's contact persons, for the account card on the dashboard."""
+    from portico.contacts.models import ContactPerson
+
+    return list(
+        ContactPerson.objects.filter(organisation=scope.organisation, contact=scope.contact)
+        .only("first_name", "last_name", "email", "phone", "is_primary", "contact_id")
+        .order_by("-is_primary", "first_name", "pk")
+    )

@@ -1,0 +1,52 @@
+"""Template helpers for the portal's document pages: money, status badges."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import template
+from django.utils.translation import get_language
+
+from portico.core.money import format_money
+
+register = template.Library()
+
+BADGES = {
+    "draft": "text-bg-secondary",
+    "sent": "text-bg-primary",
+    "viewed": "text-bg-info",
+    "accepted": "text-bg-success",
+    "approved": "text-bg-success",
+    "paid": "text-bg-success",
+    "fulfilled": "text-bg-success",
+    "confirmed": "text-bg-primary",
+    "invoiced": "text-bg-dark",
+    "partially_paid": "text-bg-warning",
+    "pending": "text-bg-warning",
+    "overdue": "text-bg-danger",
+    "declined": "text-bg-danger",
+    "rejected": "text-bg-danger",
+    "expired": "text-bg-secondary",
+    "void": "text-bg-secondary",
+    "cancelled": "text-bg-secondary",
+    "active": "text-bg-success",
+    "completed": "text-bg-dark",
+}
+
+
+@register.filter
+def money(amount: Decimal | None, currency: str) -> str:
+    """`{{ invoice.total|money:invoice.currency }}` → "$1,234.50"."""
+    if amount is None:
+        return ""
+    locale = (get_language() or "en").replace("-", "_")
+    try:
+        return format_money(Decimal(amount), currency, locale=locale)
+    except ValueError:
+        return format_money(Decimal(amount), currency)
+
+
+@register.filter
+def badge(status: str) -> str:
+    """The Bootstrap badge class for a status."""
+    return BADGES.get(str(status), "text-bg-secondary")

@@ -1,0 +1,1 @@
+"""The portal's document pages: one module per section, reading through scoped selectors."""

@@ -1,0 +1,87 @@
+"""Comments on estimates, invoices, sales orders and timesheet approvals.
+
+A POST adds one; htmx gets the refreshed thread back, a plain form post goes back to the page.
+"""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.contrib import messages
+from django.db.models import Model
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from portico.activity import selectors as activity_selectors
+from portico.activity import services as activity_services
+from portico.core.errors import DomainError
+from portico.portal.pages import common, documents
+from portico.portal.pages.forms import CommentForm
+from portico.portal.scoping import Module, PortalScope, portal_view
+from portico.projects import selectors as project_selectors
+from portico.sales import portal_selectors as selectors
+
+
+def _add(request: HttpRequest, scope: PortalScope, target: Model) -> HttpResponse:
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        try:
+            activity_services.comment_add_from_portal(
+                scope=scope,
+                target=target,  # type: ignore[arg-type]
+                body=form.cleaned_data["body"],
+                origin=common.origin_of(request),
+            )
+        except DomainError as error:
+            if not common.apply_error(form, error):
+                form.add_error(None, error.message)
+    back = documents.detail_url(scope, target) + "#comments"
+    if getattr(request, "htmx", None):
+        context = common.page_context(
+            scope,
+            comments=activity_selectors.comments_for_portal(scope=scope, target=target),
+            comment_form=CommentForm() if form.is_valid() else form,
+            comment_url=documents.comment_url(scope, target),
+        )
+        status = 200 if form.is_valid() else 400
+        return render(request, "portal/pages/_comments.html", context, status=status)
+    if form.is_valid():
+        messages.success(request, _("Your comment was posted."))
+    else:
+        errors = [str(e) for field_errors in form.errors.values() for e in field_errors]
+        messages.error(request, " ".join(errors))
+    return HttpResponseRedirect(back)
+
+
+@portal_view(module=Module.INVOICES)
+@require_POST
+def invoice_comment(request: HttpRequest, scope: PortalScope, invoice_id: UUID) -> HttpResponse:
+    invoice = selectors.invoice_get_for_portal(scope=scope, invoice_id=invoice_id)
+    return _add(request, scope, invoice)
+
+
+@portal_view(module=Module.ESTIMATES)
+@require_POST
+def estimate_comment(request: HttpRequest, scope: PortalScope, estimate_id: UUID) -> HttpResponse:
+    estimate = selectors.estimate_get_for_portal(scope=scope, estimate_id=estimate_id)
+    return _add(request, scope, estimate)
+
+
+@portal_view(module=Module.SALES_ORDERS)
+@require_POST
+def sales_order_comment(
+    request: HttpRequest, scope: PortalScope, sales_order_id: UUID
+) -> HttpResponse:
+    order = selectors.sales_order_get_for_portal(scope=scope, sales_order_id=sales_order_id)
+    return _add(request, scope, order)
+
+
+@portal_view(module=Module.TIMESHEETS)
+@require_POST
+def timesheet_comment(request: HttpRequest, scope: PortalScope, approval_id: UUID) -> HttpResponse:
+    approval = project_selectors.approval_get_for_contact(
+        organisation=scope.organisation, contact=scope.contact, approval_id=approval_id
+    )
+    return _add(request, scope, approval)

@@ -1,0 +1,80 @@
+"""Invoices and retainer invoices: the list (filter, sort, page) and one invoice."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
+
+from portico.activity import selectors as activity_selectors
+from portico.activity import services as activity_services
+from portico.portal.pages import common, documents
+from portico.portal.pages.forms import CommentForm
+from portico.portal.scoping import Module, PortalScope, portal_view
+from portico.sales import portal_selectors as selectors
+
+FILTERS = (
+    common.Choice("", _("All")),
+    common.Choice("outstanding", _("Outstanding")),
+    common.Choice("overdue", _("Overdue")),
+    common.Choice("partially_paid", _("Partially paid")),
+    common.Choice("paid", _("Paid")),
+)
+KINDS = (
+    common.Choice("", _("Invoices and retainers")),
+    common.Choice("regular", _("Invoices")),
+    common.Choice("retainer", _("Retainer invoices")),
+)
+SORTS = (
+    common.Choice("-date", _("Newest first")),
+    common.Choice("date", _("Oldest first")),
+    common.Choice("due", _("Due date")),
+    common.Choice("-due", _("Due date, latest first")),
+    common.Choice("-amount", _("Amount, highest first")),
+    common.Choice("amount", _("Amount, lowest first")),
+    common.Choice("number", _("Number")),
+    common.Choice("-number", _("Number, descending")),
+)
+
+
+@portal_view(module=Module.INVOICES)
+@require_GET
+def invoice_list(request: HttpRequest, scope: PortalScope) -> HttpResponse:
+    query = common.list_query(
+        request,
+        statuses=[c.value for c in FILTERS],
+        sorts=[c.value for c in SORTS],
+        kinds=[c.value for c in KINDS],
+    )
+    page = selectors.invoice_list_for_portal(scope=scope, query=query)
+    return common.render_list(
+        request,
+        title=_("Invoices"),
+        partial="portal/pages/invoices/_list.html",
+        target="invoice-list",
+        context=common.page_context(
+            scope, page=page, query=query, filters=FILTERS, sorts=SORTS, kinds=KINDS
+        ),
+    )
+
+
+@portal_view(module=Module.INVOICES)
+@require_GET
+def invoice_detail(request: HttpRequest, scope: PortalScope, invoice_id: UUID) -> HttpResponse:
+    invoice = selectors.invoice_get_for_portal(scope=scope, invoice_id=invoice_id)
+    activity_services.document_mark_viewed(
+        scope=scope, document=invoice, origin=common.origin_of(request)
+    )
+    context = common.page_context(
+        scope,
+        invoice=invoice,
+        totals=documents.totals_of(invoice),
+        comments=activity_selectors.comments_for_portal(scope=scope, target=invoice),
+        comment_form=CommentForm(),
+        comment_url=documents.comment_url(scope, invoice),
+        pay_url=documents.pay_url(scope, [invoice]),
+    )
+    return render(request, "portal/pages/invoices/detail.html", context)

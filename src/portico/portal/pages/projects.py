@@ -1,0 +1,192 @@
+"""Projects and timesheet approvals (when the business shows them).
+
+Reads go through the projects app's portal selectors, which filter by organisation and
+customer first; approving and rejecting go through the activity app's portal actions.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from portico.activity import portal_actions
+from portico.activity import selectors as activity_selectors
+from portico.core.errors import DomainError
+from portico.portal.pages import common, documents
+from portico.portal.pages.forms import CommentForm, RejectForm
+from portico.portal.scoping import Module, PortalScope, portal_view
+from portico.projects import selectors as project_selectors
+from portico.projects.models import Project, TimesheetApproval
+from portico.sales.portal_selectors import get_or_404, paginate
+
+RECENT_ENTRIES = 20
+PROJECT_FILTERS = (
+    common.Choice("", gettext_lazy("Active")),
+    common.Choice("completed", gettext_lazy("Completed")),
+    common.Choice("all", gettext_lazy("All")),
+)
+APPROVAL_FILTERS = (
+    common.Choice("", gettext_lazy("All")),
+    common.Choice("pending", gettext_lazy("Awaiting approval")),
+    common.Choice("approved", gettext_lazy("Approved")),
+    common.Choice("rejected", gettext_lazy("Rejected")),
+)
+APPROVAL_SORTS = (
+    common.Choice("-sent", gettext_lazy("Newest first")),
+    common.Choice("sent", gettext_lazy("Oldest first")),
+)
+PROJECT_SORTS = (common.Choice("name", gettext_lazy("Name")),)
+
+
+def _projects(scope: PortalScope) -> Any:
+    return project_selectors.project_list_for_contact(
+        organisation=scope.organisation, contact=scope.contact
+    )
+
+
+@portal_view(module=Module.PROJECTS)
+@require_GET
+def project_list(request: HttpRequest, scope: PortalScope) -> HttpResponse:
+    query = common.list_query(
+        request,
+        statuses=[c.value for c in PROJECT_FILTERS],
+        sorts=[c.value for c in PROJECT_SORTS],
+    )
+    projects = _projects(scope)
+    if query.status == "":
+        projects = projects.filter(status=Project.Status.ACTIVE)
+    elif query.status == "completed":
+        projects = projects.filter(status=Project.Status.COMPLETED)
+    page = paginate(projects.order_by("name", "id"), query.page)
+    return common.render_list(
+        request,
+        title=gettext_lazy("Projects"),
+        partial="portal/pages/projects/_list.html",
+        target="project-list",
+        context=common.page_context(
+            scope, page=page, query=query, filters=PROJECT_FILTERS, sorts=PROJECT_SORTS
+        ),
+    )
+
+
+@portal_view(module=Module.PROJECTS)
+@require_GET
+def project_detail(request: HttpRequest, scope: PortalScope, project_id: UUID) -> HttpResponse:
+    project = get_or_404(_projects(scope), project_id)
+    entries = project_selectors.time_entry_list(project=project).order_by("-date", "-created_at")
+    context = common.page_context(
+        scope,
+        project=project,
+        totals=project_selectors.ProjectTotals.of(project),
+        entries=list(entries[:RECENT_ENTRIES]),
+        approvals=list(
+            project_selectors.approval_list_for_contact(
+                organisation=scope.organisation, contact=scope.contact
+            ).filter(project=project)[:10]
+        ),
+    )
+    return render(request, "portal/pages/projects/detail.html", context)
+
+
+@portal_view(module=Module.TIMESHEETS)
+@require_GET
+def timesheet_list(request: HttpRequest, scope: PortalScope) -> HttpResponse:
+    query = common.list_query(
+        request,
+        statuses=[c.value for c in APPROVAL_FILTERS],
+        sorts=[c.value for c in APPROVAL_SORTS],
+    )
+    approvals = project_selectors.approval_list_for_contact(
+        organisation=scope.organisation, contact=scope.contact, status=query.status or None
+    )
+    order = ("sent_at", "id") if query.sort == "sent" else ("-sent_at", "-id")
+    page = paginate(approvals.order_by(*order), query.page)
+    return common.render_list(
+        request,
+        title=gettext_lazy("Timesheets"),
+        partial="portal/pages/timesheets/_list.html",
+        target="timesheet-list",
+        context=common.page_context(
+            scope, page=page, query=query, filters=APPROVAL_FILTERS, sorts=APPROVAL_SORTS
+        ),
+    )
+
+
+def _approval(scope: PortalScope, approval_id: UUID) -> TimesheetApproval:
+    return project_selectors.approval_get_for_contact(
+        organisation=scope.organisation, contact=scope.contact, approval_id=approval_id
+    )
+
+
+def _timesheet_page(
+    request: HttpRequest,
+    scope: PortalScope,
+    approval: TimesheetApproval,
+    reject_form: RejectForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    entries = list(approval.entries.all())
+    rate = approval.project.rate if approval.project.is_hourly else None
+    context = common.page_context(
+        scope,
+        approval=approval,
+        entries=entries,
+        amount=(approval.total_hours * rate) if rate is not None else None,  # type: ignore[attr-defined]
+        reject_form=reject_form or RejectForm(),
+        comments=activity_selectors.comments_for_portal(scope=scope, target=approval),
+        comment_form=CommentForm(),
+        comment_url=documents.comment_url(scope, approval),
+    )
+    return render(request, "portal/pages/timesheets/detail.html", context, status=status)
+
+
+@portal_view(module=Module.TIMESHEETS)
+@require_GET
+def timesheet_detail(request: HttpRequest, scope: PortalScope, approval_id: UUID) -> HttpResponse:
+    approval = _approval(scope, approval_id)
+    return _timesheet_page(request, scope, approval)
+
+
+@portal_view(module=Module.TIMESHEETS)
+@require_POST
+def timesheet_approve(request: HttpRequest, scope: PortalScope, approval_id: UUID) -> HttpResponse:
+    approval = _approval(scope, approval_id)
+    back = documents.detail_url(scope, approval)
+    try:
+        portal_actions.timesheet_approve_from_portal(
+            scope=scope, approval=approval, origin=common.origin_of(request)
+        )
+    except DomainError as error:
+        return common.refuse(request, error, back)
+    messages.success(request, _("You approved this timesheet."))
+    return HttpResponseRedirect(back)
+
+
+@portal_view(module=Module.TIMESHEETS)
+@require_POST
+def timesheet_reject(request: HttpRequest, scope: PortalScope, approval_id: UUID) -> HttpResponse:
+    approval = _approval(scope, approval_id)
+    back = documents.detail_url(scope, approval)
+    form = RejectForm(request.POST)
+    if form.is_valid():
+        try:
+            portal_actions.timesheet_reject_from_portal(
+                scope=scope,
+                approval=approval,
+                reason=form.cleaned_data["reason"],
+                origin=common.origin_of(request),
+            )
+        except DomainError as error:
+            if not common.apply_error(form, error):
+                return common.refuse(request, error, back)
+        else:
+            messages.success(request, _("You rejected this timesheet. The business was told why."))
+            return HttpResponseRedirect(back)
+    return _timesheet_page(request, scope, approval, reject_form=form, status=400)
