@@ -1,0 +1,107 @@
+"""customer_message_send and review_save."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core import mail
+
+from portico.activity.models import Notification
+from portico.contacts import self_service_services as services
+from portico.contacts.self_service_models import CustomerMessage, Review
+from portico.core.errors import DomainError
+from portico.orgs.models import PortalPreferences
+from portico.portal.scoping import PortalScope
+from tests.portal.self_service.factories import CustomerMessageFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_message_is_emailed_to_the_business_with_reply_to_the_person(
+    scope: PortalScope, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        message = services.customer_message_send(
+            scope=scope, subject="Delivery", body="Where is <b>my</b> order?"
+        )
+
+    sent = next(
+        m
+        for m in mail.outbox
+        if m.to == [scope.organisation.primary_email] and "Delivery" in m.subject and m.reply_to
+    )
+    assert sent.reply_to == [scope.person.email]
+    assert "Where is <b>my</b> order?" in sent.body
+    html = sent.alternatives[0][0]
+    assert "&lt;b&gt;my&lt;/b&gt;" in html
+    assert CustomerMessage.objects.get() == message
+    assert Notification.objects.get(kind=Notification.Kind.MESSAGED).contact == scope.contact
+
+
+@pytest.mark.parametrize(
+    ("subject", "body", "field"),
+    [
+        ("", "text", "subject"),
+        ("Hi\r\nBcc: victim@example.com", "text", "subject"),
+        ("Hi\nthere", "text", "subject"),
+        ("x" * 151, "text", "subject"),
+        ("Hi", "", "body"),
+        ("Hi", "x" * 5001, "body"),
+    ],
+)
+def test_bad_messages_are_field_errors_and_nothing_is_sent(
+    scope: PortalScope, subject: str, body: str, field: str, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(DomainError) as raised:
+        services.customer_message_send(scope=scope, subject=subject, body=body)
+    assert raised.value.field == field
+    assert not CustomerMessage.objects.exists()
+    assert mail.outbox == []
+
+
+def test_the_eleventh_message_in_an_hour_is_refused_with_a_clear_message(
+    scope: PortalScope,
+) -> None:
+    CustomerMessageFactory.create_batch(10, person=scope.person)
+
+    with pytest.raises(DomainError) as raised:
+        services.customer_message_send(scope=scope, subject="Again", body="Again")
+
+    assert raised.value.code == "rate_limited"
+    assert "10 messages in the last hour" in raised.value.message
+    assert CustomerMessage.objects.count() == 10
+
+
+def test_a_review_is_written_once_and_edited_later(scope: PortalScope) -> None:
+    review, created = services.review_save(scope=scope, rating=5, text="Great work")
+    assert created
+    again, created_again = services.review_save(scope=scope, rating=3, text="Fine")
+
+    assert not created_again and again.pk == review.pk
+    assert Review.objects.get().rating == 3
+    # only the new review is notified
+    assert Notification.objects.filter(kind=Notification.Kind.REVIEWED).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("rating", "text", "field"),
+    [(0, "ok", "rating"), (6, "ok", "rating"), (5, "", "text"), (5, "x" * 2001, "text")],
+)
+def test_bad_reviews_are_field_errors(
+    scope: PortalScope, rating: int, text: str, field: str
+) -> None:
+    with pytest.raises(DomainError) as raised:
+        services.review_save(scope=scope, rating=rating, text=text)
+    assert raised.value.field == field
+    assert not Review.objects.exists()
+
+
+def test_no_review_when_the_organisation_does_not_allow_them(scope: PortalScope) -> None:
+    PortalPreferences.objects.update_or_create(
+        organisation=scope.organisation, defaults={"allow_reviews": False}
+    )
+    scope.organisation.refresh_from_db()
+    with pytest.raises(DomainError) as raised:
+        services.review_save(scope=scope, rating=5, text="Great")
+    assert raised.value.code == "reviews_off"
