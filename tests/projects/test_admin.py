@@ -200,3 +200,63 @@ def test_the_project_list_shows_budget_use(owner_client: Client, project: Projec
     TimeEntryFactory(project=project, hours=Decimal("5"), date=datetime.date(2026, 11, 1))
     response = owner_client.get(reverse("admin:projects_project_changelist"))
     assert "50.0 %" in response.content.decode()
+
+
+def project_form(project: Project, entry: TimeEntry, **entry_fields: str) -> dict[str, object]:
+    data: dict[str, object] = {
+        "contact": project.contact_id,
+        "name": project.name,
+        "description": "",
+        "show_in_portal": "on",
+        "billing_method": project.billing_method,
+        "rate": str(project.rate),
+        "budget_hours": str(project.budget_hours),
+        "time_entries-TOTAL_FORMS": "1",
+        "time_entries-INITIAL_FORMS": "1",
+        "time_entries-0-id": entry.pk,
+        "time_entries-0-project": project.pk,
+        "time_entries-0-date": str(entry.date),
+        "time_entries-0-task": entry.task,
+        "time_entries-0-hours": str(entry.hours),
+        "time_entries-0-billable": "on",
+    }
+    data.update({f"time_entries-0-{name}": value for name, value in entry_fields.items()})
+    return data
+
+
+def test_a_locked_entry_cannot_be_changed_or_deleted_in_the_project_page(
+    owner_client: Client, project: Project
+) -> None:
+    entry = TimeEntryFactory(project=project, hours=Decimal("2"))
+    TimesheetApprovalFactory(project=project, entries=[entry])
+    url = reverse("admin:projects_project_change", args=[project.pk])
+
+    changed = owner_client.post(url, project_form(project, entry, hours="7"))
+    deleted = owner_client.post(url, project_form(project, entry, DELETE="on"))
+
+    assert changed.status_code == deleted.status_code == 200
+    entry.refresh_from_db()
+    assert entry.hours == Decimal("2.00")
+
+
+def test_an_open_entry_is_changed_in_the_project_page(
+    owner_client: Client, project: Project
+) -> None:
+    entry = TimeEntryFactory(project=project, hours=Decimal("2"))
+    url = reverse("admin:projects_project_change", args=[project.pk])
+    response = owner_client.post(url, project_form(project, entry, hours="7"))
+    assert response.status_code == 302
+    entry.refresh_from_db()
+    assert entry.hours == Decimal("7.00")
+
+
+def test_the_customer_of_a_project_with_time_cannot_change_in_the_admin(
+    owner_client: Client, project: Project, customer_b: Contact
+) -> None:
+    entry = TimeEntryFactory(project=project)
+    data = project_form(project, entry)
+    data["contact"] = customer_b.pk
+    response = owner_client.post(reverse("admin:projects_project_change", args=[project.pk]), data)
+    assert response.status_code == 200
+    project.refresh_from_db()
+    assert project.contact != customer_b

@@ -396,6 +396,7 @@ class TimesheetApprovalAdmin(OrganisationScopedAdmin):
         "decided_by",
         "decided_at",
         "reason",
+        "first_viewed_at",
         "entry_table",
     ]
     readonly_fields = fields
