@@ -14,7 +14,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portico.core.errors import DomainError
@@ -64,7 +63,7 @@ def _render_problem(request: HttpRequest, scope: PortalScope, error: DomainError
     )
 
 
-@never_cache
+@responses.never_cached
 @require_GET
 @portal_view
 def document_print(
@@ -88,7 +87,7 @@ def document_print(
     return render(request, found.template, page)
 
 
-@never_cache
+@responses.never_cached
 @require_GET
 @portal_view
 def document_pdf(
@@ -103,7 +102,7 @@ def document_pdf(
     return responses.pdf_response(content, name=pdf.filename_for(found, document.number))
 
 
-@never_cache
+@responses.never_cached
 @require_http_methods(["GET", "POST"])
 @portal_view
 def document_forward(
@@ -165,7 +164,7 @@ def document_forward(
     return render(request, "documents/portal_forward.html", page, status=status)
 
 
-@never_cache
+@responses.never_cached
 @require_POST
 @portal_view
 def attachment_upload(
@@ -198,7 +197,7 @@ def attachment_upload(
     return redirect(back)
 
 
-@never_cache
+@responses.never_cached
 @require_GET
 @portal_view
 def attachment_download(
@@ -219,7 +218,7 @@ def _statement(scope: PortalScope, request: HttpRequest) -> Any:
     return statement_selectors.statement_for(contact=scope.contact, start=start, end=end)
 
 
-@never_cache
+@responses.never_cached
 @require_GET
 @portal_view(module=Module.STATEMENT)
 def statement_print(request: HttpRequest, scope: PortalScope) -> HttpResponse:
@@ -240,7 +239,7 @@ def statement_print(request: HttpRequest, scope: PortalScope) -> HttpResponse:
     return render(request, "documents/statement.html", page)
 
 
-@never_cache
+@responses.never_cached
 @require_GET
 @portal_view(module=Module.STATEMENT)
 def statement_pdf(request: HttpRequest, scope: PortalScope) -> HttpResponse:

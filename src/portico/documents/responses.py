@@ -6,7 +6,12 @@ import re
 import unicodedata
 from urllib.parse import quote
 
-from django.http import HttpResponse
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import add_never_cache_headers
 
 UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 # Anything that could end a header, a quoted string or a path in any client.
@@ -19,6 +24,19 @@ def _tidy(name: str, pattern: re.Pattern[str], suffix: str) -> str:
     stem = pattern.sub("_", stem).strip("._ ")
     stem = re.sub(r"\.{2,}", ".", stem)[:MAX_NAME].strip("._ ")
     return f"{stem or 'document'}{suffix}"
+
+
+def never_cached(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Like `never_cache`, but a download keeps its own stricter `private, no-store`."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        if not response.has_header("Cache-Control"):
+            add_never_cache_headers(response)
+        return response
+
+    return wrapper
 
 
 def safe_filename(name: str, suffix: str = "") -> str:

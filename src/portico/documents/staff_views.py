@@ -14,7 +14,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from portico.contacts.models import Contact
@@ -30,7 +29,7 @@ StaffView = Callable[..., HttpResponse]
 def staff_view(view: StaffView) -> StaffView:
     """Only members of an organisation; the organisation comes from the membership, once."""
 
-    @never_cache
+    @responses.never_cached
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         organisation = getattr(request, "organisation", None)

@@ -1,0 +1,119 @@
+"""Back office: print views, PDFs, email to the customer and attachments, scoped to the
+staff member's organisation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+
+from portico.contacts.models import Contact, ContactPerson
+from portico.documents.kinds import KINDS
+from portico.sales.models import Attachment
+from tests.documents.conftest import pdf_text
+from tests.sales import factories as make
+
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.documents.urls")]
+
+
+def url(name: str, kind: str, document: Any) -> str:
+    return reverse(
+        f"backoffice_documents:{name}", kwargs={"kind": kind, "public_id": document.public_id}
+    )
+
+
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_staff_print_and_download_every_kind(
+    teammate_client: Client, documents: dict[str, Any], kind: str
+) -> None:
+    document = documents[kind]
+    page = teammate_client.get(url("print", kind, document))
+    assert page.status_code == 200 and document.number in page.content.decode()
+    download = teammate_client.get(url("pdf", kind, document))
+    assert download.status_code == 200 and download["Cache-Control"] == "private, no-store"
+    assert document.number in pdf_text(download.content)
+
+
+def test_staff_see_drafts_but_not_another_organisations_documents(
+    owner_client: Client, customer_a: Contact, other_org_customer: Contact
+) -> None:
+    draft = make.invoice(customer_a, "10.00", send=False)
+    assert owner_client.get(url("pdf", "invoice", draft)).status_code == 200
+    theirs = make.invoice(other_org_customer, "10.00")
+    for name in ("print", "pdf", "email"):
+        assert owner_client.get(url(name, "invoice", theirs)).status_code == 404
+
+
+def test_customers_and_outsiders_cannot_open_staff_pages(
+    outsider: Any, documents: dict[str, Any], portal_client: Client
+) -> None:
+    client = Client()
+    client.force_login(outsider)
+    assert client.get(url("pdf", "invoice", documents["invoice"])).status_code == 404
+    assert portal_client.get(url("pdf", "invoice", documents["invoice"])).status_code == 404
+
+
+def test_emailing_a_document_reaches_every_contact_person_with_the_pdf_and_a_portal_link(
+    owner_client: Client,
+    customer_a: Contact,
+    customer_a_person: ContactPerson,
+    documents: dict[str, Any],
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    ContactPerson.objects.create(
+        organisation=customer_a.organisation,
+        contact=customer_a,
+        first_name="Dee",
+        email="dee@customer-a.example",
+    )
+    invoice = documents["invoice"]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = owner_client.post(url("email", "invoice", invoice))
+    assert response.status_code == 302
+    assert sorted(m.to[0] for m in mail.outbox) == [
+        "ann@customer-a.example",
+        "dee@customer-a.example",
+    ]
+    message = mail.outbox[0]
+    assert f"/portal/{customer_a.organisation.slug}/" in message.body
+    assert message.attachments[0][0] == f"invoice-{invoice.number}.pdf"
+
+
+def test_staff_attach_a_file_hidden_from_the_portal(
+    owner_client: Client, documents: dict[str, Any], portal_client: Client
+) -> None:
+    estimate = documents["estimate"]
+    response = owner_client.post(
+        url("upload", "estimate", estimate),
+        {"file": SimpleUploadedFile("scope.txt", b"Scope of work")},
+    )
+    assert response.status_code == 302
+    stored = Attachment.objects.get(estimate=estimate)
+    assert stored.show_in_portal is False
+    download = owner_client.get(
+        reverse("backoffice_documents:file", kwargs={"attachment_id": stored.public_id})
+    )
+    assert download.status_code == 200 and download["Content-Disposition"].startswith("attachment;")
+    org_slug = estimate.organisation.slug
+    hidden = portal_client.get(
+        reverse(
+            "portal:document_attachment",
+            kwargs={"org_slug": org_slug, "attachment_id": stored.public_id},
+        )
+    )
+    assert hidden.status_code == 404
+
+
+def test_staff_download_a_statement(
+    owner_client: Client, customer_a: Contact, documents: dict[str, Any]
+) -> None:
+    response = owner_client.get(
+        reverse("backoffice_documents:statement_pdf", kwargs={"contact_id": customer_a.public_id})
+        + "?start=2026-01-01&end=2026-12-31"
+    )
+    assert response.status_code == 200
+    assert "Customer A" in pdf_text(response.content)
