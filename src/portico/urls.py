@@ -9,5 +9,6 @@ urlpatterns = [
     path("admin/", site.urls),
     path("books/", include("portico.sales.urls")),
     path("sandbox-gateway/", include("portico.payments.gateways.sandbox.urls")),
+    path("backoffice/documents/", include("portico.documents.staff_urls")),
     path("portal/<slug:org_slug>/", include("portico.portal.urls")),
 ]

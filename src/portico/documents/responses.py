@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from urllib.parse import quote
-
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
+from urllib.parse import quote
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import add_never_cache_headers
