@@ -34,14 +34,18 @@ class DemoContext:
 def steps() -> list[Callable[[DemoContext], None]]:
     from portico.contacts import demo as contacts_demo
     from portico.orgs import demo as orgs_demo
+    from portico.payments import demo as payments_demo
     from portico.payments.gateways.sandbox import demo as sandbox_demo
     from portico.portal import demo as portal_demo
     from portico.projects import demo as projects_demo
+    from portico.sales import demo as sales_demo
 
     return [
         orgs_demo.load,
         sandbox_demo.load,
         contacts_demo.load,
+        sales_demo.load,
+        payments_demo.load,
         portal_demo.load,
         projects_demo.load,
     ]
