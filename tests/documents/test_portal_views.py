@@ -276,3 +276,16 @@ def test_files_not_shown_in_the_portal_or_on_anothers_documents_are_404(
             )
         )
         assert response.status_code == 404
+
+
+def test_a_forward_is_logged_and_the_business_is_notified(
+    portal_client: Client, org: Organisation, documents: dict[str, Any]
+) -> None:
+    from portico.activity.models import ActivityLog, Notification
+
+    invoice = documents["invoice"]
+    assert forward(portal_client, org, invoice, "dana@x.example").status_code == 302
+    log = ActivityLog.objects.get(organisation=org, action="document_forwarded")
+    assert invoice.number in log.detail and "dana@x.example" in log.detail
+    notification = Notification.objects.get(organisation=org, kind="document_forwarded")
+    assert "dana@x.example" in notification.text and notification.invoice == invoice

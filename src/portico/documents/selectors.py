@@ -7,6 +7,7 @@ missing id is the same 404.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
@@ -15,7 +16,10 @@ from django.http import Http404
 
 from portico.documents.kinds import DocumentKind
 from portico.orgs.models import Organisation
-from portico.sales.models import Attachment
+from portico.payments import portal_selectors as payments_portal
+from portico.payments.models import Payment
+from portico.sales import portal_selectors as sales_portal
+from portico.sales.models import Attachment, Estimate, Invoice, SalesOrder
 
 if TYPE_CHECKING:
     from portico.portal.scoping import PortalScope
@@ -38,14 +42,26 @@ def _one(queryset: models.QuerySet[Any], public_id: UUID | str) -> Any:
     return found
 
 
+def _portal_rows(scope: PortalScope, kind: DocumentKind) -> models.QuerySet[Any]:
+    """The portal pages' own visibility rule where they have one, so both agree."""
+    shared: dict[type[models.Model], Callable[..., models.QuerySet[Any]]] = {
+        Estimate: sales_portal.estimates_for_portal,
+        Invoice: sales_portal.invoices_for_portal,
+        SalesOrder: sales_portal.sales_orders_for_portal,
+        Payment: payments_portal.payments_for_portal,
+    }
+    rows = _rows(kind, scope.organisation).filter(contact=scope.contact)
+    base = shared.get(kind.model)
+    if base is not None:
+        return rows & base(scope=scope).filter(**kind.only)
+    return rows.exclude(kind.hidden_in_portal)
+
+
 def document_get_for_portal(*, scope: PortalScope, kind: DocumentKind, public_id: UUID) -> Any:
     """One document of the scope's customer that the portal may show; anything else is 404."""
     if not scope.allows(kind.module):
         raise Http404("No such document.")
-    rows = (
-        _rows(kind, scope.organisation).filter(contact=scope.contact).exclude(kind.hidden_in_portal)
-    )
-    return _one(rows, public_id)
+    return _one(_portal_rows(scope, kind), public_id)
 
 
 def document_get_for_staff(

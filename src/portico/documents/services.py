@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import logging
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from email.utils import formataddr, parseaddr
@@ -18,14 +19,16 @@ from django.db import transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
+from portico.activity import services as activity_services
 from portico.activity.mail import OutgoingEmail, render_email, send_after_commit
 from portico.contacts import services as contact_services
-from portico.contacts.models import Contact, ContactPerson
+from portico.contacts.models import ContactPerson
 from portico.core.errors import DomainError
 from portico.documents import pdf
 from portico.documents.attachments import CheckedFile
 from portico.documents.kinds import DocumentKind
 from portico.orgs.models import Organisation
+from portico.payments.models import Payment
 from portico.sales.models import Attachment
 
 if TYPE_CHECKING:
@@ -37,6 +40,8 @@ logger = logging.getLogger(__name__)
 MAX_RECIPIENTS = 5
 FORWARDS_PER_HOUR: int = getattr(settings, "PORTICO_FORWARDS_PER_HOUR", 20)
 MAX_MESSAGE = 2000
+# Not one of the activity app's email switches, so it shows in the back office, unmailed.
+FORWARDED = "document_forwarded"
 
 
 @dataclass(frozen=True)
@@ -125,42 +130,37 @@ def _portal_link(organisation: Organisation, kind: DocumentKind, document: Any) 
 
 
 def _tell_business(
-    *,
-    organisation: Organisation,
-    contact: Contact,
-    person: ContactPerson | None,
-    verb: str,
-    summary: str,
-    ip: str | None,
+    *, scope: PortalScope, document: Any, kind: DocumentKind, addresses: list[str], ip: str | None
 ) -> None:
-    """Record the action for the business: the activity services when installed, and a log line."""
-    logger.info(
-        "portal %s by person %s of contact %s: %s",
-        verb,
-        getattr(person, "pk", None),
-        contact.pk,
-        summary,
+    """An activity-log line for the customer's history and a notification for the business."""
+    summary = f"{kind.title} {document.number} → {', '.join(addresses)}"
+    activity_services.activity_record(
+        scope=scope,
+        action="document_forwarded",
+        target=document,
+        detail=summary,
+        origin=activity_services.Origin(ip=ip),
     )
-    try:
-        from portico.activity import services as activity_services  # type: ignore[attr-defined]
-    except ImportError:
-        return
-    record = getattr(activity_services, "activity_record", None)
-    notify = getattr(activity_services, "notification_create", None)
-    for call in (record, notify):
-        if call is None:
-            continue
-        try:
-            call(
-                organisation=organisation,
-                contact=contact,
-                person=person,
-                verb=verb,
-                summary=summary,
-                ip_address=ip,
-            )
-        except TypeError:
-            logger.warning("activity service %s has another signature; %s not recorded", call, verb)
+    links: dict[str, Any] = {}
+    if type(document) in activity_services.TARGET_FIELDS:
+        links["target"] = document
+    elif isinstance(document, Payment):
+        links["payment"] = document
+    activity_services.notification_create(
+        organisation=scope.organisation,
+        kind=FORWARDED,
+        event_key=f"{FORWARDED}:{kind.slug}:{document.public_id}:{uuid.uuid4().hex[:12]}",
+        text=_("%(person)s forwarded %(title)s %(number)s to %(addresses)s")
+        % {
+            "person": scope.person.full_name,
+            "title": kind.title,
+            "number": document.number,
+            "addresses": ", ".join(addresses),
+        },
+        contact=scope.contact,
+        person=scope.person,
+        **links,
+    )
 
 
 @transaction.atomic
@@ -224,14 +224,7 @@ def document_forward(
                 attachments=[attachment],
             )
         )
-    _tell_business(
-        organisation=organisation,
-        contact=contact,
-        person=scope.person,
-        verb="document_forwarded",
-        summary=f"{kind.slug} {document.number} → {', '.join(addresses)}",
-        ip=ip,
-    )
+    _tell_business(scope=scope, document=document, kind=kind, addresses=addresses, ip=ip)
     return ForwardResult(sent_to=addresses, persons_added=added)
 
 
