@@ -14,11 +14,12 @@ PG_PORT ?= 54329
 PG_URL := postgres://portico:portico@127.0.0.1:$(PG_PORT)/portico
 
 .PHONY: help demo test install assets migrate lint typecheck migrations-check pytest pytest-postgres \
-        system-deps postgres serve worker clean
+        system-deps postgres serve worker clean bench
 
 help:
 	@echo "make demo   install, build, migrate, load demo data, serve on http://$(HOST):$(PORT)"
 	@echo "make test   install what tests need, lint, type-check, run tests on SQLite and PostgreSQL"
+	@echo "make bench  seed benchmark-scale data, measure on SQLite and PostgreSQL, write docs/benchmarks.md"
 
 # --- install ---------------------------------------------------------------------------------
 $(BIN)/uv:
@@ -96,6 +97,12 @@ pytest-postgres: install postgres
 test: lint typecheck migrations-check pytest pytest-postgres
 	@echo "==> all checks passed"
 
+# --- bench -----------------------------------------------------------------------------------
+# Seeds benchmark-scale data into var/bench/ (SQLite) and portico_bench (PostgreSQL), measures,
+# and writes docs/benchmarks.md. Needs the built assets: it serves with DEBUG off.
+bench: install postgres assets
+	@bash bench/system-deps.sh
+	PG_PORT=$(PG_PORT) $(BIN)/python -m bench
 
 clean:
 	rm -rf $(VENV) node_modules var src/portico/core/static/vendor

@@ -1,0 +1,1 @@
+"""Portico's benchmark suite: `python -m bench` (or `make bench`) writes docs/benchmarks.md."""

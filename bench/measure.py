@@ -1,0 +1,382 @@
+"""In-process measurements against one seeded database (run by `bench.run` in a subprocess).
+
+Pages are requested with Django's test Client, in this process, through the full middleware:
+one request with the queries captured, then `--requests` timed requests. Writes JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import statistics
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from bench.pages import (
+    ACCOUNT,
+    HOME,
+    INVOICE_PDF,
+    INVOICES,
+    PAGES,
+    Page,
+    objects_of,
+    page_url,
+    portal_url_params,
+)
+
+SEQ_SCAN_TABLES = (
+    "sales_invoice",
+    "sales_estimate",
+    "payments_payment",
+    "payments_ledgerentry",
+    "projects_timeentry",
+    "contacts_contactperson",
+)
+
+
+@dataclass
+class Results:
+    pages: list[dict[str, Any]] = field(default_factory=list)
+    admin: list[dict[str, Any]] = field(default_factory=list)
+    pdf: list[dict[str, Any]] = field(default_factory=list)
+    bulk_enable: dict[str, Any] = field(default_factory=dict)
+    explain: list[dict[str, Any]] = field(default_factory=list)
+    http_targets: dict[str, Any] = field(default_factory=dict)
+    data: dict[str, Any] = field(default_factory=dict)
+    skipped: list[str] = field(default_factory=list)
+
+
+def summary(times: list[float]) -> dict[str, float]:
+    ordered = sorted(times)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return {
+        "median_ms": round(statistics.median(ordered) * 1000, 2),
+        "p95_ms": round(p95 * 1000, 2),
+        "n": len(ordered),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--org", required=True)
+    parser.add_argument("--password", required=True)
+    parser.add_argument("--out", required=True)
+    parser.add_argument("--requests", type=int, default=50)
+    parser.add_argument("--bulk-persons", type=int, default=10_000)
+    args = parser.parse_args(argv)
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+    import django
+
+    django.setup()
+
+    from django.contrib.admin.sites import AdminSite
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from portico.accounts import services as account_services
+    from portico.contacts.models import Contact, ContactPerson
+    from portico.orgs.models import Organisation
+    from portico.payments.models import LedgerEntry, Payment
+    from portico.sales.models import Estimate, Invoice
+
+    results = Results()
+    postgres = connection.vendor == "postgresql"
+    if postgres:
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    org = Organisation.objects.get(slug=args.org)
+    big = Contact.objects.get(organisation=org, display_name__startswith="Bigcorp")
+    small = Contact.objects.get(organisation=org, display_name__startswith="Customer 00001")
+    today = timezone.localdate()
+
+    def person_of(contact: Contact) -> ContactPerson:
+        return ContactPerson.objects.get(
+            contact=contact, is_primary=True, portal_status=ContactPerson.PortalStatus.ACTIVE
+        )
+
+    def login(person: ContactPerson) -> Client:
+        client = Client()
+        response = client.post(
+            f"/portal/{org.slug}/login", {"email": person.email, "password": args.password}
+        )
+        if response.status_code != 302:
+            raise SystemExit(f"portal login failed for {person.email}: {response.status_code}")
+        return client
+
+    def counts(contact: Contact) -> dict[str, int]:
+        return {
+            "invoices": Invoice.objects.filter(contact=contact).count(),
+            "payments": Payment.objects.filter(contact=contact).count(),
+            "estimates": Estimate.objects.filter(contact=contact).count(),
+            "ledger entries": LedgerEntry.objects.filter(contact=contact).count(),
+        }
+
+    results.data = {
+        "organisation customers": Contact.objects.filter(organisation=org).count(),
+        "organisation invoices": Invoice.objects.filter(organisation=org).count(),
+        "big customer": counts(big),
+        "small customer": counts(small),
+    }
+
+    params = portal_url_params()
+
+    def url_for(page: Page, objects: dict[str, uuid.UUID | None]) -> str | None:
+        return page_url(page, org_slug=org.slug, objects=objects, params=params, today=today)
+
+    def timed(client: Client, url: str, n: int) -> dict[str, Any]:
+        for _ in range(2):
+            response = client.get(url)
+        if response.status_code != 200:
+            return {"status": response.status_code}
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url)
+        times = []
+        for _ in range(n):
+            started = time.perf_counter()
+            client.get(url)
+            times.append(time.perf_counter() - started)
+        return {
+            "status": response.status_code,
+            "queries": len(captured.captured_queries),
+            "sql": [q["sql"] for q in captured.captured_queries],
+            "bytes": len(response.content),
+            **summary(times),
+        }
+
+    clients = {"big": login(person_of(big)), "small": login(person_of(small))}
+    objects = {"big": objects_of(big), "small": objects_of(small)}
+    for page in PAGES:
+        urls = {who: url_for(page, objects[who]) for who in clients}
+        if urls["big"] is None:
+            results.skipped.append(f"{page.label}: no portal page yet ({' / '.join(page.names)})")
+            continue
+        row: dict[str, Any] = {"label": page.label, "url": urls["big"]}
+        for who, client in clients.items():
+            url = urls[who]
+            row[who] = timed(client, url, page.requests or args.requests) if url else {}
+        results.pages.append(row)
+        print(
+            f"  {page.label}: {row['big'].get('median_ms')} ms big, "
+            f"{row['small'].get('median_ms')} ms small",
+            flush=True,
+        )
+
+    # EXPLAIN every query the big customer's pages ran, looking for sequential scans.
+    if postgres:
+        for row in results.pages:
+            for sql in row["big"].get("sql", []):
+                if not sql.lstrip().upper().startswith("SELECT"):
+                    continue
+                with connection.cursor() as cursor:
+                    cursor.execute("EXPLAIN " + sql)
+                    plan = "\n".join(r[0] for r in cursor.fetchall())
+                scans = [t for t in SEQ_SCAN_TABLES if f"Seq Scan on {t}" in plan]
+                if scans or row["label"] == "Invoices list":
+                    results.explain.append(
+                        {"page": row["label"], "sql": sql, "plan": plan, "seq_scans": scans}
+                    )
+
+    # Back-office lists, as the organisation's owner.
+    from portico.backoffice.sites import site
+
+    owner = account_services.staff_add(
+        organisation=org, email="bench-owner@portico.example", role="owner", password=None
+    ).user
+    staff = Client()
+    staff.force_login(owner)
+    admin_site: AdminSite = site
+    registry = admin_site._registry
+    for model in (Contact, Invoice, Estimate, Payment, LedgerEntry, ContactPerson):
+        if model not in registry:
+            results.skipped.append(f"Back office {model._meta.verbose_name_plural}: not registered")
+            continue
+        opts = model._meta
+        url = reverse(f"{admin_site.name}:{opts.app_label}_{opts.model_name}_changelist")
+        measured = timed(staff, url, args.requests)
+        results.admin.append(
+            {"label": str(opts.verbose_name_plural).capitalize(), "url": url, **measured}
+        )
+        print(f"  admin {opts.model_name}: {measured.get('median_ms')} ms", flush=True)
+    from portico.projects.models import Project, TimeEntry
+
+    for model in (Project, TimeEntry):
+        if model in registry:
+            opts = model._meta
+            url = reverse(f"{admin_site.name}:{opts.app_label}_{opts.model_name}_changelist")
+            measured = timed(staff, url, args.requests)
+            results.admin.append(
+                {"label": str(opts.verbose_name_plural).capitalize(), "url": url, **measured}
+            )
+
+    pdf_section(results, clients["big"], objects["big"], url_for, params, org)
+
+    # What the HTTP load step requests, with the logged-in session cookies.
+    session = settings_session_cookie()
+    results.http_targets = {
+        "cookie": f"{session}={clients['big'].cookies[session].value}",
+        "urls": {
+            "Minimal logged-in page (/bench/ping)": "/bench/ping",
+            "Account page": url_for(ACCOUNT, objects["big"]),
+            "Home": url_for(HOME, objects["big"]),
+            "Invoices list": url_for(INVOICES, objects["big"]),
+        },
+    }
+
+    bulk_enable(results, org, args.bulk_persons)
+    with open(args.out, "w") as handle:
+        json.dump(results.__dict__, handle, indent=1, default=str)
+    return 0
+
+
+def settings_session_cookie() -> str:
+    from django.conf import settings
+
+    return str(settings.SESSION_COOKIE_NAME)
+
+
+def pdf_section(
+    results: Results,
+    client: Any,
+    objects: dict[str, Any],
+    url_for: Callable[[Page, dict[str, Any]], str | None],
+    params: dict[str, list[str]],
+    org: Any,
+) -> None:
+    """One-page invoice PDF, fresh (first request of each invoice) and repeated; a statement
+    PDF of about 20 pages."""
+    from django.urls import reverse
+    from pypdf import PdfReader
+
+    from portico.sales.models import Invoice
+
+    def pages_of(content: bytes) -> int:
+        import io
+
+        return len(PdfReader(io.BytesIO(content)).pages)
+
+    invoice_page = INVOICE_PDF
+    if url_for(invoice_page, objects) is None:
+        results.skipped.append("PDF of an invoice: no portal invoice PDF page yet")
+    else:
+        fresh = []
+        invoices = (
+            Invoice.objects.filter(organisation=org, contact__display_name__startswith="Bigcorp")
+            .exclude(status="draft")
+            .order_by("-id")[:10]
+        )
+        last = b""
+        for invoice in invoices:
+            url = url_for(invoice_page, {"invoice": invoice.public_id})
+            assert url is not None
+            started = time.perf_counter()
+            response = client.get(url)
+            fresh.append(time.perf_counter() - started)
+            last = response.content if response.status_code == 200 else b""
+        repeated = []
+        for _ in range(20):
+            started = time.perf_counter()
+            client.get(url)
+            repeated.append(time.perf_counter() - started)
+        results.pdf.append(
+            {
+                "label": "Invoice PDF, first request (fresh)",
+                "pages": pages_of(last) if last[:4] == b"%PDF" else 0,
+                **summary(fresh),
+            }
+        )
+        results.pdf.append({"label": "Invoice PDF, same invoice again", **summary(repeated)})
+    if "statement_pdf" not in params:
+        results.skipped.append("PDF of a 20-page statement: no statement PDF page yet")
+        return
+    base = reverse("portal:statement_pdf", kwargs={"org_slug": org.slug})
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    best: tuple[int, int, float, str] | None = None
+    for days in (20, 40, 60, 90, 120):
+        query = f"from={(today - datetime.timedelta(days=days)).isoformat()}&to={today}"
+        started = time.perf_counter()
+        response = client.get(f"{base}?{query}")
+        elapsed = time.perf_counter() - started
+        if response.status_code != 200 or response.content[:4] != b"%PDF":
+            results.skipped.append(f"Statement PDF answered {response.status_code}")
+            return
+        count = pages_of(response.content)
+        if best is None or abs(count - 20) < abs(best[1] - 20):
+            best = (days, count, elapsed, query)
+        if count >= 20:
+            break
+    assert best is not None
+    days, count, _, query = best
+    times = []
+    for _ in range(3):
+        started = time.perf_counter()
+        client.get(f"{base}?{query}")
+        times.append(time.perf_counter() - started)
+    results.pdf.append(
+        {"label": f"Statement PDF, last {days} days", "pages": count, **summary(times)}
+    )
+
+
+def bulk_enable(results: Results, org: Any, count: int) -> None:
+    """Portal enable for `count` new contact persons in one call, invitations queued."""
+    from django.db import connection
+
+    from portico.contacts.models import Contact, ContactPerson
+
+    try:
+        from portico.portal import services as portal_services
+    except ImportError:
+        results.skipped.append("Bulk portal enable: no portal service yet")
+        return
+    if not hasattr(portal_services, "portal_access_enable_many"):
+        results.skipped.append("Bulk portal enable: no portal_access_enable_many service yet")
+        return
+    contacts = list(Contact.objects.filter(organisation=org).order_by("pk")[1:])
+    rows = [
+        ContactPerson(
+            organisation=org,
+            contact=contacts[index % len(contacts)],
+            first_name="Bulk",
+            last_name=str(index),
+            email=f"bulk{index}@bulk-enable.example",
+        )
+        for index in range(count)
+    ]
+    ContactPerson.objects.bulk_create(rows, batch_size=1000)
+    persons = ContactPerson.objects.filter(organisation=org, email__endswith="@bulk-enable.example")
+    tasks_before = _queued_tasks()
+    started = time.perf_counter()
+    report = portal_services.portal_access_enable_many(persons=persons)
+    elapsed = time.perf_counter() - started
+    results.bulk_enable = {
+        "persons": count,
+        "enabled": len(report.enabled),
+        "skipped": len(report.skipped),
+        "seconds": round(elapsed, 2),
+        "tasks_queued": _queued_tasks() - tasks_before,
+        "database": connection.vendor,
+    }
+    print(f"  bulk enable: {results.bulk_enable}", flush=True)
+
+
+def _queued_tasks() -> int:
+    try:
+        from django_tasks_db.models import DBTaskResult
+    except ImportError:
+        return -1
+    return DBTaskResult.objects.count()
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

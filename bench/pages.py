@@ -1,0 +1,116 @@
+"""The portal pages the benchmark and the query-budget tests request, found by URL name.
+
+A page whose URL name does not exist yet is skipped (and reported), so the suite grows with
+the portal: the day a page is added under one of these names it is measured and budgeted.
+"""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Page:
+    label: str
+    names: tuple[str, ...]
+    obj: str = ""  # which of the customer's objects the URL addresses
+    query: str = ""  # "year": the last 12 months; "all": the whole history
+    requests: int = 0  # 0: the run's default
+
+
+PAGES = (
+    Page("Home", ("home",)),
+    Page("Invoices list", ("invoices", "invoice_list")),
+    Page("Invoice detail", ("invoice", "invoice_detail"), obj="invoice"),
+    Page("Estimates list", ("estimates", "estimate_list")),
+    Page("Estimate detail", ("estimate", "estimate_detail"), obj="estimate"),
+    Page("Payments list", ("payments", "payment_list")),
+    Page("Payment detail", ("payment", "payment_detail"), obj="payment"),
+    Page("Statement, last 12 months", ("statement",), query="year"),
+    Page("Statement, whole history", ("statement",), query="all"),
+    Page("Statement PDF, last 12 months", ("statement_pdf",), query="year", requests=3),
+    Page("Timesheets list", ("timesheets", "timesheet_list")),
+    Page(
+        "Timesheet approval detail",
+        ("timesheet", "timesheet_detail", "approval", "approval_detail"),
+        obj="approval",
+    ),
+    Page("Account", ("account",)),
+)
+HOME, INVOICES, ACCOUNT = PAGES[0], PAGES[1], PAGES[-1]
+INVOICE_PDF = Page("Invoice PDF", ("invoice_pdf",), obj="invoice")
+
+
+def portal_url_params() -> dict[str, list[str]]:
+    """Portal URL names and the parameters each takes besides the organisation."""
+    from django.urls import get_resolver
+
+    found = get_resolver().namespace_dict.get("portal")
+    if not found:
+        return {}
+    _, resolver = found
+    names: dict[str, list[str]] = {}
+    for key in list(resolver.reverse_dict.keys()):
+        if isinstance(key, str):
+            possibility = resolver.reverse_dict.getlist(key)[0][0][0]
+            names[key] = [p for p in possibility[1] if p != "org_slug"]
+    return names
+
+
+def objects_of(contact: Any) -> dict[str, uuid.UUID | None]:
+    """Public ids of the customer's newest visible invoice, estimate, payment and approval."""
+    from portico.payments.models import Payment
+    from portico.projects.models import TimesheetApproval
+    from portico.sales.models import Estimate, Invoice
+
+    def newest(queryset: Any, *order: str) -> uuid.UUID | None:
+        value: uuid.UUID | None = (
+            queryset.order_by(*order).values_list("public_id", flat=True).first()
+        )
+        return value
+
+    return {
+        "invoice": newest(
+            Invoice.objects.filter(contact=contact).exclude(status="draft"), "-issue_date", "-id"
+        ),
+        "estimate": newest(
+            Estimate.objects.filter(contact=contact).exclude(status="draft"), "-issue_date", "-id"
+        ),
+        "payment": newest(Payment.objects.filter(contact=contact), "-date", "-id"),
+        "approval": newest(TimesheetApproval.objects.filter(project__contact=contact), "-sent_at"),
+    }
+
+
+def period_query(kind: str, today: datetime.date) -> str:
+    start = today - datetime.timedelta(days=365) if kind == "year" else datetime.date(2000, 1, 1)
+    return f"from={start.isoformat()}&to={today.isoformat()}"
+
+
+def page_url(
+    page: Page,
+    *,
+    org_slug: str,
+    objects: dict[str, uuid.UUID | None],
+    params: dict[str, list[str]],
+    today: datetime.date,
+) -> str | None:
+    """The page's URL for one customer, or None when the page (or its object) does not exist."""
+    from django.urls import reverse
+
+    name = next((n for n in page.names if n in params), None)
+    if name is None:
+        return None
+    extra = params[name]
+    if bool(extra) != bool(page.obj):
+        return None
+    kwargs: dict[str, Any] = {"org_slug": org_slug}
+    if page.obj:
+        value = objects.get(page.obj)
+        if value is None or len(extra) != 1:
+            return None
+        kwargs[extra[0]] = value
+    url = reverse(f"portal:{name}", kwargs=kwargs)
+    return f"{url}?{period_query(page.query, today)}" if page.query else url

@@ -1,0 +1,245 @@
+"""docs/benchmarks.md from the results of one `python -m bench` run."""
+
+from __future__ import annotations
+
+from typing import Any
+
+TARGET_QUERIES = 8  # DESIGN.md §8: ≤ 8 including session and user (the issue allows 10)
+TARGET_MEDIAN_MS = 15.0
+TARGET_STATEMENT_MS = 300.0
+TARGET_PDF_FRESH_MS = 150.0
+TARGET_PDF_CACHED_MS = 10.0
+TARGET_BULK_SECONDS = 30.0
+TARGET_HTTP_RATIO = 0.5
+
+
+def _ms(value: Any) -> str:
+    return "–" if value is None else f"{value:,.1f}"
+
+
+def _mark(ok: bool) -> str:
+    return "✓" if ok else "✗"
+
+
+def _stamp(info: dict[str, Any], run: dict[str, Any]) -> str:
+    return (
+        f"*{info['nproc']} × {info['cpu']}, {run['database']}, "
+        f"{str(run.get('date', ''))[:16].replace('T', ' ')} UTC, commit {info['commit']}*"
+    )
+
+
+def _pages(run: dict[str, Any], out: list[str]) -> None:
+    measure = run["measure"]
+    data = measure["data"]
+    big, small = data["big customer"], data["small customer"]
+    out += [
+        "#### Portal pages (Django test Client in-process, full middleware, logged in)",
+        "",
+        f"Big customer: {big['invoices']:,} invoices, {big['payments']:,} payments, "
+        f"{big['estimates']:,} estimates, {big['ledger entries']:,} ledger entries. "
+        f"Small customer: {small['invoices']} invoices, {small['payments']} payments. "
+        f"Organisation: {data['organisation customers']:,} customers, "
+        f"{data['organisation invoices']:,} invoices.",
+        "",
+        "| page | queries (big) | queries (small) | same? | median ms (big) | p95 ms (big) "
+        "| median ms (small) | p95 ms (small) | n |",
+        "| --- | ---: | ---: | :---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for row in measure["pages"]:
+        b, s = row["big"], row.get("small") or {}
+        if b.get("status") != 200:
+            out.append(f"| {row['label']} | answered {b.get('status')} | | | | | | | |")
+            continue
+        same = b.get("queries") == s.get("queries") if s.get("status") == 200 else None
+        out.append(
+            f"| {row['label']} | {b['queries']} | {s.get('queries', '–')} | "
+            f"{'–' if same is None else _mark(same)} | {_ms(b['median_ms'])} | "
+            f"{_ms(b['p95_ms'])} | {_ms(s.get('median_ms'))} | {_ms(s.get('p95_ms'))} | {b['n']} |"
+        )
+    out.append("")
+
+
+def _admin(run: dict[str, Any], out: list[str]) -> None:
+    rows = run["measure"]["admin"]
+    if not rows:
+        return
+    out += [
+        "#### Back-office lists (Django admin changelists, as the organisation's owner)",
+        "",
+        "| list | queries | median ms | p95 ms | n |",
+        "| --- | ---: | ---: | ---: | ---: |",
+    ]
+    for row in rows:
+        if row.get("status") != 200:
+            out.append(f"| {row['label']} | answered {row.get('status')} | | | |")
+            continue
+        out.append(
+            f"| {row['label']} | {row['queries']} | {_ms(row['median_ms'])} | "
+            f"{_ms(row['p95_ms'])} | {row['n']} |"
+        )
+    out.append("")
+
+
+def _http(run: dict[str, Any], out: list[str]) -> None:
+    http = run.get("http") or {}
+    out += ["#### HTTP throughput (gunicorn, 2 sync workers, loopback; wrk -t2 -c8)", ""]
+    if "skipped" in http:
+        out += [f"Skipped: {http['skipped']}", ""]
+        return
+    pages = http.get("pages", [])
+    floor = next((p.get("rps") for p in pages if "ping" in p.get("label", "")), None)
+    out += [
+        "| page | status | req/s | p50 ms | p90 ms | p99 ms | non-2xx | vs minimal page |",
+        "| --- | :---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for page in pages:
+        if "skipped" in page:
+            out.append(f"| {page['label']} | {page['skipped']} | | | | | | |")
+            continue
+        ratio = f"{page['rps'] / floor:.0%}" if floor and page.get("rps") else "–"
+        out.append(
+            f"| {page['label']} | {page['status']} | {page.get('rps', 0):,.0f} | "
+            f"{_ms(page.get('p50_ms'))} | {_ms(page.get('p90_ms'))} | {_ms(page.get('p99_ms'))} | "
+            f"{page.get('non_2xx', 0)} | {ratio} |"
+        )
+    out += [
+        "",
+        "wrk runs on the same two cores as gunicorn and the database, so every figure is "
+        "lower than a separate load machine would measure; the ratio to the minimal page "
+        "(`/bench/ping`: the same middleware and session, a one-line template, only the "
+        "session and user queries) is the comparable number.",
+        "",
+    ]
+
+
+def _pdf_and_bulk(run: dict[str, Any], out: list[str]) -> None:
+    measure = run["measure"]
+    if measure["pdf"]:
+        out += [
+            "#### PDF (WeasyPrint, through the portal pages)",
+            "",
+            "| document | pages | median ms | p95 ms | n |",
+            "| --- | ---: | ---: | ---: | ---: |",
+        ]
+        for row in measure["pdf"]:
+            out.append(
+                f"| {row['label']} | {row.get('pages', '–')} | {_ms(row['median_ms'])} | "
+                f"{_ms(row['p95_ms'])} | {row['n']} |"
+            )
+        out.append("")
+    bulk = measure.get("bulk_enable") or {}
+    if bulk:
+        out += [
+            "#### Bulk portal enable",
+            "",
+            f"`portal_access_enable_many` for {bulk['persons']:,} new contact persons: "
+            f"**{bulk['seconds']} s** ({bulk['enabled']:,} enabled, {bulk['skipped']} skipped, "
+            f"{bulk['tasks_queued']} invitation tasks queued in the database task backend) "
+            f"{_mark(bulk['seconds'] <= TARGET_BULK_SECONDS)} "
+            f"target ≤ {TARGET_BULK_SECONDS:.0f} s.",
+            "",
+        ]
+    out += [
+        "#### Checkouts per second (sandbox gateway, 50 concurrent payers)",
+        "",
+        measure.get("checkout_note", "Not built yet: no portal checkout exists at this commit."),
+        "",
+    ]
+
+
+def _explain(run: dict[str, Any], out: list[str]) -> None:
+    explain = run["measure"].get("explain") or []
+    if run["database"] != "postgres":
+        return
+    out += ["#### EXPLAIN (PostgreSQL, the big customer's pages)", ""]
+    scans = [e for e in explain if e["seq_scans"]]
+    if not scans:
+        out += [
+            "No sequential scan of the invoice, estimate, payment, ledger, time-entry or "
+            "contact-person tables in any query of the big customer's pages.",
+            "",
+        ]
+    for entry in scans:
+        out += [f"- **{entry['page']}**: sequential scan on {', '.join(entry['seq_scans'])}"]
+    listing = [e for e in explain if e["page"] == "Invoices list"]
+    for entry in listing[:3]:
+        out += ["", "```", entry["sql"][:600], "", entry["plan"][:2500], "```"]
+    out.append("")
+
+
+def _verdicts(run: dict[str, Any]) -> list[str]:
+    measure = run["measure"]
+    lines = []
+    for row in measure["pages"]:
+        b, s = row["big"], row.get("small") or {}
+        if b.get("status") != 200:
+            continue
+        problems = []
+        if b["queries"] > TARGET_QUERIES:
+            problems.append(f"{b['queries']} queries (> {TARGET_QUERIES})")
+        if s.get("status") == 200 and s.get("queries") != b["queries"]:
+            problems.append(f"query count grows with history ({s['queries']} → {b['queries']})")
+        limit = TARGET_STATEMENT_MS if row["label"].startswith("Statement") else TARGET_MEDIAN_MS
+        if "PDF" not in row["label"] and b["median_ms"] > limit:
+            problems.append(f"median {b['median_ms']:.1f} ms (> {limit:.0f} ms)")
+        if problems:
+            lines.append(f"- {row['label']}: " + "; ".join(problems))
+    return lines
+
+
+def render(info: dict[str, Any], runs: list[dict[str, Any]], *, quick: bool = False) -> str:
+    out = [
+        "# Benchmarks",
+        "",
+        "Generated by `make bench` (`python -m bench`); do not edit by hand. "
+        + ("**Quick run on small data: not the benchmark scale.** " if quick else "")
+        + "Budgets: DESIGN.md §8 and issue 9.",
+        "",
+        f"Machine: {info['nproc']} CPUs ({info['cpu']}), Python {info['python']}, "
+        f"Linux {info['kernel']}; load average at the start "
+        f"{', '.join(f'{v:.1f}' for v in info['load'])} (other work shares these cores, "
+        f"so times are upper bounds). Commit {info['commit']}; the whole run took "
+        f"{info['total_seconds']:.0f} s.",
+        "",
+        "Data (`portico seed-scale`, default benchmark scale): 2,000 customers with 10 invoices, "
+        "5 payments and 2 estimates each; one big customer with 5,000 invoices, 2,000 payments, "
+        "200 estimates, 20 projects and 5,000 time entries (monthly timesheet approvals); the "
+        "small reference customer has 10 invoices and one project with 10 time entries.",
+        "",
+    ]
+    for run in runs:
+        title = {"sqlite": "SQLite", "postgres": "PostgreSQL 15"}.get(
+            run["database"], run["database"]
+        )
+        out += [f"## {title}", ""]
+        if "skipped" in run:
+            out += [f"Skipped: {run['skipped']}", ""]
+            continue
+        out += [_stamp(info, run), ""]
+        ledger = run["ledger_check"]
+        out += [
+            f"Seeding took {run['seed_seconds']} s; `portico ledger check` "
+            + ("passed." if ledger["ok"] else f"**failed**: `{ledger['output'][-300:]}`"),
+            "",
+        ]
+        if "measure" not in run:
+            out += [f"Measurements failed: {run.get('measure_error')}", ""]
+            continue
+        verdicts = _verdicts(run)
+        out += [
+            "Missed budgets:"
+            if verdicts
+            else "All measured portal pages are within the query and time budgets.",
+            "",
+        ]
+        out += verdicts + ([""] if verdicts else [])
+        _pages(run, out)
+        _admin(run, out)
+        _http(run, out)
+        _pdf_and_bulk(run, out)
+        _explain(run, out)
+        skipped = run["measure"].get("skipped") or []
+        if skipped:
+            out += ["#### Not measured (not built yet at this commit)", ""]
+            out += [f"- {line}" for line in skipped] + [""]
+    return "\n".join(out) + "\n"

@@ -1,0 +1,251 @@
+"""`python -m bench`: seed, measure and load-test Portico on SQLite and PostgreSQL, then write
+docs/benchmarks.md.
+
+Each database gets a fresh copy (SQLite file under var/bench/, PostgreSQL database
+`portico_bench` on the local cluster), `portico migrate`, `portico seed-scale` at the benchmark
+scale, `portico ledger check`, the in-process measurements (`bench.measure`) and HTTP load with
+wrk against gunicorn (2 sync workers) on loopback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+from bench import report
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = ROOT / ".venv" / "bin"
+VAR = ROOT / "var" / "bench"
+ORG = "bench-scale"
+PASSWORD = "bench-portal-password-1"  # noqa: S105 — a throwaway benchmark login
+PG_PORT = os.environ.get("PG_PORT", "54329")
+PG_ADMIN_URL = f"postgres://portico:portico@127.0.0.1:{PG_PORT}/portico"
+PG_BENCH_DB = os.environ.get("BENCH_PG_DB", "portico_bench")
+
+SCALE = [
+    "--customers", "2000",
+    "--invoices-per-customer", "10",
+    "--payments-per-customer", "5",
+    "--estimates-per-customer", "2",
+    "--big-invoices", "5000",
+    "--big-payments", "2000",
+    "--big-estimates", "200",
+    "--big-projects", "20",
+    "--big-time-entries", "5000",
+]  # fmt: skip
+
+
+def log(message: str) -> None:
+    print(f"==> {message}", flush=True)
+
+
+def machine() -> dict[str, Any]:
+    model = platform.processor() or ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {
+        "nproc": os.cpu_count(),
+        "cpu": model,
+        "python": platform.python_version(),
+        "kernel": platform.release(),
+        "load": os.getloadavg(),
+        "commit": subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+        ).stdout.strip(),
+    }
+
+
+def base_env(database_url: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        DJANGO_SETTINGS_MODULE="bench.settings",
+        PYTHONPATH=str(ROOT) + os.pathsep + env.get("PYTHONPATH", ""),
+        DATABASE_URL=database_url,
+        BENCH_SQLITE=str(VAR / "bench.sqlite3"),
+        DEBUG="0",
+        SECRET_KEY=secrets.token_urlsafe(60),
+        ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
+        SECURE_SSL_REDIRECT="0",
+        SECURE_HSTS_SECONDS="0",
+        SECURE_HSTS_PRELOAD="0",
+        EMAIL_URL=f"file://{VAR / 'mail'}",
+        TASKS_BACKEND="database",
+    )
+    return env
+
+
+def portico(env: dict[str, str], *args: str, check: bool = True) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [str(BIN / "portico"), *args], cwd=ROOT, env=env, check=check, text=True,
+        capture_output=True,
+    )  # fmt: skip
+
+
+def fresh_database(name: str) -> str:
+    """A new empty database; answers its DATABASE_URL ("" for the bench SQLite file)."""
+    if name == "sqlite":
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{VAR / 'bench.sqlite3'}{suffix}").unlink(missing_ok=True)
+        return ""
+    import psycopg
+
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{PG_BENCH_DB}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{PG_BENCH_DB}"')
+    return f"postgres://portico:portico@127.0.0.1:{PG_PORT}/{PG_BENCH_DB}"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def parse_wrk(output: str) -> dict[str, Any]:
+    def seconds(text: str) -> float:
+        value, unit = re.match(r"([\d.]+)(us|ms|s|m)", text).groups()  # type: ignore[union-attr]
+        return float(value) * {"us": 1e-3, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
+
+    found: dict[str, Any] = {}
+    if match := re.search(r"Requests/sec:\s+([\d.]+)", output):
+        found["rps"] = float(match.group(1))
+    for pct in ("50", "90", "99"):
+        if match := re.search(rf"^\s+{pct}%\s+(\S+)", output, re.MULTILINE):
+            found[f"p{pct}_ms"] = round(seconds(match.group(1)), 2)
+    match = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
+    found["non_2xx"] = int(match.group(1)) if match else 0
+    match = re.search(r"(\d+) requests in", output)
+    found["requests"] = int(match.group(1)) if match else 0
+    match = re.search(r"Socket errors:(.*)", output)
+    found["socket_errors"] = match.group(1).strip() if match else ""
+    return found
+
+
+def http_load(env: dict[str, str], targets: dict[str, Any], duration: int) -> dict[str, Any]:
+    """gunicorn with 2 sync workers on loopback; wrk (2 threads, 8 connections) per page."""
+    if not shutil.which("wrk"):
+        return {"skipped": "wrk is not installed (bench/system-deps.sh installs it)"}
+    port = free_port()
+    server = subprocess.Popen(
+        [str(BIN / "gunicorn"), "portico.wsgi:application", "--workers", "2",
+         "--bind", f"127.0.0.1:{port}", "--access-logfile", "-", "--log-level", "warning",
+         "--chdir", str(ROOT)],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        start_new_session=True,
+    )  # fmt: skip
+    results: dict[str, Any] = {"server": "gunicorn, 2 sync workers", "port": port, "pages": []}
+    try:
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"{base}/healthz", timeout=2)  # noqa: S310 — loopback
+                break
+            except OSError:
+                time.sleep(0.2)
+        cookie = targets["cookie"]
+        for label, path in targets["urls"].items():
+            if not path:
+                results["pages"].append({"label": label, "skipped": "page not built yet"})
+                continue
+            request = urllib.request.Request(base + path, headers={"Cookie": cookie})  # noqa: S310
+            try:
+                status = urllib.request.urlopen(request, timeout=30).status  # noqa: S310
+            except OSError as error:
+                status = getattr(error, "code", 0) or str(error)
+            run = subprocess.run(
+                ["wrk", "-t2", "-c8", f"-d{duration}s", "--latency", "-H", f"Cookie: {cookie}",
+                 base + path],
+                capture_output=True, text=True, check=False,
+            )  # fmt: skip
+            row = {"label": label, "path": path, "status": status, **parse_wrk(run.stdout)}
+            results["pages"].append(row)
+            log(f"  wrk {label}: {row.get('rps')} req/s, p50 {row.get('p50_ms')} ms")
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+    return results
+
+
+def bench_database(name: str, args: argparse.Namespace) -> dict[str, Any]:
+    log(f"{name}: fresh database")
+    started = time.perf_counter()
+    try:
+        url = fresh_database(name)
+    except Exception as error:  # the cluster is not running: say so in the report
+        return {"database": name, "skipped": f"could not create the database: {error}"}
+    env = base_env(url)
+    result: dict[str, Any] = {"database": name, "date": datetime.datetime.now(datetime.UTC)}
+    portico(env, "migrate", "--noinput", "-v0")
+    log(f"{name}: seed-scale")
+    seed_started = time.perf_counter()
+    scale = SCALE if not args.quick else [
+        "--customers", "50", "--big-invoices", "300", "--big-payments", "120",
+        "--big-estimates", "30", "--big-projects", "3", "--big-time-entries", "200",
+    ]  # fmt: skip
+    seeded = portico(env, "seed-scale", "--org", ORG, "--password", PASSWORD, *scale)
+    result["seed_seconds"] = round(time.perf_counter() - seed_started, 1)
+    result["seed_output"] = seeded.stdout[-3000:]
+    check = portico(env, "ledger", "check", "--org", ORG, check=False)
+    result["ledger_check"] = {
+        "ok": check.returncode == 0,
+        "output": (check.stdout + check.stderr).strip()[-1500:],
+    }
+    log(f"{name}: ledger check {'passed' if check.returncode == 0 else 'FAILED'}")
+    log(f"{name}: in-process page measurements")
+    out = VAR / f"measure-{name}.json"
+    measured = subprocess.run(
+        [sys.executable, "-m", "bench.measure", "--org", ORG, "--password", PASSWORD,
+         "--out", str(out), "--requests", str(args.requests)]
+        + (["--bulk-persons", "500"] if args.quick else []),
+        cwd=ROOT, env=env, text=True, check=False,
+    )  # fmt: skip
+    if measured.returncode != 0 or not out.exists():
+        result["measure_error"] = f"bench.measure exited with {measured.returncode}"
+        return result
+    result["measure"] = json.loads(out.read_text())
+    log(f"{name}: HTTP load")
+    result["http"] = http_load(env, result["measure"]["http_targets"], args.duration)
+    result["seconds"] = round(time.perf_counter() - started, 1)
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench")
+    parser.add_argument("--databases", default="sqlite,postgres")
+    parser.add_argument("--requests", type=int, default=50)
+    parser.add_argument("--duration", type=int, default=8, help="seconds of wrk per page")
+    parser.add_argument("--quick", action="store_true", help="small data, for trying the harness")
+    parser.add_argument("--out", default=str(ROOT / "docs" / "benchmarks.md"))
+    args = parser.parse_args(argv)
+    VAR.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    info = machine()
+    runs = [bench_database(name.strip(), args) for name in args.databases.split(",")]
+    info["total_seconds"] = round(time.perf_counter() - started, 1)
+    (VAR / "results.json").write_text(json.dumps({"machine": info, "runs": runs}, default=str))
+    Path(args.out).write_text(report.render(info, runs, quick=args.quick))
+    log(f"wrote {args.out} in {info['total_seconds']} s")
+    return 0

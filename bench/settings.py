@@ -1,0 +1,18 @@
+"""Portico's settings plus the benchmark's own URLs (a minimal logged-in page to compare with).
+
+Without DATABASE_URL the benchmark uses its own SQLite file, with the same options as Portico's
+default database (WAL, immediate transactions).
+"""
+
+import os
+from pathlib import Path
+
+from portico.settings import *  # noqa: F403
+from portico.settings import DATABASES, VAR_DIR
+
+ROOT_URLCONF = "bench.urls"
+
+if DATABASES["default"]["ENGINE"].endswith("sqlite3") and not os.environ.get("DATABASE_URL"):
+    DATABASES["default"]["NAME"] = os.environ.get(
+        "BENCH_SQLITE", str(Path(VAR_DIR) / "bench" / "bench.sqlite3")
+    )

@@ -1,0 +1,677 @@
+"""Seed an organisation at benchmark scale: thousands of customers, years of history.
+
+The seeder skips the per-document services (one locked numbering row and a dozen queries per
+invoice would take an hour at this scale) and writes rows in bulk instead, keeping every rule
+those services keep:
+
+- totals come from `portico.core.money` (line amounts, document totals, taxes);
+- document numbers are taken as one block per kind from the same `NumberSequence` row the
+  services lock, so numbers are gap-free and later documents continue after the block;
+- every change to what a customer owes gets its customer-ledger posting (invoice issued,
+  payment, voided invoice reversed), so `portico ledger check` passes afterwards;
+- statuses are reachable ones: paid invoices have allocations that sum to their totals,
+  partially paid ones a smaller allocation, voided ones nothing.
+
+Everything runs in one transaction: a failed run leaves no rows and no gaps behind.
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+import secrets
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, TypeVar
+
+from django.contrib.auth.hashers import make_password
+from django.db import models, transaction
+from django.utils import timezone
+
+from portico.accounts.models import User
+from portico.contacts.models import Contact, ContactPerson
+from portico.core import money
+from portico.orgs import services as org_services
+from portico.orgs.models import Organisation, PortalPreferences, Tax
+from portico.payments.models import (
+    CustomerCredit,
+    LedgerEntry,
+    Payment,
+    PaymentAllocation,
+    PaymentMode,
+)
+from portico.projects.models import Project, TimeEntry, TimesheetApproval
+from portico.sales import numbering
+from portico.sales.models import Estimate, EstimateLine, Invoice, InvoiceLine, NumberSequence
+
+ZERO = Decimal(0)
+BATCH = 500
+M = TypeVar("M", bound=models.Model)
+
+RATES = [Decimal(v) for v in ("12.50", "45.00", "80.00", "95.00", "120.00", "249.99", "600.00")]
+SERVICES = (
+    "Consulting",
+    "Design work",
+    "Hosting (monthly)",
+    "Support retainer",
+    "Implementation",
+    "Training session",
+    "Licence",
+)
+TASKS = ("Design", "Development", "Review", "Meetings", "Testing", "Deployment")
+MODES = (PaymentMode.BANK_TRANSFER, PaymentMode.CARD, PaymentMode.CHEQUE, PaymentMode.CASH)
+
+
+@dataclass(frozen=True)
+class ScaleSpec:
+    """How much to generate. The first customer is the "big" one; the second is the small
+    reference customer (the ordinary per-customer sizes, plus one project)."""
+
+    customers: int = 2000
+    invoices_per_customer: int = 10
+    payments_per_customer: int = 5
+    estimates_per_customer: int = 2
+    big_invoices: int = 5000
+    big_payments: int = 2000
+    big_estimates: int = 200
+    big_projects: int = 20
+    big_time_entries: int = 5000
+    small_time_entries: int = 10
+    years: int = 3
+    currency: str = "USD"
+    password: str = ""
+    seed: int = 2026
+
+
+@dataclass
+class ScaleResult:
+    organisation: Organisation
+    big_contact: Contact
+    small_contact: Contact
+    big_email: str
+    small_email: str
+    counts: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+
+
+Progress = Callable[[str, int], None]
+
+
+def _no_progress(label: str, advance: int) -> None:
+    return None
+
+
+def _batches(rows: Sequence[M]) -> Iterator[Sequence[M]]:
+    for start in range(0, len(rows), BATCH):
+        yield rows[start : start + BATCH]
+
+
+def _insert(model: type[M], rows: Sequence[M], label: str, progress: Progress) -> list[M]:
+    """bulk_create in batches (primary keys are set on SQLite and PostgreSQL alike)."""
+    for batch in _batches(rows):
+        model.objects.bulk_create(batch)  # type: ignore[attr-defined]
+        progress(label, len(batch))
+    return list(rows)
+
+
+def reserve_numbers(*, organisation: Organisation, kind: str, count: int) -> list[str]:
+    """Take `count` consecutive numbers of `kind` from the services' counter row, locked."""
+    if count == 0:
+        return []
+    sequence, _ = NumberSequence.objects.select_for_update().get_or_create(
+        organisation=organisation, kind=kind
+    )
+    start = sequence.next_value
+    sequence.next_value = start + count
+    sequence.save(update_fields=["next_value", "updated_at"])
+    prefix = numbering.PREFIXES[kind]
+    return [f"{prefix}-{value:0{numbering.WIDTH}d}" for value in range(start, start + count)]
+
+
+def _organisation(slug: str, currency: str) -> tuple[Organisation, Tax]:
+    organisation = Organisation.objects.filter(slug=slug).first()
+    if organisation is None:
+        organisation = org_services.organisation_create(
+            name=f"{slug.replace('-', ' ').title()} Ltd",
+            slug=slug,
+            primary_email=f"accounts@{slug}.example",
+            base_currency=currency,
+        )
+    PortalPreferences.objects.filter(organisation=organisation).update(
+        portal_enabled=True, show_projects=True
+    )
+    tax = Tax.objects.filter(organisation=organisation, is_default=True).first()
+    if tax is None:
+        tax, _ = Tax.objects.get_or_create(
+            organisation=organisation, name="Sales tax", defaults={"rate": Decimal("8.250")}
+        )
+        org_services.tax_set_default(tax=tax)
+    return organisation, tax
+
+
+def _lines(
+    rng: random.Random, currency: str, tax: Tax
+) -> tuple[list[dict[str, Any]], money.Totals]:
+    """1–3 priced lines and the document totals computed by the one money function."""
+    specs = []
+    priced = []
+    for position in range(rng.randint(1, 3)):
+        quantity = Decimal(rng.randint(1, 8))
+        rate = rng.choice(RATES)
+        discount = Decimal(rng.choice((0, 0, 0, 5, 10)))
+        taxed = rng.random() < 0.8
+        amount = money.line_amount(quantity, rate, discount, currency)
+        specs.append(
+            {
+                "description": rng.choice(SERVICES),
+                "quantity": quantity,
+                "rate": rate,
+                "discount_percent": discount,
+                "tax_id": tax.pk if taxed else None,
+                "amount": amount,
+                "position": position,
+            }
+        )
+        priced.append(
+            money.PricedLine(
+                amount=amount,
+                tax_key=tax.pk if taxed else None,
+                tax_name=tax.name if taxed else "",
+                tax_rate=tax.rate if taxed else ZERO,
+            )
+        )
+    return specs, money.document_totals(priced, currency)
+
+
+@dataclass
+class _Plan:
+    """One customer's documents before insertion."""
+
+    contact: Contact
+    invoices: int
+    payments: int
+    estimates: int
+    projects: int = 0
+    time_entries: int = 0
+
+
+class Seeder:
+    def __init__(self, spec: ScaleSpec, progress: Progress = _no_progress) -> None:
+        self.spec = spec
+        self.rng = random.Random(spec.seed)  # noqa: S311 — reproducible data, not secrets
+        self.progress = progress
+        self.today = timezone.localdate()
+        self.start = self.today - datetime.timedelta(days=365 * spec.years)
+        self.counts: dict[str, int] = {}
+
+    def _day(self, earliest: datetime.date | None = None) -> datetime.date:
+        first = earliest or self.start
+        span = max((self.today - first).days, 0)
+        return first + datetime.timedelta(days=self.rng.randint(0, span))
+
+    def _at(self, day: datetime.date) -> datetime.datetime:
+        moment = datetime.datetime.combine(day, datetime.time(10, 0))
+        return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+
+    def totals(self) -> dict[str, int]:
+        return {
+            "customers": self.spec.customers,
+            "invoices": self.spec.big_invoices
+            + (self.spec.customers - 1) * self.spec.invoices_per_customer,
+            "payments": self.spec.big_payments
+            + (self.spec.customers - 1) * self.spec.payments_per_customer,
+            "estimates": self.spec.big_estimates
+            + (self.spec.customers - 1) * self.spec.estimates_per_customer,
+            "time entries": self.spec.big_time_entries + self.spec.small_time_entries,
+        }
+
+    # --- customers ---------------------------------------------------------------------------
+
+    def customers(self, organisation: Organisation, token: str) -> list[Contact]:
+        rows = []
+        for index in range(self.spec.customers):
+            name = (
+                "Bigcorp Holdings (big customer)"
+                if index == 0
+                else f"Customer {index:05d} {self.rng.choice(('Ltd', 'GmbH', 'LLC', 'SARL'))}"
+            )
+            rows.append(
+                Contact(
+                    organisation=organisation,
+                    display_name=name,
+                    company_name=name,
+                    email=f"billing{index}.{token}@customers.example",
+                    currency=self.spec.currency,
+                    payment_terms_days=self.rng.choice((14, 30, 30, 45)),
+                    billing_street=f"{index + 1} Market Street",
+                    billing_city="Springfield",
+                    billing_postal_code=f"{10000 + index}",
+                    billing_country="US",
+                )
+            )
+        return _insert(Contact, rows, "customers", self.progress)
+
+    def persons(
+        self, organisation: Organisation, contacts: list[Contact], token: str
+    ) -> tuple[str, str]:
+        """One primary person per customer (three for the big one); the big and the small
+        reference customers' primary persons get an active portal login."""
+        password_hash = make_password(self.spec.password or secrets.token_urlsafe(16))
+        emails = {0: f"big.{token}@customers.example", 1: f"small.{token}@customers.example"}
+        users = {
+            index: User(email=email, password=password_hash) for index, email in emails.items()
+        }
+        User.objects.bulk_create(list(users.values()))
+        rows = []
+        for index, contact in enumerate(contacts):
+            extra = 3 if index == 0 else 1
+            for number in range(extra):
+                primary = number == 0
+                user = users.get(index) if primary else None
+                rows.append(
+                    ContactPerson(
+                        organisation=organisation,
+                        contact=contact,
+                        first_name=self.rng.choice(("Ada", "Grace", "Alan", "Edsger", "Barbara")),
+                        last_name=f"Person{index}-{number}",
+                        email=(
+                            emails[index]
+                            if user is not None
+                            else f"p{index}-{number}.{token}@customers.example"
+                        ),
+                        is_primary=primary,
+                        user=user,
+                        portal_status=(
+                            ContactPerson.PortalStatus.ACTIVE
+                            if user is not None
+                            else ContactPerson.PortalStatus.NOT_ENABLED
+                        ),
+                    )
+                )
+        _insert(ContactPerson, rows, "persons", self.progress)
+        self.counts["contact persons"] = len(rows)
+        return emails[0], emails[1]
+
+    # --- invoices, payments, ledger ------------------------------------------------------------
+
+    def _documents(
+        self,
+        organisation: Organisation,
+        kind: str,
+        model: type[models.Model],
+        line_model: type[models.Model],
+        drafts: list[tuple[Any, list[dict[str, Any]]]],
+    ) -> None:
+        """Number the documents in issue-date order (as they were taken over the years), then
+        insert them and their lines."""
+        drafts.sort(key=lambda pair: (pair[0].issue_date, pair[0].contact_id))
+        numbers = reserve_numbers(organisation=organisation, kind=kind, count=len(drafts))
+        for (document, _), number in zip(drafts, numbers, strict=True):
+            document.number = number
+        documents = [document for document, _ in drafts]
+        _insert(model, documents, f"{kind}s", self.progress)
+        lines = [line_model(document=d, **spec) for d, specs in drafts for spec in specs]
+        _insert(line_model, lines, f"{kind} lines", self.progress)
+        self.counts[f"{kind}s"] = len(drafts)
+        self.counts[f"{kind} lines"] = len(lines)
+
+    def invoices(
+        self, organisation: Organisation, plans: list[_Plan], tax: Tax
+    ) -> dict[int, list[Invoice]]:
+        drafts: list[tuple[Invoice, list[dict[str, Any]]]] = []
+        for plan in plans:
+            days = sorted(self._day() for _ in range(plan.invoices))
+            for position, day in enumerate(days):
+                specs, totals = _lines(self.rng, self.spec.currency, tax)
+                age = (self.today - day).days
+                recent = position >= plan.invoices - max(1, plan.invoices // 50)
+                roll = self.rng.random()
+                if recent and roll < 0.3:
+                    status = Invoice.Status.DRAFT
+                elif roll < 0.01:
+                    status = Invoice.Status.VOID
+                elif age > 60 and roll < 0.9:
+                    status = Invoice.Status.PAID
+                elif roll < 0.15:
+                    status = Invoice.Status.PARTIALLY_PAID
+                else:
+                    status = self.rng.choice((Invoice.Status.SENT, Invoice.Status.VIEWED))
+                invoice = Invoice(
+                    organisation=organisation,
+                    contact=plan.contact,
+                    kind=Invoice.Kind.REGULAR,
+                    currency=self.spec.currency,
+                    issue_date=day,
+                    due_date=day + datetime.timedelta(days=plan.contact.payment_terms_days),
+                    status=status,
+                    discount=totals.discount,
+                    subtotal=totals.subtotal,
+                    tax_total=totals.tax_total,
+                    total=totals.total,
+                    balance_due=ZERO if status == Invoice.Status.VOID else totals.total,
+                    sent_at=None if status == Invoice.Status.DRAFT else self._at(day),
+                    first_viewed_at=(
+                        self._at(day)
+                        if status not in (Invoice.Status.DRAFT, Invoice.Status.SENT)
+                        else None
+                    ),
+                    reference=f"PO-{self.rng.randint(1000, 99999)}",
+                )
+                drafts.append((invoice, specs))
+        self._documents(organisation, "invoice", Invoice, InvoiceLine, drafts)
+        by_contact: dict[int, list[Invoice]] = {}
+        for invoice, _ in drafts:
+            by_contact.setdefault(invoice.contact_id, []).append(invoice)
+        return by_contact
+
+    def payments(
+        self, organisation: Organisation, plans: list[_Plan], invoices: dict[int, list[Invoice]]
+    ) -> None:
+        """Payments settle the paid invoices (and part of the partially paid ones); one in 40
+        is money on account, left as unused credit. Then the ledger, in date order."""
+        payments: list[Payment] = []
+        allocations: list[tuple[Payment, Invoice, Decimal]] = []
+        excess: dict[int, Decimal] = {}
+        for plan in plans:
+            owned = invoices.get(plan.contact.pk, [])
+            paid = [i for i in owned if i.status == Invoice.Status.PAID]
+            partial = [i for i in owned if i.status == Invoice.Status.PARTIALLY_PAID]
+            if plan.payments == 0:
+                for invoice in paid + partial:  # nothing pays them: they stay open
+                    invoice.status = Invoice.Status.SENT
+                continue
+            groups: list[list[tuple[Invoice, Decimal]]] = []
+            on_account = plan.payments // 40
+            slots = max(plan.payments - len(partial) - on_account, 1)
+            size = max(1, -(-len(paid) // slots))
+            for start in range(0, len(paid), size):
+                groups.append([(invoice, invoice.total) for invoice in paid[start : start + size]])
+            for invoice in partial:
+                share = money.quantize(invoice.total * Decimal("0.4"), self.spec.currency)
+                if share <= 0 or share >= invoice.total:
+                    invoice.status = Invoice.Status.SENT
+                    continue
+                invoice.balance_due = invoice.total - share
+                groups.append([(invoice, share)])
+            for paid_invoice in paid:
+                paid_invoice.balance_due = ZERO
+            while len(groups) < plan.payments:  # more payments than invoices: on-account money
+                groups.append([])
+            for group in groups[: plan.payments]:
+                if group:
+                    latest = max(invoice.issue_date for invoice, _ in group)
+                    day = min(latest + datetime.timedelta(days=self.rng.randint(0, 40)), self.today)
+                else:
+                    day = self._day()
+                amount = sum((part for _, part in group), ZERO)
+                # Money on account becomes credit. Only payments that settle nothing carry it:
+                # on SQLite the ledger's CHECK (amount = receivable − credit) compares floats.
+                extra = ZERO if group else Decimal("25.00")
+                payment = Payment(
+                    organisation=organisation,
+                    contact=plan.contact,
+                    date=day,
+                    amount=amount + extra,
+                    currency=self.spec.currency,
+                    mode=self.rng.choice(MODES),
+                    reference=f"TX{self.rng.randint(100000, 999999)}",
+                )
+                payments.append(payment)
+                if extra:
+                    excess[id(payment)] = extra
+                allocations.extend((payment, invoice, part) for invoice, part in group)
+            # Groups beyond the payments budget were never paid: back to open.
+            for group in groups[plan.payments :]:
+                for invoice, _ in group:
+                    invoice.status = Invoice.Status.SENT
+                    invoice.balance_due = invoice.total
+        payments.sort(key=lambda p: (p.date, p.contact_id))
+        numbers = reserve_numbers(organisation=organisation, kind="payment", count=len(payments))
+        for payment, number in zip(payments, numbers, strict=True):
+            payment.number = number
+        _insert(Payment, payments, "payments", self.progress)
+        _insert(
+            PaymentAllocation,
+            [PaymentAllocation(payment=p, invoice=i, amount=a) for p, i, a in allocations],
+            "allocations",
+            self.progress,
+        )
+        credits = [
+            CustomerCredit(
+                organisation=organisation,
+                contact_id=p.contact_id,
+                kind=CustomerCredit.Kind.EXCESS_PAYMENT,
+                date=p.date,
+                currency=p.currency,
+                amount=excess[id(p)],
+                remaining=excess[id(p)],
+                payment=p,
+            )
+            for p in payments
+            if id(p) in excess
+        ]
+        _insert(CustomerCredit, credits, "credits", self.progress)
+        # Statuses and balances settled above go back to the invoice rows.
+        every = [invoice for owned in invoices.values() for invoice in owned]
+        for batch in _batches(every):
+            Invoice.objects.bulk_update(batch, ["status", "balance_due"])
+        self._ledger(organisation, every, payments, allocations, excess)
+        self.counts["payments"] = len(payments)
+        self.counts["allocations"] = len(allocations)
+        self.counts["credits"] = len(credits)
+
+    def _ledger(
+        self,
+        organisation: Organisation,
+        invoices: list[Invoice],
+        payments: list[Payment],
+        allocations: list[tuple[Payment, Invoice, Decimal]],
+        excess: dict[int, Decimal],
+    ) -> None:
+        settled: dict[int, Decimal] = {}
+        for payment, _, part in allocations:
+            settled[id(payment)] = settled.get(id(payment), ZERO) + part
+        postings: list[tuple[datetime.date, int, LedgerEntry]] = []
+
+        def post(day: datetime.date, order: int, **values: Any) -> None:
+            receivable = values.pop("receivable", ZERO)
+            credit = values.pop("credit", ZERO)
+            entry = LedgerEntry(
+                organisation=organisation,
+                date=day,
+                currency=self.spec.currency,
+                receivable=receivable,
+                credit=credit,
+                amount=receivable - credit,
+                **values,
+            )
+            postings.append((day, order, entry))
+
+        for invoice in invoices:
+            if invoice.status == Invoice.Status.DRAFT:
+                continue
+            post(
+                invoice.issue_date,
+                0,
+                contact_id=invoice.contact_id,
+                kind=LedgerEntry.Kind.INVOICE,
+                receivable=invoice.total,
+                reference=invoice.number,
+                description=f"Invoice {invoice.number}",
+                invoice=invoice,
+            )
+            if invoice.status == Invoice.Status.VOID:
+                voided = min(invoice.issue_date + datetime.timedelta(days=3), self.today)
+                post(
+                    voided,
+                    1,
+                    contact_id=invoice.contact_id,
+                    kind=LedgerEntry.Kind.REVERSAL,
+                    receivable=-invoice.total,
+                    reference=invoice.number,
+                    description=f"Invoice {invoice.number} voided",
+                    invoice=invoice,
+                )
+        for payment in payments:
+            post(
+                payment.date,
+                2,
+                contact_id=payment.contact_id,
+                kind=LedgerEntry.Kind.PAYMENT,
+                receivable=-settled.get(id(payment), ZERO),
+                credit=excess.get(id(payment), ZERO),
+                reference=payment.number,
+                description=f"Payment {payment.number} ({payment.reference})",
+                payment=payment,
+            )
+        postings.sort(key=lambda row: (row[0], row[1]))
+        _insert(LedgerEntry, [entry for _, _, entry in postings], "ledger", self.progress)
+        self.counts["ledger entries"] = len(postings)
+
+    # --- estimates, projects --------------------------------------------------------------------
+
+    def estimates(self, organisation: Organisation, plans: list[_Plan], tax: Tax) -> None:
+        statuses = [s for s in Estimate.Status.values if s != Estimate.Status.INVOICED]
+        drafts: list[tuple[Estimate, list[dict[str, Any]]]] = []
+        for plan in plans:
+            for _ in range(plan.estimates):
+                day = self._day()
+                specs, totals = _lines(self.rng, self.spec.currency, tax)
+                status = self.rng.choice(statuses)
+                estimate = Estimate(
+                    organisation=organisation,
+                    contact=plan.contact,
+                    currency=self.spec.currency,
+                    issue_date=day,
+                    expiry_date=day + datetime.timedelta(days=30),
+                    status=status,
+                    subtotal=totals.subtotal,
+                    tax_total=totals.tax_total,
+                    total=totals.total,
+                    accepted_at=self._at(day) if status == Estimate.Status.ACCEPTED else None,
+                    signed_name="A. Buyer" if status == Estimate.Status.ACCEPTED else "",
+                    declined_at=self._at(day) if status == Estimate.Status.DECLINED else None,
+                    decline_reason="Over budget" if status == Estimate.Status.DECLINED else "",
+                )
+                drafts.append((estimate, specs))
+        self._documents(organisation, "estimate", Estimate, EstimateLine, drafts)
+
+    def projects(self, organisation: Organisation, plans: list[_Plan]) -> None:
+        """Projects with time entries; entries go to the customer in monthly approvals
+        (older months decided, the latest month pending)."""
+        project_rows: list[tuple[Project, int]] = []
+        for plan in plans:
+            for number in range(plan.projects):
+                share = plan.time_entries // plan.projects + (
+                    1 if number < plan.time_entries % plan.projects else 0
+                )
+                project = Project(
+                    organisation=organisation,
+                    contact=plan.contact,
+                    name=f"Project {number + 1:02d}: {self.rng.choice(SERVICES)}",
+                    rate=self.rng.choice(RATES),
+                    budget_hours=Decimal(self.rng.randint(100, 2000)),
+                )
+                project_rows.append((project, share))
+        _insert(Project, [p for p, _ in project_rows], "projects", self.progress)
+        entries: list[TimeEntry] = []
+        months: dict[tuple[int, datetime.date], list[TimeEntry]] = {}
+        for project, share in project_rows:
+            for _ in range(share):
+                day = self._day(self.today - datetime.timedelta(days=365))
+                entry = TimeEntry(
+                    organisation=organisation,
+                    project=project,
+                    date=day,
+                    hours=Decimal(self.rng.choice(("0.50", "1.00", "1.50", "2.00", "4.00"))),
+                    task=self.rng.choice(TASKS),
+                    notes="Work as agreed",
+                    billable=self.rng.random() < 0.9,
+                )
+                entries.append(entry)
+                months.setdefault((id(project), day.replace(day=1)), []).append(entry)
+        _insert(TimeEntry, entries, "time entries", self.progress)
+        latest = {pid: max(m for p, m in months if p == pid) for pid, _ in months}
+        approvals: list[tuple[TimesheetApproval, list[TimeEntry]]] = []
+        by_id = {id(p): p for p, _ in project_rows}
+        for (pid, month), month_entries in sorted(months.items(), key=lambda kv: kv[0][1]):
+            pending = month == latest[pid]
+            status = (
+                TimesheetApproval.Status.PENDING
+                if pending
+                else self.rng.choice(
+                    (TimesheetApproval.Status.APPROVED,) * 9 + (TimesheetApproval.Status.REJECTED,)
+                )
+            )
+            sent = self._at(min(month + datetime.timedelta(days=31), self.today))
+            approval = TimesheetApproval(
+                organisation=organisation,
+                project=by_id[pid],
+                status=status,
+                reason="Hours look high" if status == TimesheetApproval.Status.REJECTED else "",
+                decided_at=None if pending else sent + datetime.timedelta(days=2),
+                sent_at=sent,
+            )
+            approvals.append((approval, month_entries))
+        _insert(TimesheetApproval, [a for a, _ in approvals], "approvals", self.progress)
+        through = TimesheetApproval.entries.through
+        links = [
+            through(timesheetapproval_id=a.pk, timeentry_id=e.pk)
+            for a, month_entries in approvals
+            for e in month_entries
+        ]
+        _insert(through, links, "approval entries", self.progress)
+        for approval, month_entries in approvals:
+            for entry in month_entries:
+                entry.approval = approval
+        for batch in _batches(entries):
+            TimeEntry.objects.bulk_update(batch, ["approval"])
+        self.counts["projects"] = len(project_rows)
+        self.counts["time entries"] = len(entries)
+        self.counts["timesheet approvals"] = len(approvals)
+
+    # --- all of it -----------------------------------------------------------------------------
+
+    @transaction.atomic
+    def run(self, *, slug: str) -> ScaleResult:
+        started = time.perf_counter()
+        spec = self.spec
+        if spec.customers < 2:
+            raise ValueError("At least two customers: the big one and the small reference.")
+        organisation, tax = _organisation(slug, spec.currency)
+        token = secrets.token_hex(3)
+        contacts = self.customers(organisation, token)
+        big_email, small_email = self.persons(organisation, contacts, token)
+        plans = [_Plan(contacts[0], spec.big_invoices, spec.big_payments, spec.big_estimates)] + [
+            _Plan(
+                contact,
+                spec.invoices_per_customer,
+                spec.payments_per_customer,
+                spec.estimates_per_customer,
+            )
+            for contact in contacts[1:]
+        ]
+        plans[0].projects, plans[0].time_entries = spec.big_projects, spec.big_time_entries
+        if spec.small_time_entries:
+            plans[1].projects, plans[1].time_entries = 1, spec.small_time_entries
+        invoices = self.invoices(organisation, plans, tax)
+        self.payments(organisation, plans, invoices)
+        self.estimates(organisation, plans, tax)
+        self.projects(organisation, [p for p in plans if p.projects and p.time_entries])
+        self.counts["customers"] = len(contacts)
+        return ScaleResult(
+            organisation=organisation,
+            big_contact=contacts[0],
+            small_contact=contacts[1],
+            big_email=big_email,
+            small_email=small_email,
+            counts=dict(sorted(self.counts.items())),
+            seconds=time.perf_counter() - started,
+        )
+
+
+def seed_scale(*, slug: str, spec: ScaleSpec, progress: Progress = _no_progress) -> ScaleResult:
+    """Generate `spec` in organisation `slug` (created when missing), in one transaction."""
+    return Seeder(spec, progress).run(slug=slug)
