@@ -1,4 +1,4 @@
-"""Where you're logged in: listing and ending sessions; sessions end on disable and password change."""
+"""Where you are logged in: listing and ending sessions; they end on disable and password change."""
 
 from __future__ import annotations
 

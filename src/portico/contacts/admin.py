@@ -28,10 +28,10 @@ class ContactPersonInline(ScopedTabularInline):
         "email",
         "phone",
         "is_primary",
-        "portal_role",
         "portal_status",
         "portal_last_login",
     ]
+    # The portal role is set on the contact person's own page.
     readonly_fields = ["portal_status", "portal_last_login"]
 
 

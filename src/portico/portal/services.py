@@ -13,7 +13,8 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp import devices_for_user
@@ -147,17 +148,14 @@ def portal_access_enable_many(
     User.objects.bulk_create(
         [User(email=email, password=make_password(None)) for email in missing], batch_size=1000
     )
-    users = account_selectors.users_by_emails(emails=set(todo.values()))
-    updates = [
-        ContactPerson(pk=pk, user_id=users[email].pk, portal_status=Status.INVITED)
-        for pk, email in todo.items()
-    ]
-    fields = ["user", "portal_status"]
+    # Each person points at the login with their (lower-cased) address: one UPDATE per batch.
+    login_of_person = Subquery(User.objects.filter(email=Lower(OuterRef("email"))).values("pk")[:1])
+    changes: dict[str, object] = {"portal_status": Status.INVITED, "user_id": login_of_person}
     if role:
-        for person in updates:
-            person.portal_role = role
-        fields.append("portal_role")
-    ContactPerson.objects.bulk_update(updates, fields, batch_size=500)
+        changes["portal_role"] = role
+    person_ids = list(todo)
+    for start in range(0, len(person_ids), 500):
+        ContactPerson.objects.with_pks(person_ids[start : start + 500]).update(**changes)
 
     report.enabled = list(todo)
     if skipped:

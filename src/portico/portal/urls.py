@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.urls import path
+from django.urls import include, path
 
 from portico.portal import views
 
@@ -25,6 +25,7 @@ urlpatterns = [
     path("account/sessions/end-others", views.sessions_end_others, name="sessions_end_others"),
     path("account/two-factor", views.two_factor_setup, name="two_factor_setup"),
     path("account/two-factor/off", views.two_factor_disable, name="two_factor_disable"),
+    path("account/", include("portico.portal.self_service.urls")),
     # Sections: empty pages until each section's issue replaces the view.
     path("estimates", views.estimates, name="estimates"),
     path("invoices", views.invoices, name="invoices"),

@@ -1,7 +1,8 @@
 """A person's picture: Gravatar by email hash over a plain initials circle.
 
-The page never waits on Gravatar: the initials are drawn locally and the Gravatar image (asked
-for with `d=blank`, a transparent picture when the address has none) sits on top of them.
+The page never needs Gravatar: the initials are drawn locally in an SVG and the Gravatar `<img>`
+sits on top (asked for with `d=blank`, transparent when the address has none). When Gravatar
+cannot be reached, `self_service.css` covers the broken image with the same initials.
 """
 
 from __future__ import annotations
@@ -19,9 +20,13 @@ PALETTE = ("#0d6efd", "#6610f2", "#d63384", "#198754", "#fd7e14", "#0dcaf0", "#6
 @dataclass(frozen=True)
 class Avatar:
     initials: str
-    colour: str
+    palette_index: int
     image_url: str
     size: int
+
+    @property
+    def colour(self) -> str:
+        return PALETTE[self.palette_index]
 
 
 def gravatar_url(email: str, size: int) -> str:
@@ -36,7 +41,7 @@ def avatar_for(person: ContactPerson, size: int = 64) -> Avatar:
     use_gravatar = settings.PORTICO_GRAVATAR and bool(person.email)
     return Avatar(
         initials=initials,
-        colour=PALETTE[seed % len(PALETTE)],
+        palette_index=seed % len(PALETTE),
         image_url=gravatar_url(person.email, size) if use_gravatar else "",
         size=size,
     )

@@ -1,0 +1,110 @@
+"""Each page costs the same number of queries whatever the customer's history (DESIGN §8)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from portico.contacts.models import Contact
+from portico.orgs.models import Organisation
+from portico.payments import services as payment_services
+from portico.sales import services as sales_services
+from tests.portal.pages.conftest import url
+from tests.projects.factories import ProjectFactory, TimeEntryFactory, TimesheetApprovalFactory
+from tests.sales import factories as sales
+
+pytestmark = pytest.mark.django_db
+PAGE_BUDGET = 10
+
+
+def history(contact: Contact, size: int) -> dict[str, str]:
+    """`size` of everything, and the public id of one of each for the detail pages."""
+    invoices = [sales.invoice(contact, "10.00") for _ in range(size)]
+    payment = None
+    for invoice in invoices[: size // 2]:
+        payment = payment_services.payment_record(
+            contact=contact,
+            date=sales.DAY,
+            amount=Decimal("10.00"),
+            mode="cash",
+            allocations=[(invoice, Decimal("10.00"))],
+        )
+    estimates = [
+        sales_services.estimate_send(estimate=sales.estimate(contact)) for _ in range(size)
+    ]
+    orders = [
+        sales_services.sales_order_confirm(sales_order=sales.sales_order(contact))
+        for _ in range(size)
+    ]
+    project = ProjectFactory(contact=contact)
+    entries = [TimeEntryFactory(project=project) for _ in range(size)]
+    approval = TimesheetApprovalFactory(project=project, entries=entries)
+    for _ in range(size):
+        TimesheetApprovalFactory(project=project)
+    assert payment is not None
+    return {
+        "invoice": str(invoices[0].public_id),
+        "paid_invoice": str(invoices[-1 if size == 1 else 0].public_id),
+        "estimate": str(estimates[0].public_id),
+        "order": str(orders[0].public_id),
+        "payment": str(payment.public_id),
+        "project": str(project.public_id),
+        "approval": str(approval.public_id),
+    }
+
+
+PAGES: dict[str, Callable[[dict[str, str]], str]] = {
+    "home": lambda ids: "",
+    "invoices": lambda ids: "invoices",
+    "invoices filtered": lambda ids: "invoices?status=outstanding&sort=-amount",
+    "invoice": lambda ids: f"invoices/{ids['invoice']}",
+    "estimates": lambda ids: "estimates?status=awaiting",
+    "estimate": lambda ids: f"estimates/{ids['estimate']}",
+    "payments": lambda ids: "payments?status=invoice",
+    "payment": lambda ids: f"payments/{ids['payment']}",
+    "sales orders": lambda ids: "sales-orders",
+    "sales order": lambda ids: f"sales-orders/{ids['order']}",
+    "projects": lambda ids: "projects",
+    "project": lambda ids: f"projects/{ids['project']}",
+    "timesheets": lambda ids: "timesheets",
+    "timesheet": lambda ids: f"timesheets/{ids['approval']}",
+    "statement": lambda ids: "statement?period=this_year",
+}
+
+
+def count(client: Client, path: str) -> int:
+    client.get(path)  # the first visit marks documents viewed; count a returning visit
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path)
+    assert response.status_code == 200, path
+    return len(queries)
+
+
+@pytest.mark.parametrize("page", list(PAGES))
+def test_the_page_costs_the_same_queries_for_a_short_and_a_long_history(
+    page: str,
+    portal_client: Client,
+    org: Organisation,
+    customer_a: Contact,
+    customer_b: Contact,
+) -> None:
+    # given customer A with a short history and customer B's person with a long one
+    few = history(customer_a, 3)
+    many = history(customer_b, 30)
+    from tests.contacts.factories import ContactPersonFactory
+    from tests.portal.pages.conftest import logged_in
+
+    many_client = logged_in(ContactPersonFactory(contact=customer_b), "a-long-pass-phrase-9")
+
+    # when each opens the page
+    short = count(portal_client, url(org, PAGES[page](few)))
+    long = count(many_client, url(org, PAGES[page](many)))
+
+    # then both cost the same, within the budget
+    assert short == long, (page, short, long)
+    assert long <= PAGE_BUDGET, (page, long)
