@@ -56,6 +56,17 @@ def run_each(
         model_admin.message_user(request, f"{done}: {succeeded}", messages.SUCCESS)
 
 
+def service_action(
+    description: Any, call: Callable[[Any], object], done: str
+) -> Callable[[Any, HttpRequest, QuerySet[Any]], None]:
+    """An admin action that runs `call` on each selected row (a service, never a model write)."""
+
+    def action(model_admin: Any, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        run_each(model_admin, request, queryset, call, done)
+
+    return admin.action(description=description)(action)  # type: ignore[no-any-return]
+
+
 class DraftOnlyInlineMixin:
     """Lines change only while their document is a draft."""
 
@@ -175,31 +186,21 @@ class EstimateAdmin(DocumentAdmin):
         "terms",
     ]
 
-    @admin.action(description=_("Mark as sent"))
-    def send(self, request: HttpRequest, queryset: QuerySet[Estimate]) -> None:
-        run_each(self, request, queryset, lambda e: services.estimate_send(estimate=e), "Sent")
+    send = service_action(_("Mark as sent"), lambda e: services.estimate_send(estimate=e), "Sent")
 
-    @admin.action(description=_("Mark as accepted"))
-    def mark_accepted(self, request: HttpRequest, queryset: QuerySet[Estimate]) -> None:
-        run_each(
-            self, request, queryset, lambda e: services.estimate_accept(estimate=e), "Accepted"
-        )
+    mark_accepted = service_action(
+        _("Mark as accepted"), lambda e: services.estimate_accept(estimate=e), "Accepted"
+    )
 
-    @admin.action(description=_("Mark as declined"))
-    def mark_declined(self, request: HttpRequest, queryset: QuerySet[Estimate]) -> None:
-        run_each(
-            self, request, queryset, lambda e: services.estimate_decline(estimate=e), "Declined"
-        )
+    mark_declined = service_action(
+        _("Mark as declined"), lambda e: services.estimate_decline(estimate=e), "Declined"
+    )
 
-    @admin.action(description=_("Convert to invoice"))
-    def convert_to_invoice(self, request: HttpRequest, queryset: QuerySet[Estimate]) -> None:
-        run_each(
-            self,
-            request,
-            queryset,
-            lambda e: services.estimate_convert_to_invoice(estimate=e),
-            "Converted to draft invoices",
-        )
+    convert_to_invoice = service_action(
+        _("Convert to invoice"),
+        lambda e: services.estimate_convert_to_invoice(estimate=e),
+        "Converted to draft invoices",
+    )
 
 
 class OverdueFilter(admin.SimpleListFilter):
@@ -267,13 +268,9 @@ class InvoiceAdmin(DocumentAdmin):
     def overdue(self, invoice: Invoice) -> bool:
         return invoice.is_overdue
 
-    @admin.action(description=_("Mark as sent"))
-    def send(self, request: HttpRequest, queryset: QuerySet[Invoice]) -> None:
-        run_each(self, request, queryset, lambda i: services.invoice_send(invoice=i), "Sent")
+    send = service_action(_("Mark as sent"), lambda i: services.invoice_send(invoice=i), "Sent")
 
-    @admin.action(description=_("Void"))
-    def void(self, request: HttpRequest, queryset: QuerySet[Invoice]) -> None:
-        run_each(self, request, queryset, lambda i: services.invoice_void(invoice=i), "Voided")
+    void = service_action(_("Void"), lambda i: services.invoice_void(invoice=i), "Voided")
 
     @admin.action(description=_("Record payment of the balance (bank transfer, today)"))
     def record_payment(self, request: HttpRequest, queryset: QuerySet[Invoice]) -> None:
@@ -323,33 +320,23 @@ class SalesOrderAdmin(DocumentAdmin):
         "terms",
     ]
 
-    @admin.action(description=_("Confirm"))
-    def confirm(self, request: HttpRequest, queryset: QuerySet[SalesOrder]) -> None:
-        run_each(
-            self, request, queryset, lambda o: services.sales_order_confirm(sales_order=o), "Done"
-        )
+    confirm = service_action(
+        _("Confirm"), lambda o: services.sales_order_confirm(sales_order=o), "Done"
+    )
 
-    @admin.action(description=_("Mark as fulfilled"))
-    def fulfil(self, request: HttpRequest, queryset: QuerySet[SalesOrder]) -> None:
-        run_each(
-            self, request, queryset, lambda o: services.sales_order_fulfil(sales_order=o), "Done"
-        )
+    fulfil = service_action(
+        _("Mark as fulfilled"), lambda o: services.sales_order_fulfil(sales_order=o), "Done"
+    )
 
-    @admin.action(description=_("Cancel"))
-    def cancel(self, request: HttpRequest, queryset: QuerySet[SalesOrder]) -> None:
-        run_each(
-            self, request, queryset, lambda o: services.sales_order_cancel(sales_order=o), "Done"
-        )
+    cancel = service_action(
+        _("Cancel"), lambda o: services.sales_order_cancel(sales_order=o), "Done"
+    )
 
-    @admin.action(description=_("Convert to invoice"))
-    def convert_to_invoice(self, request: HttpRequest, queryset: QuerySet[SalesOrder]) -> None:
-        run_each(
-            self,
-            request,
-            queryset,
-            lambda o: services.sales_order_convert_to_invoice(sales_order=o),
-            "Converted to draft invoices",
-        )
+    convert_to_invoice = service_action(
+        _("Convert to invoice"),
+        lambda o: services.sales_order_convert_to_invoice(sales_order=o),
+        "Converted to draft invoices",
+    )
 
 
 @admin.register(CreditNote, site=site)
@@ -372,17 +359,13 @@ class CreditNoteAdmin(DocumentAdmin):
         "terms",
     ]
 
-    @admin.action(description=_("Open (give the customer the credit)"))
-    def open_note(self, request: HttpRequest, queryset: QuerySet[CreditNote]) -> None:
-        run_each(
-            self, request, queryset, lambda n: services.credit_note_open(credit_note=n), "Opened"
-        )
+    open_note = service_action(
+        _("Open (give the customer the credit)"),
+        lambda n: services.credit_note_open(credit_note=n),
+        "Opened",
+    )
 
-    @admin.action(description=_("Void"))
-    def void(self, request: HttpRequest, queryset: QuerySet[CreditNote]) -> None:
-        run_each(
-            self, request, queryset, lambda n: services.credit_note_void(credit_note=n), "Voided"
-        )
+    void = service_action(_("Void"), lambda n: services.credit_note_void(credit_note=n), "Voided")
 
 
 class LiveFilter(admin.SimpleListFilter):
@@ -420,25 +403,15 @@ class RecurringProfileAdmin(OrganisationScopedAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # soft-deleted: its invoices keep pointing at it
 
-    @admin.action(description=_("Delete (stops new invoices; can be restored)"))
-    def soft_delete(self, request: HttpRequest, queryset: QuerySet[RecurringProfile]) -> None:
-        run_each(
-            self,
-            request,
-            queryset,
-            lambda p: services.recurring_profile_delete(profile=p),
-            "Deleted",
-        )
+    soft_delete = service_action(
+        _("Delete (stops new invoices; can be restored)"),
+        lambda p: services.recurring_profile_delete(profile=p),
+        "Deleted",
+    )
 
-    @admin.action(description=_("Restore"))
-    def restore(self, request: HttpRequest, queryset: QuerySet[RecurringProfile]) -> None:
-        run_each(
-            self,
-            request,
-            queryset,
-            lambda p: services.recurring_profile_restore(profile=p),
-            "Restored",
-        )
+    restore = service_action(
+        _("Restore"), lambda p: services.recurring_profile_restore(profile=p), "Restored"
+    )
 
     @admin.action(description=_("Generate due invoices now"))
     def generate_now(self, request: HttpRequest, queryset: QuerySet[RecurringProfile]) -> None:

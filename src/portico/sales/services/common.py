@@ -118,6 +118,58 @@ def apply_totals(*, document: Any, rows: Sequence[DocumentLine]) -> money.Totals
     return totals
 
 
+def document_new(
+    *,
+    model: Any,
+    line_model: Any,
+    contact: Contact,
+    lines: Sequence[LineInput],
+    discount: Any = Decimal(0),
+    **fields: Any,
+) -> Any:
+    """Check, number and save a new document with its lines, in the caller's transaction."""
+    from portico.sales import numbering
+
+    currency = check_contact(contact)
+    check_lines(contact=contact, lines=lines)
+    document = model(
+        organisation_id=contact.organisation_id,
+        contact=contact,
+        currency=currency,
+        discount=check_discount(discount),
+        **fields,
+    )
+    document.number = numbering.next_number(
+        organisation=contact.organisation, kind=document.number_kind()
+    )
+    document.save()
+    write_lines(document=document, line_model=line_model, lines=lines)
+    document.save()
+    return document
+
+
+def document_edit(
+    *,
+    document: Any,
+    line_model: Any,
+    lines: Sequence[LineInput] | None,
+    discount: Any | None,
+    **fields: Any,
+) -> None:
+    """Apply the given edits (None leaves a field alone); the caller saves."""
+    if lines is not None:
+        check_lines(contact=document.contact, lines=lines)
+    if discount is not None:
+        document.discount = check_discount(discount)
+    for name, value in fields.items():
+        if value is not None:
+            setattr(document, name, value)
+    if lines is not None:
+        write_lines(document=document, line_model=line_model, lines=lines)
+    else:
+        apply_totals(document=document, rows=list(document.lines.select_related("tax")))
+
+
 def lines_of(document: Any) -> list[LineInput]:
     """A document's lines as inputs, to copy them onto another document."""
     return [

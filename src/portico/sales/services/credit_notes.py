@@ -14,15 +14,9 @@ from portico.core.errors import DomainError
 from portico.core.tenancy import ensure_same_organisation
 from portico.payments import ledger
 from portico.payments.models import CustomerCredit
-from portico.sales import numbering, transitions
+from portico.sales import transitions
 from portico.sales.models import CreditNote, CreditNoteLine, Invoice
-from portico.sales.services.common import (
-    LineInput,
-    check_contact,
-    check_discount,
-    check_lines,
-    write_lines,
-)
+from portico.sales.services.common import LineInput, document_new
 
 Status = CreditNote.Status
 
@@ -39,27 +33,21 @@ def credit_note_create(
     terms: str = "",
     discount: Decimal = Decimal(0),
 ) -> CreditNote:
-    currency = check_contact(contact)
-    check_lines(contact=contact, lines=lines)
     ensure_same_organisation(contact, invoice)
     if invoice is not None and invoice.contact_id != contact.pk:
         raise DomainError("That invoice belongs to another customer.", code="foreign_invoice")
-    note = CreditNote(
-        organisation_id=contact.organisation_id,
+    return document_new(  # type: ignore[no-any-return]
+        model=CreditNote,
+        line_model=CreditNoteLine,
         contact=contact,
-        currency=currency,
+        lines=lines,
+        discount=discount,
         issue_date=issue_date,
         invoice=invoice,
         reason=reason,
         notes=notes,
         terms=terms,
-        discount=check_discount(discount),
     )
-    note.number = numbering.next_number(organisation=contact.organisation, kind="credit_note")
-    note.save()
-    write_lines(document=note, line_model=CreditNoteLine, lines=lines)
-    note.save()
-    return note
 
 
 def _lock(note: CreditNote) -> CreditNote:

@@ -11,16 +11,9 @@ from django.utils import timezone
 
 from portico.contacts.models import Contact
 from portico.core.errors import DomainError
-from portico.sales import numbering, transitions
+from portico.sales import transitions
 from portico.sales.models import Estimate, EstimateLine, Invoice
-from portico.sales.services.common import (
-    LineInput,
-    check_contact,
-    check_discount,
-    check_lines,
-    lines_of,
-    write_lines,
-)
+from portico.sales.services.common import LineInput, document_edit, document_new, lines_of
 from portico.sales.services.invoices import invoice_create
 
 Status = Estimate.Status
@@ -39,28 +32,22 @@ def estimate_create(
     discount: Decimal = Decimal(0),
     reference: str = "",
 ) -> Estimate:
-    currency = check_contact(contact)
-    check_lines(contact=contact, lines=lines)
     if expiry_date is not None and expiry_date < issue_date:
         raise DomainError(
             "The expiry date is before the estimate date.", code="expiry_before_issue"
         )
-    estimate = Estimate(
-        organisation_id=contact.organisation_id,
+    return document_new(  # type: ignore[no-any-return]
+        model=Estimate,
+        line_model=EstimateLine,
         contact=contact,
-        currency=currency,
+        lines=lines,
+        discount=discount,
         issue_date=issue_date,
         expiry_date=expiry_date,
         notes=notes,
         terms=terms,
-        discount=check_discount(discount),
         reference=reference,
     )
-    estimate.number = numbering.next_number(organisation=contact.organisation, kind="estimate")
-    estimate.save()
-    write_lines(document=estimate, line_model=EstimateLine, lines=lines)
-    estimate.save()
-    return estimate
 
 
 def _lock(estimate: Estimate) -> Estimate:
@@ -85,16 +72,16 @@ def estimate_update(
     estimate = _lock(estimate)
     if estimate.status not in EDITABLE:
         raise DomainError("An answered estimate cannot be edited.", code="estimate_answered")
-    if lines is not None:
-        check_lines(contact=estimate.contact, lines=lines)
-    if discount is not None:
-        estimate.discount = check_discount(discount)
-    estimate.issue_date = issue_date or estimate.issue_date
-    estimate.expiry_date = expiry_date or estimate.expiry_date
-    estimate.notes = estimate.notes if notes is None else notes
-    estimate.terms = estimate.terms if terms is None else terms
-    if lines is not None:
-        write_lines(document=estimate, line_model=EstimateLine, lines=lines)
+    document_edit(
+        document=estimate,
+        line_model=EstimateLine,
+        lines=lines,
+        discount=discount,
+        issue_date=issue_date,
+        expiry_date=expiry_date,
+        notes=notes,
+        terms=terms,
+    )
     estimate.save()
     return estimate
 

@@ -12,16 +12,9 @@ from django.utils import timezone
 from portico.contacts.models import Contact
 from portico.core.errors import DomainError
 from portico.payments import ledger
-from portico.sales import numbering, transitions
+from portico.sales import transitions
 from portico.sales.models import Estimate, Invoice, InvoiceLine, RecurringProfile, SalesOrder
-from portico.sales.services.common import (
-    LineInput,
-    check_contact,
-    check_discount,
-    check_lines,
-    document_recalculate,
-    write_lines,
-)
+from portico.sales.services.common import LineInput, document_edit, document_new
 
 Status = Invoice.Status
 
@@ -50,38 +43,31 @@ def invoice_create(
     recurring_period: datetime.date | None = None,
 ) -> Invoice:
     """A draft invoice in the customer's currency, numbered INV-/RET- by kind."""
-    currency = check_contact(contact)
     if kind not in Invoice.Kind.values:
         raise DomainError(f"Unknown invoice kind {kind!r}.", code="invalid_kind", field="kind")
-    check_lines(contact=contact, lines=lines)
-    discount = check_discount(discount)
     if due_date is None:
         due_date = issue_date + datetime.timedelta(days=contact.payment_terms_days)
     _check_dates(issue_date, due_date)
-    invoice = Invoice(
-        organisation_id=contact.organisation_id,
+    invoice: Invoice = document_new(
+        model=Invoice,
+        line_model=InvoiceLine,
         contact=contact,
+        lines=lines,
+        discount=discount,
         kind=kind,
-        currency=currency,
         issue_date=issue_date,
         due_date=due_date,
         notes=notes,
         terms=terms,
         allow_partial_payment=allow_partial_payment,
-        discount=discount,
         reference=reference,
         estimate=estimate,
         sales_order=sales_order,
         recurring_profile=recurring_profile,
         recurring_period=recurring_period,
     )
-    invoice.number = numbering.next_number(
-        organisation=contact.organisation, kind=invoice.number_kind()
-    )
-    invoice.save()
-    write_lines(document=invoice, line_model=InvoiceLine, lines=lines)
     invoice.balance_due = invoice.total
-    invoice.save()
+    invoice.save(update_fields=["balance_due"])
     return invoice
 
 
@@ -107,21 +93,18 @@ def invoice_update(
     invoice = _lock(invoice)
     if invoice.status != Status.DRAFT:
         raise DomainError("Only a draft invoice can be edited.", code="not_draft")
-    if lines is not None:
-        check_lines(contact=invoice.contact, lines=lines)
-    if discount is not None:
-        invoice.discount = check_discount(discount)
-    invoice.issue_date = issue_date or invoice.issue_date
-    invoice.due_date = due_date or invoice.due_date
-    _check_dates(invoice.issue_date, invoice.due_date)
-    invoice.notes = invoice.notes if notes is None else notes
-    invoice.terms = invoice.terms if terms is None else terms
-    if allow_partial_payment is not None:
-        invoice.allow_partial_payment = allow_partial_payment
-    if lines is not None:
-        write_lines(document=invoice, line_model=InvoiceLine, lines=lines)
-    else:
-        document_recalculate(document=invoice)
+    _check_dates(issue_date or invoice.issue_date, due_date or invoice.due_date)
+    document_edit(
+        document=invoice,
+        line_model=InvoiceLine,
+        lines=lines,
+        discount=discount,
+        issue_date=issue_date,
+        due_date=due_date,
+        notes=notes,
+        terms=terms,
+        allow_partial_payment=allow_partial_payment,
+    )
     invoice.balance_due = invoice.total
     invoice.save()
     return invoice

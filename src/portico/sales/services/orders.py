@@ -11,16 +11,9 @@ from django.utils import timezone
 
 from portico.contacts.models import Contact
 from portico.core.errors import DomainError
-from portico.sales import numbering, transitions
+from portico.sales import transitions
 from portico.sales.models import Invoice, SalesOrder, SalesOrderLine
-from portico.sales.services.common import (
-    LineInput,
-    check_contact,
-    check_discount,
-    check_lines,
-    lines_of,
-    write_lines,
-)
+from portico.sales.services.common import LineInput, document_edit, document_new, lines_of
 from portico.sales.services.invoices import invoice_create
 
 Status = SalesOrder.Status
@@ -38,24 +31,18 @@ def sales_order_create(
     discount: Decimal = Decimal(0),
     reference: str = "",
 ) -> SalesOrder:
-    currency = check_contact(contact)
-    check_lines(contact=contact, lines=lines)
-    order = SalesOrder(
-        organisation_id=contact.organisation_id,
+    return document_new(  # type: ignore[no-any-return]
+        model=SalesOrder,
+        line_model=SalesOrderLine,
         contact=contact,
-        currency=currency,
+        lines=lines,
+        discount=discount,
         issue_date=issue_date,
         expected_shipment_date=expected_shipment_date,
         notes=notes,
         terms=terms,
-        discount=check_discount(discount),
         reference=reference,
     )
-    order.number = numbering.next_number(organisation=contact.organisation, kind="sales_order")
-    order.save()
-    write_lines(document=order, line_model=SalesOrderLine, lines=lines)
-    order.save()
-    return order
 
 
 def _lock(order: SalesOrder) -> SalesOrder:
@@ -80,16 +67,16 @@ def sales_order_update(
     order = _lock(sales_order)
     if order.status not in (Status.DRAFT, Status.CONFIRMED):
         raise DomainError("A closed sales order cannot be edited.", code="sales_order_closed")
-    if lines is not None:
-        check_lines(contact=order.contact, lines=lines)
-    if discount is not None:
-        order.discount = check_discount(discount)
-    order.issue_date = issue_date or order.issue_date
-    order.expected_shipment_date = expected_shipment_date or order.expected_shipment_date
-    order.notes = order.notes if notes is None else notes
-    order.terms = order.terms if terms is None else terms
-    if lines is not None:
-        write_lines(document=order, line_model=SalesOrderLine, lines=lines)
+    document_edit(
+        document=order,
+        line_model=SalesOrderLine,
+        lines=lines,
+        discount=discount,
+        issue_date=issue_date,
+        expected_shipment_date=expected_shipment_date,
+        notes=notes,
+        terms=terms,
+    )
     order.save()
     return order
 
