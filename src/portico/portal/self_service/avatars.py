@@ -14,7 +14,7 @@ from django.conf import settings
 
 from portico.contacts.models import ContactPerson
 
-PALETTE = ("#0d6efd", "#6610f2", "#d63384", "#198754", "#fd7e14", "#0dcaf0", "#6c757d")
+PALETTE = ("#0d6efd", "#6610f2", "#d63384", "#198754", "#fd7e14", "#0aa2c0", "#6c757d")
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,48 @@
+"""Shared steps for the self-service browser tests: an active portal person, logging in."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from playwright.sync_api import Page, expect
+
+from portico.contacts.models import ContactPerson
+from portico.portal import services as portal_services
+
+PAYLOAD = '<script>alert("xss")</script><img src=x onerror=alert(1)>'
+
+
+def activate(person: ContactPerson, password: str) -> ContactPerson:
+    return portal_services.portal_access_enable(person=person, password=password)
+
+
+def no_outside_images(page: Page) -> None:
+    """Gravatar is unreachable here: the initials must carry the page on their own."""
+    page.route("https://www.gravatar.com/**", lambda route: route.abort())
+
+
+def portal_login(page: Page, live_server: Any, person: ContactPerson, password: str) -> None:
+    no_outside_images(page)
+    page.goto(f"{live_server.url}/portal/{person.organisation.slug}/login")
+    page.get_by_label("Email address").fill(person.email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("button", name="Log out")).to_be_attached()
+    page.reload()  # the shell's own violations, if any, are now in the console record
+
+
+def assert_no_new_violations(csp_violations: list[str], shell: set[str]) -> None:
+    """Our pages add no Content-Security-Policy violation of their own."""
+    assert set(csp_violations) <= shell, set(csp_violations) - shell
+
+
+def admin_login(page: Page, live_server: Any, email: str, password: str) -> None:
+    page.goto(f"{live_server.url}/admin/login/")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("link", name="Customers").first).to_be_visible()
+
+
+def account_url(live_server: Any, person: ContactPerson, name: str) -> str:
+    return f"{live_server.url}/portal/{person.organisation.slug}/account/{name}"
