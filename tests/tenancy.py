@@ -59,3 +59,8 @@ def register(model: type[models.Model], maker: RowMaker) -> None:
 from tests.sales.tenancy_rows import ROWS as BOOKS_ROWS  # noqa: E402
 
 ROW_MAKERS.update(BOOKS_ROWS)
+
+# Comments, notifications, the activity log, signatures, notification settings (issue 5).
+from tests.activity.factories import ROWS as ACTIVITY_ROWS  # noqa: E402
+
+ROW_MAKERS.update(ACTIVITY_ROWS)

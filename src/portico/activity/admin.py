@@ -1,0 +1,217 @@
+"""Back office: notifications (unread count, mark read), comments (staff replies), the activity
+log per customer, and the notification settings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from portico.activity import selectors, services
+from portico.activity.models import (
+    TARGETS,
+    ActivityLog,
+    Comment,
+    EstimateAcceptance,
+    Notification,
+    NotificationSettings,
+)
+from portico.backoffice.scoping import OrganisationScopedAdmin, organisation_of
+from portico.backoffice.sites import site
+from portico.core.errors import DomainError
+
+
+class ReadOnlyMixin:
+    """Rows written only by the services: staff look, they never edit or delete."""
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class ReadFilter(admin.SimpleListFilter):
+    title = _("read")
+    parameter_name = "read"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("no", str(_("Unread"))), ("yes", str(_("Read")))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        if self.value() == "no":
+            return queryset.filter(read_at__isnull=True)
+        if self.value() == "yes":
+            return queryset.filter(read_at__isnull=False)
+        return queryset
+
+
+@admin.register(Notification, site=site)
+class NotificationAdmin(ReadOnlyMixin, OrganisationScopedAdmin):
+    list_display = ["text", "kind", "contact", "created_at", "is_read"]
+    list_filter = [ReadFilter, "kind"]
+    search_fields = ["text", "contact__display_name"]
+    list_select_related = ["contact"]
+    readonly_fields = ["kind", "text", "contact", "person", "created_at", "read_at", "emailed_at"]
+    fields = readonly_fields
+    actions = ["mark_read"]
+
+    @admin.display(boolean=True, description=_("read"))
+    def is_read(self, obj: Notification) -> bool:
+        return obj.is_read
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # The changelist needs it for actions; the form stays read-only.
+        return self._member(request)
+
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        organisation = organisation_of(request)
+        unread = selectors.notifications_unread_count(organisation=organisation)
+        title = _("Notifications (%(count)s unread)") % {"count": unread}
+        return super().changelist_view(request, {**(extra_context or {}), "title": title})
+
+    @admin.action(description=_("Mark as read"))
+    def mark_read(self, request: HttpRequest, queryset: QuerySet[Notification]) -> None:
+        changed = services.notification_mark_read(
+            organisation=organisation_of(request),
+            notification_ids=list(queryset.values_list("pk", flat=True)),
+        )
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d notification marked read.",
+                "%(count)d notifications marked read.",
+                changed,
+            )
+            % {"count": changed},
+        )
+
+
+class StaffCommentForm(forms.ModelForm):
+    """A staff reply on one document; the choices are scoped by the admin base class."""
+
+    class Meta:
+        model = Comment
+        fields = [*TARGETS, "body", "show_in_portal"]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        chosen = [name for name in TARGETS if cleaned.get(name)]
+        if self.instance.pk is None and len(chosen) != 1:
+            raise ValidationError(_("Choose exactly one document to comment on."))
+        return cleaned
+
+
+@admin.register(Comment, site=site)
+class CommentAdmin(OrganisationScopedAdmin):
+    form = StaffCommentForm
+    list_display = [
+        "body_start",
+        "target_label",
+        "contact",
+        "author",
+        "show_in_portal",
+        "created_at",
+    ]
+    list_filter = ["show_in_portal", "kind"]
+    search_fields = ["body", "contact__display_name"]
+    list_select_related = ["contact", "author_user", "author_person"]
+    autocomplete_fields: list[str] = []
+
+    @admin.display(description=_("comment"))
+    def body_start(self, obj: Comment) -> str:
+        return obj.body[:80]
+
+    @admin.display(description=_("document"))
+    def target_label(self, obj: Comment) -> str:
+        target = obj.target
+        return services.target_label(target) if target is not None else ""
+
+    @admin.display(description=_("by"))
+    def author(self, obj: Comment) -> str:
+        return obj.author_name
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        if obj is None:
+            return [*TARGETS, "body", "show_in_portal"]
+        return ["body", "show_in_portal"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return ["body"] if obj is not None else []
+
+    def save_model(self, request: HttpRequest, obj: Comment, form: Any, change: bool) -> None:
+        try:
+            if change:
+                services.comment_set_visibility(comment=obj, show_in_portal=obj.show_in_portal)
+                return
+            target = next(form.cleaned_data[name] for name in TARGETS if form.cleaned_data[name])
+            created = services.comment_add_from_staff(
+                user=request.user,  # type: ignore[arg-type]
+                organisation=organisation_of(request),
+                target=target,
+                body=form.cleaned_data["body"],
+                show_in_portal=form.cleaned_data["show_in_portal"],
+            )
+        except DomainError as error:
+            messages.error(request, error.message)
+            return
+        obj.pk = created.pk
+        obj.public_id = created.public_id
+
+
+@admin.register(ActivityLog, site=site)
+class ActivityLogAdmin(ReadOnlyMixin, OrganisationScopedAdmin):
+    list_display = ["created_at", "contact", "person", "action", "target_label", "ip_address"]
+    list_filter = ["action", ("contact", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["contact__display_name", "target_label", "detail"]
+    list_select_related = ["contact", "person"]
+    readonly_fields = [
+        "created_at",
+        "contact",
+        "person",
+        "action",
+        "target_kind",
+        "target_label",
+        "detail",
+        "ip_address",
+        "user_agent",
+    ]
+    fields = readonly_fields
+
+
+@admin.register(EstimateAcceptance, site=site)
+class EstimateAcceptanceAdmin(ReadOnlyMixin, OrganisationScopedAdmin):
+    list_display = ["estimate", "signed_name", "accepted_at", "total", "currency", "ip_address"]
+    list_select_related = ["estimate"]
+    readonly_fields = [
+        "estimate",
+        "person",
+        "signed_name",
+        "accepted_at",
+        "total",
+        "currency",
+        "ip_address",
+        "user_agent",
+    ]
+    fields = readonly_fields
+
+
+@admin.register(NotificationSettings, site=site)
+class NotificationSettingsAdmin(OrganisationScopedAdmin):
+    settings_model = True
+    exclude = ["organisation"]
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        exists = self.get_queryset(request).exists()
+        return super().has_add_permission(request) and not exists
