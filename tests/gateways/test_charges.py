@@ -17,6 +17,7 @@ from portico.core.errors import PortalError
 from portico.orgs.models import GatewayAccount
 from portico.payments.gateways import registry
 from portico.payments.gateways.base import (
+    BillingAddress,
     ChargeRequest,
     ChargeStatus,
     DeclineCode,
@@ -366,3 +367,39 @@ def test_a_refund_is_made_once_per_key_and_never_above_the_charge(
             )
         )
     assert raised.value.code == "refund_too_large"
+
+
+def test_a_token_expires_after_thirty_minutes(gateway: Gateway, tokenise: Tokenise) -> None:
+    token = tokenise()["token"]
+
+    with time_machine.travel(timezone.now() + timedelta(minutes=31)), pytest.raises(GatewayError):
+        charge(gateway, token=token)
+
+
+def test_a_billing_address_sent_with_the_charge_is_the_one_checked(
+    sandbox_account: GatewayAccount, tokenise: Tokenise
+) -> None:
+    sandbox_account.required_address_fields = "postal_code"
+    gateway = registry.gateway_for(sandbox_account)
+
+    without = charge(gateway, token=tokenise()["token"], billing=BillingAddress(name="Ada"))
+    with_zip = charge(
+        gateway, "26.00", token=tokenise()["token"], billing=BillingAddress(postal_code="1")
+    )
+
+    assert without.error == PortalError.ADDRESS_VERIFICATION
+    assert with_zip.succeeded
+
+
+def test_settle_due_leaves_debits_that_are_not_due_yet(
+    gateway: Gateway, bank_token: Callable[[str], dict[str, Any]], settings: Any
+) -> None:
+    settings.SANDBOX_SETTLE_SECONDS = 60
+    made = charge(gateway, token=bank_token("000123456789")["token"])
+
+    call_command("sandbox", "settle", "--due", "--no-deliver")
+    assert gateway.retrieve_charge(idempotency_key=made.idempotency_key).pending  # type: ignore[union-attr]
+
+    with time_machine.travel(timezone.now() + timedelta(seconds=61)):
+        call_command("sandbox", "settle", "--due", "--no-deliver")
+    assert gateway.retrieve_charge(idempotency_key=made.idempotency_key).succeeded  # type: ignore[union-attr]

@@ -13,7 +13,7 @@ from django.test import Client
 from portico.orgs.models import GatewayAccount
 from portico.payments.gateways import registry
 from portico.payments.gateways.base import ChargeRequest, SaveMethodRequest
-from portico.payments.gateways.sandbox import processor
+from portico.payments.gateways.sandbox import settlement
 from tests.gateways import pan_scan
 from tests.gateways.conftest import CARD_DEFAULTS
 
@@ -43,7 +43,7 @@ def test_no_card_number_or_cvc_is_kept_after_the_whole_journey(
     sandbox_account: GatewayAccount, caplog: pytest.LogCaptureFixture, monkeypatch: Any
 ) -> None:
     caplog.set_level(logging.DEBUG)
-    monkeypatch.setattr(processor, "http_post", lambda url, body, headers: 200)
+    monkeypatch.setattr(settlement, "http_post", lambda url, body, headers: 200)
     gateway = registry.gateway_for(sandbox_account)
     client = Client()
     url = "/sandbox-gateway/v1/tokens"

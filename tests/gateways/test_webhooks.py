@@ -24,7 +24,7 @@ from portico.payments.gateways.base import (
     Gateway,
     GatewayError,
 )
-from portico.payments.gateways.sandbox import processor, signing
+from portico.payments.gateways.sandbox import processor, settlement, signing
 from portico.payments.gateways.sandbox.models import SandboxAccount, WebhookEvent
 
 pytestmark = pytest.mark.django_db
@@ -47,7 +47,7 @@ class Inbox:
 @pytest.fixture
 def inbox(monkeypatch: pytest.MonkeyPatch) -> Inbox:
     box = Inbox()
-    monkeypatch.setattr(processor, "http_post", box)
+    monkeypatch.setattr(settlement, "http_post", box)
     return box
 
 
@@ -200,7 +200,7 @@ def test_a_network_error_counts_as_a_failed_attempt(
     def unreachable(url: str, body: bytes, headers: Any) -> int:
         raise ConnectionRefusedError
 
-    monkeypatch.setattr(processor, "http_post", unreachable)
+    monkeypatch.setattr(settlement, "http_post", unreachable)
     debit(gateway, bank_token, "000123456789")
 
     with django_capture_on_commit_callbacks(execute=True):

@@ -128,6 +128,7 @@ class SandboxGateway(Gateway):
                 save_method=request.save_method,
                 duplicate_window_minutes=self.config.duplicate_window_minutes,
                 required_address_fields=self.config.required_address_fields,
+                billing=vars(request.billing) if request.billing else None,
             )
         except ProcessorError as exc:
             raise _gateway_error(exc) from None
@@ -156,9 +157,7 @@ class SandboxGateway(Gateway):
         return _method(data)
 
     def update_method(self, request: UpdateMethodRequest) -> SavedMethodResult:
-        billing = None
-        if request.billing is not None:
-            billing = {k: v for k, v in vars(request.billing).items()}
+        billing = vars(request.billing) if request.billing else None
         try:
             data = processor.payment_method_update(
                 secret_key=self.config.secret_key,

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.conf import settings
+
 from portico.core.demo import DemoContext
 from portico.orgs.models import GatewayAccount
 from portico.payments.gateways.sandbox import processor
@@ -29,3 +31,10 @@ def load(context: DemoContext) -> None:
             minimum_amount=Decimal("0.50"),
         )
         context.say("created the sandbox payment gateway for Demo Studio")
+    context.logins.append(
+        (
+            "Sandbox card fields",
+            f"{settings.SITE_URL}/sandbox-gateway/v1/try?account={keys['public_key']}",
+            "card 4242 4242 4242 4242, any future expiry, any 3-digit code",
+        )
+    )

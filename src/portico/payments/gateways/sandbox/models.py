@@ -37,9 +37,9 @@ class BillingFields(models.Model):
         abstract = True
 
 
-class Token(BillingFields):
-    token_id = models.CharField(max_length=40, unique=True)
-    account = models.ForeignKey(SandboxAccount, on_delete=models.CASCADE, related_name="tokens")
+class MethodDetails(BillingFields):
+    """What is kept of a card or bank account: never its number or code."""
+
     kind = models.CharField(max_length=10, choices=MethodKind.choices)
     brand = models.CharField(max_length=20)
     last4 = models.CharField(max_length=4)
@@ -47,26 +47,26 @@ class Token(BillingFields):
     exp_year = models.PositiveSmallIntegerField(null=True)
     fingerprint = models.CharField(max_length=60)
     scenario = models.CharField(max_length=30, choices=Scenario.choices)
-    used_at = models.DateTimeField(null=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+
+class Token(MethodDetails):
+    token_id = models.CharField(max_length=40, unique=True)
+    account = models.ForeignKey(SandboxAccount, on_delete=models.CASCADE, related_name="tokens")
+    used_at = models.DateTimeField(null=True)
 
     def __str__(self) -> str:
         return self.token_id
 
 
-class PaymentMethod(BillingFields):
+class PaymentMethod(MethodDetails):
     method_id = models.CharField(max_length=40, unique=True)
     account = models.ForeignKey(SandboxAccount, on_delete=models.CASCADE, related_name="methods")
     customer_ref = models.CharField(max_length=100, blank=True)
-    kind = models.CharField(max_length=10, choices=MethodKind.choices)
-    brand = models.CharField(max_length=20)
-    last4 = models.CharField(max_length=4)
-    exp_month = models.PositiveSmallIntegerField(null=True)
-    exp_year = models.PositiveSmallIntegerField(null=True)
-    fingerprint = models.CharField(max_length=60)
-    scenario = models.CharField(max_length=30, choices=Scenario.choices)
     detached_at = models.DateTimeField(null=True)
-    created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
         return self.method_id

@@ -11,12 +11,9 @@ import base64
 import hashlib
 import hmac
 import json
-import logging
 import re
 import secrets
 import string
-import urllib.error
-import urllib.request
 from collections.abc import Mapping, Sequence
 from datetime import timedelta
 from decimal import Decimal, InvalidOperation
@@ -28,7 +25,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from portico.payments.gateways.base import ChargeStatus, DeclineCode, MethodKind
-from portico.payments.gateways.sandbox import signing
+from portico.payments.gateways.sandbox import settlement
 from portico.payments.gateways.sandbox.cards import Scenario
 from portico.payments.gateways.sandbox.models import (
     Charge,
@@ -36,15 +33,12 @@ from portico.payments.gateways.sandbox.models import (
     Refund,
     SandboxAccount,
     Token,
-    WebhookEvent,
 )
-
-logger = logging.getLogger(__name__)
 
 SECRET_KEY_PATTERN = re.compile(r"^sk_sandbox_[A-Za-z0-9]{16,64}$")
 PUBLIC_KEY_PATTERN = re.compile(r"^pk_sandbox_[A-Za-z0-9]{16,64}$")
+TOKEN_TTL = timedelta(minutes=30)
 BILLING_FIELDS = ("name", "line1", "line2", "city", "state", "postal_code", "country")
-DELIVERY_TIMEOUT_SECONDS = 10
 
 SCENARIO_DECLINES: dict[str, DeclineCode] = {
     Scenario.DECLINE: DeclineCode.CARD_DECLINED,
@@ -180,6 +174,16 @@ def token_create(*, public_key: str, data: Mapping[str, Any]) -> dict[str, Any]:
     return _token_json(token)
 
 
+def _usable_token(account: SandboxAccount, token_id: str) -> Token:
+    """Lock and use up a token: one use, within TOKEN_TTL of its creation."""
+    found = Token.objects.select_for_update().filter(account=account, token_id=token_id).first()
+    if found is None or found.used_at is not None or found.created_at < timezone.now() - TOKEN_TTL:
+        raise ProcessorError("token_invalid", "This token is unknown, expired or already used.")
+    found.used_at = timezone.now()
+    found.save(update_fields=["used_at"])
+    return found
+
+
 def _token_json(token: Token) -> dict[str, Any]:
     return {
         "token": token.token_id,
@@ -228,8 +232,12 @@ def charge_create(
     save_method: bool = False,
     duplicate_window_minutes: int = 10,
     required_address_fields: Sequence[str] = (),
+    billing: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
-    """Charge a token or a saved method once per (account, idempotency key)."""
+    """Charge a token or a saved method once per (account, idempotency key).
+
+    `billing` replaces the address kept with the card for the address check.
+    """
     # The account row lock serialises one account's charges: the idempotency and the
     # duplicate-window checks below are then check-then-act safe on PostgreSQL.
     account = _authenticate(secret_key, lock=True)
@@ -253,12 +261,7 @@ def charge_create(
 
     source: Token | PaymentMethod
     if token:
-        found = Token.objects.select_for_update().filter(account=account, token_id=token).first()
-        if found is None or found.used_at is not None:
-            raise ProcessorError("token_invalid", "This token is unknown or was already used.")
-        found.used_at = timezone.now()
-        found.save(update_fields=["used_at"])
-        source = found
+        source = _usable_token(account, token)
     else:
         method = PaymentMethod.objects.filter(
             account=account, method_id=payment_method, detached_at__isnull=True
@@ -268,7 +271,7 @@ def charge_create(
         source = method
 
     now = timezone.now()
-    failure = _decline_for(source, required_address_fields)
+    failure = _decline_for(source, required_address_fields, billing)
     if failure is None and _is_duplicate(
         account, source.fingerprint, amount, currency, now, duplicate_window_minutes
     ):
@@ -303,20 +306,27 @@ def charge_create(
         customer_ref=customer_ref[:100],
         recurring=recurring,
         settles_at=(
-            now + timedelta(seconds=settle_seconds()) if status == ChargeStatus.PENDING else None
+            now + timedelta(seconds=settlement.settle_seconds())
+            if status == ChargeStatus.PENDING
+            else None
         ),
     )
     if status == ChargeStatus.PENDING:
         charge_id, settles_at = charge.charge_id, charge.settles_at
-        transaction.on_commit(lambda: _schedule_settlement(charge_id, settles_at))
+        transaction.on_commit(lambda: settlement.schedule(charge_id, settles_at))
     return charge_json(charge)
 
 
 def _decline_for(
-    source: Token | PaymentMethod, required_address_fields: Sequence[str]
+    source: Token | PaymentMethod,
+    required_address_fields: Sequence[str],
+    billing: Mapping[str, str] | None,
 ) -> DeclineCode | None:
     if source.kind == MethodKind.CARD:
-        missing = [f for f in required_address_fields if not getattr(source, f, "")]
+        address = (
+            billing if billing is not None else {f: getattr(source, f) for f in BILLING_FIELDS}
+        )
+        missing = [f for f in required_address_fields if not address.get(f)]
         if missing:
             return DeclineCode.ADDRESS_VERIFICATION
     return SCENARIO_DECLINES.get(source.scenario)
@@ -372,21 +382,6 @@ def charge_json(charge: Charge) -> dict[str, Any]:
     }
 
 
-def settle_seconds() -> int:
-    return int(getattr(settings, "SANDBOX_SETTLE_SECONDS", 60))
-
-
-def _schedule_settlement(charge_id: str, settles_at: Any) -> None:
-    from django_tasks import default_task_backend
-
-    from portico.payments.gateways.sandbox import tasks
-
-    # Backends that cannot defer (the immediate one in tests) leave the debit pending until
-    # `portico sandbox settle` runs, as a slow bank would.
-    if default_task_backend.supports_defer:
-        tasks.settle_charge.using(run_after=settles_at).enqueue(charge_id=charge_id)
-
-
 # Saved methods -------------------------------------------------------------------------
 
 
@@ -410,11 +405,7 @@ def _method_from_token(token: Token, customer_ref: str) -> PaymentMethod:
 def payment_method_create(*, secret_key: str, token: str, customer_ref: str = "") -> dict[str, Any]:
     """Save a tokenised card or bank account; a card the issuer refuses is not saved."""
     account = _authenticate(secret_key)
-    found = Token.objects.select_for_update().filter(account=account, token_id=token).first()
-    if found is None or found.used_at is not None:
-        raise ProcessorError("token_invalid", "This token is unknown or was already used.")
-    found.used_at = timezone.now()
-    found.save(update_fields=["used_at"])
+    found = _usable_token(account, token)
     decline = SCENARIO_DECLINES.get(found.scenario)
     if found.kind == MethodKind.CARD and decline is not None:
         raise ProcessorError(
@@ -530,110 +521,3 @@ def refund_json(refund: Refund) -> dict[str, Any]:
         "currency": refund.charge.currency,
         "status": refund.status,
     }
-
-
-# Settlement and webhooks ---------------------------------------------------------------
-
-
-@transaction.atomic
-def charge_settle(*, charge_id: str) -> str | None:
-    """Settle one pending bank debit (closed accounts fail); the event id, or None if
-    it was not pending any more (settling twice is harmless)."""
-    charge = Charge.objects.select_for_update().filter(charge_id=charge_id).first()
-    if charge is None or charge.status != ChargeStatus.PENDING:
-        return None
-    source = charge.token or charge.payment_method
-    closed = source is not None and source.scenario == Scenario.ACCOUNT_CLOSED
-    charge.status = ChargeStatus.FAILED if closed else ChargeStatus.SUCCEEDED
-    charge.failure_code = DeclineCode.ACCOUNT_CLOSED if closed else ""
-    charge.settled_at = timezone.now()
-    charge.save(update_fields=["status", "failure_code", "settled_at"])
-    event = WebhookEvent.objects.create(
-        event_id=new_id("evt_"),
-        account=charge.account,
-        type=f"charge.{charge.status}",
-        payload={},
-    )
-    event.payload = {
-        "id": event.event_id,
-        "type": event.type,
-        "created": int(event.created_at.timestamp()),
-        "data": charge_json(charge),
-    }
-    event.save(update_fields=["payload"])
-    event_id = event.event_id
-    transaction.on_commit(lambda: _schedule_delivery(event_id))
-    return event_id
-
-
-def _schedule_delivery(event_id: str) -> None:
-    from portico.payments.gateways.sandbox import tasks
-
-    tasks.deliver_event.enqueue(event_id=event_id, attempt=1)
-
-
-def settle_due() -> list[str]:
-    """Settle the pending debits whose time has come (the task's safety net)."""
-    due = Charge.objects.filter(status=ChargeStatus.PENDING, settles_at__lte=timezone.now())
-    return [
-        e for cid in due.values_list("charge_id", flat=True) if (e := charge_settle(charge_id=cid))
-    ]
-
-
-def settle_all() -> list[str]:
-    """Settle every pending debit now (`portico sandbox settle`)."""
-    pending = Charge.objects.filter(status=ChargeStatus.PENDING).order_by("pk")
-    ids = list(pending.values_list("charge_id", flat=True))
-    return [e for cid in ids if (e := charge_settle(charge_id=cid))]
-
-
-def http_post(url: str, body: bytes, headers: Mapping[str, str]) -> int:
-    """POST and return the status code (tests replace this function)."""
-    if not url.startswith(("http://", "https://")):
-        raise ValueError("webhook URLs are http(s)")
-    request = urllib.request.Request(url, data=body, headers=dict(headers), method="POST")  # noqa: S310
-    try:
-        with urllib.request.urlopen(request, timeout=DELIVERY_TIMEOUT_SECONDS) as response:  # noqa: S310
-            return int(response.status)
-    except urllib.error.HTTPError as exc:
-        return int(exc.code)
-
-
-def event_deliver(*, event_id: str) -> bool:
-    """POST one event, signed, to its account's endpoint; True when it was accepted (2xx)."""
-    event = WebhookEvent.objects.select_related("account").filter(event_id=event_id).first()
-    if event is None:
-        return False
-    if event.delivered_at is not None:
-        return True
-    body = json.dumps(event.payload, sort_keys=True).encode()
-    timestamp = int(timezone.now().timestamp())
-    headers = {
-        "Content-Type": "application/json",
-        signing.SIGNATURE_HEADER: signing.header_value(
-            event.account.webhook_secret, timestamp, body
-        ),
-    }
-    error = ""
-    try:
-        status = http_post(webhook_url_for(event.account), body, headers)
-        if not 200 <= status < 300:
-            error = f"HTTP {status}"
-    except (OSError, ValueError) as exc:
-        error = type(exc).__name__
-    WebhookEvent.objects.filter(pk=event.pk).update(
-        attempts=event.attempts + 1,
-        last_error=error[:300],
-        delivered_at=None if error else timezone.now(),
-    )
-    if error:
-        logger.warning("sandbox webhook %s not delivered: %s", event_id, error)
-    return not error
-
-
-def undelivered_events() -> list[str]:
-    return list(
-        WebhookEvent.objects.filter(delivered_at__isnull=True)
-        .order_by("pk")
-        .values_list("event_id", flat=True)
-    )

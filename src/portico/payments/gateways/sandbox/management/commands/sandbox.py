@@ -7,15 +7,18 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from portico.payments.gateways.sandbox import processor
+from portico.payments.gateways.sandbox import settlement
 
 
 class Command(BaseCommand):
-    help = "Operate the sandbox payment processor."
+    help = "Operate the sandbox payment settlement."
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
         settle = sub.add_parser("settle", help="Settle all pending bank debits now.")
+        settle.add_argument(
+            "--due", action="store_true", help="Only the debits whose settlement time has come."
+        )
         settle.add_argument(
             "--no-deliver", action="store_true", help="Leave the webhooks to the worker."
         )
@@ -23,11 +26,11 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "settle":
-            events = processor.settle_all()
+            events = settlement.settle_due() if options["due"] else settlement.settle_all()
             self.stdout.write(f"Settled {len(events)} pending charge(s).")
             if options["no_deliver"]:
                 return
         else:
-            events = processor.undelivered_events()
-        delivered = sum(processor.event_deliver(event_id=event_id) for event_id in events)
+            events = settlement.undelivered_events()
+        delivered = sum(settlement.event_deliver(event_id=event_id) for event_id in events)
         self.stdout.write(f"Delivered {delivered} of {len(events)} webhook(s).")
