@@ -226,8 +226,10 @@ def link_renew(request: HttpRequest, org_slug: str, token: str) -> HttpResponse:
     """ "Send me a new link" from a used or expired invitation or reset link."""
     organisation = selectors.organisation_for_portal(slug=org_slug)
     found = tokens.token_for_renewal(organisation=organisation, secret=token)
-    if found is not None:
-        services.portal_link_renew(organisation=organisation, token=found)
+    if found is None:  # unknown, another organisation's, still usable, or already renewed
+        rejected = tokens.TokenRejected(tokens.TokenProblem.INVALID)
+        return _token_page(request, organisation, rejected, token)
+    services.portal_link_renew(organisation=organisation, token=found)
     return render(request, "portal/link_renewed.html", _public_context(organisation))
 
 

@@ -1,0 +1,136 @@
+"""Walk every portal URL that names an object, with another customer's and another
+organisation's ids: each must answer 404, exactly like a missing id (DESIGN.md §3).
+
+URL patterns come from Django's resolver, so a new portal URL is walked the day it is added;
+a URL keyword with no entry in `FOREIGN_IDS` fails the test until someone says how to make a
+foreign object for it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from portico.contacts.models import ContactPerson
+from portico.orgs.models import Organisation
+from portico.portal import tokens
+from portico.portal.models import PortalSession, PortalToken
+from tests.portal.conftest import enable_with_password, portal_login
+
+pytestmark = pytest.mark.django_db
+
+
+@dataclass
+class World:
+    org: Organisation
+    own: ContactPerson  # the person walking, of customer A
+    other_customer: ContactPerson  # customer B, same organisation
+    other_org: ContactPerson  # a customer of organisation B
+
+
+Maker = Callable[[World, ContactPerson], Any]
+
+
+def a_session_of(world: World, person: ContactPerson) -> Any:
+    assert person.user is not None
+    session = PortalSession.objects.create(
+        organisation=person.organisation, user=person.user, session_key=f"s-{person.pk}-walk"
+    )
+    return session.public_id
+
+
+def an_invitation_of(world: World, person: ContactPerson) -> Any:
+    token = PortalToken.objects.filter(person=person).first()
+    if token is not None:
+        PortalToken.objects.filter(pk=token.pk).delete()
+    _token, secret = tokens.token_issue(person=person, purpose=PortalToken.Purpose.INVITATION)
+    return secret
+
+
+@dataclass(frozen=True)
+class ForeignIds:
+    other_customer: Maker | None
+    other_org: Maker
+    why_no_other_customer: str = ""
+
+
+FOREIGN_IDS: dict[str, ForeignIds] = {
+    "session_id": ForeignIds(other_customer=a_session_of, other_org=a_session_of),
+    "token": ForeignIds(
+        other_customer=None,
+        other_org=an_invitation_of,
+        why_no_other_customer="an emailed link is its own credential within its organisation",
+    ),
+}
+
+
+def portal_patterns() -> list[tuple[str, list[str]]]:
+    """(url name, object keywords) of every portal URL that takes more than the org slug."""
+    found: list[tuple[str, list[str]]] = []
+
+    def walk(patterns: list[Any], namespace: str) -> None:
+        for entry in patterns:
+            if isinstance(entry, URLResolver):
+                walk(entry.url_patterns, entry.namespace or namespace)
+            elif isinstance(entry, URLPattern) and namespace == "portal" and entry.name:
+                keywords = [k for k in entry.pattern.converters if k != "org_slug"]
+                if keywords:
+                    found.append((entry.name, keywords))
+
+    walk(get_resolver().url_patterns, "")
+    return found
+
+
+def test_the_walk_finds_the_portal_urls_with_object_ids() -> None:
+    names = {name for name, _ in portal_patterns()}
+    assert {"session_end", "invitation_accept", "password_reset", "link_renew"} <= names
+
+
+@pytest.fixture
+def world(
+    org: Organisation,
+    customer_a_person: ContactPerson,
+    customer_b_person: ContactPerson,
+    other_org_person: ContactPerson,
+    password: str,
+) -> World:
+    for person in (customer_a_person, customer_b_person, other_org_person):
+        enable_with_password(person, password)
+        person.refresh_from_db()
+    return World(org, customer_a_person, customer_b_person, other_org_person)
+
+
+@pytest.mark.parametrize("name,keywords", portal_patterns())
+def test_foreign_ids_answer_404(
+    name: str, keywords: list[str], world: World, password: str
+) -> None:
+    client = Client()
+    assert portal_login(client, world.org, world.own.email, password).status_code == 302
+
+    for whose in ("other_customer", "other_org"):
+        values = {}
+        for keyword in keywords:
+            if keyword not in FOREIGN_IDS:
+                pytest.fail(
+                    f"Portal URL {name!r} takes {keyword!r}: add a maker to FOREIGN_IDS in "
+                    f"{__name__} so the wall is tested for it."
+                )
+            maker = getattr(FOREIGN_IDS[keyword], whose)
+            if maker is None:
+                break
+            values[keyword] = maker(world, getattr(world, whose))
+        else:
+            url = reverse(f"portal:{name}", kwargs={"org_slug": world.org.slug, **values})
+            answers = {client.get(url).status_code, client.post(url).status_code}
+            # A wrong method (405) says nothing; every other answer must be the 404.
+            assert answers <= {404, 405} and 404 in answers, (name, whose, answers)
+
+    # and the walker's own session is untouched by the attempts
+    assert (
+        client.get(reverse("portal:home", kwargs={"org_slug": world.org.slug})).status_code == 200
+    )
