@@ -17,7 +17,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portico.core.errors import DomainError
-from portico.documents import attachments, context, forms, pdf, responses, selectors, services
+from portico.documents import (
+    attachments,
+    context,
+    forms,
+    pdf,
+    rendering,
+    responses,
+    selectors,
+    services,
+)
 from portico.documents.kinds import DocumentKind, kind_named
 from portico.portal.scoping import Module, PortalScope, client_ip, portal_view
 from portico.statements import selectors as statement_selectors
@@ -214,8 +223,11 @@ def attachment_download(
 
 
 def _statement(scope: PortalScope, request: HttpRequest) -> Any:
+    """The statement for the asked period, refused (clearly) when too long to print."""
     start, end = forms.PeriodForm(request.GET).period()
-    return statement_selectors.statement_for(contact=scope.contact, start=start, end=end)
+    statement = statement_selectors.statement_for(contact=scope.contact, start=start, end=end)
+    rendering.check_size(len(statement.lines))
+    return statement
 
 
 @responses.never_cached

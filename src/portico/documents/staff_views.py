@@ -18,7 +18,16 @@ from django.views.decorators.http import require_GET, require_POST
 
 from portico.contacts.models import Contact
 from portico.core.errors import DomainError
-from portico.documents import attachments, context, forms, pdf, responses, selectors, services
+from portico.documents import (
+    attachments,
+    context,
+    forms,
+    pdf,
+    rendering,
+    responses,
+    selectors,
+    services,
+)
 from portico.documents.kinds import DocumentKind, kind_named
 from portico.orgs.models import Organisation
 from portico.statements import selectors as statement_selectors
@@ -195,6 +204,7 @@ def statement_print(
     start, end = forms.PeriodForm(request.GET).period()
     try:
         statement = statement_selectors.statement_for(contact=contact, start=start, end=end)
+        rendering.check_size(len(statement.lines))
     except DomainError as error:
         return _problem(request, error)
     page = context.statement_context(statement, organisation)

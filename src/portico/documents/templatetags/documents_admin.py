@@ -20,7 +20,7 @@ def document_staff_links(original: Any) -> list[dict[str, str]]:
     if original is None or getattr(original, "pk", None) is None:
         return []
     if isinstance(original, Contact):
-        kwargs = {"contact_id": original.public_id}
+        kwargs: dict[str, Any] = {"contact_id": original.public_id}
         return [
             {
                 "title": _("Statement"),

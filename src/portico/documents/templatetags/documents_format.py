@@ -6,11 +6,10 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
-from babel.dates import format_date
 from babel.numbers import format_decimal
 from django import template
 
-from portico.core.money import format_money
+from portico.documents import formatting
 
 register = template.Library()
 
@@ -20,7 +19,7 @@ def money(context: template.Context, amount: Decimal | None, currency: str = "")
     if amount is None:
         return ""
     code = str(currency or context.get("currency") or "USD")
-    return format_money(Decimal(amount), code, str(context.get("locale") or "en"))
+    return formatting.money_formatter(code, str(context.get("locale") or "en"))(Decimal(amount))
 
 
 @register.simple_tag(takes_context=True)
@@ -29,7 +28,7 @@ def day(context: template.Context, value: datetime.date | None) -> str:
         return ""
     if isinstance(value, datetime.datetime):
         value = value.date()
-    return str(format_date(value, "medium", locale=context.get("locale", "en")))
+    return formatting.day(value, str(context.get("locale") or "en"))
 
 
 @register.simple_tag(takes_context=True)

@@ -1,0 +1,93 @@
+"""A 10,000-line statement: the print view renders, the PDF refuses at once with a clear error."""
+
+from __future__ import annotations
+
+import time
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from portico.contacts.models import Contact
+from portico.documents import pdf, rendering
+from portico.orgs.models import Organisation
+from portico.payments.models import LedgerEntry
+from portico.statements import selectors as statements
+from tests.documents.conftest import D
+
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.documents.urls")]
+
+
+@pytest.fixture
+def busy_customer(customer_a: Contact) -> Contact:
+    # Postings written in bulk: the services would take minutes to build this history.
+    LedgerEntry.objects.bulk_create(
+        LedgerEntry(
+            organisation_id=customer_a.organisation_id,
+            contact=customer_a,
+            date=D(2026, 1 + n % 12, 1 + n % 28),
+            kind=LedgerEntry.Kind.INVOICE,
+            currency=customer_a.currency,
+            receivable=Decimal("1.00"),
+            credit=Decimal(0),
+            amount=Decimal("1.00"),
+            reference=f"INV-{n:06d}",
+        )
+        for n in range(10_000)
+    )
+    return customer_a
+
+
+def test_the_pdf_of_a_10000_line_statement_fails_fast_and_clearly(
+    busy_customer: Contact, org: Organisation
+) -> None:
+    statement = statements.statement_for(
+        contact=busy_customer, start=D(2026, 1, 1), end=D(2026, 12, 31)
+    )
+    assert len(statement.lines) == 10_000
+    started = time.perf_counter()
+    with pytest.raises(rendering.RenderError) as refused:
+        pdf.statement_pdf(statement, org)
+    assert time.perf_counter() - started < 1
+    assert refused.value.code == "document_too_long"
+    assert "shorter period" in refused.value.message
+
+
+def test_the_portal_answers_a_too_long_statement_pdf_with_a_clear_page(
+    busy_customer: Contact, org: Organisation, portal_client: Client
+) -> None:
+    response = portal_client.get(
+        reverse("portal:statement_pdf", kwargs={"org_slug": org.slug})
+        + "?start=2026-01-01&end=2026-12-31"
+    )
+    assert response.status_code == 422
+    assert "shorter period" in response.content.decode()
+
+
+def test_the_print_view_of_a_10000_line_statement_is_refused_as_clearly(
+    busy_customer: Contact, org: Organisation, portal_client: Client
+) -> None:
+    started = time.perf_counter()
+    response = portal_client.get(
+        reverse("portal:statement_print", kwargs={"org_slug": org.slug})
+        + "?start=2026-01-01&end=2026-12-31"
+    )
+    assert response.status_code == 422 and "shorter period" in response.content.decode()
+    assert time.perf_counter() - started < 10
+
+
+def test_a_statement_at_the_cap_prints(
+    busy_customer: Contact, org: Organisation, portal_client: Client
+) -> None:
+    # the first months hold fewer lines than the cap
+    statement = statements.statement_for(
+        contact=busy_customer, start=D(2026, 1, 1), end=D(2026, 2, 28)
+    )
+    assert 0 < len(statement.lines) <= rendering.MAX_ROWS
+    response = portal_client.get(
+        reverse("portal:statement_print", kwargs={"org_slug": org.slug})
+        + "?start=2026-01-01&end=2026-02-28"
+    )
+    assert response.status_code == 200
+    assert statement.lines[-1].reference in response.content.decode()
