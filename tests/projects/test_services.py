@@ -443,3 +443,40 @@ def test_the_first_portal_view_is_kept_and_reported_once(project: Project) -> No
 
     approval.refresh_from_db()
     assert approval.first_viewed_at == first
+
+
+@pytest.mark.parametrize("date", [None, "2026-11-02", ""])
+def test_it_refuses_time_without_a_real_date(
+    org: Organisation, project: Project, date: Any
+) -> None:
+    with pytest.raises(DomainError) as excinfo:
+        log(org, project, date=date)
+    assert code_of(excinfo) == "date_required"
+
+
+def test_sending_refuses_a_project_hidden_from_the_portal(project: Project) -> None:
+    project.show_in_portal = False
+    project.save()
+    with pytest.raises(DomainError) as excinfo:
+        services.timesheet_send_for_approval(
+            project=project, entries=[TimeEntryFactory(project=project)]
+        )
+    assert code_of(excinfo) == "project_not_in_portal"
+
+
+def test_sending_refuses_a_deleted_customer(project: Project) -> None:
+    entry = TimeEntryFactory(project=project)
+    project.contact.is_deleted = True
+    project.contact.save()
+    with pytest.raises(DomainError) as excinfo:
+        services.timesheet_send_for_approval(project=project, entries=[entry])
+    assert code_of(excinfo) == "contact_deleted"
+
+
+def test_a_rejection_reason_has_a_length_limit(
+    project: Project, customer_a_person: ContactPerson
+) -> None:
+    approval = TimesheetApprovalFactory(project=project)
+    with pytest.raises(DomainError) as excinfo:
+        services.timesheet_reject(approval=approval, person=customer_a_person, reason="x" * 2001)
+    assert code_of(excinfo) == "reason_too_long"

@@ -29,6 +29,7 @@ PROJECT_EDITABLE_FIELDS = frozenset(
     {"contact", "name", "description", "billing_method", "rate", "budget_hours", "show_in_portal"}
 )
 TIME_ENTRY_EDITABLE_FIELDS = frozenset({"date", "hours", "task", "notes", "billable", "user"})
+MAX_REASON_LENGTH = 2000
 
 
 # --- checks shared by the services (and by the back-office forms) -----------------------------
@@ -64,6 +65,14 @@ def clean_hours(hours: Any) -> Decimal:
             "Hours take at most two decimal places.", code="hours_too_precise", field="hours"
         )
     return number
+
+
+def clean_date(value: Any) -> datetime.date:
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if not isinstance(value, datetime.date):
+        raise DomainError("Give the date the work was done.", code="date_required", field="date")
+    return value
 
 
 def _require_text(value: str, *, field: str, code: str, message: str) -> str:
@@ -227,7 +236,7 @@ def time_entry_log(
     entry = TimeEntry(
         organisation=organisation,
         project=project,
-        date=date,
+        date=clean_date(date),
         hours=clean_hours(hours),
         task=_require_text(task, field="task", code="task_required", message="Name the task."),
         notes=notes,
@@ -251,6 +260,8 @@ def time_entry_update(*, entry: TimeEntry, **changes: Any) -> TimeEntry:
     time_entry_ensure_editable(entry=locked)
     if "hours" in changes:
         changes["hours"] = clean_hours(changes["hours"])
+    if "date" in changes:
+        changes["date"] = clean_date(changes["date"])
     if "task" in changes:
         changes["task"] = _require_text(
             changes["task"], field="task", code="task_required", message="Name the task."
@@ -297,6 +308,14 @@ def timesheet_send_for_approval(
 
     The caller notifies the customer's contact persons from the returned approval.
     """
+    if not project.show_in_portal:
+        # The customer decides in the portal; a hidden project's timesheet would never reach them.
+        raise DomainError(
+            "This project is not shown in the portal, so its customer cannot approve time.",
+            code="project_not_in_portal",
+        )
+    if project.contact.is_deleted:
+        raise DomainError("This customer is deleted.", code="contact_deleted")
     locked = _lock_entries(entries)
     if not locked:
         raise DomainError("Choose the time entries to send.", code="no_entries")
@@ -377,6 +396,12 @@ def timesheet_reject(
     text = _require_text(
         reason, field="reason", code="reason_required", message="Say why the time is rejected."
     )
+    if len(text) > MAX_REASON_LENGTH:
+        raise DomainError(
+            f"Keep the reason under {MAX_REASON_LENGTH} characters.",
+            code="reason_too_long",
+            field="reason",
+        )
     return _decide(approval, person, TimesheetApproval.Status.REJECTED, text)
 
 
