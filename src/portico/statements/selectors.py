@@ -112,7 +112,7 @@ def statement_for(*, contact: Contact, start: datetime.date, end: datetime.date)
         movement=_sum("amount", in_period),
     )
     opening = _q(currency, sums["opening"])
-    labels = dict(Kind.choices)
+    labels = {value: str(label) for value, label in Kind.choices}
     rows = (
         entries.filter(in_period)
         .annotate(running=Window(Sum("amount"), order_by=[F("date").asc(), F("id").asc()]))
@@ -123,7 +123,7 @@ def statement_for(*, contact: Contact, start: datetime.date, end: datetime.date)
         StatementLine(
             date=date,
             kind=kind,
-            kind_label=str(labels.get(kind, kind)),
+            kind_label=labels.get(kind, kind),
             reference=reference,
             description=description,
             amount=_q(currency, amount),
