@@ -227,17 +227,22 @@ def event_key(kind: str, target: models.Model, suffix: object = "") -> str:
 # --- viewed ------------------------------------------------------------------------------------
 
 
-@transaction.atomic
 def document_mark_viewed(
     *, scope: PortalScope, document: Target, origin: Origin | None = None
 ) -> bool:
     """A contact person opened `document` in the portal: keep the first time, notify once.
 
     Only portal views call this (staff previews go through the back office and never count).
-    Answers whether this was the first view. A document already viewed costs no query.
+    Answers whether this was the first view. A document already viewed costs no query, not
+    even a transaction.
     """
     if getattr(document, "first_viewed_at", None) is not None:
         return False
+    return _first_view(scope=scope, document=document, origin=origin)
+
+
+@transaction.atomic
+def _first_view(*, scope: PortalScope, document: Target, origin: Origin | None) -> bool:
     ensure_in_scope(scope, document)
     now = timezone.now()
     if isinstance(document, Estimate):
