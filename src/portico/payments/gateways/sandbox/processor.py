@@ -213,6 +213,10 @@ def _amount(value: Decimal | str, currency: str) -> Decimal:
     return quantized
 
 
+def _money(amount: Decimal, currency: str) -> str:
+    return str(amount.quantize(Decimal(1).scaleb(-int(get_currency_precision(currency)))))
+
+
 def _digest(**request: Any) -> str:
     return hashlib.sha256(json.dumps(request, sort_keys=True, default=str).encode()).hexdigest()
 
@@ -370,7 +374,7 @@ def charge_json(charge: Charge) -> dict[str, Any]:
     return {
         "id": charge.charge_id,
         "object": "charge",
-        "amount": str(charge.amount.normalize() if charge.amount else charge.amount),
+        "amount": _money(charge.amount, charge.currency),
         "currency": charge.currency,
         "status": charge.status,
         "failure_code": charge.failure_code,
@@ -517,7 +521,7 @@ def refund_json(refund: Refund) -> dict[str, Any]:
         "id": refund.refund_id,
         "object": "refund",
         "charge": refund.charge.charge_id,
-        "amount": str(refund.amount.normalize()),
+        "amount": _money(refund.amount, refund.charge.currency),
         "currency": refund.charge.currency,
         "status": refund.status,
     }

@@ -43,7 +43,7 @@ def schedule(charge_id: str, settles_at: Any) -> None:
 
 
 @transaction.atomic
-def charge_settle(*, charge_id: str) -> str | None:
+def charge_settle(*, charge_id: str, deliver_later: bool = True) -> str | None:
     """Settle one pending bank debit (closed accounts fail); the event id, or None if
     it was not pending any more (settling twice is harmless)."""
     charge = Charge.objects.select_for_update().filter(charge_id=charge_id).first()
@@ -69,7 +69,8 @@ def charge_settle(*, charge_id: str) -> str | None:
     }
     event.save(update_fields=["payload"])
     event_id = event.event_id
-    transaction.on_commit(lambda: _schedule_delivery(event_id))
+    if deliver_later:
+        transaction.on_commit(lambda: _schedule_delivery(event_id))
     return event_id
 
 
@@ -79,19 +80,17 @@ def _schedule_delivery(event_id: str) -> None:
     tasks.deliver_event.enqueue(event_id=event_id, attempt=1)
 
 
-def settle_due() -> list[str]:
-    """Settle the pending debits whose time has come (the task's safety net)."""
-    due = Charge.objects.filter(status=ChargeStatus.PENDING, settles_at__lte=timezone.now())
-    return [
-        e for cid in due.values_list("charge_id", flat=True) if (e := charge_settle(charge_id=cid))
-    ]
+def settle_pending(*, due_only: bool = False, deliver_later: bool = True) -> list[str]:
+    """Settle pending debits (all, or those whose time has come); the new event ids.
 
-
-def settle_all() -> list[str]:
-    """Settle every pending debit now (`portico sandbox settle`)."""
+    `deliver_later=False` leaves delivery to the caller (the command delivers at once).
+    """
     pending = Charge.objects.filter(status=ChargeStatus.PENDING).order_by("pk")
+    if due_only:
+        pending = pending.filter(settles_at__lte=timezone.now())
     ids = list(pending.values_list("charge_id", flat=True))
-    return [e for cid in ids if (e := charge_settle(charge_id=cid))]
+    settled = (charge_settle(charge_id=cid, deliver_later=deliver_later) for cid in ids)
+    return [event_id for event_id in settled if event_id]
 
 
 def http_post(url: str, body: bytes, headers: Mapping[str, str]) -> int:

@@ -26,7 +26,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "settle":
-            events = settlement.settle_due() if options["due"] else settlement.settle_all()
+            events = settlement.settle_pending(
+                due_only=options["due"], deliver_later=options["no_deliver"]
+            )
             self.stdout.write(f"Settled {len(events)} pending charge(s).")
             if options["no_deliver"]:
                 return
