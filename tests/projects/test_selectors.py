@@ -297,3 +297,15 @@ def test_the_portal_approval_list_filters_by_project(
     )
 
     assert list(approvals) == [own]
+
+
+def test_the_portal_approval_list_is_one_query_whatever_the_history(
+    org: Organisation, customer_a: Contact, django_assert_num_queries: Any
+) -> None:
+    for _ in range(4):
+        busy_project(customer_a)
+    with django_assert_num_queries(1):
+        approvals = list(selectors.approval_list_for_contact(organisation=org, contact=customer_a))
+        names = {approval.project.name for approval in approvals}
+    assert len(approvals) == 8
+    assert len(names) == 4
