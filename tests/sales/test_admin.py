@@ -151,3 +151,22 @@ def test_attachments_are_not_public(client: Client, customer_a: Contact) -> None
     attachment.file.save("a.txt", ContentFile(b"x"))
     response = client.get(reverse("sales:attachment_download", args=[attachment.public_id]))
     assert response.status_code in (302, 404)
+
+
+def test_the_customer_account_page_shows_balance_credit_and_ledger(
+    owner_client: Client, customer_a: Contact
+) -> None:
+    make.invoice(customer_a, "100.00")
+    url = reverse("admin:payments_customer_account", args=[customer_a.public_id])
+    response = owner_client.get(url)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "INV-000001" in page and "agrees" in page
+    assert response.context["balance"].receivable == Decimal("100.00")
+
+
+def test_another_organisations_customer_account_is_404(
+    owner_client: Client, other_org_customer: Contact
+) -> None:
+    url = reverse("admin:payments_customer_account", args=[other_org_customer.public_id])
+    assert owner_client.get(url).status_code == 404

@@ -4,20 +4,27 @@ and the ledger is read-only."""
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
+from uuid import UUID
 
 from django.contrib import admin, messages
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from portico.backoffice.scoping import OrganisationScopedAdmin, ScopedTabularInline
 from portico.backoffice.sites import site
+from portico.contacts.models import Contact
 from portico.core.errors import DomainError
-from portico.payments import services
+from portico.payments import ledger, selectors, services
 from portico.payments.models import CustomerCredit, LedgerEntry, Payment, PaymentAllocation
 from portico.sales.admin import run_each
+from portico.statements import selectors as statements
 
 
 class ReadOnlyInline(ScopedTabularInline):
@@ -54,8 +61,6 @@ class CustomerFilter(admin.SimpleListFilter):
     parameter_name = "customer"
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        from portico.contacts.models import Contact
-
         organisation = getattr(request, "organisation", None)
         rows = Contact.objects.filter(organisation=organisation).values_list("pk", "display_name")
         return [(str(pk), name) for pk, name in rows]
@@ -180,27 +185,48 @@ class LedgerEntryAdmin(OrganisationScopedAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
+    def get_urls(self) -> list[Any]:
+        account = self.admin_site.admin_view(self.customer_account_view)
+        return [
+            path("customer/<uuid:contact_id>/", account, name="payments_customer_account"),
+            *super().get_urls(),
+        ]
+
+    def customer_account_view(self, request: HttpRequest, contact_id: UUID) -> HttpResponse:
+        """Balance, credit, aging and the last year's postings of one customer."""
+        if not self.has_view_permission(request):
+            raise Http404("No such customer.")
+        contact = Contact.objects.filter(
+            organisation=getattr(request, "organisation", None), public_id=contact_id
+        ).first()
+        if contact is None:
+            raise Http404("No such customer.")
+        today = timezone.localdate()
+        context = {
+            **self.admin_site.each_context(request),
+            "title": contact.display_name,
+            "contact": contact,
+            "balance": selectors.customer_balance(contact=contact),
+            "statement": statements.statement_for(
+                contact=contact, start=today - datetime.timedelta(days=365), end=today
+            ),
+            "ledger_ok": not any(
+                m.contact_id == contact.pk for m in ledger.check(organisation=contact.organisation)
+            ),
+        }
+        return TemplateResponse(request, "admin/payments/customer_account.html", context)
+
     def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> Any:
         contact_id = request.GET.get(CustomerFilter.parameter_name)
         if contact_id and contact_id.isdigit():
-            from portico.contacts.models import Contact
-            from portico.payments import ledger
-
             contact = Contact.objects.filter(
                 organisation=getattr(request, "organisation", None), pk=int(contact_id)
             ).first()
             if contact is not None:
-                balance = ledger.balance_of(contact=contact)
+                url = reverse("admin:payments_customer_account", args=[contact.public_id])
                 self.message_user(
                     request,
-                    _("%(contact)s: owes %(owed)s, unused credit %(credit)s, net %(net)s %(cur)s")
-                    % {
-                        "contact": contact,
-                        "owed": balance.receivable,
-                        "credit": balance.credit,
-                        "net": balance.net,
-                        "cur": contact.currency,
-                    },
+                    format_html('<a href="{}">{}</a>', url, _("Open the account summary")),
                     messages.INFO,
                 )
         return super().changelist_view(request, extra_context)

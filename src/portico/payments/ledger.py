@@ -72,7 +72,9 @@ class Mismatch:
     documents: Balance
 
 
-def check(*, organisation: Organisation | None = None) -> list[Mismatch]:
+def check(
+    *, organisation: Organisation | None = None, contact: Contact | None = None
+) -> list[Mismatch]:
     """Each customer's ledger against their open regular invoice balances and unused credit.
 
     Retainer invoices are requests for a deposit, not receivables: their payment shows up as
@@ -81,6 +83,8 @@ def check(*, organisation: Organisation | None = None) -> list[Mismatch]:
     contacts = Contact.objects.all()
     if organisation is not None:
         contacts = contacts.filter(organisation=organisation)
+    if contact is not None:
+        contacts = contacts.filter(pk=contact.pk)
     ledger = {
         row["contact"]: row
         for row in LedgerEntry.objects.filter(contact__in=contacts)
