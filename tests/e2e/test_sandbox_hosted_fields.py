@@ -72,3 +72,24 @@ def test_a_mistyped_card_shows_the_errors_in_the_frame(
     expect(page.get_by_text("Enter the expiry month (1–12).")).to_be_visible()
     expect(page.get_by_text("Enter the 3-digit security code.")).to_be_visible()
     assert not Token.objects.exists()
+
+
+def test_a_bank_account_typed_in_the_frame_hands_the_page_a_token(
+    page: Page, live_server: Any, settings: Any, org: Organisation, screenshot: Any
+) -> None:
+    settings.SITE_URL = live_server.url
+    account = GatewayAccountFactory(organisation=org)
+    page.goto(
+        f"{live_server.url}/sandbox-gateway/v1/try?account={account.publishable_key}&kind=bank"
+    )
+    fields = page.frame_locator("iframe[data-sandbox-fields]")
+
+    fields.get_by_label("Account holder").fill("Ben Harbor")
+    fields.get_by_label("Routing number").fill("110000000")
+    fields.get_by_label("Account number").fill("000123456789")
+    fields.get_by_role("button", name="Use this bank account").click()
+
+    expect(page.locator('[data-sandbox-out="token"]')).to_have_text(re.compile(r"^tok_\w+$"))
+    expect(page.locator('[data-sandbox-out="last4"]')).to_have_text("6789")
+    expect(fields.get_by_label("Account number")).to_have_value("")
+    screenshot("sandbox-hosted-fields-bank")

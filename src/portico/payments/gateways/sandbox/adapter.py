@@ -1,5 +1,10 @@
 """The sandbox gateway adapter: the client side, talking only to `processor`'s public API
-(the functions a real processor exposes over HTTP) and the shared signing scheme."""
+(the functions a real processor exposes over HTTP) and the shared signing scheme.
+
+The processor runs in-process on the same database connection: call the adapter outside
+`transaction.atomic` (as a checkout must anyway, holding no lock across a gateway call),
+or a rollback of the caller's transaction also undoes the "remote" charge.
+"""
 
 from __future__ import annotations
 
