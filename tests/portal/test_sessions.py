@@ -29,7 +29,13 @@ def test_the_account_page_lists_the_sessions(
 
     page = portal_client.get("/portal/studio-a/account").content.decode()
 
-    assert "Other browser/1.0" in page
+    assert "Other browser/1.0" in page  # the full agent, in the title
+    assert (
+        "Firefox · Windows"
+        in PortalSession(
+            user_agent="Mozilla/5.0 (Windows NT 10.0; Win64; x64) Gecko/20100101 Firefox/120.0"
+        ).device
+    )
     assert "192.0.2.7" in page
     assert "this browser" in page
 

@@ -74,4 +74,18 @@ class PortalSession(OrganisationOwned):
         ordering = ["-last_seen_at"]
 
     def __str__(self) -> str:
-        return f"{self.user_id} · {self.user_agent[:40]}"
+        return f"{self.user_id} · {self.device}"
+
+    @property
+    def device(self) -> str:
+        """ "Chrome on Windows" from the user agent, good enough to recognise a browser."""
+        agent = self.user_agent
+        browsers = [("Edg/", "Edge"), ("Firefox/", "Firefox"), ("Chrome/", "Chrome"),
+                    ("Safari/", "Safari")]  # fmt: skip
+        systems = [("iPhone", "iPhone"), ("iPad", "iPad"), ("Android", "Android"),
+                   ("Windows", "Windows"), ("Mac OS X", "macOS"), ("Linux", "Linux")]  # fmt: skip
+        browser = next((name for marker, name in browsers if marker in agent), "")
+        system = next((name for marker, name in systems if marker in agent), "")
+        if browser and system:
+            return f"{browser} · {system}"
+        return browser or system or agent[:60]
