@@ -24,6 +24,8 @@ from bench.pages import (
     INVOICES,
     PAGES,
     Page,
+    QueryLog,
+    logging_queries,
     objects_of,
     page_url,
     portal_url_params,
@@ -78,7 +80,6 @@ def main(argv: list[str] | None = None) -> int:
     from django.contrib.admin.sites import AdminSite
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
     from django.utils import timezone
 
@@ -120,7 +121,19 @@ def main(argv: list[str] | None = None) -> int:
             "ledger entries": LedgerEntry.objects.filter(contact=contact).count(),
         }
 
+    from portico.core import money
+    from portico.payments import ledger
+
+    mismatches = ledger.check(organisation=org)
+    exact = [
+        m
+        for m in mismatches
+        if money.quantize(m.ledger.net, "USD") != money.quantize(m.documents.net, "USD")
+        or money.quantize(m.ledger.credit, "USD") != money.quantize(m.documents.credit, "USD")
+    ]
     results.data = {
+        "ledger mismatches": len(mismatches),
+        "ledger mismatches beyond float noise": len(exact),
         "organisation customers": Contact.objects.filter(organisation=org).count(),
         "organisation invoices": Invoice.objects.filter(organisation=org).count(),
         "big customer": counts(big),
@@ -137,7 +150,8 @@ def main(argv: list[str] | None = None) -> int:
             response = client.get(url)
         if response.status_code != 200:
             return {"status": response.status_code}
-        with CaptureQueriesContext(connection) as captured:
+        captured = QueryLog()
+        with logging_queries(captured):
             response = client.get(url)
         times = []
         for _ in range(n):
@@ -146,8 +160,8 @@ def main(argv: list[str] | None = None) -> int:
             times.append(time.perf_counter() - started)
         return {
             "status": response.status_code,
-            "queries": len(captured.captured_queries),
-            "sql": [q["sql"] for q in captured.captured_queries],
+            "queries": len(captured),
+            "sql": [[sql, list(params or ())] for sql, params in captured.statements],
             "bytes": len(response.content),
             **summary(times),
         }
@@ -165,7 +179,8 @@ def main(argv: list[str] | None = None) -> int:
             row[who] = timed(client, url, page.requests or args.requests) if url else {}
         results.pages.append(row)
         print(
-            f"  {page.label}: {row['big'].get('median_ms')} ms big, "
+            f"  {page.label}: {row['big'].get('queries')} queries, "
+            f"{row['big'].get('median_ms')} ms big, "
             f"{row['small'].get('median_ms')} ms small",
             flush=True,
         )
@@ -173,11 +188,11 @@ def main(argv: list[str] | None = None) -> int:
     # EXPLAIN every query the big customer's pages ran, looking for sequential scans.
     if postgres:
         for row in results.pages:
-            for sql in row["big"].get("sql", []):
+            for sql, sql_params in row["big"].get("sql", []):
                 if not sql.lstrip().upper().startswith("SELECT"):
                     continue
                 with connection.cursor() as cursor:
-                    cursor.execute("EXPLAIN " + sql)
+                    cursor.execute("EXPLAIN " + sql, sql_params)
                     plan = "\n".join(r[0] for r in cursor.fetchall())
                 scans = [t for t in SEQ_SCAN_TABLES if f"Seq Scan on {t}" in plan]
                 if scans or row["label"] == "Invoices list":

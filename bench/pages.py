@@ -114,3 +114,24 @@ def page_url(
         kwargs[extra[0]] = value
     url = reverse(f"portal:{name}", kwargs=kwargs)
     return f"{url}?{period_query(page.query, today)}" if page.query else url
+
+
+class QueryLog:
+    """Every statement run on the default connection while active (an execute wrapper, so
+    it survives the reconnects and query-log resets a request triggers)."""
+
+    def __init__(self) -> None:
+        self.statements: list[tuple[str, Any]] = []
+
+    def __call__(self, execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        self.statements.append((sql, params))
+        return execute(sql, params, many, context)
+
+    def __len__(self) -> int:
+        return len(self.statements)
+
+
+def logging_queries(log: QueryLog) -> Any:
+    from django.db import connection
+
+    return connection.execute_wrapper(log)

@@ -11,6 +11,8 @@ from portico.settings import *  # noqa: F403
 from portico.settings import DATABASES, VAR_DIR
 
 ROOT_URLCONF = "bench.urls"
+# DEBUG is off in the benchmark: hashed static files from the benchmark's own collectstatic.
+STATIC_ROOT = Path(VAR_DIR) / "bench" / "static"
 
 if DATABASES["default"]["ENGINE"].endswith("sqlite3") and not os.environ.get("DATABASE_URL"):
     DATABASES["default"]["NAME"] = os.environ.get(

@@ -47,7 +47,7 @@ from portico.sales import numbering
 from portico.sales.models import Estimate, EstimateLine, Invoice, InvoiceLine, NumberSequence
 
 ZERO = Decimal(0)
-BATCH = 500
+BATCH = 1000
 M = TypeVar("M", bound=models.Model)
 
 RATES = [Decimal(v) for v in ("12.50", "45.00", "80.00", "95.00", "120.00", "249.99", "600.00")]
@@ -97,6 +97,7 @@ class ScaleResult:
 
 
 Progress = Callable[[str, int], None]
+_Drafts = list[tuple[Any, list[dict[str, Any]]]]
 
 
 def _no_progress(label: str, advance: int) -> None:
@@ -302,7 +303,7 @@ class Seeder:
         kind: str,
         model: type[models.Model],
         line_model: type[models.Model],
-        drafts: list[tuple[Any, list[dict[str, Any]]]],
+        drafts: _Drafts,
     ) -> None:
         """Number the documents in issue-date order (as they were taken over the years), then
         insert them and their lines."""
@@ -317,10 +318,10 @@ class Seeder:
         self.counts[f"{kind}s"] = len(drafts)
         self.counts[f"{kind} lines"] = len(lines)
 
-    def invoices(
-        self, organisation: Organisation, plans: list[_Plan], tax: Tax
-    ) -> dict[int, list[Invoice]]:
-        drafts: list[tuple[Invoice, list[dict[str, Any]]]] = []
+    def invoices(self, organisation: Organisation, plans: list[_Plan], tax: Tax) -> _Drafts:
+        """Invoices with their lines and a status by age, not inserted yet: the payments
+        settle some of them first (one insert per row, no updates afterwards)."""
+        drafts: _Drafts = []
         for plan in plans:
             days = sorted(self._day() for _ in range(plan.invoices))
             for position, day in enumerate(days):
@@ -360,17 +361,14 @@ class Seeder:
                     reference=f"PO-{self.rng.randint(1000, 99999)}",
                 )
                 drafts.append((invoice, specs))
-        self._documents(organisation, "invoice", Invoice, InvoiceLine, drafts)
-        by_contact: dict[int, list[Invoice]] = {}
-        for invoice, _ in drafts:
-            by_contact.setdefault(invoice.contact_id, []).append(invoice)
-        return by_contact
+        return drafts
 
-    def payments(
-        self, organisation: Organisation, plans: list[_Plan], invoices: dict[int, list[Invoice]]
-    ) -> None:
+    def payments(self, organisation: Organisation, plans: list[_Plan], drafts: _Drafts) -> None:
         """Payments settle the paid invoices (and part of the partially paid ones); one in 40
         is money on account, left as unused credit. Then the ledger, in date order."""
+        invoices: dict[int, list[Invoice]] = {}
+        for invoice, _ in drafts:
+            invoices.setdefault(invoice.contact_id, []).append(invoice)
         payments: list[Payment] = []
         allocations: list[tuple[Payment, Invoice, Decimal]] = []
         excess: dict[int, Decimal] = {}
@@ -427,6 +425,7 @@ class Seeder:
                 for invoice, _ in group:
                     invoice.status = Invoice.Status.SENT
                     invoice.balance_due = invoice.total
+        self._documents(organisation, "invoice", Invoice, InvoiceLine, drafts)
         payments.sort(key=lambda p: (p.date, p.contact_id))
         numbers = reserve_numbers(organisation=organisation, kind="payment", count=len(payments))
         for payment, number in zip(payments, numbers, strict=True):
@@ -453,11 +452,7 @@ class Seeder:
             if id(p) in excess
         ]
         _insert(CustomerCredit, credits, "credits", self.progress)
-        # Statuses and balances settled above go back to the invoice rows.
-        every = [invoice for owned in invoices.values() for invoice in owned]
-        for batch in _batches(every):
-            Invoice.objects.bulk_update(batch, ["status", "balance_due"])
-        self._ledger(organisation, every, payments, allocations, excess)
+        self._ledger(organisation, [i for i, _ in drafts], payments, allocations, excess)
         self.counts["payments"] = len(payments)
         self.counts["allocations"] = len(allocations)
         self.counts["credits"] = len(credits)
@@ -592,7 +587,6 @@ class Seeder:
                 )
                 entries.append(entry)
                 months.setdefault((id(project), day.replace(day=1)), []).append(entry)
-        _insert(TimeEntry, entries, "time entries", self.progress)
         latest = {pid: max(m for p, m in months if p == pid) for pid, _ in months}
         approvals: list[tuple[TimesheetApproval, list[TimeEntry]]] = []
         by_id = {id(p): p for p, _ in project_rows}
@@ -616,6 +610,10 @@ class Seeder:
             )
             approvals.append((approval, month_entries))
         _insert(TimesheetApproval, [a for a, _ in approvals], "approvals", self.progress)
+        for approval, month_entries in approvals:
+            for entry in month_entries:
+                entry.approval = approval
+        _insert(TimeEntry, entries, "time entries", self.progress)
         through = TimesheetApproval.entries.through
         links = [
             through(timesheetapproval_id=a.pk, timeentry_id=e.pk)
@@ -623,11 +621,6 @@ class Seeder:
             for e in month_entries
         ]
         _insert(through, links, "approval entries", self.progress)
-        for approval, month_entries in approvals:
-            for entry in month_entries:
-                entry.approval = approval
-        for batch in _batches(entries):
-            TimeEntry.objects.bulk_update(batch, ["approval"])
         self.counts["projects"] = len(project_rows)
         self.counts["time entries"] = len(entries)
         self.counts["timesheet approvals"] = len(approvals)
@@ -656,8 +649,7 @@ class Seeder:
         plans[0].projects, plans[0].time_entries = spec.big_projects, spec.big_time_entries
         if spec.small_time_entries:
             plans[1].projects, plans[1].time_entries = 1, spec.small_time_entries
-        invoices = self.invoices(organisation, plans, tax)
-        self.payments(organisation, plans, invoices)
+        self.payments(organisation, plans, self.invoices(organisation, plans, tax))
         self.estimates(organisation, plans, tax)
         self.projects(organisation, [p for p in plans if p.projects and p.time_entries])
         self.counts["customers"] = len(contacts)
