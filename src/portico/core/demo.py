@@ -33,6 +33,7 @@ class DemoContext:
 
 def steps() -> list[Callable[[DemoContext], None]]:
     from portico.contacts import demo as contacts_demo
+    from portico.contacts import self_service_demo
     from portico.orgs import demo as orgs_demo
     from portico.payments import demo as payments_demo
     from portico.payments.gateways.sandbox import demo as sandbox_demo
@@ -47,6 +48,7 @@ def steps() -> list[Callable[[DemoContext], None]]:
         sales_demo.load,
         payments_demo.load,
         portal_demo.load,
+        self_service_demo.load,
         projects_demo.load,
     ]
 
