@@ -7,7 +7,6 @@ one request with the queries captured, then `--requests` timed requests. Writes 
 from __future__ import annotations
 
 import argparse
-import datetime
 import json
 import os
 import statistics
@@ -28,6 +27,7 @@ from bench.pages import (
     logging_queries,
     objects_of,
     page_url,
+    period_query,
     portal_url_params,
 )
 
@@ -318,8 +318,8 @@ def pdf_section(
 
     today = timezone.localdate()
     best: tuple[int, int, float, str] | None = None
-    for days in (20, 40, 60, 90, 120):
-        query = f"from={(today - datetime.timedelta(days=days)).isoformat()}&to={today}"
+    for days in (30, 60, 90, 120, 150, 180):
+        query = period_query("", today, days)
         started = time.perf_counter()
         response = client.get(f"{base}?{query}")
         elapsed = time.perf_counter() - started

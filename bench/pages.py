@@ -17,7 +17,8 @@ class Page:
     label: str
     names: tuple[str, ...]
     obj: str = ""  # which of the customer's objects the URL addresses
-    query: str = ""  # "year": the last 12 months; "all": the whole history
+    query: str = ""  # "year": the last 12 months; "quarter": 90 days; "all": the whole history
+    fixed: tuple[tuple[str, str], ...] = ()  # URL parameters with a fixed value
     requests: int = 0  # 0: the run's default
 
 
@@ -31,7 +32,7 @@ PAGES = (
     Page("Payment detail", ("payment", "payment_detail"), obj="payment"),
     Page("Statement, last 12 months", ("statement",), query="year"),
     Page("Statement, whole history", ("statement",), query="all"),
-    Page("Statement PDF, last 12 months", ("statement_pdf",), query="year", requests=3),
+    Page("Statement PDF, last 90 days", ("statement_pdf",), query="quarter", requests=3),
     Page("Timesheets list", ("timesheets", "timesheet_list")),
     Page(
         "Timesheet approval detail",
@@ -41,7 +42,9 @@ PAGES = (
     Page("Account", ("account",)),
 )
 HOME, INVOICES, ACCOUNT = PAGES[0], PAGES[1], PAGES[-1]
-INVOICE_PDF = Page("Invoice PDF", ("invoice_pdf",), obj="invoice")
+INVOICE_PDF = Page(
+    "Invoice PDF", ("document_pdf", "invoice_pdf"), obj="invoice", fixed=(("kind", "invoice"),)
+)
 
 
 def portal_url_params() -> dict[str, list[str]]:
@@ -84,9 +87,11 @@ def objects_of(contact: Any) -> dict[str, uuid.UUID | None]:
     }
 
 
-def period_query(kind: str, today: datetime.date) -> str:
-    start = today - datetime.timedelta(days=365) if kind == "year" else datetime.date(2000, 1, 1)
-    return f"from={start.isoformat()}&to={today.isoformat()}"
+def period_query(kind: str, today: datetime.date, days: int | None = None) -> str:
+    """A custom statement period ending today (the portal's and the PDF's parameters)."""
+    days = days or {"year": 365, "quarter": 90}.get(kind)
+    start = today - datetime.timedelta(days=days) if days else datetime.date(2000, 1, 1)
+    return f"period=custom&start={start.isoformat()}&end={today.isoformat()}"
 
 
 def page_url(
@@ -103,10 +108,11 @@ def page_url(
     name = next((n for n in page.names if n in params), None)
     if name is None:
         return None
-    extra = params[name]
+    fixed = dict(page.fixed)
+    extra = [p for p in params[name] if p not in fixed]
     if bool(extra) != bool(page.obj):
         return None
-    kwargs: dict[str, Any] = {"org_slug": org_slug}
+    kwargs: dict[str, Any] = {"org_slug": org_slug, **fixed}
     if page.obj:
         value = objects.get(page.obj)
         if value is None or len(extra) != 1:
