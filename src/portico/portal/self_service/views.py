@@ -77,7 +77,7 @@ def details(request: HttpRequest, scope: PortalScope) -> HttpResponse:
             messages.success(
                 request, _("Your details were saved.") if changes else _("Nothing was changed.")
             )
-            return redirect(portal_url(scope.organisation, "self_service:details"))
+            return redirect(portal_url(scope.organisation, "my_details"))
     return _details_page(request, scope, form=form, status=400)
 
 
@@ -104,7 +104,7 @@ def email_change(request: HttpRequest, scope: PortalScope) -> HttpResponse:
                 )
                 % {"email": pending.new_email},
             )
-            return redirect(portal_url(scope.organisation, "self_service:details"))
+            return redirect(portal_url(scope.organisation, "my_details"))
     return _details_page(request, scope, email_form=form, status=400)
 
 
@@ -185,7 +185,7 @@ def company(request: HttpRequest, scope: PortalScope) -> HttpResponse:
                 messages.success(request, _("Your company details were saved."))
             else:
                 messages.info(request, _("Nothing was changed."))
-            return redirect(portal_url(scope.organisation, "self_service:company"))
+            return redirect(portal_url(scope.organisation, "company_details"))
     return _company_page(request, scope, form, status=400)
 
 
@@ -213,7 +213,7 @@ def contact_business(request: HttpRequest, scope: PortalScope) -> HttpResponse:
                     _("Your message was sent to %(org)s. They will answer you by email.")
                     % {"org": scope.organisation.name},
                 )
-                return redirect(portal_url(scope.organisation, "self_service:contact"))
+                return redirect(portal_url(scope.organisation, "contact_business"))
     context = {"scope": scope, "tab": "contact", "form": form}
     return render(request, "portal/self_service/contact.html", context, status=status)
 
@@ -243,7 +243,7 @@ def review(request: HttpRequest, scope: PortalScope) -> HttpResponse:
                     request,
                     _("Thank you for your review.") if created else _("Your review was updated."),
                 )
-                return redirect(portal_url(scope.organisation, "self_service:review"))
+                return redirect(portal_url(scope.organisation, "review"))
     else:
         initial = {"rating": existing.rating, "text": existing.text} if existing else {}
         form = forms.ReviewForm(initial=initial)
