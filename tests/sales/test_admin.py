@@ -170,3 +170,21 @@ def test_another_organisations_customer_account_is_404(
 ) -> None:
     url = reverse("admin:payments_customer_account", args=[other_org_customer.public_id])
     assert owner_client.get(url).status_code == 404
+
+
+def test_a_discount_above_the_subtotal_is_dropped_with_a_warning(
+    owner_client: Client, customer_a: Contact
+) -> None:
+    data = {
+        "contact": customer_a.pk,
+        "kind": "regular",
+        "issue_date": "2026-01-15",
+        "discount": "500",
+        **inline("lines", [{"description": "x", "quantity": "1", "rate": "50",
+                            "discount_percent": "0"}]),
+        **inline("attachments", []),
+    }  # fmt: skip
+    response = owner_client.post(reverse("admin:sales_invoice_add"), data)
+    assert response.status_code == 302
+    invoice = Invoice.objects.get()
+    assert (invoice.discount, invoice.total) == (Decimal(0), Decimal("50.00"))

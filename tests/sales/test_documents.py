@@ -98,3 +98,12 @@ def test_every_target_in_a_table_is_a_status_of_that_kind(kind: str) -> None:
     table = transitions.TABLES[kind]
     targets = set().union(*table.values())
     assert targets <= set(table)
+
+
+def test_the_first_view_of_a_sales_order_is_kept(customer_a: Contact) -> None:
+    order = make.sales_order(customer_a)
+    services.document_mark_first_viewed(document=order)
+    first = SalesOrder.objects.get(pk=order.pk).first_viewed_at
+    services.document_mark_first_viewed(document=SalesOrder.objects.get(pk=order.pk))
+    assert first is not None
+    assert SalesOrder.objects.get(pk=order.pk).first_viewed_at == first

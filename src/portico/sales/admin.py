@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import admin, messages
@@ -153,12 +154,17 @@ class DocumentAdmin(OrganisationScopedAdmin):
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)
-        if form.instance.status == "draft":
-            try:
-                services.document_recalculate(document=form.instance)
-            except DomainError as error:
-                self.message_user(request, error.message, messages.ERROR)
+        if form.instance.status != "draft":
+            return
+        try:
+            services.document_recalculate(document=form.instance)
+        except DomainError as error:
+            if error.code != "invalid_discount":
                 raise
+            # a discount above the new subtotal is dropped rather than failing the whole save
+            form.instance.discount = Decimal(0)
+            services.document_recalculate(document=form.instance)
+            self.message_user(request, f"{error.message} {_('It was removed.')}", messages.WARNING)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         # numbers are gap-free: a document is voided or cancelled, never deleted

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
 from django.db import models
 from django.db.models import Q
@@ -170,7 +171,8 @@ class Invoice(SalesDocument):
         )
 
     @property
-    def amount_paid(self) -> object:
+    def amount_paid(self) -> Decimal:
+        """Settled by payments and credit (for a void invoice: nothing is due)."""
         return self.total - self.balance_due
 
 

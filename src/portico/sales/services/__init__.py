@@ -2,6 +2,7 @@
 
 from portico.sales.services.common import (
     LineInput,
+    document_mark_first_viewed,
     document_prepare,
     document_recalculate,
     document_totals,
@@ -53,6 +54,7 @@ __all__ = [
     "credit_note_create",
     "credit_note_open",
     "credit_note_void",
+    "document_mark_first_viewed",
     "document_prepare",
     "document_recalculate",
     "document_totals",

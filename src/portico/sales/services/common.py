@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.utils import timezone
+
 from portico.contacts.models import Contact
 from portico.core import money
 from portico.core.errors import DomainError
@@ -189,6 +191,16 @@ def document_totals(*, document: Any) -> money.Totals:
     """The stored document's totals with the per-tax breakdown (for pages and PDFs)."""
     rows = list(document.lines.select_related("tax"))
     return totals_of(rows=rows, currency=document.currency, discount=document.discount)
+
+
+def document_mark_first_viewed(*, document: Any) -> None:
+    """Keep the first time the customer opened a document (sales orders, credit notes; estimates
+    and invoices also change status: use `estimate_mark_viewed`/`invoice_mark_viewed`)."""
+    if document.first_viewed_at is None:
+        document.first_viewed_at = timezone.now()
+        type(document).objects.filter(pk=document.pk, first_viewed_at__isnull=True).update(
+            first_viewed_at=document.first_viewed_at
+        )
 
 
 def document_prepare(*, document: Any) -> None:
