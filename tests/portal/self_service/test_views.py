@@ -269,3 +269,19 @@ def test_another_organisations_staff_cannot_approve(
     )
     item.refresh_from_db()
     assert item.status == DetailsChangeItem.Status.PENDING
+
+
+@pytest.mark.parametrize("name", ["details", "company", "contact", "review"])
+def test_each_page_costs_a_fixed_small_number_of_queries(
+    portal_client: Client,
+    active_person: ContactPerson,
+    name: str,
+    django_assert_max_num_queries: Any,
+) -> None:
+    # given a customer with many persons and many waiting changes
+    for _ in range(5):
+        DetailsChangeItemFactory(person=active_person)
+    portal_client.get(url(active_person, name))  # the session's first-visit writes
+
+    with django_assert_max_num_queries(8):
+        assert portal_client.get(url(active_person, name)).status_code == 200
