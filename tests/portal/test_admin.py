@@ -108,3 +108,27 @@ def test_the_persons_list_shows_status_role_and_last_login(
     assert "Active" in page
     assert "Full access" in page
     assert "last portal login" in page.lower()
+
+
+def test_staff_can_open_the_portal_with_an_initial_password(
+    owner_client: Client, customer_a_person: ContactPerson
+) -> None:
+    url = reverse("admin:contacts_contactperson_change", args=[customer_a_person.pk])
+    data = {
+        "contact": customer_a_person.contact_id,
+        "first_name": customer_a_person.first_name,
+        "last_name": customer_a_person.last_name,
+        "email": customer_a_person.email,
+        "language": "en",
+        "portal_role": "billing",
+        "portal_password": "staff-chosen-passphrase-9",
+    }
+
+    response = owner_client.post(url, data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    customer_a_person.refresh_from_db()
+    assert customer_a_person.portal_status == Status.ACTIVE
+    assert customer_a_person.portal_role == "billing"
+    assert customer_a_person.user.check_password("staff-chosen-passphrase-9")
+    assert mail.outbox == []

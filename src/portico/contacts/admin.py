@@ -2,7 +2,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth.password_validation import validate_password
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -196,8 +198,45 @@ def report_enable(
         )
 
 
+class ContactPersonAdminForm(forms.ModelForm):
+    portal_password = forms.CharField(
+        label=_("initial portal password"),
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_(
+            "Optional: opens the portal for this person with this password, without an "
+            "invitation email. Leave empty to invite them by email instead."
+        ),
+    )
+
+    class Meta:
+        model = ContactPerson
+        fields = [
+            "contact",
+            "first_name",
+            "last_name",
+            "email",
+            "phone",
+            "mobile",
+            "designation",
+            "language",
+            "is_primary",
+            "portal_role",
+        ]
+
+    def clean_portal_password(self) -> str:
+        password = str(self.cleaned_data.get("portal_password") or "")
+        if password:
+            if not self.cleaned_data.get("email"):
+                raise forms.ValidationError(_("Add an email address to open the portal."))
+            validate_password(password)
+        return password
+
+
 @admin.register(ContactPerson, site=site)
 class ContactPersonAdmin(OrganisationScopedAdmin):
+    form = ContactPersonAdminForm
     list_display = [
         "full_name",
         "contact",
@@ -212,6 +251,19 @@ class ContactPersonAdmin(OrganisationScopedAdmin):
     list_select_related = ["contact"]
     readonly_fields = ["portal_status", "portal_last_login"]
     actions = ["enable_portal", "reinvite", "disable_portal", "reset_two_factor"]
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        password = form.cleaned_data.get("portal_password")
+        if password and obj.portal_status != Status.ACTIVE:
+            try:
+                portal_services.portal_access_enable(person=obj, password=password)
+            except DomainError as error:
+                self.message_user(request, error.message, messages.ERROR)
+            else:
+                self.message_user(
+                    request, _("The portal is open for %(person)s.") % {"person": obj}
+                )
 
     @admin.action(description=_("Enable the portal (send an invitation)"))
     def enable_portal(self, request: HttpRequest, queryset: QuerySet[ContactPerson]) -> None:
