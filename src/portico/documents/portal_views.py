@@ -21,6 +21,7 @@ from portico.documents import (
     attachments,
     context,
     forms,
+    links,
     pdf,
     rendering,
     responses,
@@ -34,17 +35,11 @@ from portico.statements import selectors as statement_selectors
 UPLOAD_KINDS = {"estimate", "invoice", "retainer-invoice"}
 
 
-def _urls(scope: PortalScope, kind: DocumentKind, public_id: UUID) -> dict[str, str]:
-    kwargs = {"org_slug": scope.organisation.slug, "kind": kind.slug, "public_id": public_id}
-    urls = {
-        "print_url": reverse("portal:document_print", kwargs=kwargs),
-        "pdf_url": reverse("portal:document_pdf", kwargs=kwargs),
+def _urls(scope: PortalScope, kind: DocumentKind, document: Any) -> dict[str, str]:
+    return {
+        **links.portal_links(scope, document, kind),
         "brand_css_url": reverse("portal:brand_css", kwargs={"org_slug": scope.organisation.slug}),
-        "back_url": reverse("portal:home", kwargs={"org_slug": scope.organisation.slug}),
     }
-    if scope.preferences.allow_forwarding:
-        urls["forward_url"] = reverse("portal:document_forward", kwargs=kwargs)
-    return urls
 
 
 def _attachment_links(
@@ -81,7 +76,7 @@ def document_print(
     found = kind_named(kind)
     document = selectors.document_get_for_portal(scope=scope, kind=found, public_id=public_id)
     page = context.document_context(document, found)
-    page.update(_urls(scope, found, public_id), toolbar=True, browser=True)
+    page.update(_urls(scope, found, document), toolbar=True, browser=True)
     page["attachments"] = _attachment_links(scope, found, document)
     if found.slug in UPLOAD_KINDS:
         page["upload_url"] = reverse(
@@ -168,7 +163,7 @@ def document_forward(
         "form": form,
         "kind": found,
         "document": document,
-        **_urls(scope, found, public_id),
+        **_urls(scope, found, document),
     }
     return render(request, "documents/portal_forward.html", page, status=status)
 
