@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Round
 from django.utils.translation import gettext_lazy as _
 
 from portico.core.errors import DomainError
@@ -212,7 +213,8 @@ class LedgerEntry(OrganisationOwned):
         ordering = ["date", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(amount=models.F("receivable") - models.F("credit")),
+                # rounded: SQLite does this arithmetic in binary floating point
+                condition=Q(amount=Round(models.F("receivable") - models.F("credit"), 4)),
                 name="ledger_amount_is_receivable_less_credit",
             )
         ]
@@ -228,3 +230,173 @@ class LedgerEntry(OrganisationOwned):
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise DomainError("Ledger entries are never deleted.", code="ledger_append_only")
+
+
+# --- online checkout (issue 7) -------------------------------------------------------------------
+
+
+class Checkout(OrganisationOwned):
+    """One attempt to pay online, written (with its idempotency key) before the gateway call."""
+
+    class State(models.TextChoices):
+        CREATED = "created", _("Created")
+        PROCESSING = "processing", _("Processing")
+        SUCCEEDED = "succeeded", _("Succeeded")
+        FAILED = "failed", _("Failed")
+        PENDING = "pending", _("Pending (bank debit)")
+        UNKNOWN = "unknown", _("Unknown (to reconcile)")
+
+    OPEN_STATES = (State.CREATED, State.PROCESSING, State.PENDING, State.UNKNOWN)
+
+    contact = models.ForeignKey(
+        "contacts.Contact", on_delete=models.PROTECT, related_name="checkouts"
+    )
+    person = models.ForeignKey(
+        "contacts.ContactPerson",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    gateway_account = models.ForeignKey(
+        "orgs.GatewayAccount", on_delete=models.PROTECT, related_name="checkouts"
+    )
+    amount = models.DecimalField(_("amount"), **MONEY)
+    currency = models.CharField(_("currency"), max_length=3)
+    idempotency_key = models.CharField(max_length=80, editable=False)
+    state = models.CharField(
+        _("state"), max_length=12, choices=State.choices, default=State.CREATED, editable=False
+    )
+    method_kind = models.CharField(_("method"), max_length=8, blank=True)
+    brand = models.CharField(_("brand"), max_length=30, blank=True)
+    last4 = models.CharField(_("last 4"), max_length=4, blank=True)
+    save_method = models.BooleanField(_("save the method"), default=False)
+    saved_method = models.ForeignKey(
+        "payments.SavedMethod",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    error_code = models.CharField(_("error code"), max_length=40, blank=True)
+    error_message = models.CharField(_("error message"), max_length=300, blank=True)
+    gateway_transaction_id = models.CharField(max_length=100, blank=True)
+    payment = models.OneToOneField(
+        Payment, on_delete=models.PROTECT, null=True, blank=True, related_name="checkout"
+    )
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("checkout")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "idempotency_key"], name="checkout_key_unique"
+            ),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="checkout_amount_gt_0"),
+        ]
+        indexes = [models.Index(fields=["organisation", "state"])]
+
+    def __str__(self) -> str:
+        return f"{self.amount} {self.currency} ({self.get_state_display()})"
+
+
+class CheckoutItem(models.Model):
+    ORGANISATION_PATH = "checkout__organisation"
+
+    checkout = models.ForeignKey(Checkout, on_delete=models.CASCADE, related_name="items")
+    invoice = models.ForeignKey("sales.Invoice", on_delete=models.PROTECT, related_name="+")
+    amount = models.DecimalField(_("amount"), **MONEY)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["checkout", "invoice"], name="checkout_item_once"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="checkout_item_gt_0"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.invoice} {self.amount}"
+
+
+class SavedMethod(OrganisationOwned):
+    """A card or bank account kept at the gateway; only its reference and display details here."""
+
+    contact = models.ForeignKey(
+        "contacts.Contact", on_delete=models.CASCADE, related_name="saved_methods"
+    )
+    gateway_account = models.ForeignKey(
+        "orgs.GatewayAccount", on_delete=models.PROTECT, related_name="saved_methods"
+    )
+    reference = models.CharField(max_length=100, editable=False)
+    kind = models.CharField(
+        _("kind"), max_length=8, choices=[("card", _("Card")), ("bank", _("Bank account"))]
+    )
+    brand = models.CharField(_("brand"), max_length=30, blank=True)
+    last4 = models.CharField(_("last 4"), max_length=4)
+    exp_month = models.PositiveSmallIntegerField(_("expiry month"), null=True, blank=True)
+    exp_year = models.PositiveSmallIntegerField(_("expiry year"), null=True, blank=True)
+    billing_name = models.CharField(_("name"), max_length=200, blank=True)
+    billing_line1 = models.CharField(_("address"), max_length=200, blank=True)
+    billing_line2 = models.CharField(_("address line 2"), max_length=200, blank=True)
+    billing_city = models.CharField(_("city"), max_length=100, blank=True)
+    billing_state = models.CharField(_("state"), max_length=100, blank=True)
+    billing_postal_code = models.CharField(_("postal code"), max_length=20, blank=True)
+    billing_country = models.CharField(_("country"), max_length=2, blank=True)
+    is_default = models.BooleanField(_("default"), default=False)
+
+    class Meta:
+        verbose_name = _("saved payment method")
+        ordering = ["-is_default", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["gateway_account", "reference"], name="saved_method_reference_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["contact"], condition=Q(is_default=True), name="saved_method_one_default"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.brand or self.kind} •••• {self.last4}"
+
+
+class WebhookEventReceipt(OrganisationOwned):
+    """A gateway event handled once: the unique event id turns a replay into a no-op."""
+
+    gateway_account = models.ForeignKey(
+        "orgs.GatewayAccount", on_delete=models.PROTECT, related_name="+"
+    )
+    event_id = models.CharField(max_length=100)
+    event_type = models.CharField(max_length=60)
+    transaction_id = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("webhook event")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["gateway_account", "event_id"], name="webhook_event_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.event_id
+
+
+class CheckoutSettings(OrganisationOwned):
+    """The business's online-payment preferences (one row per organisation, defaults if none)."""
+
+    prevent_duplicate_payments = models.BooleanField(
+        _("prevent duplicate payments"),
+        default=True,
+        help_text=_("Block a second payment of an invoice while a bank debit on it is pending."),
+    )
+
+    class Meta:
+        verbose_name = _("online payment settings")
+        verbose_name_plural = _("online payment settings")
+        constraints = [
+            models.UniqueConstraint(fields=["organisation"], name="checkout_settings_once")
+        ]
+
+    def __str__(self) -> str:
+        return str(_("Online payment settings"))

@@ -1,0 +1,697 @@
+"""Online checkout: charge once through the business's gateway, post the result once.
+
+The order of steps is the point (DESIGN.md §6, STYLE.md rule 9):
+
+1. Amounts are recomputed from the database and checked; preflight and account checks run;
+   nothing is charged when any of them fails.
+2. Under row locks on the invoices, the `Checkout` row and its idempotency key are committed.
+   An open checkout on an invoice is its "payment in progress" marker: a second payer is
+   refused until it ends.
+3. The gateway is called with no transaction open and no lock held.
+4. The result is posted in its own transaction, under a lock on the checkout row, so a
+   webhook, a reconcile run and the request itself post it exactly once.
+
+`checkout_start` is therefore not one `@transaction.atomic` block on purpose.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portico.activity import services as activity_services
+from portico.activity.mail import OutgoingEmail, send_after_commit
+from portico.contacts.models import Contact, ContactPerson
+from portico.core import money
+from portico.core.errors import DomainError, PortalError, PortalFailure
+from portico.orgs.models import GatewayAccount, Organisation, Tax
+from portico.payments import services as payment_services
+from portico.payments.gateways import registry
+from portico.payments.gateways.base import (
+    BillingAddress,
+    ChargeRequest,
+    ChargeResult,
+    ChargeStatus,
+    GatewayError,
+    MethodKind,
+    check_account_settings,
+)
+from portico.payments.models import (
+    Checkout,
+    CheckoutItem,
+    CheckoutSettings,
+    PaymentMode,
+    SavedMethod,
+)
+from portico.sales.models import Invoice
+
+if TYPE_CHECKING:
+    from portico.portal.scoping import PortalScope
+
+logger = logging.getLogger(__name__)
+
+ZERO = Decimal(0)
+State = Checkout.State
+FAILED_NOTIFICATION = "payment_failed"
+STALE_PROCESSING = datetime.timedelta(minutes=5)
+
+
+class CheckoutRefused(DomainError):
+    """Nothing was charged: the amounts, the invoices or the settings do not allow it."""
+
+
+class AmountChanged(CheckoutRefused):
+    """An invoice changed since the page was shown; the person must confirm the new total."""
+
+    code = "amount_changed"
+
+    def __init__(self, total: Decimal) -> None:
+        super().__init__(
+            _("An invoice changed since you opened this page. The total is now %(total)s.")
+            % {"total": total}
+        )
+        self.total = total
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What will be charged: per invoice, recomputed from the database."""
+
+    items: tuple[tuple[Invoice, Decimal], ...]
+    currency: str
+
+    @property
+    def total(self) -> Decimal:
+        return sum((amount for _, amount in self.items), ZERO)
+
+
+# --- amounts -------------------------------------------------------------------------------------
+
+
+def parse_amount(value: object, currency: str) -> Decimal:
+    """A positive amount with no more decimals than the currency has; refuses NaN and floats."""
+    if isinstance(value, bool | float):
+        raise CheckoutRefused(_("Enter the amount as a number."), code="invalid_amount")
+    try:
+        amount = Decimal(str(value).strip()) if not isinstance(value, Decimal) else value
+    except (InvalidOperation, ValueError):
+        raise CheckoutRefused(_("Enter the amount as a number."), code="invalid_amount") from None
+    if not amount.is_finite():
+        raise CheckoutRefused(_("Enter the amount as a number."), code="invalid_amount")
+    if amount <= 0:
+        raise CheckoutRefused(_("The amount must be more than zero."), code="non_positive_amount")
+    if money.quantize(amount, currency) != amount:
+        raise CheckoutRefused(
+            _("The amount has more decimals than %(currency)s allows.") % {"currency": currency},
+            code="too_precise",
+        )
+    return amount
+
+
+def _oldest_due_first(invoices: Sequence[Invoice]) -> list[Invoice]:
+    far = datetime.date.max
+    return sorted(invoices, key=lambda i: (i.due_date or far, i.issue_date, i.pk))
+
+
+def _check_payable(invoice: Invoice) -> None:
+    if invoice.status == Invoice.Status.PAID or (
+        invoice.status in Invoice.PAYABLE_STATUSES and invoice.balance_due <= 0
+    ):
+        raise CheckoutRefused(
+            _("Invoice %(number)s is already paid.") % {"number": invoice.number},
+            code="already_paid",
+        )
+    if invoice.status not in Invoice.PAYABLE_STATUSES:
+        raise CheckoutRefused(
+            _("Invoice %(number)s cannot be paid.") % {"number": invoice.number},
+            code=f"invoice_{invoice.status}",
+        )
+
+
+def plan_build(
+    *,
+    invoices: Sequence[Invoice],
+    currency: str,
+    amounts: Mapping[int, object] | None = None,
+    amount: object | None = None,
+) -> Plan:
+    """Per-invoice amounts from the invoices as they are now.
+
+    `amounts` (invoice pk → amount) pays chosen parts; `amount` is one sum applied oldest-due
+    first; neither pays every balance in full.
+    """
+    if not invoices:
+        raise CheckoutRefused(_("Choose at least one invoice to pay."), code="no_invoices")
+    for invoice in invoices:
+        _check_payable(invoice)
+        if invoice.currency != currency:
+            raise CheckoutRefused(_("The invoices are in another currency."), code="currency")
+    items: list[tuple[Invoice, Decimal]] = []
+    if amount is not None:
+        left = parse_amount(amount, currency)
+        due = sum((i.balance_due for i in invoices), ZERO)
+        if left > due:
+            raise CheckoutRefused(
+                _("The amount is more than the %(due)s due.") % {"due": due}, code="above_balance"
+            )
+        for invoice in _oldest_due_first(invoices):
+            if left <= 0:
+                break
+            part = min(left, invoice.balance_due)
+            if part < invoice.balance_due and not invoice.allow_partial_payment:
+                continue
+            items.append((invoice, part))
+            left -= part
+        if left > 0:
+            raise CheckoutRefused(
+                _("Some invoices can only be paid in full; change the amount."),
+                code="partial_payment_not_allowed",
+            )
+    else:
+        for invoice in invoices:
+            raw = (amounts or {}).get(invoice.pk)
+            part = invoice.balance_due if raw is None else parse_amount(raw, currency)
+            if part > invoice.balance_due:
+                raise CheckoutRefused(
+                    _("%(amount)s is more than the %(due)s due on invoice %(number)s.")
+                    % {"amount": part, "due": invoice.balance_due, "number": invoice.number},
+                    code="above_balance",
+                )
+            if part < invoice.balance_due and not invoice.allow_partial_payment:
+                raise CheckoutRefused(
+                    _("Invoice %(number)s must be paid in full.") % {"number": invoice.number},
+                    code="partial_payment_not_allowed",
+                )
+            items.append((invoice, part))
+    return Plan(items=tuple(items), currency=currency)
+
+
+# --- preflight -----------------------------------------------------------------------------------
+
+
+def settings_for(organisation: Organisation) -> CheckoutSettings:
+    found = CheckoutSettings.objects.filter(organisation=organisation).first()
+    return found or CheckoutSettings(organisation=organisation)
+
+
+def account_for(organisation: Organisation) -> GatewayAccount:
+    account = (
+        GatewayAccount.objects.filter(organisation=organisation, is_active=True)
+        .order_by("pk")
+        .first()
+    )
+    if account is None:
+        raise CheckoutRefused(
+            _("This business does not take online payments yet."), code="no_gateway"
+        )
+    return account
+
+
+def _preflight(*, contact: Contact, invoices: Sequence[Invoice]) -> None:
+    if contact.is_deleted:
+        raise PortalFailure(PortalError.CONTACT_DELETED)
+    for invoice in invoices:
+        profile = invoice.recurring_profile
+        if profile is not None and profile.is_deleted:
+            raise PortalFailure(PortalError.RECURRING_PROFILE_DELETED)
+    if not Tax.objects.filter(organisation_id=contact.organisation_id, is_default=True).exists():
+        raise PortalFailure(PortalError.NO_DEFAULT_TAX)
+
+
+def _notify_failure(
+    *,
+    organisation: Organisation,
+    contact: Contact,
+    person: ContactPerson | None,
+    key: str,
+    code: str,
+    message: str,
+    remedy: str,
+) -> None:
+    text = _("Online payment by %(customer)s failed (%(code)s: %(message)s).") % {
+        "customer": contact.display_name,
+        "code": code,
+        "message": message,
+    }
+    if remedy:
+        text = f"{text} {_('Remedy:')} {remedy}"
+    activity_services.notification_create(
+        organisation=organisation,
+        kind=FAILED_NOTIFICATION,
+        event_key=f"checkout_failed:{key}",
+        text=text,
+        contact=contact,
+        person=person,
+    )
+
+
+def _failure(
+    exc: PortalFailure | GatewayError, *, scope: PortalScope, key: str
+) -> PortalFailure | CheckoutRefused:
+    """Tell the business (with the remedy when there is one) and hand the view its error."""
+    error = exc.error
+    remedy = PortalFailure(error).remedy if error is not None else ""
+    _notify_failure(
+        organisation=scope.organisation,
+        contact=scope.contact,
+        person=scope.person,
+        key=key,
+        code=exc.code,
+        message=exc.message,
+        remedy=remedy,
+    )
+    if isinstance(exc, PortalFailure):
+        return exc
+    if error is not None:
+        return PortalFailure(error)
+    return CheckoutRefused(exc.message, code=exc.code)
+
+
+# --- start ---------------------------------------------------------------------------------------
+
+
+def _open_checkout_on(invoice_ids: Sequence[int]) -> Checkout | None:
+    return (
+        Checkout.objects.filter(items__invoice_id__in=invoice_ids, state__in=Checkout.OPEN_STATES)
+        .order_by("pk")
+        .first()
+    )
+
+
+def _refuse_busy(busy: Checkout, *, prevent_duplicates: bool) -> None:
+    if busy.state == State.PENDING:
+        if prevent_duplicates:
+            raise CheckoutRefused(
+                _(
+                    "A bank debit for this invoice is pending; it cannot be paid again until it "
+                    "settles."
+                ),
+                code="payment_pending",
+            )
+        return
+    raise CheckoutRefused(
+        _(
+            "A payment of this invoice is already in progress. Please wait a moment and "
+            "reload the page."
+        ),
+        code="in_progress",
+    )
+
+
+@transaction.atomic
+def _checkout_create(
+    *,
+    scope: PortalScope,
+    account: GatewayAccount,
+    invoice_ids: Sequence[int],
+    amounts: Mapping[int, object] | None,
+    amount: object | None,
+    expected_total: Decimal | None,
+    method_kind: str,
+    saved_method: SavedMethod | None,
+    save_method: bool,
+    idempotency_key: str,
+) -> tuple[Checkout, bool]:
+    """Lock the invoices (pk order: no deadlocks), re-plan from them, write the checkout.
+    Answers (checkout, created)."""
+    locked = list(
+        Invoice.objects.select_for_update()
+        .filter(organisation=scope.organisation, contact=scope.contact, pk__in=invoice_ids)
+        .select_related("recurring_profile")
+        .order_by("pk")
+    )
+    existing = Checkout.objects.filter(
+        organisation=scope.organisation, idempotency_key=idempotency_key
+    ).first()
+    if existing is not None:
+        return existing, False
+    busy = _open_checkout_on([i.pk for i in locked])
+    if busy is not None:
+        _refuse_busy(
+            busy, prevent_duplicates=settings_for(scope.organisation).prevent_duplicate_payments
+        )
+    plan = plan_build(
+        invoices=locked, currency=scope.contact.currency, amounts=amounts, amount=amount
+    )
+    if expected_total is not None and plan.total != expected_total:
+        raise AmountChanged(plan.total)
+    checkout = Checkout.objects.create(
+        organisation=scope.organisation,
+        contact=scope.contact,
+        person=scope.person,
+        gateway_account=account,
+        amount=plan.total,
+        currency=plan.currency,
+        idempotency_key=idempotency_key,
+        state=State.PROCESSING,
+        method_kind=saved_method.kind if saved_method else method_kind,
+        brand=saved_method.brand if saved_method else "",
+        last4=saved_method.last4 if saved_method else "",
+        save_method=save_method,
+        saved_method=saved_method,
+    )
+    CheckoutItem.objects.bulk_create(
+        CheckoutItem(checkout=checkout, invoice=invoice, amount=part)
+        for invoice, part in plan.items
+    )
+    return checkout, True
+
+
+def checkout_start(
+    *,
+    scope: PortalScope,
+    invoices: Sequence[Invoice],
+    idempotency_key: str,
+    amounts: Mapping[int, object] | None = None,
+    amount: object | None = None,
+    expected_total: Decimal | None = None,
+    token: str = "",
+    method_kind: str = MethodKind.CARD,
+    saved_method: SavedMethod | None = None,
+    save_method: bool = False,
+    billing: BillingAddress | None = None,
+) -> Checkout:
+    """Pay `invoices` (already scoped to `scope` by a selector) once per `idempotency_key`.
+
+    Answers the checkout (succeeded, pending, failed or unknown). Raises `CheckoutRefused`,
+    `AmountChanged` or `PortalFailure` when nothing was charged.
+    """
+    key = (idempotency_key or "").strip()[:80]
+    if not key:
+        raise CheckoutRefused(_("The payment form expired; reload the page."), code="no_key")
+    existing = Checkout.objects.filter(organisation=scope.organisation, idempotency_key=key).first()
+    if existing is not None:
+        return existing
+    if bool(token) == (saved_method is not None):
+        raise CheckoutRefused(_("Enter your card or bank details."), code="no_method")
+    if saved_method is not None and (
+        saved_method.contact_id != scope.contact.pk
+        or saved_method.organisation_id != scope.organisation.pk
+    ):
+        raise CheckoutRefused(_("That saved method is not yours."), code="foreign_method")
+    if method_kind == MethodKind.BANK and not scope.contact.allow_bank_debit:
+        raise CheckoutRefused(_("Bank debit is not offered to you."), code="bank_not_allowed")
+    # Plan once without locks to refuse bad input before anything is written.
+    plan = plan_build(
+        invoices=invoices, currency=scope.contact.currency, amounts=amounts, amount=amount
+    )
+    try:
+        _preflight(contact=scope.contact, invoices=invoices)
+        account = saved_method.gateway_account if saved_method else account_for(scope.organisation)
+        config = registry.config_for(account)
+        check_account_settings(
+            config,
+            ChargeRequest(
+                amount=plan.total,
+                currency=plan.currency,
+                idempotency_key=key,
+                token=token or None,
+                saved_method_ref=saved_method.reference if saved_method else None,
+            ),
+        )
+    except (PortalFailure, GatewayError) as exc:
+        raise _failure(exc, scope=scope, key=key) from None
+    try:
+        checkout, created = _checkout_create(
+            scope=scope,
+            account=account,
+            invoice_ids=[i.pk for i in invoices],
+            amounts=amounts,
+            amount=amount,
+            expected_total=expected_total,
+            method_kind=method_kind,
+            saved_method=saved_method,
+            save_method=save_method,
+            idempotency_key=key,
+        )
+    except IntegrityError:
+        # The same key committed by a concurrent request: answer with that checkout.
+        return Checkout.objects.get(organisation=scope.organisation, idempotency_key=key)
+    if not created:
+        return checkout
+    return _charge(checkout, token=token, billing=billing)
+
+
+def _charge(checkout: Checkout, *, token: str, billing: BillingAddress | None) -> Checkout:
+    gateway = registry.gateway_for(checkout.gateway_account)
+    request = ChargeRequest(
+        amount=checkout.amount,
+        currency=checkout.currency,
+        idempotency_key=f"checkout:{checkout.public_id}",
+        token=token or None,
+        saved_method_ref=checkout.saved_method.reference if checkout.saved_method else None,
+        description=", ".join(
+            item.invoice.number for item in checkout.items.select_related("invoice")
+        ),
+        customer_ref=str(checkout.contact.public_id),
+        save_method=checkout.save_method and not checkout.saved_method_id,
+        billing=billing,
+    )
+    try:
+        result = gateway.charge(request)
+    except GatewayError as exc:
+        return _fail_without_transaction(checkout, exc)
+    except Exception:
+        logger.exception("checkout %s: gateway call ended without an answer", checkout.public_id)
+        return _mark_unknown(checkout)
+    try:
+        return checkout_apply_result(checkout_id=checkout.pk, result=result)
+    except Exception:
+        logger.exception("checkout %s: charged but not posted; reconcile will", checkout.public_id)
+        return _mark_unknown(checkout)
+
+
+def _mark_unknown(checkout: Checkout) -> Checkout:
+    Checkout.objects.filter(pk=checkout.pk, state=State.PROCESSING).update(
+        state=State.UNKNOWN, updated_at=timezone.now()
+    )
+    checkout.refresh_from_db()
+    return checkout
+
+
+@transaction.atomic
+def _fail_without_transaction(checkout: Checkout, exc: GatewayError) -> Checkout:
+    locked = Checkout.objects.select_for_update().get(pk=checkout.pk)
+    if locked.state not in (State.PROCESSING, State.UNKNOWN):
+        return locked
+    # Nothing was charged: the attempt ends and the invoices are open to a new one.
+    _set_failed(locked, code=exc.code, message=exc.message)
+    _notify_checkout_failure(locked, error=exc.error)
+    return locked
+
+
+def _set_failed(checkout: Checkout, *, code: str, message: str) -> None:
+    checkout.state = State.FAILED
+    checkout.error_code = code[:40]
+    checkout.error_message = message[:300]
+    checkout.completed_at = timezone.now()
+    checkout.save(
+        update_fields=["state", "error_code", "error_message", "completed_at", "updated_at"]
+    )
+
+
+def _notify_checkout_failure(checkout: Checkout, *, error: PortalError | None) -> None:
+    _notify_failure(
+        organisation=checkout.organisation,
+        contact=checkout.contact,
+        person=checkout.person,
+        key=checkout.idempotency_key,
+        code=checkout.error_code,
+        message=checkout.error_message,
+        remedy=PortalFailure(error).remedy if error is not None else "",
+    )
+
+
+# --- posting the result --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def checkout_apply_result(*, checkout_id: int, result: ChargeResult) -> Checkout:
+    """Post what the gateway answered, exactly once (the checkout row is locked and checked)."""
+    checkout = (
+        Checkout.objects.select_for_update(of=("self",))
+        .select_related("contact", "organisation", "gateway_account", "person")
+        .get(pk=checkout_id)
+    )
+    if checkout.state not in (State.PROCESSING, State.UNKNOWN, State.PENDING):
+        return checkout
+    checkout.gateway_transaction_id = result.transaction_id
+    checkout.method_kind = result.method_kind or checkout.method_kind
+    checkout.brand = result.brand or checkout.brand
+    checkout.last4 = (result.last4 or checkout.last4)[-4:]
+    if result.saved_method is not None and checkout.saved_method_id is None:
+        checkout.saved_method = _saved_method_keep(checkout=checkout, result=result)
+    fields = [
+        "gateway_transaction_id",
+        "method_kind",
+        "brand",
+        "last4",
+        "saved_method",
+        "updated_at",
+    ]
+    if result.status == ChargeStatus.PENDING:
+        checkout.state = State.PENDING
+        checkout.save(update_fields=[*fields, "state"])
+        return checkout
+    checkout.save(update_fields=fields)
+    if result.status == ChargeStatus.FAILED:
+        error = result.error
+        _set_failed(
+            checkout,
+            code=error.value if error else (result.decline_code or "declined"),
+            message=result.message or _("The payment was declined."),
+        )
+        _notify_checkout_failure(checkout, error=error)
+        return checkout
+    _post_payment(checkout)
+    return checkout
+
+
+def _saved_method_keep(*, checkout: Checkout, result: ChargeResult) -> SavedMethod:
+    from portico.payments import saved_methods
+
+    assert result.saved_method is not None
+    return saved_methods.saved_method_keep(
+        contact=checkout.contact, account=checkout.gateway_account, method=result.saved_method
+    )
+
+
+def _post_payment(checkout: Checkout) -> None:
+    items = list(checkout.items.select_related("invoice").order_by("invoice_id"))
+    # Staff may have recorded a payment meanwhile: allocate what is still due, the rest is credit.
+    balances = dict(
+        Invoice.objects.select_for_update()
+        .filter(pk__in=[item.invoice_id for item in items])
+        .order_by("pk")
+        .values_list("pk", "balance_due")
+    )
+    allocations = []
+    for item in items:
+        invoice = item.invoice
+        part = min(item.amount, balances.get(invoice.pk, ZERO))
+        payable = part > 0 and invoice.status in Invoice.PAYABLE_STATUSES
+        if payable and (invoice.allow_partial_payment or part == balances[invoice.pk]):
+            allocations.append((invoice, part))
+    mode = PaymentMode.BANK_DEBIT if checkout.method_kind == MethodKind.BANK else PaymentMode.CARD
+    payment = payment_services.payment_record(
+        contact=checkout.contact,
+        amount=checkout.amount,
+        date=timezone.localdate(),
+        mode=mode,
+        reference=checkout.gateway_transaction_id,
+        allocations=allocations,
+        source="online",
+        gateway=checkout.gateway_account.kind,
+        gateway_transaction_id=checkout.gateway_transaction_id,
+    )
+    checkout.payment = payment
+    checkout.state = State.SUCCEEDED
+    checkout.completed_at = timezone.now()
+    checkout.save(update_fields=["payment", "state", "completed_at", "updated_at"])
+    numbers = ", ".join(item.invoice.number for item in items)
+    activity_services.notification_create(
+        organisation=checkout.organisation,
+        kind="paid",
+        event_key=f"paid:checkout:{checkout.public_id}",
+        text=_("%(customer)s paid %(amount)s online (%(invoices)s).")
+        % {
+            "customer": checkout.contact.display_name,
+            "amount": money.format_money(checkout.amount, checkout.currency),
+            "invoices": numbers,
+        },
+        contact=checkout.contact,
+        person=checkout.person,
+        payment=payment,
+    )
+    if checkout.person is not None and checkout.person.email:
+        send_after_commit(_receipt_email(checkout, numbers))
+
+
+def _receipt_email(checkout: Checkout, numbers: str) -> OutgoingEmail:
+    amount = money.format_money(checkout.amount, checkout.currency)
+    method = f"{checkout.brand or checkout.method_kind} •••• {checkout.last4}".strip()
+    assert checkout.payment is not None and checkout.person is not None
+    lines = [
+        _("Thank you for your payment to %(org)s.") % {"org": checkout.organisation.name},
+        "",
+        _("Receipt: %(number)s") % {"number": checkout.payment.number},
+        _("Amount: %(amount)s") % {"amount": amount},
+        _("Invoices: %(numbers)s") % {"numbers": numbers},
+        _("Paid with: %(method)s") % {"method": method},
+        _("Transaction: %(id)s") % {"id": checkout.gateway_transaction_id},
+    ]
+    return OutgoingEmail(
+        to=[checkout.person.email],
+        subject=_("Receipt %(number)s from %(org)s")
+        % {"number": checkout.payment.number, "org": checkout.organisation.name},
+        text="\n".join(lines) + "\n",
+    )
+
+
+# --- reconcile -----------------------------------------------------------------------------------
+
+
+def checkout_reconcile(*, checkout: Checkout) -> Checkout:
+    """Settle a checkout left unknown (or processing too long, or pending) from the gateway.
+
+    Safe to run any number of times: posting locks and re-checks the checkout's state.
+    """
+    if checkout.state not in (State.UNKNOWN, State.PROCESSING, State.PENDING):
+        return checkout
+    if (
+        checkout.state == State.PROCESSING
+        and checkout.updated_at > timezone.now() - STALE_PROCESSING
+    ):
+        return checkout  # the request that started it may still be waiting for the gateway
+    gateway = registry.gateway_for(checkout.gateway_account)
+    result = gateway.retrieve_charge(idempotency_key=f"checkout:{checkout.public_id}")
+    if result is None:
+        if checkout.state == State.PENDING:
+            return checkout
+        return _close_never_charged(checkout)
+    if result.status == ChargeStatus.PENDING and checkout.state == State.PENDING:
+        return checkout
+    return checkout_apply_result(checkout_id=checkout.pk, result=result)
+
+
+@transaction.atomic
+def _close_never_charged(checkout: Checkout) -> Checkout:
+    locked = Checkout.objects.select_for_update().get(pk=checkout.pk)
+    if locked.state in (State.UNKNOWN, State.PROCESSING):
+        _set_failed(
+            locked,
+            code="not_charged",
+            message=_("The payment did not reach the payment service; nothing was charged."),
+        )
+    return locked
+
+
+def checkouts_reconcile(*, organisation: Organisation | None = None) -> dict[str, int]:
+    """Reconcile every open checkout; answers how many ended in each state."""
+    open_checkouts = Checkout.objects.filter(
+        state__in=(State.UNKNOWN, State.PROCESSING, State.PENDING)
+    ).select_related("gateway_account")
+    if organisation is not None:
+        open_checkouts = open_checkouts.filter(organisation=organisation)
+    counts: dict[str, int] = {}
+    for checkout in open_checkouts.order_by("pk"):
+        try:
+            state = checkout_reconcile(checkout=checkout).state
+        except GatewayError as exc:
+            logger.warning("checkout %s not reconciled: %s", checkout.public_id, exc)
+            state = "error"
+        counts[state] = counts.get(state, 0) + 1
+    return counts
+
+
+def new_key() -> str:
+    return uuid.uuid4().hex
