@@ -24,7 +24,8 @@ def _mark(ok: bool) -> str:
 def _stamp(info: dict[str, Any], run: dict[str, Any]) -> str:
     return (
         f"*{info['nproc']} × {info['cpu']}, {run['database']}, "
-        f"{str(run.get('date', ''))[:16].replace('T', ' ')} UTC, commit {info['commit']}*"
+        f"{str(run.get('date', ''))[:16].replace('T', ' ')} UTC, commit {info['commit']}, "
+        f"load average {run.get('load', [0])[0]:.1f} when measuring*"
     )
 
 
@@ -142,7 +143,9 @@ def _pdf_and_bulk(run: dict[str, Any], out: list[str]) -> None:
     out += [
         "#### Checkouts per second (sandbox gateway, 50 concurrent payers)",
         "",
-        measure.get("checkout_note", "Not built yet: no portal checkout exists at this commit."),
+        measure["data"].get(
+            "checkout_note", "Not built yet: no portal checkout page exists at this commit."
+        ),
         "",
     ]
 
