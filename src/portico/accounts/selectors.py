@@ -13,13 +13,6 @@ def membership_for_user(*, user: User, organisation_id: int | None = None) -> Me
     return memberships.order_by("created_at", "pk").first()
 
 
-def user_by_email(*, email: str) -> User | None:
-    """The login with this address, compared case-insensitively (portal and staff alike)."""
-    from portico.accounts.models import normalise_email
-
-    return User.objects.filter(email=normalise_email(email)).first()
-
-
 def users_by_emails(*, emails: set[str]) -> dict[str, User]:
     """Existing logins for many (already normalised) addresses, keyed by address."""
     found: dict[str, User] = {}
