@@ -145,6 +145,8 @@ class Notification(OrganisationOwned, TargetMixin):
         TIMESHEET_REJECTED = "timesheet_rejected", _("Timesheet rejected")
         COMMENTED = "commented", _("Comment added")
         PAID = "paid", _("Payment made")
+        PAYMENT_FAILED = "payment_failed", _("Online payment failed")
+        FORWARDED = "document_forwarded", _("Document forwarded")
         DETAILS_UPDATED = "details_updated", _("Details updated")
         REVIEWED = "reviewed", _("Review written")
         MESSAGED = "messaged", _("Message sent")
@@ -254,6 +256,9 @@ class NotificationSettings(models.Model):
         _("email when a customer updates their details"), default=True
     )
     email_on_review = models.BooleanField(_("email on a review"), default=True)
+    email_on_forward = models.BooleanField(
+        _("email when a customer forwards a document"), default=True
+    )
     email_on_message = models.BooleanField(_("email on a message"), default=True)
     convert_accepted_estimates = models.BooleanField(
         _("an accepted estimate becomes an invoice at once"), default=False
@@ -281,6 +286,8 @@ EMAIL_SWITCH: dict[str, str] = {
     K.TIMESHEET_REJECTED: "email_on_timesheet",
     K.COMMENTED: "email_on_comment",
     K.PAID: "email_on_payment",
+    K.PAYMENT_FAILED: "email_on_payment",
+    K.FORWARDED: "email_on_forward",
     K.DETAILS_UPDATED: "email_on_details",
     K.REVIEWED: "email_on_review",
     K.MESSAGED: "email_on_message",
