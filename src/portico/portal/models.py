@@ -78,7 +78,7 @@ class PortalSession(OrganisationOwned):
 
     @property
     def device(self) -> str:
-        """ "Chrome on Windows" from the user agent, good enough to recognise a browser."""
+        """A short name like "Chrome · Windows" from the user agent, to recognise a browser."""
         agent = self.user_agent
         browsers = [("Edg/", "Edge"), ("Firefox/", "Firefox"), ("Chrome/", "Chrome"),
                     ("Safari/", "Safari")]  # fmt: skip

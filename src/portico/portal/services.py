@@ -304,7 +304,7 @@ def portal_invitation_accept(
 
 @transaction.atomic
 def portal_link_renew(*, organisation: Organisation, token: PortalToken) -> None:
-    """ "Send me a new link" from a used or expired link: only ever to the person's own email.
+    """Send me a new link, from a used or expired link: only ever to the person's own email.
 
     An invited person gets a new invitation, an active one a password-reset link; anyone
     else gets nothing (the page says the same either way).

@@ -29,6 +29,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
 
 from portico.accounts.models import User, normalise_email
+from portico.contacts.models import ContactPerson
 from portico.core.errors import DomainError
 from portico.orgs.models import Organisation
 from portico.portal import forms, selectors, services, tokens
@@ -185,45 +186,66 @@ def _token_page(
     return render(request, "portal/token_problem.html", context, status=status)
 
 
-@login_not_required
-@never_cache
-@require_http_methods(["GET", "POST"])
-def invitation_accept(request: HttpRequest, org_slug: str, token: str) -> HttpResponse:
+PasswordRedeem = Callable[..., ContactPerson]
+
+
+def _password_link_page(
+    request: HttpRequest,
+    org_slug: str,
+    token: str,
+    *,
+    purpose: str,
+    redeem: PasswordRedeem,
+    template: str,
+    done: Callable[[Organisation, ContactPerson], HttpResponse],
+) -> HttpResponse:
+    """A link from an email that ends in choosing a password (invitation or reset)."""
     organisation = selectors.organisation_for_portal(slug=org_slug)
     try:
-        found = tokens.token_check(
-            organisation=organisation, secret=token, purpose=Purpose.INVITATION
-        )
+        found = tokens.token_check(organisation=organisation, secret=token, purpose=purpose)
     except tokens.TokenRejected as rejected:
         return _token_page(request, organisation, rejected, token)
-    person = found.person
-    form = forms.SetPasswordForm(person.user, request.POST or None)
+    form = forms.SetPasswordForm(found.person.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            person = services.portal_invitation_accept(
-                organisation=organisation,
-                secret=token,
-                password=form.cleaned_data["new_password1"],
+            person = redeem(
+                organisation=organisation, secret=token, password=form.cleaned_data["new_password1"]
             )
         except tokens.TokenRejected as rejected:
             return _token_page(request, organisation, rejected, token)
         except DomainError as error:
             form.add_error("new_password1", error.message)
         else:
-            assert person.user is not None
-            _start_session(request, person.user, organisation)
-            messages.success(request, _("Welcome! Your portal account is ready."))
-            return redirect(portal_url(organisation, "home"))
-    context = _public_context(organisation, form=form, person=person)
-    return render(
-        request, "portal/invitation_accept.html", context, status=400 if form.errors else 200
+            return done(organisation, person)
+    context = _public_context(organisation, form=form, person=found.person)
+    return render(request, template, context, status=400 if form.errors else 200)
+
+
+@login_not_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def invitation_accept(request: HttpRequest, org_slug: str, token: str) -> HttpResponse:
+    def done(organisation: Organisation, person: ContactPerson) -> HttpResponse:
+        assert person.user is not None
+        _start_session(request, person.user, organisation)
+        messages.success(request, _("Welcome! Your portal account is ready."))
+        return redirect(portal_url(organisation, "home"))
+
+    return _password_link_page(
+        request,
+        org_slug,
+        token,
+        purpose=Purpose.INVITATION,
+        redeem=services.portal_invitation_accept,
+        template="portal/invitation_accept.html",
+        done=done,
     )
 
 
 @login_not_required
 @require_POST
 def link_renew(request: HttpRequest, org_slug: str, token: str) -> HttpResponse:
-    """ "Send me a new link" from a used or expired invitation or reset link."""
+    """Send me a new link: from a used or expired invitation or reset link."""
     organisation = selectors.organisation_for_portal(slug=org_slug)
     found = tokens.token_for_renewal(organisation=organisation, secret=token)
     if found is None:  # unknown, another organisation's, still usable, or already renewed
@@ -237,31 +259,18 @@ def link_renew(request: HttpRequest, org_slug: str, token: str) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def password_reset(request: HttpRequest, org_slug: str, token: str) -> HttpResponse:
-    organisation = selectors.organisation_for_portal(slug=org_slug)
-    try:
-        found = tokens.token_check(
-            organisation=organisation, secret=token, purpose=Purpose.PASSWORD_RESET
-        )
-    except tokens.TokenRejected as rejected:
-        return _token_page(request, organisation, rejected, token)
-    form = forms.SetPasswordForm(found.person.user, request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.portal_password_reset_complete(
-                organisation=organisation,
-                secret=token,
-                password=form.cleaned_data["new_password1"],
-            )
-        except tokens.TokenRejected as rejected:
-            return _token_page(request, organisation, rejected, token)
-        except DomainError as error:
-            form.add_error("new_password1", error.message)
-        else:
-            messages.success(request, _("Your password was changed. Log in with the new one."))
-            return redirect(portal_url(organisation, "login"))
-    context = _public_context(organisation, form=form, person=found.person)
-    return render(
-        request, "portal/password_reset.html", context, status=400 if form.errors else 200
+    def done(organisation: Organisation, person: ContactPerson) -> HttpResponse:
+        messages.success(request, _("Your password was changed. Log in with the new one."))
+        return redirect(portal_url(organisation, "login"))
+
+    return _password_link_page(
+        request,
+        org_slug,
+        token,
+        purpose=Purpose.PASSWORD_RESET,
+        redeem=services.portal_password_reset_complete,
+        template="portal/password_reset.html",
+        done=done,
     )
 
 
