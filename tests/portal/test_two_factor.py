@@ -45,6 +45,18 @@ def test_a_person_turns_on_two_factor_and_gets_recovery_codes(
     assert portal_client.get("/portal/studio-a/").status_code == 200
 
 
+def test_turning_it_on_logs_out_the_other_browsers(
+    portal_client: Client, active_person: ContactPerson, password: str
+) -> None:
+    other = Client()
+    portal_login(other, active_person.organisation, active_person.email, password)
+
+    set_up(portal_client)
+
+    assert other.get("/portal/studio-a/").status_code == 302
+    assert portal_client.get("/portal/studio-a/").status_code == 200
+
+
 def test_a_wrong_setup_code_is_refused(portal_client: Client, active_person: ContactPerson) -> None:
     portal_client.get("/portal/studio-a/account/two-factor")
 

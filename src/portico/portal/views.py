@@ -340,6 +340,10 @@ def two_factor_setup(request: HttpRequest, access: PortalAccess) -> HttpResponse
             device, codes = services.portal_two_factor_enable(user=access.user, key=key)
             otp_login(request, device)
             request.session[SESSION_HAS_DEVICE] = True
+            # Browsers logged in with the password alone must now log in with the code too.
+            services.portal_sessions_end_others(
+                user=access.user, keep_session_key=request.session.session_key
+            )
             del request.session[SESSION_TOTP_KEY]
             return render(
                 request,
