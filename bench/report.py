@@ -154,19 +154,35 @@ def _explain(run: dict[str, Any], out: list[str]) -> None:
     explain = run["measure"].get("explain") or []
     if run["database"] != "postgres":
         return
-    out += ["#### EXPLAIN (PostgreSQL, the big customer's pages)", ""]
+    out += ["#### EXPLAIN ANALYZE (PostgreSQL, the big customer)", ""]
     scans = [e for e in explain if e["seq_scans"]]
     if not scans:
         out += [
             "No sequential scan of the invoice, estimate, payment, ledger, time-entry or "
-            "contact-person tables in any query of the big customer's pages.",
+            "contact-person tables in any query of the big customer's pages, nor in the "
+            "invoice list's page query under any of its filters and sorts.",
             "",
         ]
     for entry in scans:
-        out += [f"- **{entry['page']}**: sequential scan on {', '.join(entry['seq_scans'])}"]
-    listing = [e for e in explain if e["page"] == "Invoices list"]
-    for entry in listing[:3]:
-        out += ["", "```", entry["sql"][:600], "", entry["plan"][:2500], "```"]
+        out.append(
+            f"- **{entry['page']}** {entry.get('variant', '')}: sequential scan on "
+            f"{', '.join(entry['seq_scans'])}"
+        )
+    variants = [e for e in explain if e.get("variant")]
+    if variants:
+        out += [
+            "",
+            "Invoice list page query (25 rows) for each filter and sort:",
+            "",
+            "| filter, sort | execution ms | seq scan |",
+            "| --- | ---: | --- |",
+        ]
+        out += [
+            f"| {e['variant']} | {_ms(e.get('ms'))} | {', '.join(e['seq_scans']) or 'none'} |"
+            for e in variants
+        ]
+        first = variants[0]
+        out += ["", f"Plan for {first['variant']}:", "", "```", first["plan"][:2500], "```"]
     out.append("")
 
 
