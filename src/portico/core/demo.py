@@ -32,6 +32,7 @@ class DemoContext:
 
 
 def steps() -> list[Callable[[DemoContext], None]]:
+    from portico.activity import demo as activity_demo
     from portico.contacts import demo as contacts_demo
     from portico.contacts import self_service_demo
     from portico.orgs import demo as orgs_demo
@@ -50,6 +51,7 @@ def steps() -> list[Callable[[DemoContext], None]]:
         portal_demo.load,
         self_service_demo.load,
         projects_demo.load,
+        activity_demo.load,
     ]
 
 
