@@ -1,5 +1,10 @@
 from __future__ import annotations
 
+from typing import Any
+
+from django.db.models import Subquery
+from django.db.models.functions import Lower
+
 from portico.accounts.models import Membership, User
 
 
@@ -21,3 +26,8 @@ def users_by_emails(*, emails: set[str]) -> dict[str, User]:
         chunk = ordered[start : start + 500]
         found.update({user.email: user for user in User.objects.filter(email__in=chunk)})
     return found
+
+
+def login_pk_for_email(email: Any) -> Subquery:
+    """A subquery for bulk updates: the pk of the login whose address is `email` lower-cased."""
+    return Subquery(User.objects.filter(email=Lower(email)).values("pk")[:1])

@@ -13,8 +13,7 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import OuterRef, QuerySet, Subquery
-from django.db.models.functions import Lower
+from django.db.models import OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp import devices_for_user
@@ -149,7 +148,7 @@ def portal_access_enable_many(
         [User(email=email, password=make_password(None)) for email in missing], batch_size=1000
     )
     # Each person points at the login with their (lower-cased) address: one UPDATE per batch.
-    login_of_person = Subquery(User.objects.filter(email=Lower(OuterRef("email"))).values("pk")[:1])
+    login_of_person = account_selectors.login_pk_for_email(OuterRef("email"))
     changes: dict[str, object] = {"portal_status": Status.INVITED, "user_id": login_of_person}
     if role:
         changes["portal_role"] = role
