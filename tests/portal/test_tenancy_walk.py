@@ -20,6 +20,7 @@ from portico.contacts.models import ContactPerson
 from portico.orgs.models import Organisation
 from portico.portal import tokens
 from portico.portal.models import PortalSession, PortalToken
+from tests.payments.checkout.foreign_ids import a_checkout_of, a_saved_method_of
 from tests.portal.conftest import enable_with_password, portal_login
 
 pytestmark = pytest.mark.django_db
@@ -60,6 +61,8 @@ class ForeignIds:
 
 
 FOREIGN_IDS: dict[str, ForeignIds] = {
+    "checkout_id": ForeignIds(other_customer=a_checkout_of, other_org=a_checkout_of),
+    "method_id": ForeignIds(other_customer=a_saved_method_of, other_org=a_saved_method_of),
     "session_id": ForeignIds(other_customer=a_session_of, other_org=a_session_of),
     "token": ForeignIds(
         other_customer=None,

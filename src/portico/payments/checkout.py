@@ -74,12 +74,13 @@ class AmountChanged(CheckoutRefused):
 
     code = "amount_changed"
 
-    def __init__(self, total: Decimal) -> None:
+    def __init__(self) -> None:
         super().__init__(
-            _("An invoice changed since you opened this page. The total is now %(total)s.")
-            % {"total": total}
+            _(
+                "An invoice changed since you opened this page (paid, voided or its balance "
+                "changed). Check the new amounts and confirm again; nothing was charged."
+            )
         )
-        self.total = total
 
 
 @dataclass(frozen=True)
@@ -307,6 +308,16 @@ def _refuse_busy(busy: Checkout, *, prevent_duplicates: bool) -> None:
     )
 
 
+def _changed(invoices: Sequence[Invoice], expected: Mapping[int, Decimal]) -> bool:
+    """The person saw other balances than the locked invoices have now."""
+    for invoice in invoices:
+        if invoice.status not in Invoice.PAYABLE_STATUSES:
+            return True
+        if invoice.pk in expected and expected[invoice.pk] != invoice.balance_due:
+            return True
+    return False
+
+
 @transaction.atomic
 def _checkout_create(
     *,
@@ -315,7 +326,7 @@ def _checkout_create(
     invoice_ids: Sequence[int],
     amounts: Mapping[int, object] | None,
     amount: object | None,
-    expected_total: Decimal | None,
+    expected_balances: Mapping[int, Decimal] | None,
     method_kind: str,
     saved_method: SavedMethod | None,
     save_method: bool,
@@ -339,11 +350,11 @@ def _checkout_create(
         _refuse_busy(
             busy, prevent_duplicates=settings_for(scope.organisation).prevent_duplicate_payments
         )
+    if expected_balances is not None and _changed(locked, expected_balances):
+        raise AmountChanged()
     plan = plan_build(
         invoices=locked, currency=scope.contact.currency, amounts=amounts, amount=amount
     )
-    if expected_total is not None and plan.total != expected_total:
-        raise AmountChanged(plan.total)
     checkout = Checkout.objects.create(
         organisation=scope.organisation,
         contact=scope.contact,
@@ -373,7 +384,7 @@ def checkout_start(
     idempotency_key: str,
     amounts: Mapping[int, object] | None = None,
     amount: object | None = None,
-    expected_total: Decimal | None = None,
+    expected_balances: Mapping[int, Decimal] | None = None,
     token: str = "",
     method_kind: str = MethodKind.CARD,
     saved_method: SavedMethod | None = None,
@@ -400,6 +411,8 @@ def checkout_start(
         raise CheckoutRefused(_("That saved method is not yours."), code="foreign_method")
     if method_kind == MethodKind.BANK and not scope.contact.allow_bank_debit:
         raise CheckoutRefused(_("Bank debit is not offered to you."), code="bank_not_allowed")
+    if expected_balances is not None and _changed(invoices, expected_balances):
+        raise AmountChanged()
     # Plan once without locks to refuse bad input before anything is written.
     plan = plan_build(
         invoices=invoices, currency=scope.contact.currency, amounts=amounts, amount=amount
@@ -427,7 +440,7 @@ def checkout_start(
             invoice_ids=[i.pk for i in invoices],
             amounts=amounts,
             amount=amount,
-            expected_total=expected_total,
+            expected_balances=expected_balances,
             method_kind=method_kind,
             saved_method=saved_method,
             save_method=save_method,

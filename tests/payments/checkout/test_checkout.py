@@ -268,9 +268,21 @@ def test_one_amount_is_applied_oldest_due_first(
 def test_a_changed_total_asks_again_and_charges_nothing(
     customer_a: Any, pay: Pay, tokenise: Tokenise, invoice: Invoice
 ) -> None:
-    with pytest.raises(checkout.AmountChanged) as error:
-        pay([invoice], token=tokenise(), expected_total=invoice.balance_due + 1)
-    assert error.value.total == invoice.balance_due
+    # given the page showed a balance that has changed since
+    seen = {invoice.pk: invoice.balance_due + 1}
+    with pytest.raises(checkout.AmountChanged):
+        pay([invoice], token=tokenise(), expected_balances=seen)
+    assert Charge.objects.count() == 0 and Checkout.objects.count() == 0
+
+
+def test_an_invoice_voided_meanwhile_asks_again(
+    pay: Pay, tokenise: Tokenise, invoice: Invoice
+) -> None:
+    seen = {invoice.pk: invoice.balance_due}
+    Invoice.objects.filter(pk=invoice.pk).update(status=Invoice.Status.VOID)
+    invoice.refresh_from_db()
+    with pytest.raises(checkout.AmountChanged):
+        pay([invoice], token=tokenise(), expected_balances=seen)
     assert Charge.objects.count() == 0
 
 

@@ -1,0 +1,89 @@
+"""Forms of the online-payment pages. Amounts stay text here: the checkout service parses
+them and answers with its own codes (too many decimals, above the balance…)."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from portico.payments.models import SavedMethod
+from portico.portal.self_service.forms import SelfServiceForm
+from portico.sales.models import Invoice
+
+MONTHS = [(m, f"{m:02d}") for m in range(1, 13)]
+
+
+class PayForm(SelfServiceForm):
+    invoice = forms.MultipleChoiceField(
+        label=_("Invoices"),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one invoice to pay.")},
+    )
+    amount = forms.CharField(
+        label=_("Amount"),
+        required=False,
+        max_length=30,
+        help_text=_("Leave empty to pay the chosen invoices in full."),
+    )
+    method = forms.ChoiceField(label=_("Pay with"), widget=forms.RadioSelect)
+    token = forms.CharField(required=False, max_length=100, widget=forms.HiddenInput)
+    save_method = forms.BooleanField(
+        label=_("Save this card or account for future payments"), required=False
+    )
+    key = forms.CharField(max_length=80, widget=forms.HiddenInput)
+    seen = forms.CharField(required=False, max_length=4000, widget=forms.HiddenInput)
+
+    def __init__(
+        self,
+        *args: Any,
+        invoices: list[Invoice],
+        methods: list[SavedMethod],
+        allow_bank: bool,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        invoice_field = self.fields["invoice"]
+        assert isinstance(invoice_field, forms.MultipleChoiceField)
+        invoice_field.choices = [(str(i.public_id), i.number) for i in invoices]
+        choices = [(f"saved:{m.public_id}", str(m)) for m in methods]
+        choices.append(("card", str(_("A new card"))))
+        if allow_bank:
+            choices.append(("bank", str(_("A new bank account (debit)"))))
+        method_field = self.fields["method"]
+        assert isinstance(method_field, forms.ChoiceField)
+        method_field.choices = choices
+        self.fields["save_method"].widget.attrs["class"] = "form-check-input"
+        self.fields["amount"].widget.attrs.update(inputmode="decimal", autocomplete="off")
+
+    def seen_balances(self, invoices: list[Invoice]) -> dict[int, Decimal]:
+        """The balances the person saw ("public id=amount;…"), for the invoices chosen."""
+        shown: dict[str, Decimal] = {}
+        for pair in (self.cleaned_data.get("seen") or "").split(";"):
+            public_id, _sep, value = pair.partition("=")
+            try:
+                shown[public_id] = Decimal(value)
+            except InvalidOperation:
+                continue
+        return {i.pk: shown[str(i.public_id)] for i in invoices if str(i.public_id) in shown}
+
+
+class MethodTokenForm(forms.Form):
+    token = forms.CharField(max_length=100, widget=forms.HiddenInput)
+
+
+class MethodEditForm(SelfServiceForm):
+    exp_month = forms.TypedChoiceField(
+        label=_("Expiry month"), choices=MONTHS, coerce=int, required=False, empty_value=None
+    )
+    exp_year = forms.IntegerField(
+        label=_("Expiry year"), min_value=2000, max_value=2100, required=False
+    )
+    name = forms.CharField(label=_("Name"), max_length=200, required=False)
+    line1 = forms.CharField(label=_("Address"), max_length=200, required=False)
+    city = forms.CharField(label=_("City"), max_length=100, required=False)
+    state = forms.CharField(label=_("State or region"), max_length=100, required=False)
+    postal_code = forms.CharField(label=_("Postal code"), max_length=20, required=False)
+    country = forms.CharField(label=_("Country (2 letters)"), max_length=2, required=False)
