@@ -10,7 +10,7 @@ from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -18,7 +18,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from portico.core.errors import DomainError
 from portico.documents import (
-    attachments,
     context,
     forms,
     links,
@@ -27,6 +26,7 @@ from portico.documents import (
     responses,
     selectors,
     services,
+    uploads,
 )
 from portico.documents.kinds import DocumentKind, kind_named
 from portico.portal.scoping import Module, PortalScope, client_ip, portal_view
@@ -180,24 +180,16 @@ def attachment_upload(
         "portal:document_print",
         kwargs={"org_slug": scope.organisation.slug, "kind": found.slug, "public_id": public_id},
     )
-    form = forms.AttachmentForm(request.POST, request.FILES)
-    if found.slug not in UPLOAD_KINDS or not form.is_valid():
-        messages.error(request, _("Choose a file to upload."))
-        return redirect(back)
-    try:
-        checked = attachments.check_upload(form.cleaned_data["file"])
-        services.attachment_add(
-            organisation=scope.organisation,
-            kind=found,
-            document=document,
-            checked=checked,
-            show_in_portal=True,
-            uploaded_by=f"person:{scope.person.pk}",
-        )
-    except DomainError as error:
-        messages.error(request, error.message)
-        return redirect(back)
-    messages.success(request, _("The file was attached."))
+    if found.slug not in UPLOAD_KINDS:
+        raise Http404("No such page.")
+    uploads.attach_posted_file(
+        request,
+        organisation=scope.organisation,
+        kind=found,
+        document=document,
+        uploaded_by=f"person:{scope.person.pk}",
+        show_in_portal=True,
+    )
     return redirect(back)
 
 
@@ -208,13 +200,7 @@ def attachment_download(
     request: HttpRequest, scope: PortalScope, attachment_id: UUID
 ) -> HttpResponse:
     found = selectors.attachment_get_for_portal(scope=scope, public_id=attachment_id)
-    with found.file.open("rb") as handle:
-        content = handle.read()
-    return responses.download_response(
-        content,
-        name=found.name or "attachment",
-        content_type=attachments.content_type_of(str(found.file.name)),
-    )
+    return responses.attachment_response(found)
 
 
 def _statement(scope: PortalScope, request: HttpRequest) -> Any:

@@ -68,5 +68,18 @@ def download_response(
     return response
 
 
+def attachment_response(attachment: Any) -> HttpResponse:
+    """A stored attachment, as a download under its original (sanitised) name."""
+    from portico.documents.attachments import content_type_of
+
+    with attachment.file.open("rb") as handle:
+        content = handle.read()
+    return download_response(
+        content,
+        name=attachment.name or "attachment",
+        content_type=content_type_of(str(attachment.file.name)),
+    )
+
+
 def pdf_response(content: bytes, *, name: str) -> HttpResponse:
     return download_response(content, name=name, content_type="application/pdf", suffix=".pdf")

@@ -14,6 +14,7 @@ from uuid import UUID
 from django.db import models
 from django.http import Http404
 
+from portico.contacts.models import Contact
 from portico.documents.kinds import DocumentKind
 from portico.orgs.models import Organisation
 from portico.payments import portal_selectors as payments_portal
@@ -117,3 +118,8 @@ def attachment_get_for_portal(*, scope: PortalScope, public_id: UUID) -> Attachm
 
 def attachment_get_for_staff(*, organisation: Organisation, public_id: UUID) -> Attachment:
     return _one(Attachment.objects.filter(organisation=organisation), public_id)  # type: ignore[no-any-return]
+
+
+def contact_get_for_staff(*, organisation: Organisation, public_id: UUID) -> Contact:
+    """A customer of the staff member's organisation (for statements); anything else 404."""
+    return _one(Contact.objects.filter(organisation=organisation), public_id)  # type: ignore[no-any-return]

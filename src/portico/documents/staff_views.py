@@ -16,10 +16,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from portico.contacts.models import Contact
 from portico.core.errors import DomainError
 from portico.documents import (
-    attachments,
     context,
     forms,
     pdf,
@@ -27,6 +25,7 @@ from portico.documents import (
     responses,
     selectors,
     services,
+    uploads,
 )
 from portico.documents.kinds import DocumentKind, kind_named
 from portico.orgs.models import Organisation
@@ -152,24 +151,13 @@ def attachment_upload(
         organisation=organisation, kind=found, public_id=public_id
     )
     back = reverse("backoffice_documents:print", kwargs=_kwargs(found, public_id))
-    form = forms.StaffAttachmentForm(request.POST, request.FILES)
-    if not form.is_valid():
-        messages.error(request, _("Choose a file to upload."))
-        return redirect(back)
-    try:
-        checked = attachments.check_upload(form.cleaned_data["file"])
-        services.attachment_add(
-            organisation=organisation,
-            kind=found,
-            document=document,
-            checked=checked,
-            show_in_portal=form.cleaned_data["show_in_portal"],
-            uploaded_by=f"user:{request.user.pk}",
-        )
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("The file was attached."))
+    uploads.attach_posted_file(
+        request,
+        organisation=organisation,
+        kind=found,
+        document=document,
+        uploaded_by=f"user:{request.user.pk}",
+    )
     return redirect(back)
 
 
@@ -179,20 +167,7 @@ def attachment_download(
     request: HttpRequest, organisation: Organisation, attachment_id: UUID
 ) -> HttpResponse:
     found = selectors.attachment_get_for_staff(organisation=organisation, public_id=attachment_id)
-    with found.file.open("rb") as handle:
-        content = handle.read()
-    return responses.download_response(
-        content,
-        name=found.name or "attachment",
-        content_type=attachments.content_type_of(str(found.file.name)),
-    )
-
-
-def _contact(organisation: Organisation, contact_id: UUID) -> Contact:
-    found = Contact.objects.filter(organisation=organisation, public_id=contact_id).first()
-    if found is None:
-        raise Http404("No such customer.")
-    return found
+    return responses.attachment_response(found)
 
 
 @staff_view
@@ -200,7 +175,7 @@ def _contact(organisation: Organisation, contact_id: UUID) -> Contact:
 def statement_print(
     request: HttpRequest, organisation: Organisation, contact_id: UUID
 ) -> HttpResponse:
-    contact = _contact(organisation, contact_id)
+    contact = selectors.contact_get_for_staff(organisation=organisation, public_id=contact_id)
     start, end = forms.PeriodForm(request.GET).period()
     try:
         statement = statement_selectors.statement_for(contact=contact, start=start, end=end)
@@ -223,7 +198,7 @@ def statement_print(
 def statement_pdf(
     request: HttpRequest, organisation: Organisation, contact_id: UUID
 ) -> HttpResponse:
-    contact = _contact(organisation, contact_id)
+    contact = selectors.contact_get_for_staff(organisation=organisation, public_id=contact_id)
     start, end = forms.PeriodForm(request.GET).period()
     try:
         statement = statement_selectors.statement_for(contact=contact, start=start, end=end)
