@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db.models import DecimalField, F, Q, Sum, Value, Window
@@ -119,6 +119,8 @@ def statement_for(*, contact: Contact, start: datetime.date, end: datetime.date)
         .order_by("date", "id")
         .values_list("date", "kind", "reference", "description", "amount", "running")
     )
+    exponent = Decimal(1).scaleb(-money.minor_unit(currency))
+    quantize = Decimal.quantize  # called 20,000 times for a 10,000-line statement
     lines = [
         StatementLine(
             date=date,
@@ -126,8 +128,8 @@ def statement_for(*, contact: Contact, start: datetime.date, end: datetime.date)
             kind_label=labels.get(kind, kind),
             reference=reference,
             description=description,
-            amount=_q(currency, amount),
-            balance=_q(currency, opening + running),
+            amount=quantize(amount, exponent, ROUND_HALF_UP),
+            balance=quantize(opening + running, exponent, ROUND_HALF_UP),
         )
         for date, kind, reference, description, amount, running in rows
     ]
