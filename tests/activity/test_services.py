@@ -244,3 +244,17 @@ def test_a_timesheet_is_approved_or_rejected_with_a_reason(scope: PortalScope) -
         "timesheet_approved",
         "timesheet_rejected",
     ]
+
+
+def test_a_timesheet_approval_is_notified_as_viewed_once(scope: PortalScope) -> None:
+    approval = TimesheetApprovalFactory(project=ProjectFactory(contact=scope.contact))
+
+    views = [
+        services.document_mark_viewed(
+            scope=scope, document=TimesheetApproval.objects.get(pk=approval.pk)
+        )
+        for _ in range(3)
+    ]
+
+    assert views == [True, False, False]
+    assert Notification.objects.filter(kind="viewed", approval=approval).count() == 1

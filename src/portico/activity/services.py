@@ -238,6 +238,13 @@ def document_mark_viewed(
     """
     if getattr(document, "first_viewed_at", None) is not None:
         return False
+    if isinstance(document, TimesheetApproval):
+        # Approvals keep no viewed time: the notification itself marks the first view.
+        seen = Notification.objects.filter(
+            organisation=scope.organisation, event_key=event_key(Kind.VIEWED, document)
+        )
+        if seen.exists():
+            return False
     return _first_view(scope=scope, document=document, origin=origin)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Model
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 
 from portico.core import money
 from portico.portal.scoping import PortalScope
@@ -57,8 +57,6 @@ def pay_url(scope: PortalScope, invoices: list[Invoice]) -> str:
     """Where "Pay now" leads (the online-payment pages), or "" until they exist."""
     from urllib.parse import urlencode
 
-    from django.urls import NoReverseMatch
-
     payable = [i for i in invoices if i.status in Invoice.PAYABLE_STATUSES and i.balance_due > 0]
     if not payable and invoices:
         return ""
@@ -70,3 +68,14 @@ def pay_url(scope: PortalScope, invoices: list[Invoice]) -> str:
         query = urlencode([("invoice", str(i.public_id)) for i in payable])
         return f"{url}?{query}" if query else url
     return ""
+
+
+def document_links(scope: PortalScope, document: Any) -> dict[str, str]:
+    """Print view, PDF and forward URLs of `document` (the documents app's pages), or none
+    while those pages are not mounted."""
+    from portico.documents import links
+
+    try:
+        return links.portal_links(scope, document)
+    except (NoReverseMatch, KeyError, LookupError):
+        return {}

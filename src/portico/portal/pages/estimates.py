@@ -82,6 +82,7 @@ def _detail(
         comment_form=CommentForm(),
         comment_url=documents.comment_url(scope, estimate),
         signature=getattr(estimate, "portal_acceptance", None),
+        links=documents.document_links(scope, estimate),
     )
     return render(request, "portal/pages/estimates/detail.html", context, status=status)
 

@@ -75,6 +75,7 @@ def invoice_detail(request: HttpRequest, scope: PortalScope, invoice_id: UUID) -
         comments=activity_selectors.comments_for_portal(scope=scope, target=invoice),
         comment_form=CommentForm(),
         comment_url=documents.comment_url(scope, invoice),
+        links=documents.document_links(scope, invoice),
         pay_url=documents.pay_url(scope, [invoice]),
     )
     return render(request, "portal/pages/invoices/detail.html", context)

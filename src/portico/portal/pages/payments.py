@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from portico.payments import portal_selectors as selectors
-from portico.portal.pages import common
+from portico.portal.pages import common, documents
 from portico.portal.scoping import Module, PortalScope, portal_view
 
 FILTERS = (
@@ -51,6 +51,7 @@ def payment_detail(request: HttpRequest, scope: PortalScope, payment_id: UUID) -
         scope,
         payment=payment,
         method=selectors.payment_method_for_portal(payment=payment),
+        links=documents.document_links(scope, payment),
         unapplied=payment.amount - sum(a.amount for a in payment.allocations.all()),
     )
     return render(request, "portal/pages/payments/detail.html", context)

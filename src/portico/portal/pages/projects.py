@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from portico.activity import portal_actions
 from portico.activity import selectors as activity_selectors
+from portico.activity import services as activity_services
 from portico.core.errors import DomainError
 from portico.portal.pages import common, documents
 from portico.portal.pages.forms import CommentForm, RejectForm
@@ -151,6 +152,9 @@ def _timesheet_page(
 @require_GET
 def timesheet_detail(request: HttpRequest, scope: PortalScope, approval_id: UUID) -> HttpResponse:
     approval = _approval(scope, approval_id)
+    activity_services.document_mark_viewed(
+        scope=scope, document=approval, origin=common.origin_of(request)
+    )
     return _timesheet_page(request, scope, approval)
 
 

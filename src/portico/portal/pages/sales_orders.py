@@ -63,5 +63,6 @@ def sales_order_detail(
         comments=activity_selectors.comments_for_portal(scope=scope, target=order),
         comment_form=CommentForm(),
         comment_url=documents.comment_url(scope, order),
+        links=documents.document_links(scope, order),
     )
     return render(request, "portal/pages/sales_orders/detail.html", context)
