@@ -35,6 +35,7 @@ def steps() -> list[Callable[[DemoContext], None]]:
     from portico.activity import demo as activity_demo
     from portico.contacts import demo as contacts_demo
     from portico.contacts import self_service_demo
+    from portico.documents import demo as documents_demo
     from portico.orgs import demo as orgs_demo
     from portico.payments import demo as payments_demo
     from portico.payments.gateways.sandbox import demo as sandbox_demo
@@ -52,6 +53,7 @@ def steps() -> list[Callable[[DemoContext], None]]:
         self_service_demo.load,
         projects_demo.load,
         activity_demo.load,
+        documents_demo.load,
     ]
 
 
