@@ -65,3 +65,28 @@ def test_concurrent_invoices_get_unique_numbers_without_gaps() -> None:
     assert len(errors) == 4 and all(isinstance(e, RuntimeError) for e in errors)
     numbers = sorted(Invoice.objects.filter(contact=contact).values_list("number", flat=True))
     assert numbers == [f"INV-{n:06d}" for n in range(1, 9)]
+
+
+def test_concurrent_recurring_runs_create_each_period_once() -> None:
+    # given a monthly profile three periods behind
+    import datetime
+
+    from portico.sales import services
+
+    contact: Contact = ContactFactory(organisation=OrganisationFactory(slug="recurring-race"))
+    profile = make.recurring_profile(contact, start_date=datetime.date(2026, 1, 15))
+
+    # when four workers run the generator at the same moment
+    errors = run_together(
+        4, lambda _: services.recurring_generate_due(today=datetime.date(2026, 3, 20))
+    )
+
+    # then each period was invoiced exactly once, with gap-free numbers
+    assert errors == []
+    invoices = Invoice.objects.filter(recurring_profile=profile).order_by("recurring_period")
+    assert [i.recurring_period for i in invoices] == [
+        datetime.date(2026, 1, 15),
+        datetime.date(2026, 2, 15),
+        datetime.date(2026, 3, 15),
+    ]
+    assert sorted(i.number for i in invoices) == ["INV-000001", "INV-000002", "INV-000003"]
