@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 from uuid import UUID
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.paginator import Page
 from django.db.models import Count, Prefetch, Q, QuerySet
 
@@ -49,10 +50,14 @@ def payment_list_for_portal(*, scope: PortalScope, query: ListQuery) -> Page:
 
 def payment_get_for_portal(*, scope: PortalScope, payment_id: UUID | str) -> Payment:
     """One payment (the receipt) with the invoices it paid."""
-    payments = payments_for_portal(scope=scope).prefetch_related(
-        Prefetch(
-            "allocations",
-            queryset=PaymentAllocation.objects.select_related("invoice").order_by("id"),
+    payments = (
+        payments_for_portal(scope=scope)
+        .select_related("checkout")
+        .prefetch_related(
+            Prefetch(
+                "allocations",
+                queryset=PaymentAllocation.objects.select_related("invoice").order_by("id"),
+            )
         )
     )
     return get_or_404(payments, payment_id)  # type: ignore[no-any-return]
@@ -73,9 +78,17 @@ class PaymentMethod:
     """How a payment was made, as a receipt may show it: never more than the last 4 digits."""
 
     label: str
+    brand: str = ""
     last4: str = ""
 
 
 def payment_method_for_portal(*, payment: Payment) -> PaymentMethod:
-    last4 = "".join(ch for ch in str(getattr(payment, "last4", "") or "") if ch.isdigit())[-4:]
-    return PaymentMethod(label=str(payment.get_mode_display()), last4=last4)
+    """From the online checkout that made the payment, when there is one (loaded with it)."""
+    try:
+        checkout = payment.checkout  # type: ignore[attr-defined]
+    except ObjectDoesNotExist:
+        checkout = None
+    if checkout is None:
+        return PaymentMethod(label=str(payment.get_mode_display()))
+    last4 = "".join(ch for ch in checkout.last4 if ch.isdigit())[-4:]
+    return PaymentMethod(label=str(payment.get_mode_display()), brand=checkout.brand, last4=last4)

@@ -99,3 +99,32 @@ def test_home_shows_what_is_owed_awaiting_estimates_the_last_payment_and_credit(
     assert "$7.00" in body and "Unused credit: $7.00" in body
     assert "$999.00" not in body
     assert customer_a.display_name in body
+
+
+def test_an_online_payments_receipt_shows_the_card_brand_and_last_4_only(
+    portal_client: Client, org: Organisation, customer_a: Contact
+) -> None:
+    import uuid
+
+    from portico.payments.models import Checkout
+    from tests.gateways.factories import GatewayAccountFactory
+
+    invoice = sales.invoice(customer_a, "64.00")
+    payment = pay(customer_a, invoice, "64.00", mode="card", source="online")
+    Checkout.objects.create(
+        organisation=org,
+        contact=customer_a,
+        gateway_account=GatewayAccountFactory(organisation=org),
+        amount=Decimal("64.00"),
+        currency="USD",
+        idempotency_key=uuid.uuid4().hex,
+        state=Checkout.State.SUCCEEDED,
+        brand="visa",
+        last4="4242",
+        payment=payment,
+    )
+
+    body = portal_client.get(url(org, f"payments/{payment.public_id}")).content.decode()
+
+    assert "Card · visa ···· 4242" in body
+    assert "4242 4242" not in body
