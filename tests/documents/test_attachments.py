@@ -76,3 +76,13 @@ def test_an_oversized_file_is_refused_before_it_is_read(settings: object) -> Non
 def test_a_path_in_the_original_name_is_dropped() -> None:
     checked = attachments.check_upload(upload("..\\..\\windows\\notes.txt", b"hello"))
     assert checked.original_name == "notes.txt"
+
+
+def test_the_form_validator_refuses_and_rewinds() -> None:
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        attachments.validate_attachment_file(upload("x.html", b"<html></html>"))
+    good = upload("ok.txt", b"hello")
+    attachments.validate_attachment_file(good)
+    assert good.read() == b"hello"

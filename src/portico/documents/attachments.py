@@ -12,6 +12,7 @@ import posixpath
 import uuid
 import zipfile
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
@@ -132,3 +133,19 @@ def content_type_of(name: str) -> str:
         if extension in extensions:
             return content_type
     return "application/octet-stream"
+
+
+def validate_attachment_file(upload: Any) -> None:
+    """A form-field validator with the same rules, for upload forms outside this app
+    (the sales admin's attachment inline can add it to its `file` field)."""
+    from django.core.exceptions import ValidationError
+
+    if not hasattr(upload, "read") or getattr(upload, "_committed", False):
+        return  # an already stored file, not a new upload
+    try:
+        check_upload(upload)
+    except AttachmentRefused as error:
+        raise ValidationError(error.message, code=error.code) from None
+    finally:
+        if hasattr(upload, "seek"):
+            upload.seek(0)
