@@ -42,7 +42,7 @@ def run_each(
     request: HttpRequest,
     queryset: QuerySet[Any],
     action: Callable[[Any], object],
-    done: str,
+    done: Any,
 ) -> None:
     """Apply a service to each selected row; report successes and each refusal."""
     succeeded = 0
@@ -58,7 +58,7 @@ def run_each(
 
 
 def service_action(
-    description: Any, call: Callable[[Any], object], done: str
+    description: Any, call: Callable[[Any], object], done: Any
 ) -> Callable[[Any, HttpRequest, QuerySet[Any]], None]:
     """An admin action that runs `call` on each selected row (a service, never a model write)."""
 
@@ -192,20 +192,22 @@ class EstimateAdmin(DocumentAdmin):
         "terms",
     ]
 
-    send = service_action(_("Mark as sent"), lambda e: services.estimate_send(estimate=e), "Sent")
+    send = service_action(
+        _("Mark as sent"), lambda e: services.estimate_send(estimate=e), _("Sent")
+    )
 
     mark_accepted = service_action(
-        _("Mark as accepted"), lambda e: services.estimate_accept(estimate=e), "Accepted"
+        _("Mark as accepted"), lambda e: services.estimate_accept(estimate=e), _("Accepted")
     )
 
     mark_declined = service_action(
-        _("Mark as declined"), lambda e: services.estimate_decline(estimate=e), "Declined"
+        _("Mark as declined"), lambda e: services.estimate_decline(estimate=e), _("Declined")
     )
 
     convert_to_invoice = service_action(
         _("Convert to invoice"),
         lambda e: services.estimate_convert_to_invoice(estimate=e),
-        "Converted to draft invoices",
+        _("Converted to draft invoices"),
     )
 
 
@@ -274,9 +276,9 @@ class InvoiceAdmin(DocumentAdmin):
     def overdue(self, invoice: Invoice) -> bool:
         return invoice.is_overdue
 
-    send = service_action(_("Mark as sent"), lambda i: services.invoice_send(invoice=i), "Sent")
+    send = service_action(_("Mark as sent"), lambda i: services.invoice_send(invoice=i), _("Sent"))
 
-    void = service_action(_("Void"), lambda i: services.invoice_void(invoice=i), "Voided")
+    void = service_action(_("Void"), lambda i: services.invoice_void(invoice=i), _("Voided"))
 
     @admin.action(description=_("Record payment of the balance (bank transfer, today)"))
     def record_payment(self, request: HttpRequest, queryset: QuerySet[Invoice]) -> None:
@@ -291,7 +293,7 @@ class InvoiceAdmin(DocumentAdmin):
                 allocations=[(invoice, invoice.balance_due)],
             )
 
-        run_each(self, request, queryset.select_related("contact"), pay, "Payments recorded")
+        run_each(self, request, queryset.select_related("contact"), pay, _("Payments recorded"))
 
     @admin.action(description=_("Apply the customer's credit"))
     def apply_credit(self, request: HttpRequest, queryset: QuerySet[Invoice]) -> None:
@@ -302,7 +304,7 @@ class InvoiceAdmin(DocumentAdmin):
             request,
             queryset,
             lambda i: payments.credit_apply_available(invoice=i),
-            "Credit applied",
+            _("Credit applied"),
         )
 
 
@@ -327,21 +329,21 @@ class SalesOrderAdmin(DocumentAdmin):
     ]
 
     confirm = service_action(
-        _("Confirm"), lambda o: services.sales_order_confirm(sales_order=o), "Done"
+        _("Confirm"), lambda o: services.sales_order_confirm(sales_order=o), _("Done")
     )
 
     fulfil = service_action(
-        _("Mark as fulfilled"), lambda o: services.sales_order_fulfil(sales_order=o), "Done"
+        _("Mark as fulfilled"), lambda o: services.sales_order_fulfil(sales_order=o), _("Done")
     )
 
     cancel = service_action(
-        _("Cancel"), lambda o: services.sales_order_cancel(sales_order=o), "Done"
+        _("Cancel"), lambda o: services.sales_order_cancel(sales_order=o), _("Done")
     )
 
     convert_to_invoice = service_action(
         _("Convert to invoice"),
         lambda o: services.sales_order_convert_to_invoice(sales_order=o),
-        "Converted to draft invoices",
+        _("Converted to draft invoices"),
     )
 
 
@@ -368,10 +370,12 @@ class CreditNoteAdmin(DocumentAdmin):
     open_note = service_action(
         _("Open (give the customer the credit)"),
         lambda n: services.credit_note_open(credit_note=n),
-        "Opened",
+        _("Opened"),
     )
 
-    void = service_action(_("Void"), lambda n: services.credit_note_void(credit_note=n), "Voided")
+    void = service_action(
+        _("Void"), lambda n: services.credit_note_void(credit_note=n), _("Voided")
+    )
 
 
 class LiveFilter(admin.SimpleListFilter):
@@ -412,11 +416,11 @@ class RecurringProfileAdmin(OrganisationScopedAdmin):
     soft_delete = service_action(
         _("Delete (stops new invoices; can be restored)"),
         lambda p: services.recurring_profile_delete(profile=p),
-        "Deleted",
+        _("Deleted"),
     )
 
     restore = service_action(
-        _("Restore"), lambda p: services.recurring_profile_restore(profile=p), "Restored"
+        _("Restore"), lambda p: services.recurring_profile_restore(profile=p), _("Restored")
     )
 
     @admin.action(description=_("Generate due invoices now"))
