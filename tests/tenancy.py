@@ -64,3 +64,8 @@ ROW_MAKERS.update(BOOKS_ROWS)
 from tests.activity.factories import ROWS as ACTIVITY_ROWS  # noqa: E402
 
 ROW_MAKERS.update(ACTIVITY_ROWS)
+
+# Checkouts, saved methods, webhook receipts, online payment settings (issue 7).
+from tests.payments.checkout.tenancy_rows import ROWS as CHECKOUT_ROWS  # noqa: E402
+
+ROW_MAKERS.update(CHECKOUT_ROWS)

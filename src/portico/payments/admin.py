@@ -8,6 +8,7 @@ import datetime
 from typing import Any
 from uuid import UUID
 
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
@@ -20,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from portico.backoffice.scoping import OrganisationScopedAdmin, ScopedTabularInline
 from portico.backoffice.sites import site
 from portico.contacts.models import Contact
+from portico.core import money
 from portico.core.errors import DomainError
 from portico.payments import ledger, selectors, services
 from portico.payments.models import CustomerCredit, LedgerEntry, Payment, PaymentAllocation
@@ -72,6 +74,28 @@ class CustomerFilter(admin.SimpleListFilter):
         return queryset
 
 
+class PaymentForm(forms.ModelForm):
+    """Refuses what the service would refuse, as field errors instead of a failed save."""
+
+    class Meta:
+        model = Payment
+        fields = ["contact", "date", "amount", "mode", "reference", "notes"]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned: dict[str, Any] = super().clean() or {}
+        contact, amount = cleaned.get("contact"), cleaned.get("amount")
+        if self.instance.pk is None and contact is not None and amount is not None:
+            if amount <= 0:
+                self.add_error("amount", _("The amount must be positive."))
+            elif money.quantize(amount, contact.currency) != amount:
+                self.add_error(
+                    "amount",
+                    _("%(currency)s amounts have at most %(digits)s decimals.")
+                    % {"currency": contact.currency, "digits": money.minor_unit(contact.currency)},
+                )
+        return cleaned
+
+
 @admin.register(Payment, site=site)
 class PaymentAdmin(OrganisationScopedAdmin):
     """Adding records the payment through the service (whatever is not allocated becomes
@@ -83,6 +107,7 @@ class PaymentAdmin(OrganisationScopedAdmin):
     search_fields = ["number", "reference", "contact__display_name", "gateway_transaction_id"]
     date_hierarchy = "date"
     inlines = [AllocationInline, CreditInline]
+    form = PaymentForm
     fields = ["contact", "date", "amount", "mode", "reference", "notes"]
     recorded = ["number", "currency", "source", "gateway", "gateway_transaction_id"]
 
@@ -230,3 +255,6 @@ class LedgerEntryAdmin(OrganisationScopedAdmin):
                     messages.INFO,
                 )
         return super().changelist_view(request, extra_context)
+
+
+from portico.payments import checkout_admin  # noqa: E402,F401  (online payment, issue 7)

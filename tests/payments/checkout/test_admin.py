@@ -1,0 +1,46 @@
+"""The back office lists checkouts with their state and code, and reconciles them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from portico.payments import checkout
+from portico.payments.models import Checkout, Payment
+from portico.sales.models import Invoice
+from tests.payments.checkout.conftest import Tokenise
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_list_shows_the_state_and_error_code(
+    owner_client: Client, pay: Any, invoice: Invoice, tokenise: Tokenise
+) -> None:
+    pay([invoice], token=tokenise("4100000000000019"))
+    response = owner_client.get("/admin/payments/checkout/")
+    assert response.status_code == 200
+    assert "CP3003" in response.content.decode()
+
+
+def test_the_reconcile_action_posts_an_unknown_checkout_once(
+    owner_client: Client,
+    pay: Any,
+    invoice: Invoice,
+    tokenise: Tokenise,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def crash(**kwargs: Any) -> None:
+        raise RuntimeError("power cut")
+
+    monkeypatch.setattr(checkout, "checkout_apply_result", crash)
+    done = pay([invoice], token=tokenise())
+    monkeypatch.undo()
+    data = {"action": "reconcile", "_selected_action": [done.pk]}
+    for _ in range(2):
+        response = owner_client.post("/admin/payments/checkout/", data)
+        assert response.status_code == 302
+    done.refresh_from_db()
+    assert done.state == Checkout.State.SUCCEEDED
+    assert Payment.objects.count() == 1
