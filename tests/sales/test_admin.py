@@ -188,3 +188,13 @@ def test_a_discount_above_the_subtotal_is_dropped_with_a_warning(
     assert response.status_code == 302
     invoice = Invoice.objects.get()
     assert (invoice.discount, invoice.total) == (Decimal(0), Decimal("50.00"))
+
+
+def test_a_payment_with_too_many_decimals_is_a_form_error(
+    owner_client: Client, customer_a: Contact
+) -> None:
+    data = {"contact": customer_a.pk, "date": "2026-01-15", "amount": "10.005", "mode": "cash"}
+    response = owner_client.post(reverse("admin:payments_payment_add"), data)
+    assert response.status_code == 200
+    assert "at most 2 decimals" in response.content.decode()
+    assert not Payment.objects.exists()
