@@ -209,3 +209,22 @@ def test_the_pause_is_a_cool_down_not_a_permanent_lockout(
         portal_login(client, active_person.organisation, active_person.email, password).status_code
         == 302
     )
+
+
+def test_the_back_office_login_is_throttled_per_email_too(
+    owner: Any, password: str, settings: Any
+) -> None:
+    for _attempt in range(settings.AXES_FAILURE_LIMIT):
+        Client(REMOTE_ADDR="10.0.0.9").post(
+            "/admin/login/", {"username": owner.email.upper(), "password": "wrong"}
+        )
+
+    other_user = Client(REMOTE_ADDR="10.0.0.9").post(
+        "/admin/login/", {"username": "someone@else.example", "password": "wrong"}
+    )
+    locked = Client(REMOTE_ADDR="10.0.0.9").post(
+        "/admin/login/", {"username": owner.email, "password": password}
+    )
+
+    assert other_user.status_code == 200
+    assert locked.status_code == 429
