@@ -335,7 +335,7 @@ def _checkout_create(
     """Lock the invoices (pk order: no deadlocks), re-plan from them, write the checkout.
     Answers (checkout, created)."""
     locked = list(
-        Invoice.objects.select_for_update()
+        Invoice.objects.select_for_update(of=("self",))
         .filter(organisation=scope.organisation, contact=scope.contact, pk__in=invoice_ids)
         .select_related("recurring_profile")
         .order_by("pk")

@@ -1,0 +1,121 @@
+"""Checkouts under real concurrency (PostgreSQL row locks, one thread per payer)."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from portico.payments import checkout, ledger
+from portico.payments.gateways.sandbox.models import Charge
+from portico.payments.models import Checkout, Payment, PaymentAllocation
+from portico.portal.scoping import PortalScope
+from portico.sales.models import Invoice
+from tests.payments.checkout.conftest import Tokenise
+from tests.sales import factories as sales
+
+
+def is_postgres() -> bool:
+    return settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+
+
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.skipif(not is_postgres(), reason="needs PostgreSQL row locks"),
+    pytest.mark.django_db(transaction=True),
+]
+
+
+def all_at_once(count: int, work: Callable[[int], Any]) -> tuple[list[Any], list[BaseException]]:
+    barrier = threading.Barrier(count)
+    results: list[Any] = []
+    errors: list[BaseException] = []
+
+    def run(index: int) -> None:
+        try:
+            barrier.wait()
+            results.append(work(index))
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results, errors
+
+
+@pytest.fixture(autouse=True)
+def no_duplicate_window(sandbox_account: Any) -> None:
+    sandbox_account.duplicate_window_minutes = 0
+    sandbox_account.save()
+
+
+def test_the_same_checkout_posted_concurrently_charges_once(
+    scope: PortalScope, invoice: Invoice, tokenise: Tokenise
+) -> None:
+    # given one form (one key, one token) submitted by eight tabs at once
+    token = tokenise()
+    # when
+    results, errors = all_at_once(
+        8,
+        lambda _: checkout.checkout_start(
+            scope=scope, invoices=[invoice], idempotency_key="same-form", token=token
+        ),
+    )
+    # then one checkout, one charge, one payment
+    assert errors == []
+    assert {c.pk for c in results} == {Checkout.objects.get().pk}
+    assert Charge.objects.count() == 1 and Payment.objects.count() == 1
+
+
+def test_twenty_payers_on_one_invoice_one_succeeds_the_rest_are_told_why(
+    scope: PortalScope, invoice: Invoice, tokenise: Tokenise
+) -> None:
+    tokens = [tokenise() for _ in range(20)]
+    results, errors = all_at_once(
+        20,
+        lambda i: checkout.checkout_start(
+            scope=scope, invoices=[invoice], idempotency_key=uuid.uuid4().hex, token=tokens[i]
+        ),
+    )
+    assert [c.state for c in results] == [Checkout.State.SUCCEEDED]
+    assert len(errors) == 19
+    assert {getattr(e, "code", repr(e)) for e in errors} <= {"in_progress", "already_paid"}
+    invoice.refresh_from_db()
+    assert invoice.status == Invoice.Status.PAID and invoice.balance_due == 0
+    assert Charge.objects.count() == 1 and Payment.objects.count() == 1
+
+
+def test_overlapping_bulk_payments_neither_deadlock_nor_over_allocate(
+    scope: PortalScope, customer_a: Any, tokenise: Tokenise
+) -> None:
+    a, b, c = (sales.invoice(customer_a, rate) for rate in ("100.00", "200.00", "300.00"))
+    groups = [[a, b], [b, c], [c, a], [a, b, c], [c, b], [b, a]]
+    tokens = [tokenise() for _ in groups]
+    results, errors = all_at_once(
+        len(groups),
+        lambda i: checkout.checkout_start(
+            scope=scope,
+            invoices=list(reversed(groups[i])) if i % 2 else groups[i],
+            idempotency_key=uuid.uuid4().hex,
+            token=tokens[i],
+        ),
+    )
+    # no deadlock or database error: every loser got a clear answer
+    assert {getattr(e, "code", repr(e)) for e in errors} <= {"in_progress", "already_paid"}
+    assert len(results) >= 1
+    for invoice in (a, b, c):
+        invoice.refresh_from_db()
+        allocated = sum(p.amount for p in PaymentAllocation.objects.filter(invoice=invoice))
+        assert invoice.balance_due == invoice.total - allocated >= 0
+    assert Charge.objects.count() == len(results)
+    assert ledger.check(organisation=scope.organisation) == []
