@@ -403,18 +403,19 @@ def bulk_enable(results: Results, org: Any, count: int) -> None:
         results.skipped.append("Bulk portal enable: no portal_access_enable_many service yet")
         return
     contacts = list(Contact.objects.filter(organisation=org).order_by("pk")[1:])
+    domain = f"@bulk-{int(time.time())}.example"  # a new set of persons on every run
     rows = [
         ContactPerson(
             organisation=org,
             contact=contacts[index % len(contacts)],
             first_name="Bulk",
             last_name=str(index),
-            email=f"bulk{index}@bulk-enable.example",
+            email=f"bulk{index}{domain}",
         )
         for index in range(count)
     ]
     ContactPerson.objects.bulk_create(rows, batch_size=1000)
-    persons = ContactPerson.objects.filter(organisation=org, email__endswith="@bulk-enable.example")
+    persons = ContactPerson.objects.filter(organisation=org, email__endswith=domain)
     tasks_before = _queued_tasks()
     started = time.perf_counter()
     report = portal_services.portal_access_enable_many(persons=persons)

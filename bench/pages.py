@@ -17,7 +17,7 @@ class Page:
     label: str
     names: tuple[str, ...]
     obj: str = ""  # which of the customer's objects the URL addresses
-    query: str = ""  # "year": the last 12 months; "quarter": 90 days; "all": the whole history
+    query: str = ""  # "year": 12 months; "quarter": 90 days; "all": 5 years (the whole history)
     fixed: tuple[tuple[str, str], ...] = ()  # URL parameters with a fixed value
     requests: int = 0  # 0: the run's default
 
@@ -75,10 +75,12 @@ def objects_of(contact: Any) -> dict[str, uuid.UUID | None]:
         )
         return value
 
+    # A paid invoice for both customers: its page also lists the payments applied to it, and
+    # an unpaid one skips that query, whatever the history.
+    invoices = Invoice.objects.filter(contact=contact).exclude(status="draft")
     return {
-        "invoice": newest(
-            Invoice.objects.filter(contact=contact).exclude(status="draft"), "-issue_date", "-id"
-        ),
+        "invoice": newest(invoices.filter(status="paid"), "-issue_date", "-id")
+        or newest(invoices, "-issue_date", "-id"),
         "estimate": newest(
             Estimate.objects.filter(contact=contact).exclude(status="draft"), "-issue_date", "-id"
         ),
@@ -89,8 +91,8 @@ def objects_of(contact: Any) -> dict[str, uuid.UUID | None]:
 
 def period_query(kind: str, today: datetime.date, days: int | None = None) -> str:
     """A custom statement period ending today (the portal's and the PDF's parameters)."""
-    days = days or {"year": 365, "quarter": 90}.get(kind)
-    start = today - datetime.timedelta(days=days) if days else datetime.date(2000, 1, 1)
+    days = days or {"year": 365, "quarter": 90}.get(kind, 5 * 365)  # the portal's longest
+    start = today - datetime.timedelta(days=days)
     return f"period=custom&start={start.isoformat()}&end={today.isoformat()}"
 
 

@@ -225,6 +225,13 @@ def render(info: dict[str, Any], runs: list[dict[str, Any]], *, quick: bool = Fa
         "200 estimates, 20 projects and 5,000 time entries (monthly timesheet approvals); the "
         "small reference customer has 10 invoices and one project with 10 time entries.",
         "",
+        "Reading the figures: server times are measured in-process with Django's test Client "
+        "through the full middleware with DEBUG off (median and 95th percentile; a page stops "
+        "after its time cap with at least 5 requests, `n` says how many ran). Query counts "
+        "come from an execute wrapper on the connection, so they include the session and user "
+        "queries. Throughput is gunicorn with 2 sync workers on loopback, loaded by wrk on the "
+        "same machine, with the big customer's session cookie.",
+        "",
     ]
     for run in runs:
         title = {"sqlite": "SQLite", "postgres": "PostgreSQL 15"}.get(
@@ -247,7 +254,12 @@ def render(info: dict[str, Any], runs: list[dict[str, Any]], *, quick: bool = Fa
             )
         else:
             verdict = f"**failed**: `{ledger['output'][-300:]}`"
-        out += [f"Seeding took {run['seed_seconds']} s; `portico ledger check` {verdict}", ""]
+        seeded = (
+            "Data seeded by a previous run (`--reuse`)"
+            if run.get("reused")
+            else f"Seeding took {run['seed_seconds']} s"
+        )
+        out += [f"{seeded}; `portico ledger check` {verdict}", ""]
         if "measure" not in run:
             out += [f"Measurements failed: {run.get('measure_error')}", ""]
             continue

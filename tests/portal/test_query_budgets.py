@@ -23,7 +23,9 @@ from bench.pages import (
 from portico.contacts.models import Contact, ContactPerson
 from portico.core import scale
 
-pytestmark = pytest.mark.django_db
+# bench.urls: the site's URLs with the portal's document pages mounted (until portal/urls.py
+# includes them), the same pages `make bench` measures.
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("bench.urls")]
 
 BUDGET = 10  # the ceiling; DESIGN.md §8 aims at 8 including session and user
 PASSWORD = "query-budget-password"
