@@ -15,8 +15,10 @@ from uuid import UUID
 
 from django.core.paginator import Page, Paginator
 from django.db.models import (
+    CharField,
     Count,
     DecimalField,
+    F,
     IntegerField,
     Prefetch,
     Q,
@@ -24,7 +26,6 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
-    prefetch_related_objects,
 )
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -167,8 +168,7 @@ def invoice_list_for_portal(*, scope: PortalScope, query: ListQuery) -> Page:
 
 
 def invoice_get_for_portal(*, scope: PortalScope, invoice_id: UUID | str) -> Invoice:
-    """One invoice with lines and its sales order, and the payments and credits applied to it
-    (only looked up when something was applied)."""
+    """One invoice with its lines (and their taxes) and its sales order."""
     invoices = (
         invoices_for_portal(scope=scope)
         .select_related("sales_order")
@@ -176,28 +176,49 @@ def invoice_get_for_portal(*, scope: PortalScope, invoice_id: UUID | str) -> Inv
             Prefetch("lines", queryset=InvoiceLine.objects.select_related("tax", "item"))
         )
     )
-    invoice: Invoice = get_or_404(invoices, invoice_id)
-    applied = invoice.status != InvoiceStatus.VOID and invoice.balance_due != invoice.total
-    prefetch_related_objects(
-        [invoice],
-        Prefetch(
-            "allocations",
-            queryset=PaymentAllocation.objects.select_related("payment").order_by(
-                "payment__date", "id"
-            )
-            if applied
-            else PaymentAllocation.objects.none(),
-        ),
-        Prefetch(
-            "credit_applications",
-            queryset=CreditApplication.objects.select_related(
-                "credit__credit_note", "credit__payment"
-            ).order_by("date", "id")
-            if applied
-            else CreditApplication.objects.none(),
+    return get_or_404(invoices, invoice_id)  # type: ignore[no-any-return]
+
+
+@dataclass(frozen=True)
+class Applied:
+    """A payment or a credit applied to an invoice, as its detail page lists them."""
+
+    kind: str  # "payment" | "credit"
+    date: datetime.date
+    amount: Decimal
+    public_id: UUID | None
+    label: str
+
+
+def invoice_applied_for_portal(*, scope: PortalScope, invoice: Invoice) -> list[Applied]:
+    """Payments and credits applied to `invoice`, oldest first, in one query (a UNION)."""
+    text = CharField()
+    payments = PaymentAllocation.objects.filter(
+        payment__organisation=scope.organisation, payment__contact=scope.contact, invoice=invoice
+    ).values_list(
+        Value("payment", output_field=text),
+        F("payment__date"),
+        F("amount"),
+        F("payment__public_id"),
+        F("payment__number"),
+    )
+    credits = CreditApplication.objects.filter(
+        organisation=scope.organisation, credit__contact=scope.contact, invoice=invoice
+    ).values_list(
+        Value("credit", output_field=text),
+        F("date"),
+        F("amount"),
+        F("credit__public_id"),
+        Coalesce(
+            F("credit__credit_note__number"),
+            F("credit__retainer_invoice__number"),
+            F("credit__payment__number"),
+            Value("", output_field=text),
+            output_field=text,
         ),
     )
-    return invoice
+    rows = [Applied(*row) for row in payments.union(credits, all=True)]
+    return sorted(rows, key=lambda row: (row.date, row.kind))
 
 
 # --- sales orders ------------------------------------------------------------------------------

@@ -151,3 +151,30 @@ def test_a_comment_is_posted_and_escaped(
     page = portal_client.get(url(org, f"invoices/{invoice.public_id}")).content.decode()
     assert "&lt;script&gt;x&lt;/script&gt; ok?" in page
     assert Comment.objects.get().author_person is not None
+
+
+def test_the_detail_lists_payments_and_credits_applied(
+    portal_client: Client, org: Organisation, customer_a: Contact
+) -> None:
+    from portico.payments.models import CustomerCredit
+
+    invoice = sales.invoice(customer_a, "100.00")
+    payment = payment_services.payment_record(
+        contact=customer_a,
+        date=sales.DAY,
+        amount=Decimal("60.00"),
+        mode="cash",
+        allocations=[(invoice, Decimal("60.00"))],
+    )
+    note = sales.credit_note(customer_a, "25.00")
+    payment_services.credit_apply(
+        credit=CustomerCredit.objects.get(credit_note=note),
+        invoice=invoice,
+        amount=Decimal("25.00"),
+    )
+
+    body = portal_client.get(url(org, f"invoices/{invoice.public_id}")).content.decode()
+
+    assert f"/payments/{payment.public_id}" in body and "−$60.00" in body
+    assert f"Credit {note.number}" in body and "−$25.00" in body
+    assert 'id="balance-due">$15.00<' in body

@@ -72,6 +72,8 @@ def invoice_detail(request: HttpRequest, scope: PortalScope, invoice_id: UUID) -
         scope,
         invoice=invoice,
         totals=documents.totals_of(invoice),
+        applied=selectors.invoice_applied_for_portal(scope=scope, invoice=invoice),
+        can_see_payments=scope.allows(Module.PAYMENTS),
         comments=activity_selectors.comments_for_portal(scope=scope, target=invoice),
         comment_form=CommentForm(),
         comment_url=documents.comment_url(scope, invoice),
