@@ -198,3 +198,26 @@ def test_a_payment_with_too_many_decimals_is_a_form_error(
     assert response.status_code == 200
     assert "at most 2 decimals" in response.content.decode()
     assert not Payment.objects.exists()
+
+
+def test_an_html_file_posing_as_text_is_refused_as_an_attachment(
+    owner_client: Client, customer_a: Contact
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    invoice = make.invoice(customer_a, send=False)
+    data = {
+        "contact": customer_a.pk,
+        "kind": "regular",
+        "issue_date": "2026-01-15",
+        "due_date": "2026-02-14",
+        "allow_partial_payment": "on",
+        "discount": "0",
+        **inline("lines", []),
+        **inline("attachments", [{"name": "x", "file": SimpleUploadedFile(
+            "notes.txt", b"<html><script>alert(1)</script></html>", "text/plain")}]),
+    }  # fmt: skip
+    response = owner_client.post(reverse("admin:sales_invoice_change", args=[invoice.pk]), data)
+    assert response.status_code == 200
+    assert "can be attached" in response.content.decode()
+    assert not Attachment.objects.exists()

@@ -119,6 +119,14 @@ class AttachmentInline(ScopedTabularInline):
     readonly_fields = ["download"]
     extra = 0
 
+    def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "file" and field is not None:
+            from portico.documents.attachments import validate_attachment_file
+
+            field.validators.append(validate_attachment_file)
+        return field
+
     @admin.display(description=_("download"))
     def download(self, attachment: Attachment) -> str:
         if not attachment.pk:
