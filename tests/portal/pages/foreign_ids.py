@@ -10,7 +10,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from portico.contacts.models import Contact
+from portico.contacts.models import Contact, ContactPerson
 from portico.payments import services as payment_services
 from portico.sales import services as sales_services
 from tests.projects.factories import ProjectFactory, TimesheetApprovalFactory
@@ -68,3 +68,8 @@ HIDDEN_MAKERS: dict[str, Maker] = {
         ).public_id
     ),
 }
+
+
+def of_person(keyword: str) -> Callable[[Any, ContactPerson], Any]:
+    """The maker for `keyword` in the portal walker's shape: (world, foreign person) → id."""
+    return lambda world, person: FOREIGN_MAKERS[keyword](person.contact)
