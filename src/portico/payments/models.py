@@ -357,7 +357,7 @@ class SavedMethod(OrganisationOwned):
         ]
 
     def __str__(self) -> str:
-        return f"{self.brand or self.kind} •••• {self.last4}"
+        return f"{(self.brand or self.kind).capitalize()} •••• {self.last4}"
 
 
 class WebhookEventReceipt(OrganisationOwned):
