@@ -148,9 +148,10 @@ def test_time_of_a_voided_invoice_can_be_invoiced_again(project: Project) -> Non
         services.time_entries_release_invoice(invoice=invoice)
     assert excinfo.value.code == "invoice_not_void"
 
+    # voiding the invoice releases its time at once
     sales_services.invoice_void(invoice=invoice)
     invoice.refresh_from_db()
-    assert services.time_entries_release_invoice(invoice=invoice) == 1
+    assert services.time_entries_release_invoice(invoice=invoice) == 0
     again = services.time_entries_invoice(project=project, issue_date=ISSUE)
     assert again.pk != invoice.pk
 

@@ -165,6 +165,10 @@ def invoice_void(*, invoice: Invoice, date: datetime.date | None = None) -> Invo
             description=f"Invoice {invoice.number} voided",
             invoice=invoice,
         )
+    # Time billed on a voided invoice may be billed again (projects builds on sales, hence late).
+    from portico.projects import services as project_services
+
+    project_services.time_entries_release_invoice(invoice=invoice)
     return invoice
 
 
