@@ -16,12 +16,10 @@ The order of steps is the point (DESIGN.md §6, STYLE.md rule 9):
 
 from __future__ import annotations
 
-import datetime
 import logging
 import uuid
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
@@ -32,9 +30,11 @@ from portico.activity import services as activity_services
 from portico.activity.mail import OutgoingEmail, send_after_commit
 from portico.contacts.models import Contact, ContactPerson
 from portico.core import money
-from portico.core.errors import DomainError, PortalError, PortalFailure
+from portico.core.errors import PortalError, PortalFailure
 from portico.orgs.models import GatewayAccount, Organisation, Tax
+from portico.payments import checkout_plan
 from portico.payments import services as payment_services
+from portico.payments.checkout_plan import AmountChanged, CheckoutRefused, plan_build
 from portico.payments.gateways import registry
 from portico.payments.gateways.base import (
     BillingAddress,
@@ -62,138 +62,6 @@ logger = logging.getLogger(__name__)
 ZERO = Decimal(0)
 State = Checkout.State
 FAILED_NOTIFICATION = "payment_failed"
-STALE_PROCESSING = datetime.timedelta(minutes=5)
-
-
-class CheckoutRefused(DomainError):
-    """Nothing was charged: the amounts, the invoices or the settings do not allow it."""
-
-
-class AmountChanged(CheckoutRefused):
-    """An invoice changed since the page was shown; the person must confirm the new total."""
-
-    code = "amount_changed"
-
-    def __init__(self) -> None:
-        super().__init__(
-            _(
-                "An invoice changed since you opened this page (paid, voided or its balance "
-                "changed). Check the new amounts and confirm again; nothing was charged."
-            )
-        )
-
-
-@dataclass(frozen=True)
-class Plan:
-    """What will be charged: per invoice, recomputed from the database."""
-
-    items: tuple[tuple[Invoice, Decimal], ...]
-    currency: str
-
-    @property
-    def total(self) -> Decimal:
-        return sum((amount for _, amount in self.items), ZERO)
-
-
-# --- amounts -------------------------------------------------------------------------------------
-
-
-def parse_amount(value: object, currency: str) -> Decimal:
-    """A positive amount with no more decimals than the currency has; refuses NaN and floats."""
-    if isinstance(value, bool | float):
-        raise CheckoutRefused(_("Enter the amount as a number."), code="invalid_amount")
-    try:
-        amount = Decimal(str(value).strip()) if not isinstance(value, Decimal) else value
-    except (InvalidOperation, ValueError):
-        raise CheckoutRefused(_("Enter the amount as a number."), code="invalid_amount") from None
-    if not amount.is_finite():
-        raise CheckoutRefused(_("Enter the amount as a number."), code="invalid_amount")
-    if amount <= 0:
-        raise CheckoutRefused(_("The amount must be more than zero."), code="non_positive_amount")
-    if money.quantize(amount, currency) != amount:
-        raise CheckoutRefused(
-            _("The amount has more decimals than %(currency)s allows.") % {"currency": currency},
-            code="too_precise",
-        )
-    return amount
-
-
-def _oldest_due_first(invoices: Sequence[Invoice]) -> list[Invoice]:
-    far = datetime.date.max
-    return sorted(invoices, key=lambda i: (i.due_date or far, i.issue_date, i.pk))
-
-
-def _check_payable(invoice: Invoice) -> None:
-    if invoice.status == Invoice.Status.PAID or (
-        invoice.status in Invoice.PAYABLE_STATUSES and invoice.balance_due <= 0
-    ):
-        raise CheckoutRefused(
-            _("Invoice %(number)s is already paid.") % {"number": invoice.number},
-            code="already_paid",
-        )
-    if invoice.status not in Invoice.PAYABLE_STATUSES:
-        raise CheckoutRefused(
-            _("Invoice %(number)s cannot be paid.") % {"number": invoice.number},
-            code=f"invoice_{invoice.status}",
-        )
-
-
-def plan_build(
-    *,
-    invoices: Sequence[Invoice],
-    currency: str,
-    amounts: Mapping[int, object] | None = None,
-    amount: object | None = None,
-) -> Plan:
-    """Per-invoice amounts from the invoices as they are now.
-
-    `amounts` (invoice pk → amount) pays chosen parts; `amount` is one sum applied oldest-due
-    first; neither pays every balance in full.
-    """
-    if not invoices:
-        raise CheckoutRefused(_("Choose at least one invoice to pay."), code="no_invoices")
-    for invoice in invoices:
-        _check_payable(invoice)
-        if invoice.currency != currency:
-            raise CheckoutRefused(_("The invoices are in another currency."), code="currency")
-    items: list[tuple[Invoice, Decimal]] = []
-    if amount is not None:
-        left = parse_amount(amount, currency)
-        due = sum((i.balance_due for i in invoices), ZERO)
-        if left > due:
-            raise CheckoutRefused(
-                _("The amount is more than the %(due)s due.") % {"due": due}, code="above_balance"
-            )
-        for invoice in _oldest_due_first(invoices):
-            if left <= 0:
-                break
-            part = min(left, invoice.balance_due)
-            if part < invoice.balance_due and not invoice.allow_partial_payment:
-                continue
-            items.append((invoice, part))
-            left -= part
-        if left > 0:
-            raise CheckoutRefused(
-                _("Some invoices can only be paid in full; change the amount."),
-                code="partial_payment_not_allowed",
-            )
-    else:
-        for invoice in invoices:
-            raw = (amounts or {}).get(invoice.pk)
-            part = invoice.balance_due if raw is None else parse_amount(raw, currency)
-            if part > invoice.balance_due:
-                raise CheckoutRefused(
-                    _("%(amount)s is more than the %(due)s due on invoice %(number)s.")
-                    % {"amount": part, "due": invoice.balance_due, "number": invoice.number},
-                    code="above_balance",
-                )
-            if part < invoice.balance_due and not invoice.allow_partial_payment:
-                raise CheckoutRefused(
-                    _("Invoice %(number)s must be paid in full.") % {"number": invoice.number},
-                    code="partial_payment_not_allowed",
-                )
-            items.append((invoice, part))
-    return Plan(items=tuple(items), currency=currency)
 
 
 # --- preflight -----------------------------------------------------------------------------------
@@ -308,16 +176,6 @@ def _refuse_busy(busy: Checkout, *, prevent_duplicates: bool) -> None:
     )
 
 
-def _changed(invoices: Sequence[Invoice], expected: Mapping[int, Decimal]) -> bool:
-    """The person saw other balances than the locked invoices have now."""
-    for invoice in invoices:
-        if invoice.status not in Invoice.PAYABLE_STATUSES:
-            return True
-        if invoice.pk in expected and expected[invoice.pk] != invoice.balance_due:
-            return True
-    return False
-
-
 @transaction.atomic
 def _checkout_create(
     *,
@@ -350,7 +208,7 @@ def _checkout_create(
         _refuse_busy(
             busy, prevent_duplicates=settings_for(scope.organisation).prevent_duplicate_payments
         )
-    if expected_balances is not None and _changed(locked, expected_balances):
+    if expected_balances is not None and checkout_plan.balances_changed(locked, expected_balances):
         raise AmountChanged()
     plan = plan_build(
         invoices=locked, currency=scope.contact.currency, amounts=amounts, amount=amount
@@ -411,7 +269,9 @@ def checkout_start(
         raise CheckoutRefused(_("That saved method is not yours."), code="foreign_method")
     if method_kind == MethodKind.BANK and not scope.contact.allow_bank_debit:
         raise CheckoutRefused(_("Bank debit is not offered to you."), code="bank_not_allowed")
-    if expected_balances is not None and _changed(invoices, expected_balances):
+    if expected_balances is not None and checkout_plan.balances_changed(
+        invoices, expected_balances
+    ):
         raise AmountChanged()
     # Plan once without locks to refuse bad input before anything is written.
     plan = plan_build(
@@ -497,12 +357,12 @@ def _fail_without_transaction(checkout: Checkout, exc: GatewayError) -> Checkout
     if locked.state not in (State.PROCESSING, State.UNKNOWN):
         return locked
     # Nothing was charged: the attempt ends and the invoices are open to a new one.
-    _set_failed(locked, code=exc.code, message=exc.message)
+    set_failed(locked, code=exc.code, message=exc.message)
     _notify_checkout_failure(locked, error=exc.error)
     return locked
 
 
-def _set_failed(checkout: Checkout, *, code: str, message: str) -> None:
+def set_failed(checkout: Checkout, *, code: str, message: str) -> None:
     checkout.state = State.FAILED
     checkout.error_code = code[:40]
     checkout.error_message = message[:300]
@@ -558,7 +418,7 @@ def checkout_apply_result(*, checkout_id: int, result: ChargeResult) -> Checkout
     checkout.save(update_fields=fields)
     if result.status == ChargeStatus.FAILED:
         error = result.error
-        _set_failed(
+        set_failed(
             checkout,
             code=error.value if error else (result.decline_code or "declined"),
             message=result.message or _("The payment was declined."),
@@ -648,62 +508,6 @@ def _receipt_email(checkout: Checkout, numbers: str) -> OutgoingEmail:
         % {"number": checkout.payment.number, "org": checkout.organisation.name},
         text="\n".join(lines) + "\n",
     )
-
-
-# --- reconcile -----------------------------------------------------------------------------------
-
-
-def checkout_reconcile(*, checkout: Checkout) -> Checkout:
-    """Settle a checkout left unknown (or processing too long, or pending) from the gateway.
-
-    Safe to run any number of times: posting locks and re-checks the checkout's state.
-    """
-    if checkout.state not in (State.UNKNOWN, State.PROCESSING, State.PENDING):
-        return checkout
-    if (
-        checkout.state == State.PROCESSING
-        and checkout.updated_at > timezone.now() - STALE_PROCESSING
-    ):
-        return checkout  # the request that started it may still be waiting for the gateway
-    gateway = registry.gateway_for(checkout.gateway_account)
-    result = gateway.retrieve_charge(idempotency_key=f"checkout:{checkout.public_id}")
-    if result is None:
-        if checkout.state == State.PENDING:
-            return checkout
-        return _close_never_charged(checkout)
-    if result.status == ChargeStatus.PENDING and checkout.state == State.PENDING:
-        return checkout
-    return checkout_apply_result(checkout_id=checkout.pk, result=result)
-
-
-@transaction.atomic
-def _close_never_charged(checkout: Checkout) -> Checkout:
-    locked = Checkout.objects.select_for_update().get(pk=checkout.pk)
-    if locked.state in (State.UNKNOWN, State.PROCESSING):
-        _set_failed(
-            locked,
-            code="not_charged",
-            message=_("The payment did not reach the payment service; nothing was charged."),
-        )
-    return locked
-
-
-def checkouts_reconcile(*, organisation: Organisation | None = None) -> dict[str, int]:
-    """Reconcile every open checkout; answers how many ended in each state."""
-    open_checkouts = Checkout.objects.filter(
-        state__in=(State.UNKNOWN, State.PROCESSING, State.PENDING)
-    ).select_related("gateway_account")
-    if organisation is not None:
-        open_checkouts = open_checkouts.filter(organisation=organisation)
-    counts: dict[str, int] = {}
-    for checkout in open_checkouts.order_by("pk"):
-        try:
-            state = checkout_reconcile(checkout=checkout).state
-        except GatewayError as exc:
-            logger.warning("checkout %s not reconciled: %s", checkout.public_id, exc)
-            state = "error"
-        counts[state] = counts.get(state, 0) + 1
-    return counts
 
 
 def new_key() -> str:

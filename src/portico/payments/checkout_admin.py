@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portico.backoffice.scoping import OrganisationScopedAdmin, ScopedTabularInline
 from portico.backoffice.sites import site
-from portico.payments import checkout
+from portico.payments import reconcile
 from portico.payments.models import (
     Checkout,
     CheckoutItem,
@@ -92,7 +92,7 @@ class CheckoutAdmin(ReadOnlyAdminMixin, OrganisationScopedAdmin):
             self,
             request,
             queryset.select_related("gateway_account"),
-            lambda row: checkout.checkout_reconcile(checkout=row),
+            lambda row: reconcile.checkout_reconcile(checkout=row),
             str(_("Reconciled")),
         )
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from portico.payments import checkout
+from portico.payments import reconcile
 
 
 @task()
 def reconcile_checkouts() -> dict[str, int]:
     """Resolve checkouts left unknown, stuck in processing or pending (run every few minutes,
     e.g. `portico payments reconcile` from cron); posting is exactly once, so overlap is safe."""
-    return checkout.checkouts_reconcile()
+    return reconcile.checkouts_reconcile()

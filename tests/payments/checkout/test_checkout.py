@@ -13,7 +13,7 @@ from django.core import mail
 from portico.activity.models import Notification
 from portico.core.errors import DomainError, PortalFailure
 from portico.orgs.models import GatewayAccount, Tax
-from portico.payments import checkout
+from portico.payments import checkout, reconcile
 from portico.payments.gateways.sandbox.models import Charge
 from portico.payments.models import Checkout, CustomerCredit, Payment, SavedMethod
 from portico.portal.scoping import PortalScope
@@ -320,8 +320,8 @@ def test_reconcile_posts_a_charge_left_unknown_by_a_crash_exactly_once(
     assert done.state == State.UNKNOWN and Charge.objects.count() == 1
     monkeypatch.undo()
     # when reconcile runs twice
-    first = checkout.checkouts_reconcile()
-    second = checkout.checkouts_reconcile()
+    first = reconcile.checkouts_reconcile()
+    second = reconcile.checkouts_reconcile()
     # then the charge is posted once
     invoice.refresh_from_db()
     assert first == {"succeeded": 1} and second == {}
@@ -342,7 +342,7 @@ def test_reconcile_closes_a_checkout_the_gateway_never_saw(
     done = pay([invoice], token=tokenise())
     assert done.state == State.UNKNOWN
     monkeypatch.undo()
-    assert checkout.checkouts_reconcile() == {"failed": 1}
+    assert reconcile.checkouts_reconcile() == {"failed": 1}
     done.refresh_from_db()
     assert done.error_code == "not_charged"
     assert pay([invoice], token=tokenise()).state == State.SUCCEEDED

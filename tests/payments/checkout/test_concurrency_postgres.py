@@ -119,3 +119,25 @@ def test_overlapping_bulk_payments_neither_deadlock_nor_over_allocate(
         assert invoice.balance_due == invoice.total - allocated >= 0
     assert Charge.objects.count() == len(results)
     assert ledger.check(organisation=scope.organisation) == []
+
+
+def test_fifty_concurrent_checkouts_on_different_invoices_all_succeed(
+    scope: PortalScope, customer_a: Any, tokenise: Tokenise, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import time
+
+    invoices = [sales.invoice(customer_a, f"{10 + i}.00") for i in range(50)]
+    tokens = [tokenise() for _ in invoices]
+    started = time.perf_counter()
+    results, errors = all_at_once(
+        50,
+        lambda i: checkout.checkout_start(
+            scope=scope, invoices=[invoices[i]], idempotency_key=uuid.uuid4().hex, token=tokens[i]
+        ),
+    )
+    elapsed = time.perf_counter() - started
+    assert errors == []
+    assert {c.state for c in results} == {Checkout.State.SUCCEEDED}
+    assert Payment.objects.count() == 50
+    with capsys.disabled():
+        print(f"\n50 concurrent checkouts: {elapsed:.2f}s, {50 / elapsed:.1f} checkouts/s")

@@ -7,7 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from portico.orgs.models import Organisation
-from portico.payments import checkout
+from portico.payments import reconcile
 
 
 class Command(BaseCommand):
@@ -23,6 +23,6 @@ class Command(BaseCommand):
             organisation = Organisation.objects.filter(slug=options["org"]).first()
             if organisation is None:
                 raise CommandError(f"No organisation {options['org']!r}.")
-        counts = checkout.checkouts_reconcile(organisation=organisation)
+        counts = reconcile.checkouts_reconcile(organisation=organisation)
         summary = ", ".join(f"{state}: {n}" for state, n in sorted(counts.items()))
         self.stdout.write(f"Reconciled {sum(counts.values())} checkout(s). {summary}".strip())
