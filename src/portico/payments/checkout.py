@@ -512,3 +512,16 @@ def _receipt_email(checkout: Checkout, numbers: str) -> OutgoingEmail:
 
 def new_key() -> str:
     return uuid.uuid4().hex
+
+
+def checkout_credit_apply(*, scope: PortalScope, invoices: Sequence[Invoice]) -> Decimal:
+    """Spend the customer's unused credit on the chosen invoices (oldest due first) before
+    paying the rest; answers the amount applied. Retainers take no credit."""
+    applied = ZERO
+    for invoice in invoices:
+        if invoice.kind != Invoice.Kind.REGULAR or invoice.contact_id != scope.contact.pk:
+            continue
+        if invoice.status not in Invoice.PAYABLE_STATUSES or invoice.balance_due <= 0:
+            continue
+        applied += payment_services.credit_apply_available(invoice=invoice)
+    return applied

@@ -142,3 +142,20 @@ def test_saved_methods_add_default_edit_and_delete(
     # deleting again is a 404, nothing else
     gone = client_a.post(f"/portal/studio-a/pay/methods/{second.public_id}/delete")
     assert gone.status_code == 404
+
+
+def test_unused_credit_can_be_applied_before_paying(
+    client_a: Client, invoice: Invoice, customer_a: Any, sandbox_account: GatewayAccount
+) -> None:
+    # given 30.00 of credit from a credit note
+    sales.credit_note(customer_a, "30.00")
+    balance = invoice.balance_due
+    page = client_a.get("/portal/studio-a/pay/")
+    assert "unused credit" in page.content.decode()
+    # when Ann applies it to the invoice
+    response = client_a.post("/portal/studio-a/pay/credit", {"invoice": [str(invoice.public_id)]})
+    # then the invoice owes less and nothing was charged
+    assert response.status_code == 302
+    invoice.refresh_from_db()
+    assert invoice.balance_due < balance
+    assert Charge.objects.count() == 0

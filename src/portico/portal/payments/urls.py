@@ -8,6 +8,7 @@ from portico.portal.payments import views
 
 urlpatterns = [
     path("", views.pay, name="checkout"),
+    path("credit", views.credit_apply, name="checkout_credit_apply"),
     path("checkouts/<uuid:checkout_id>", views.checkout_detail, name="checkout_detail"),
     path("methods", views.methods, name="saved_methods"),
     path("methods/add", views.method_add, name="saved_method_add"),

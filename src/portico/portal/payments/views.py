@@ -15,8 +15,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portico.core.errors import DomainError, PortalFailure
+from portico.core.money import format_money
 from portico.payments import checkout as services
 from portico.payments import checkout_selectors as selectors
+from portico.payments import portal_selectors as payment_selectors
 from portico.payments import saved_methods
 from portico.payments.gateways.base import BillingAddress, MethodKind
 from portico.payments.models import Checkout
@@ -64,6 +66,7 @@ def _pay_page(
         "invoices": payable,
         "pending": pending,
         "total": sum((i.balance_due for i in payable if i.pk not in pending), services.ZERO),
+        "unused_credit": payment_selectors.unused_credit_for_portal(scope=scope),
         "all_pending": bool(payable) and all(i.pk in pending for i in payable),
         "currency": scope.contact.currency,
         "hosted_fields": selectors.hosted_fields_urls(scope=scope, account=account),
@@ -116,6 +119,28 @@ def pay(request: HttpRequest, scope: PortalScope) -> HttpResponse:
     except (PortalFailure, DomainError) as exc:
         return _pay_page(request, scope, form=form, error=exc, status=400)
     return redirect(_url(scope, "checkout_detail", checkout_id=done.public_id))
+
+
+@portal_view(module=Module.PAYMENTS)
+@require_POST
+def credit_apply(request: HttpRequest, scope: PortalScope) -> HttpResponse:
+    invoices = selectors.invoices_chosen_for_portal(
+        scope=scope, invoice_ids=request.POST.getlist("invoice")
+    )
+    try:
+        applied = services.checkout_credit_apply(scope=scope, invoices=invoices)
+    except DomainError as exc:
+        messages.error(request, _message(exc))
+    else:
+        if applied:
+            messages.success(
+                request,
+                _("%(amount)s of your credit was applied.")
+                % {"amount": format_money(applied, scope.contact.currency)},
+            )
+        else:
+            messages.info(request, _("No credit could be applied to these invoices."))
+    return redirect(_url(scope, "checkout"))
 
 
 @portal_view(module=Module.PAYMENTS)

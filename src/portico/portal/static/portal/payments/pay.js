@@ -43,8 +43,8 @@
     if (form.hasAttribute("data-submit-on-token")) { form.submit(); }
   });
 
-  form.addEventListener("submit", function () {
-    var button = form.querySelector("button[type=submit]");
+  form.addEventListener("submit", function (event) {
+    var button = event.submitter;
     // One click, one submission; the idempotency key covers a second one anyway.
     if (button) { window.setTimeout(function () { button.disabled = true; }, 0); }
   });
