@@ -20,6 +20,7 @@ from portico.contacts.models import ContactPerson
 from portico.orgs.models import Organisation
 from portico.portal import tokens
 from portico.portal.models import PortalSession, PortalToken
+from tests.documents.foreign_ids import a_document_of, a_file_of, a_kind
 from tests.payments.checkout.foreign_ids import a_checkout_of, a_saved_method_of
 from tests.portal.conftest import enable_with_password, portal_login
 
@@ -64,6 +65,10 @@ FOREIGN_IDS: dict[str, ForeignIds] = {
     "checkout_id": ForeignIds(other_customer=a_checkout_of, other_org=a_checkout_of),
     "method_id": ForeignIds(other_customer=a_saved_method_of, other_org=a_saved_method_of),
     "session_id": ForeignIds(other_customer=a_session_of, other_org=a_session_of),
+    # The documents URLs (print, PDF, forward, files): tests/documents/foreign_ids.py.
+    "kind": ForeignIds(other_customer=a_kind, other_org=a_kind),
+    "public_id": ForeignIds(other_customer=a_document_of, other_org=a_document_of),
+    "attachment_id": ForeignIds(other_customer=a_file_of, other_org=a_file_of),
     "token": ForeignIds(
         other_customer=None,
         other_org=an_invitation_of,

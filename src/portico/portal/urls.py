@@ -27,6 +27,7 @@ urlpatterns = [
     path("account/two-factor/off", views.two_factor_disable, name="two_factor_disable"),
     path("account/", include("portico.portal.self_service.urls")),
     path("pay/", include("portico.portal.payments.urls")),
+    path("documents/", include("portico.documents.portal_urls")),
     # Sections: empty pages until each section's issue replaces the view.
     path("estimates", views.estimates, name="estimates"),
     path("invoices", views.invoices, name="invoices"),
