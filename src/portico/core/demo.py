@@ -37,6 +37,7 @@ def steps() -> list[Callable[[DemoContext], None]]:
     from portico.contacts import self_service_demo
     from portico.documents import demo as documents_demo
     from portico.orgs import demo as orgs_demo
+    from portico.payments import checkout_demo
     from portico.payments import demo as payments_demo
     from portico.payments.gateways.sandbox import demo as sandbox_demo
     from portico.portal import demo as portal_demo
@@ -54,6 +55,7 @@ def steps() -> list[Callable[[DemoContext], None]]:
         projects_demo.load,
         activity_demo.load,
         documents_demo.load,
+        checkout_demo.load,
     ]
 
 
