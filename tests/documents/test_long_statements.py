@@ -16,7 +16,7 @@ from portico.payments.models import LedgerEntry
 from portico.statements import selectors as statements
 from tests.documents.conftest import D
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.documents.urls")]
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture

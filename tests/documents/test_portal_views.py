@@ -18,7 +18,7 @@ from portico.sales.models import Attachment
 from tests.documents.conftest import pdf_text
 from tests.sales import factories as make
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.documents.urls")]
+pytestmark = pytest.mark.django_db
 
 
 def url(name: str, org: Organisation, document: Any, kind: str | None = None) -> str:

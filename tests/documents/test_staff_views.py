@@ -17,7 +17,7 @@ from portico.sales.models import Attachment
 from tests.documents.conftest import pdf_text
 from tests.sales import factories as make
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.documents.urls")]
+pytestmark = pytest.mark.django_db
 
 
 def url(name: str, kind: str, document: Any) -> str:

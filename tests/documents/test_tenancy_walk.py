@@ -23,7 +23,7 @@ from portico.sales import services as sales
 from portico.sales.models import Attachment
 from tests.sales import factories as make
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.documents.urls")]
+pytestmark = pytest.mark.django_db
 
 MAKERS: dict[str, Callable[[Contact], Any]] = {
     "invoice": lambda c: make.invoice(c),

@@ -14,7 +14,7 @@ from portico.contacts.models import Contact, ContactPerson
 from portico.portal import services
 from tests.sales import factories as make
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.urls("tests.documents.urls")]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def log_in(page: Page, base: str, email: str, password: str) -> None:
