@@ -14,7 +14,12 @@ from portico.contacts.models import Contact, ContactPerson
 from portico.orgs.models import GatewayAccount, Organisation
 from portico.payments.models import Checkout, Payment, SavedMethod
 from portico.sales.models import Invoice
-from tests.e2e.portal_pages_support import _pages_mounted, log_in  # noqa: F401
+from tests.e2e.portal_pages_support import (  # noqa: F401
+    _pages_mounted,
+    log_in,
+    no_horizontal_scroll,
+    phone_screenshot,
+)
 from tests.gateways.factories import GatewayAccountFactory
 from tests.sales import factories as sales
 
@@ -99,9 +104,16 @@ def test_pay_one_invoice_by_card_and_save_it_then_pay_all_with_the_saved_card(
 
 
 def test_a_declined_card_shows_the_code_and_changes_nothing(
-    page: Page, signed_in: str, account: GatewayAccount, customer_a: Contact, screenshot: Any
+    page: Page,
+    browser: Any,
+    signed_in: str,
+    account: GatewayAccount,
+    customer_a: Contact,
+    screenshot: Any,
 ) -> None:
     invoice = sales.invoice(customer_a, "60.00")
+    phone = phone_screenshot(browser, page, f"{signed_in}/pay/", "portal-pay-phone")
+    assert no_horizontal_scroll(phone)
     page.goto(f"{signed_in}/pay/?invoice={invoice.public_id}")
     type_card(page, "4100 0000 0000 0019")
     page.get_by_role("button", name="Pay", exact=True).click()
