@@ -290,3 +290,23 @@ def test_a_forward_is_logged_and_the_business_is_notified(
     assert invoice.number in log.detail and "dana@x.example" in log.detail
     notification = Notification.objects.get(organisation=org, kind="document_forwarded")
     assert "dana@x.example" in notification.text and notification.invoice == invoice
+
+
+def test_the_buttons_partial_links_print_pdf_and_forward(
+    portal_client: Client, org: Organisation, documents: dict[str, Any]
+) -> None:
+    from django.template.loader import render_to_string
+    from django.test import RequestFactory
+
+    from portico.portal.scoping import access_for
+
+    person = ContactPerson.objects.get(email="ann@customer-a.example")
+    request = RequestFactory().get("/")
+    scope = access_for(user=person.user, organisation=org).scope_for(person.pk)  # type: ignore[arg-type]
+    request.portal_scope = scope  # type: ignore[attr-defined]
+    html = render_to_string(
+        "documents/partials/portal_buttons.html", {"document": documents["invoice"]}, request
+    )
+    assert url("document_print", org, documents["invoice"]) in html
+    assert url("document_pdf", org, documents["invoice"]) in html
+    assert url("document_forward", org, documents["invoice"]) in html
