@@ -14,7 +14,7 @@ from tests.e2e.self_service_support import (
     account_url,
     activate,
     admin_login,
-    assert_no_new_violations,
+    assert_no_csp_violations,
     portal_login,
 )
 from tests.portal.self_service.factories import SelfServiceSettingsFactory
@@ -33,7 +33,6 @@ def test_a_person_edits_their_details(
     # given a logged-in portal person on "My details"
     person = activate(customer_a_person, password)
     portal_login(page, live_server, person, password)
-    shell = set(csp_violations)
     page.goto(account_url(live_server, person, "details"))
     expect(page.get_by_role("heading", name="Account")).to_be_visible()
     screenshot("portal-my-details")
@@ -58,7 +57,7 @@ def test_a_person_edits_their_details(
     page.set_viewport_size({"width": 375, "height": 800})
     page.goto(account_url(live_server, person, "details"))
     screenshot("portal-my-details-375")
-    assert_no_new_violations(csp_violations, shell)
+    assert_no_csp_violations(csp_violations)
 
 
 def test_company_details_apply_at_once(
@@ -71,7 +70,6 @@ def test_company_details_apply_at_once(
 ) -> None:
     person = activate(customer_a_person, password)
     portal_login(page, live_server, person, password)
-    shell = set(csp_violations)
     page.goto(account_url(live_server, person, "company"))
 
     page.get_by_label("Tax/VAT number").fill("DE811907980")
@@ -91,7 +89,7 @@ def test_company_details_apply_at_once(
     page.set_viewport_size({"width": 375, "height": 800})
     page.goto(account_url(live_server, person, "company"))
     screenshot("portal-company-details-375")
-    assert_no_new_violations(csp_violations, shell)
+    assert_no_csp_violations(csp_violations)
 
 
 def test_company_details_wait_for_review_and_staff_approve_them(
@@ -107,7 +105,6 @@ def test_company_details_wait_for_review_and_staff_approve_them(
     SelfServiceSettingsFactory(organisation=customer_a_person.organisation)
     person = activate(customer_a_person, password)
     portal_login(page, live_server, person, password)
-    shell = set(csp_violations)
     page.goto(account_url(live_server, person, "company"))
 
     # when the person changes the website and the phone
@@ -139,4 +136,4 @@ def test_company_details_wait_for_review_and_staff_approve_them(
     # then only the approved field changed
     contact = Contact.objects.get(pk=person.contact_id)
     assert (contact.website, contact.phone) == ("https://customer-a.example", "")
-    assert_no_new_violations(csp_violations, shell)
+    assert_no_csp_violations(csp_violations)
