@@ -285,3 +285,11 @@ def test_each_page_costs_a_fixed_small_number_of_queries(
 
     with django_assert_max_num_queries(8):
         assert portal_client.get(url(active_person, name)).status_code == 200
+
+
+def test_the_account_page_links_to_the_self_service_pages(
+    portal_client: Client, active_person: ContactPerson
+) -> None:
+    page = portal_client.get(f"/portal/{active_person.organisation.slug}/account").content.decode()
+    for name in ("details", "company", "contact", "review"):
+        assert f'href="{url(active_person, name)}"' in page
