@@ -12,6 +12,7 @@ from django.db.models import Q, Sum
 from django.db.models.functions import Coalesce
 
 from portico.contacts.models import Contact
+from portico.core import money
 from portico.orgs.models import Organisation
 from portico.payments.models import CustomerCredit, LedgerEntry
 from portico.sales.models import Invoice
@@ -105,16 +106,22 @@ def check(
         .values("contact")
         .annotate(total=Sum("remaining"))
     }
-    names = dict(
-        contacts.filter(
+    customers = {
+        pk: (name, currency)
+        for pk, name, currency in contacts.filter(
             Q(pk__in=ledger.keys()) | Q(pk__in=open_balances.keys()) | Q(pk__in=credits.keys())
-        ).values_list("pk", "display_name")
-    )
+        ).values_list("pk", "display_name", "currency")
+    }
     mismatches = []
-    for contact_id, name in sorted(names.items()):
+    for contact_id, (name, currency) in sorted(customers.items()):
         row: Any = ledger.get(contact_id, {})
-        posted = Balance(row.get("receivable") or ZERO, row.get("credit") or ZERO)
-        held = Balance(open_balances.get(contact_id, ZERO), credits.get(contact_id, ZERO))
+
+        # SQLite sums decimals in floating point: compare in the currency's minor unit.
+        def exact(value: Decimal | None, currency: str = currency) -> Decimal:
+            return money.quantize(value or ZERO, currency)
+
+        posted = Balance(exact(row.get("receivable")), exact(row.get("credit")))
+        held = Balance(exact(open_balances.get(contact_id)), exact(credits.get(contact_id)))
         if posted != held:
             mismatches.append(Mismatch(contact_id, name, posted, held))
     return mismatches

@@ -42,7 +42,14 @@ class Estimate(SalesDocument):
                 fields=["organisation", "number"], name="estimate_number_unique"
             )
         ]
-        indexes = [models.Index(fields=["organisation", "contact", "status"])]
+        indexes = [
+            models.Index(fields=["organisation", "contact", "status"]),
+            # The portal's default list: one customer's documents, newest first.
+            models.Index(
+                fields=["organisation", "contact", "-issue_date", "-id"],
+                name="estimate_portal_list",
+            ),
+        ]
 
 
 class EstimateLine(DocumentLine):
@@ -156,6 +163,10 @@ class Invoice(SalesDocument):
         indexes = [
             models.Index(fields=["organisation", "contact", "status"]),
             models.Index(fields=["organisation", "due_date"]),
+            # The portal's default list: one customer's invoices, newest first.
+            models.Index(
+                fields=["organisation", "contact", "-issue_date", "-id"], name="invoice_portal_list"
+            ),
         ]
 
     def number_kind(self) -> str:
