@@ -23,6 +23,7 @@ from portico.portal.models import PortalSession, PortalToken
 from tests.documents.foreign_ids import a_document_of, a_file_of, a_kind
 from tests.payments.checkout.foreign_ids import a_checkout_of, a_saved_method_of
 from tests.portal.conftest import enable_with_password, portal_login
+from tests.portal.pages.foreign_ids import FOREIGN_MAKERS, of_person
 
 pytestmark = pytest.mark.django_db
 
@@ -69,6 +70,8 @@ FOREIGN_IDS: dict[str, ForeignIds] = {
     "kind": ForeignIds(other_customer=a_kind, other_org=a_kind),
     "public_id": ForeignIds(other_customer=a_document_of, other_org=a_document_of),
     "attachment_id": ForeignIds(other_customer=a_file_of, other_org=a_file_of),
+    # The document pages' ids (tests/portal/pages/foreign_ids.py).
+    **{k: ForeignIds(other_customer=of_person(k), other_org=of_person(k)) for k in FOREIGN_MAKERS},
     "token": ForeignIds(
         other_customer=None,
         other_org=an_invitation_of,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.urls import include, path
 
 from portico.portal import views
+from portico.portal.pages import urls as pages_urls
 
 app_name = "portal"
 
@@ -28,6 +29,8 @@ urlpatterns = [
     path("account/", include("portico.portal.self_service.urls")),
     path("pay/", include("portico.portal.payments.urls")),
     path("documents/", include("portico.documents.portal_urls")),
+    # The document pages (issue 5) come first, so they answer the section URLs below.
+    *pages_urls.urlpatterns,
     # Sections: empty pages until each section's issue replaces the view.
     path("estimates", views.estimates, name="estimates"),
     path("invoices", views.invoices, name="invoices"),

@@ -370,7 +370,10 @@ def two_factor_setup(request: HttpRequest, access: PortalAccess) -> HttpResponse
 @portal_view
 @require_GET
 def home(request: HttpRequest, scope: PortalScope) -> HttpResponse:
-    return render(request, "portal/home.html", {"scope": scope})
+    from portico.portal.pages.home import dashboard_context
+
+    context = {"scope": scope, **dashboard_context(scope)}
+    return render(request, "portal/pages/home.html", context)
 
 
 def _account_context(

@@ -1,14 +1,13 @@
-"""The dashboard: what is owed, what awaits an answer, the last payment, who is who."""
+"""The dashboard: what is owed, what awaits an answer, the last payment, who is who.
+
+The portal shell's home view renders `portal/pages/home.html` with `dashboard_context`.
+"""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
-
 from portico.payments import portal_selectors as payment_selectors
-from portico.portal.pages import common, documents
-from portico.portal.scoping import Module, PortalScope, portal_view
+from portico.portal.pages import documents
+from portico.portal.scoping import PortalScope
 from portico.sales import portal_selectors as selectors
 
 
@@ -25,10 +24,3 @@ def dashboard_context(scope: PortalScope) -> dict[str, object]:
         ),
         "can_see": {item.module: url for item, url in scope.menu},
     }
-
-
-@portal_view(module=Module.HOME)
-@require_GET
-def home(request: HttpRequest, scope: PortalScope) -> HttpResponse:
-    context = common.page_context(scope, **dashboard_context(scope))
-    return render(request, "portal/pages/home.html", context)

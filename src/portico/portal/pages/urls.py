@@ -11,7 +11,6 @@ from django.urls import path
 from portico.portal.pages import (
     comments,
     estimates,
-    home,
     invoices,
     payments,
     projects,
@@ -20,7 +19,6 @@ from portico.portal.pages import (
 )
 
 urlpatterns = [
-    path("", home.home, name="home"),
     path("estimates", estimates.estimate_list, name="estimates"),
     path("estimates/<uuid:estimate_id>", estimates.estimate_detail, name="estimate_detail"),
     path("estimates/<uuid:estimate_id>/accept", estimates.estimate_accept, name="estimate_accept"),
