@@ -328,6 +328,7 @@ def _charge(checkout: Checkout, *, token: str, billing: BillingAddress | None) -
         customer_ref=str(checkout.contact.public_id),
         save_method=checkout.save_method and not checkout.saved_method_id,
         billing=billing,
+        method_kind=checkout.method_kind,
     )
     try:
         result = gateway.charge(request)

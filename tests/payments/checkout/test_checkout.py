@@ -353,3 +353,21 @@ def test_a_key_unique_per_organisation(
 ) -> None:
     first = pay([invoice], token=tokenise(), idempotency_key=str(uuid.uuid4()))
     assert Checkout.objects.filter(idempotency_key=first.idempotency_key).count() == 1
+
+
+def test_a_bank_token_sent_as_a_card_is_refused_uncharged(
+    customer_a: Any, pay: Pay, invoice: Invoice, tokenise: Tokenise
+) -> None:
+    # given a customer without bank debit, who obtained a bank token from the public endpoint
+    assert not customer_a.allow_bank_debit
+    bank = tokenise(routing_number="110000000", account_number="000123456789", account_holder="A")
+
+    # when it is submitted as a card payment
+    done = pay([invoice], token=bank)
+
+    # then the gateway refuses it before any charge and the invoice is unchanged
+    invoice.refresh_from_db()
+    assert done.state == State.FAILED
+    assert done.error_code == "payment_method_not_allowed"
+    assert invoice.balance_due == invoice.total
+    assert Payment.objects.count() == 0

@@ -132,6 +132,8 @@ class ChargeRequest:
     recurring: bool = False
     save_method: bool = False
     billing: BillingAddress | None = None
+    method_kind: str | None = None
+    """The kind the payer chose (card | bank); a source of another kind is refused uncharged."""
 
 
 @dataclass(frozen=True)

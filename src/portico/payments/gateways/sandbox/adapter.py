@@ -134,6 +134,7 @@ class SandboxGateway(Gateway):
                 duplicate_window_minutes=self.config.duplicate_window_minutes,
                 required_address_fields=self.config.required_address_fields,
                 billing=vars(request.billing) if request.billing else None,
+                method_kind=request.method_kind,
             )
         except ProcessorError as exc:
             raise _gateway_error(exc) from None

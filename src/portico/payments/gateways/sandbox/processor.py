@@ -237,8 +237,12 @@ def charge_create(
     duplicate_window_minutes: int = 10,
     required_address_fields: Sequence[str] = (),
     billing: Mapping[str, str] | None = None,
+    method_kind: str | None = None,
 ) -> dict[str, Any]:
     """Charge a token or a saved method once per (account, idempotency key).
+
+    `method_kind` (card | bank), when given, must match the source: like a real processor's
+    allowed payment-method types, it stops a bank token from being charged as a card.
 
     `billing` replaces the address kept with the card for the address check.
     """
@@ -273,6 +277,11 @@ def charge_create(
         if method is None:
             raise ProcessorError("payment_method_invalid", "This saved method is not available.")
         source = method
+    if method_kind and source.kind != method_kind:
+        raise ProcessorError(
+            "payment_method_not_allowed",
+            f"This charge accepts a {method_kind} payment method only.",
+        )
 
     now = timezone.now()
     failure = _decline_for(source, required_address_fields, billing)
