@@ -1,21 +1,12 @@
-"""Shared by the portal pages' browser tests: the pages mounted, a logged-in person, screenshots
-at phone width."""
+"""Shared by the portal pages' browser tests: a logged-in person, screenshots at phone width."""
 
 from __future__ import annotations
 
-from typing import Any
-
-import pytest
 from playwright.sync_api import Browser, Page
 
 from portico.contacts.models import ContactPerson
 from portico.portal import services
 from tests.e2e.conftest import SCREENSHOTS
-
-
-@pytest.fixture(autouse=True)
-def _pages_mounted(settings: Any) -> None:
-    settings.ROOT_URLCONF = "tests.portal.pages.urls"
 
 
 def log_in(page: Page, base: str, person: ContactPerson, password: str) -> None:

@@ -12,7 +12,6 @@ from portico.accounts.models import User
 from portico.activity.models import Comment, Notification
 from portico.contacts.models import Contact, ContactPerson
 from tests.e2e.portal_pages_support import (
-    _pages_mounted,  # noqa: F401
     log_in,
     no_horizontal_scroll,
     phone_screenshot,

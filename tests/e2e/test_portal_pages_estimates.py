@@ -13,7 +13,6 @@ from portico.contacts.models import Contact, ContactPerson
 from portico.sales import services as sales_services
 from portico.sales.models import Estimate
 from tests.e2e.portal_pages_support import (
-    _pages_mounted,  # noqa: F401
     log_in,
     no_horizontal_scroll,
     phone_screenshot,

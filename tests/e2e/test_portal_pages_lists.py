@@ -15,7 +15,6 @@ from portico.contacts.models import Contact, ContactPerson
 from portico.payments import services as payment_services
 from portico.sales import services as sales_services
 from tests.e2e.portal_pages_support import (
-    _pages_mounted,  # noqa: F401
     log_in,
     no_horizontal_scroll,
     phone_screenshot,

@@ -12,7 +12,6 @@ from playwright.sync_api import Browser, Page, expect
 from portico.contacts.models import Contact, ContactPerson
 from portico.payments import services as payment_services
 from tests.e2e.portal_pages_support import (
-    _pages_mounted,  # noqa: F401
     log_in,
     no_horizontal_scroll,
     phone_screenshot,

@@ -12,7 +12,6 @@ from portico.activity.models import Notification
 from portico.contacts.models import Contact, ContactPerson
 from portico.projects.models import TimesheetApproval
 from tests.e2e.portal_pages_support import (
-    _pages_mounted,  # noqa: F401
     log_in,
     no_horizontal_scroll,
     phone_screenshot,
@@ -71,5 +70,7 @@ def test_approving_and_rejecting_timesheets(
     assert sorted(Notification.objects.values_list("kind", flat=True)) == [
         "timesheet_approved",
         "timesheet_rejected",
+        "viewed",
+        "viewed",
     ]
     assert csp_violations == []

@@ -1,8 +1,6 @@
-"""Customer A's person logged in to the portal, documents to look at, and the pages' URLs."""
+"""Customer A's person logged in to the portal, and the pages' URLs."""
 
 from __future__ import annotations
-
-from typing import Any
 
 import pytest
 from django.test import Client
@@ -11,11 +9,6 @@ from portico.contacts.models import Contact, ContactPerson
 from portico.orgs.models import Organisation
 from portico.portal.scoping import PortalScope
 from tests.portal.conftest import enable_with_password, portal_login
-
-
-@pytest.fixture(autouse=True)
-def _pages_mounted(settings: Any) -> None:
-    settings.ROOT_URLCONF = "tests.portal.pages.urls"
 
 
 @pytest.fixture
