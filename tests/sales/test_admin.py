@@ -221,3 +221,20 @@ def test_an_html_file_posing_as_text_is_refused_as_an_attachment(
     assert response.status_code == 200
     assert "can be attached" in response.content.decode()
     assert not Attachment.objects.exists()
+
+
+def test_the_invoice_list_marks_what_the_customer_has_viewed(
+    owner_client: Client, customer_a: Contact
+) -> None:
+    from django.utils import timezone
+
+    seen = make.invoice(customer_a, "10.00")
+    unseen = make.invoice(customer_a, "20.00")
+    Invoice.objects.filter(pk=seen.pk).update(first_viewed_at=timezone.now())
+
+    response = owner_client.get(reverse("admin:sales_invoice_changelist"))
+
+    changelist = response.context["cl"]
+    assert "viewed" in changelist.list_display
+    marks = {row.pk: changelist.model_admin.viewed(row) for row in changelist.result_list}
+    assert marks == {seen.pk: True, unseen.pk: False}

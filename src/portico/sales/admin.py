@@ -138,7 +138,7 @@ class AttachmentInline(ScopedTabularInline):
 class DocumentAdmin(OrganisationScopedAdmin):
     """Drafts are edited here; issued documents change only through the actions."""
 
-    list_display = ["number", "contact", "issue_date", "status", "total", "currency"]
+    list_display = ["number", "contact", "issue_date", "status", "viewed", "total", "currency"]
     list_filter = ["status"]
     list_select_related = ["contact"]
     search_fields = ["number", "reference", "contact__display_name"]
@@ -154,6 +154,11 @@ class DocumentAdmin(OrganisationScopedAdmin):
                 if f.editable and f.name not in fields and f.name != "id"
             ]
         return fields
+
+    @admin.display(description=_("viewed"), boolean=True, ordering="first_viewed_at")
+    def viewed(self, document: Any) -> bool:
+        """Opened by the customer in the portal (staff previews never count)."""
+        return document.first_viewed_at is not None
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         if not change:
@@ -241,6 +246,7 @@ class InvoiceAdmin(DocumentAdmin):
         "issue_date",
         "due_date",
         "status",
+        "viewed",
         "overdue",
         "total",
         "balance_due",
