@@ -68,6 +68,16 @@ def pending_invoice_ids(*, scope: PortalScope) -> set[int]:
     )
 
 
+def invoice_payment_pending(*, scope: PortalScope, invoice_id: int) -> bool:
+    """A bank debit on this invoice is waiting to settle: it cannot be paid again meanwhile."""
+    return CheckoutItem.objects.filter(
+        checkout__organisation=scope.organisation,
+        checkout__contact=scope.contact,
+        checkout__state=Checkout.State.PENDING,
+        invoice_id=invoice_id,
+    ).exists()
+
+
 def gateway_account_for_portal(*, scope: PortalScope) -> GatewayAccount | None:
     return (
         GatewayAccount.objects.filter(organisation=scope.organisation, is_active=True)

@@ -159,3 +159,19 @@ def test_unused_credit_can_be_applied_before_paying(
     invoice.refresh_from_db()
     assert invoice.balance_due < balance
     assert Charge.objects.count() == 0
+
+
+def test_an_invoice_with_a_pending_bank_debit_shows_payment_pending_not_pay_now(
+    client_a: Client, customer_a: Any, invoice: Invoice, pay: Any, bank_token: Any
+) -> None:
+    # given a bank debit waiting to settle on the invoice
+    customer_a.allow_bank_debit = True
+    customer_a.save()
+    assert pay([invoice], token=bank_token(), method_kind="bank").state == Checkout.State.PENDING
+
+    # when the customer opens the invoice
+    html = client_a.get(f"/portal/studio-a/invoices/{invoice.public_id}").content.decode()
+
+    # then it says the payment is pending and offers no second payment
+    assert 'id="payment-pending"' in html
+    assert 'id="pay-now"' not in html

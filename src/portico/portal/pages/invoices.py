@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 
 from portico.activity import selectors as activity_selectors
 from portico.activity import services as activity_services
+from portico.payments import checkout_selectors
 from portico.portal.pages import common, documents
 from portico.portal.pages.forms import CommentForm
 from portico.portal.scoping import Module, PortalScope, portal_view
@@ -79,5 +80,8 @@ def invoice_detail(request: HttpRequest, scope: PortalScope, invoice_id: UUID) -
         comment_url=documents.comment_url(scope, invoice),
         links=documents.document_links(scope, invoice),
         pay_url=documents.pay_url(scope, [invoice]),
+        # Only an open invoice can have a bank debit waiting on it.
+        payment_pending=invoice.balance_due > 0
+        and checkout_selectors.invoice_payment_pending(scope=scope, invoice_id=invoice.pk),
     )
     return render(request, "portal/pages/invoices/detail.html", context)
