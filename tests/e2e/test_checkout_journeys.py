@@ -14,12 +14,7 @@ from portico.contacts.models import Contact, ContactPerson
 from portico.orgs.models import GatewayAccount, Organisation
 from portico.payments.models import Checkout, Payment, SavedMethod
 from portico.sales.models import Invoice
-from tests.e2e.portal_pages_support import (  # noqa: F401
-    _pages_mounted,
-    log_in,
-    no_horizontal_scroll,
-    phone_screenshot,
-)
+from tests.e2e.portal_pages_support import log_in, no_horizontal_scroll, phone_screenshot
 from tests.gateways.factories import GatewayAccountFactory
 from tests.sales import factories as sales
 
