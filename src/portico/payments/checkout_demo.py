@@ -18,7 +18,7 @@ def load(context: DemoContext) -> None:
     url = reverse("portal:checkout", kwargs={"org_slug": organisation.slug})
     context.logins.append(
         (
-            "Pay invoices (portal, after logging in as a customer)",
+            "Pay invoices (logged in)",
             f"{settings.SITE_URL}{url}",
             "card 4242 4242 4242 4242 succeeds, 4000 0000 0000 0002 is declined; "
             "bank 110000000 / 000123456789 stays pending until `portico sandbox settle`",

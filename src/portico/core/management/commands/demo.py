@@ -16,7 +16,8 @@ class Command(BaseCommand):
         with transaction.atomic():
             context = demo.load(lambda line: self.stdout.write(f"  {line}"))
         self.stdout.write(self.style.SUCCESS("\nDemo data ready."))
+        width = max(len("Outgoing mail"), *(len(what) for what, _, _ in context.logins)) + 2
         for what, where, who in context.logins:
-            self.stdout.write(f"  {what:<22} {where}\n  {'':<22} {who}")
+            self.stdout.write(f"  {what:<{width}}{where}\n  {'':<{width}}{who}")
         if settings.EMAIL_BACKEND.endswith("filebased.EmailBackend"):
-            self.stdout.write(f"  {'Outgoing mail':<22} {settings.EMAIL_FILE_PATH}/")
+            self.stdout.write(f"  {'Outgoing mail':<{width}}{settings.EMAIL_FILE_PATH}/")
