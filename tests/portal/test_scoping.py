@@ -190,3 +190,18 @@ def test_choosing_someone_elses_person_is_ignored(
     portal_client.post("/portal/studio-a/choose", {"person": customer_b_person.pk})
 
     assert "Customer B" not in portal_client.get("/portal/studio-a/").content.decode()
+
+
+def test_the_menu_offers_contact_and_review_and_hides_review_when_turned_off(
+    portal_client: Client, org: Organisation
+) -> None:
+    home = portal_client.get("/portal/studio-a/").content.decode()
+    assert 'href="/portal/studio-a/account/contact"' in home
+    assert 'href="/portal/studio-a/account/review"' in home
+
+    org.portal_preferences.allow_reviews = False
+    org.portal_preferences.save()
+
+    home = portal_client.get("/portal/studio-a/").content.decode()
+    assert 'href="/portal/studio-a/account/contact"' in home
+    assert 'href="/portal/studio-a/account/review"' not in home

@@ -74,6 +74,8 @@ class MenuItem:
     label: _StrPromise
     icon: str
     url_name: str
+    preference: str = ""
+    """A PortalPreferences flag that must be on for the item to show (e.g. allow_reviews)."""
 
 
 MENU: tuple[MenuItem, ...] = (
@@ -86,6 +88,8 @@ MENU: tuple[MenuItem, ...] = (
     MenuItem(Module.TIMESHEETS, _("Timesheets"), "clock-history", "portal:timesheets"),
     MenuItem(Module.STATEMENT, _("Statement"), "journal-text", "portal:statement"),
     MenuItem(Module.ACCOUNT, _("Account"), "person-circle", "portal:account"),
+    MenuItem(Module.ACCOUNT, _("Contact us"), "envelope", "portal:contact_business"),
+    MenuItem(Module.ACCOUNT, _("Write a review"), "star", "portal:review", "allow_reviews"),
 )
 
 
@@ -135,6 +139,8 @@ class PortalScope:
         items = []
         for item in MENU:
             if not self.allows(item.module):
+                continue
+            if item.preference and not getattr(self.preferences, item.preference):
                 continue
             try:
                 url = reverse(item.url_name, kwargs={"org_slug": self.organisation.slug})
