@@ -21,7 +21,11 @@ from portico.orgs.models import Organisation
 from portico.portal import tokens
 from portico.portal.models import PortalSession, PortalToken
 from tests.documents.foreign_ids import a_document_of, a_file_of, a_kind
-from tests.payments.checkout.foreign_ids import a_checkout_of, a_saved_method_of
+from tests.payments.checkout.foreign_ids import (
+    a_checkout_of,
+    a_saved_method_of,
+    an_autopay_profile_of,
+)
 from tests.portal.conftest import enable_with_password, portal_login
 from tests.portal.pages.foreign_ids import FOREIGN_MAKERS, of_person
 
@@ -66,6 +70,7 @@ FOREIGN_IDS: dict[str, ForeignIds] = {
     "checkout_id": ForeignIds(other_customer=a_checkout_of, other_org=a_checkout_of),
     "method_id": ForeignIds(other_customer=a_saved_method_of, other_org=a_saved_method_of),
     "session_id": ForeignIds(other_customer=a_session_of, other_org=a_session_of),
+    "profile_id": ForeignIds(other_customer=an_autopay_profile_of, other_org=an_autopay_profile_of),
     # The documents URLs (print, PDF, forward, files): tests/documents/foreign_ids.py.
     "kind": ForeignIds(other_customer=a_kind, other_org=a_kind),
     "public_id": ForeignIds(other_customer=a_document_of, other_org=a_document_of),

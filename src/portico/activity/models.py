@@ -146,6 +146,7 @@ class Notification(OrganisationOwned, TargetMixin):
         COMMENTED = "commented", _("Comment added")
         PAID = "paid", _("Payment made")
         PAYMENT_FAILED = "payment_failed", _("Online payment failed")
+        AUTOPAY_OFF = "autopay_off", _("Autopay turned off")
         FORWARDED = "document_forwarded", _("Document forwarded")
         DETAILS_UPDATED = "details_updated", _("Details updated")
         REVIEWED = "reviewed", _("Review written")
@@ -287,6 +288,7 @@ EMAIL_SWITCH: dict[str, str] = {
     K.COMMENTED: "email_on_comment",
     K.PAID: "email_on_payment",
     K.PAYMENT_FAILED: "email_on_payment",
+    K.AUTOPAY_OFF: "email_on_payment",
     K.FORWARDED: "email_on_forward",
     K.DETAILS_UPDATED: "email_on_details",
     K.REVIEWED: "email_on_review",

@@ -20,7 +20,7 @@ import logging
 import uuid
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -32,7 +32,7 @@ from portico.contacts.models import Contact, ContactPerson
 from portico.core import money
 from portico.core.errors import PortalError, PortalFailure
 from portico.orgs.models import GatewayAccount, Organisation, Tax
-from portico.payments import checkout_plan
+from portico.payments import checkout_plan, gateway_choice
 from portico.payments import services as payment_services
 from portico.payments.checkout_plan import AmountChanged, CheckoutRefused, plan_build
 from portico.payments.gateways import registry
@@ -54,8 +54,19 @@ from portico.payments.models import (
 )
 from portico.sales.models import Invoice
 
-if TYPE_CHECKING:
-    from portico.portal.scoping import PortalScope
+
+class Payer(Protocol):
+    """Who pays: a person in the portal (`PortalScope`), or a customer's autopay (no person)."""
+
+    @property
+    def organisation(self) -> Organisation: ...
+
+    @property
+    def contact(self) -> Contact: ...
+
+    @property
+    def person(self) -> ContactPerson | None: ...
+
 
 logger = logging.getLogger(__name__)
 
@@ -70,19 +81,6 @@ FAILED_NOTIFICATION = "payment_failed"
 def settings_for(organisation: Organisation) -> CheckoutSettings:
     found = CheckoutSettings.objects.filter(organisation=organisation).first()
     return found or CheckoutSettings(organisation=organisation)
-
-
-def account_for(organisation: Organisation) -> GatewayAccount:
-    account = (
-        GatewayAccount.objects.filter(organisation=organisation, is_active=True)
-        .order_by("pk")
-        .first()
-    )
-    if account is None:
-        raise CheckoutRefused(
-            _("This business does not take online payments yet."), code="no_gateway"
-        )
-    return account
 
 
 def _preflight(*, contact: Contact, invoices: Sequence[Invoice]) -> None:
@@ -124,7 +122,7 @@ def _notify_failure(
 
 
 def _failure(
-    exc: PortalFailure | GatewayError, *, scope: PortalScope, key: str
+    exc: PortalFailure | GatewayError, *, scope: Payer, key: str
 ) -> PortalFailure | CheckoutRefused:
     """Tell the business (with the remedy when there is one) and hand the view its error."""
     error = exc.error
@@ -179,7 +177,7 @@ def _refuse_busy(busy: Checkout, *, prevent_duplicates: bool) -> None:
 @transaction.atomic
 def _checkout_create(
     *,
-    scope: PortalScope,
+    scope: Payer,
     account: GatewayAccount,
     invoice_ids: Sequence[int],
     amounts: Mapping[int, object] | None,
@@ -189,6 +187,7 @@ def _checkout_create(
     saved_method: SavedMethod | None,
     save_method: bool,
     idempotency_key: str,
+    autopay: bool,
 ) -> tuple[Checkout, bool]:
     """Lock the invoices (pk order: no deadlocks), re-plan from them, write the checkout.
     Answers (checkout, created)."""
@@ -227,6 +226,7 @@ def _checkout_create(
         last4=saved_method.last4 if saved_method else "",
         save_method=save_method,
         saved_method=saved_method,
+        autopay=autopay,
     )
     CheckoutItem.objects.bulk_create(
         CheckoutItem(checkout=checkout, invoice=invoice, amount=part)
@@ -237,7 +237,7 @@ def _checkout_create(
 
 def checkout_start(
     *,
-    scope: PortalScope,
+    scope: Payer,
     invoices: Sequence[Invoice],
     idempotency_key: str,
     amounts: Mapping[int, object] | None = None,
@@ -248,8 +248,11 @@ def checkout_start(
     saved_method: SavedMethod | None = None,
     save_method: bool = False,
     billing: BillingAddress | None = None,
+    account: GatewayAccount | None = None,
+    autopay: bool = False,
 ) -> Checkout:
-    """Pay `invoices` (already scoped to `scope` by a selector) once per `idempotency_key`.
+    """Pay `invoices` (already scoped to `scope` by a selector) once per `idempotency_key`,
+    through `account` (or the saved method's, or the first gateway the invoices offer).
 
     Answers the checkout (succeeded, pending, failed or unknown). Raises `CheckoutRefused`,
     `AmountChanged` or `PortalFailure` when nothing was charged.
@@ -277,9 +280,13 @@ def checkout_start(
     plan = plan_build(
         invoices=invoices, currency=scope.contact.currency, amounts=amounts, amount=amount
     )
+    account = gateway_choice.gateway_choose(
+        organisation=scope.organisation,
+        invoices=invoices,
+        account=saved_method.gateway_account if saved_method else account,
+    )
     try:
         _preflight(contact=scope.contact, invoices=invoices)
-        account = saved_method.gateway_account if saved_method else account_for(scope.organisation)
         config = registry.config_for(account)
         check_account_settings(
             config,
@@ -289,6 +296,7 @@ def checkout_start(
                 idempotency_key=key,
                 token=token or None,
                 saved_method_ref=saved_method.reference if saved_method else None,
+                recurring=autopay,
             ),
         )
     except (PortalFailure, GatewayError) as exc:
@@ -305,6 +313,7 @@ def checkout_start(
             saved_method=saved_method,
             save_method=save_method,
             idempotency_key=key,
+            autopay=autopay,
         )
     except IntegrityError:
         # The same key committed by a concurrent request: answer with that checkout.
@@ -329,6 +338,7 @@ def _charge(checkout: Checkout, *, token: str, billing: BillingAddress | None) -
         save_method=checkout.save_method and not checkout.saved_method_id,
         billing=billing,
         method_kind=checkout.method_kind,
+        recurring=checkout.autopay,
     )
     try:
         result = gateway.charge(request)
@@ -486,14 +496,28 @@ def _post_payment(checkout: Checkout) -> None:
         person=checkout.person,
         payment=payment,
     )
-    if checkout.person is not None and checkout.person.email:
-        send_after_commit(_receipt_email(checkout, numbers))
+    recipients = receipt_recipients(checkout)
+    if recipients:
+        send_after_commit(_receipt_email(checkout, numbers, recipients))
 
 
-def _receipt_email(checkout: Checkout, numbers: str) -> OutgoingEmail:
+def receipt_recipients(checkout: Checkout) -> list[str]:
+    """The person who paid; for autopay (no person), the customer's primary contact person."""
+    if checkout.person is not None:
+        return [checkout.person.email] if checkout.person.email else []
+    primary = (
+        ContactPerson.objects.filter(contact_id=checkout.contact_id, is_primary=True)
+        .exclude(email="")
+        .values_list("email", flat=True)
+        .first()
+    )
+    return [primary] if primary else []
+
+
+def _receipt_email(checkout: Checkout, numbers: str, recipients: list[str]) -> OutgoingEmail:
     amount = money.format_money(checkout.amount, checkout.currency)
     method = f"{checkout.brand or checkout.method_kind} •••• {checkout.last4}".strip()
-    assert checkout.payment is not None and checkout.person is not None
+    assert checkout.payment is not None
     lines = [
         _("Thank you for your payment to %(org)s.") % {"org": checkout.organisation.name},
         "",
@@ -503,8 +527,10 @@ def _receipt_email(checkout: Checkout, numbers: str) -> OutgoingEmail:
         _("Paid with: %(method)s") % {"method": method},
         _("Transaction: %(id)s") % {"id": checkout.gateway_transaction_id},
     ]
+    if checkout.autopay:
+        lines.insert(1, _("It was charged automatically (autopay) for a recurring invoice."))
     return OutgoingEmail(
-        to=[checkout.person.email],
+        to=recipients,
         subject=_("Receipt %(number)s from %(org)s")
         % {"number": checkout.payment.number, "org": checkout.organisation.name},
         text="\n".join(lines) + "\n",
@@ -515,7 +541,7 @@ def new_key() -> str:
     return uuid.uuid4().hex
 
 
-def checkout_credit_apply(*, scope: PortalScope, invoices: Sequence[Invoice]) -> Decimal:
+def checkout_credit_apply(*, scope: Payer, invoices: Sequence[Invoice]) -> Decimal:
     """Spend the customer's unused credit on the chosen invoices (oldest due first) before
     paying the rest; answers the amount applied. Retainers take no credit."""
     applied = ZERO

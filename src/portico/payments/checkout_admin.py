@@ -53,9 +53,10 @@ class CheckoutAdmin(ReadOnlyAdminMixin, OrganisationScopedAdmin):
         "error_code",
         "method_kind",
         "last4",
+        "autopay",
         "payment",
     ]
-    list_filter = ["state", "error_code", "method_kind"]
+    list_filter = ["state", "error_code", "method_kind", "autopay"]
     list_select_related = ["contact", "payment"]
     search_fields = ["contact__display_name", "gateway_transaction_id", "idempotency_key"]
     date_hierarchy = "created_at"
@@ -74,6 +75,7 @@ class CheckoutAdmin(ReadOnlyAdminMixin, OrganisationScopedAdmin):
         "last4",
         "save_method",
         "saved_method",
+        "autopay",
         "gateway_transaction_id",
         "idempotency_key",
         "payment",
@@ -129,5 +131,5 @@ class WebhookEventReceiptAdmin(ReadOnlyAdminMixin, OrganisationScopedAdmin):
 
 @admin.register(CheckoutSettings, site=site)
 class CheckoutSettingsAdmin(OrganisationScopedAdmin):
-    list_display = ["__str__", "prevent_duplicate_payments"]
-    fields = ["prevent_duplicate_payments"]
+    list_display = ["__str__", "prevent_duplicate_payments", "customers_may_turn_off_autopay"]
+    fields = ["prevent_duplicate_payments", "customers_may_turn_off_autopay"]

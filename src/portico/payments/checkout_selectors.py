@@ -6,17 +6,18 @@ A foreign, missing or malformed id answers `Http404`, the same as a missing one.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 from uuid import UUID
 
 from django.db.models import F, QuerySet
 
 from portico.orgs.models import GatewayAccount
+from portico.payments import gateway_choice
 from portico.payments.gateways import registry
 from portico.payments.gateways.base import MethodKind
 from portico.payments.models import Checkout, CheckoutItem, SavedMethod
-from portico.sales.models import Invoice
+from portico.sales.models import Invoice, RecurringProfile
 from portico.sales.portal_selectors import OPEN, get_or_404, invoices_for_portal
 
 if TYPE_CHECKING:
@@ -79,11 +80,50 @@ def invoice_payment_pending(*, scope: PortalScope, invoice_id: int) -> bool:
 
 
 def gateway_account_for_portal(*, scope: PortalScope) -> GatewayAccount | None:
+    """Where new methods are saved: the business's first active gateway."""
     return (
         GatewayAccount.objects.filter(organisation=scope.organisation, is_active=True)
         .order_by("pk")
         .first()
     )
+
+
+def gateways_offered_for_portal(
+    *, scope: PortalScope, invoices: Sequence[Invoice]
+) -> list[GatewayAccount]:
+    """The gateways every one of `invoices` (already scoped) offers."""
+    return gateway_choice.gateways_offered(organisation=scope.organisation, invoices=invoices)
+
+
+def gateway_pick(offered: Sequence[GatewayAccount], wanted: str | None) -> GatewayAccount | None:
+    """The offered account with public id `wanted`, else the first offered one."""
+    for account in offered:
+        if str(account.public_id) == (wanted or ""):
+            return account
+    return offered[0] if offered else None
+
+
+def gateway_get_for_portal(*, scope: PortalScope, gateway_id: str) -> GatewayAccount | None:
+    """One of the business's active gateways, by public id (None for anything else)."""
+    wanted = _uuids([gateway_id])
+    if not wanted:
+        return None
+    return GatewayAccount.objects.filter(
+        organisation=scope.organisation, is_active=True, public_id=wanted[0]
+    ).first()
+
+
+def autopay_profiles_for_portal(*, scope: PortalScope) -> QuerySet[RecurringProfile]:
+    """The customer's live recurring profiles that charge their default method."""
+    return RecurringProfile.objects.live().filter(
+        organisation=scope.organisation, contact=scope.contact, autopay=True
+    )
+
+
+def autopay_profile_get_for_portal(
+    *, scope: PortalScope, profile_id: UUID | str
+) -> RecurringProfile:
+    return get_or_404(autopay_profiles_for_portal(scope=scope), profile_id)  # type: ignore[no-any-return]
 
 
 def hosted_fields_urls(*, scope: PortalScope, account: GatewayAccount | None) -> dict[str, str]:

@@ -271,6 +271,12 @@ class Checkout(OrganisationOwned):
     brand = models.CharField(_("brand"), max_length=30, blank=True)
     last4 = models.CharField(_("last 4"), max_length=4, blank=True)
     save_method = models.BooleanField(_("save the method"), default=False)
+    autopay = models.BooleanField(
+        _("autopay"),
+        default=False,
+        editable=False,
+        help_text=_("Charged by a recurring profile's autopay, not by a person in the portal."),
+    )
     saved_method = models.ForeignKey(
         "payments.SavedMethod",
         on_delete=models.SET_NULL,
@@ -389,6 +395,13 @@ class CheckoutSettings(OrganisationOwned):
         _("prevent duplicate payments"),
         default=True,
         help_text=_("Block a second payment of an invoice while a bank debit on it is pending."),
+    )
+    customers_may_turn_off_autopay = models.BooleanField(
+        _("customers may turn off autopay"),
+        default=True,
+        help_text=_(
+            "Show the portal's “Turn off” button on recurring invoices paid automatically."
+        ),
     )
 
     class Meta:

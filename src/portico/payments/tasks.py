@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from portico.payments import reconcile
+from portico.payments import autopay, reconcile
 
 
 @task()
@@ -12,3 +12,11 @@ def reconcile_checkouts() -> dict[str, int]:
     """Resolve checkouts left unknown, stuck in processing or pending (run every few minutes,
     e.g. `portico payments reconcile` from cron); posting is exactly once, so overlap is safe."""
     return reconcile.checkouts_reconcile()
+
+
+@task()
+def autopay_invoice(invoice_id: int) -> str:
+    """Charge a recurring invoice to the customer's default saved method (once per invoice:
+    the checkout's idempotency key is the invoice's)."""
+    outcome = autopay.autopay_charge(invoice_id=invoice_id)
+    return outcome.checkout.state if outcome.checkout is not None else outcome.code

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -15,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from unfold.widgets import UnfoldAdminCheckboxSelectMultipleWidget
 
 from portico.backoffice.scoping import OrganisationScopedAdmin, ScopedTabularInline
 from portico.backoffice.sites import site
@@ -264,6 +266,7 @@ class InvoiceAdmin(DocumentAdmin):
         "issue_date",
         "due_date",
         "allow_partial_payment",
+        "payment_gateways",
         "status",
         "currency",
         "discount",
@@ -280,6 +283,14 @@ class InvoiceAdmin(DocumentAdmin):
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         fields = super().get_readonly_fields(request, obj)
         return [*fields, "kind"] if obj is not None and "kind" not in fields else fields
+
+    def formfield_for_manytomany(
+        self, db_field: Any, request: HttpRequest, **kwargs: Any
+    ) -> forms.Field | None:
+        if db_field.name == "payment_gateways":
+            # A few accounts at most: ticks read better than a multi-select.
+            kwargs["widget"] = UnfoldAdminCheckboxSelectMultipleWidget
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         if not change and obj.due_date is None:
@@ -407,11 +418,32 @@ class LiveFilter(admin.SimpleListFilter):
 
 @admin.register(RecurringProfile, site=site)
 class RecurringProfileAdmin(OrganisationScopedAdmin):
-    list_display = ["name", "contact", "frequency", "next_date", "end_date", "is_deleted"]
-    list_filter = [LiveFilter, "frequency"]
+    list_display = [
+        "name",
+        "contact",
+        "frequency",
+        "next_date",
+        "end_date",
+        "autopay",
+        "is_deleted",
+    ]
+    list_filter = [LiveFilter, "frequency", "autopay"]
     list_select_related = ["contact"]
     search_fields = ["name", "contact__display_name"]
-    readonly_fields = ["next_date", "is_deleted"]
+    readonly_fields = ["next_date", "autopay_method", "autopay_turned_off_at", "is_deleted"]
+
+    @admin.display(description=_("autopay charges"))
+    def autopay_method(self, profile: RecurringProfile) -> str:
+        """The customer's default saved method, which autopay charges."""
+        from portico.payments.autopay import default_method_of
+
+        if profile.pk is None or profile.contact_id is None:
+            return "—"
+        method = default_method_of(profile.contact)
+        if method is None:
+            return str(_("No default saved method yet: autopay will ask the customer to pay."))
+        return str(method)
+
     inlines = [RecurringProfileLineInline]
     actions = ["soft_delete", "restore", "generate_now"]
 

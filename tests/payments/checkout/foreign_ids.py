@@ -43,3 +43,9 @@ def a_saved_method_of(world: Any, person: ContactPerson) -> Any:
         exp_year=2034,
     )
     return method.public_id
+
+
+def an_autopay_profile_of(world: Any, person: ContactPerson) -> Any:
+    from tests.sales import factories as sales
+
+    return sales.recurring_profile(person.contact, autopay=True).public_id

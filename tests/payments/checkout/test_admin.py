@@ -44,3 +44,32 @@ def test_the_reconcile_action_posts_an_unknown_checkout_once(
     done.refresh_from_db()
     assert done.state == Checkout.State.SUCCEEDED
     assert Payment.objects.count() == 1
+
+
+def test_an_invoice_offers_a_choice_of_the_businesss_own_gateways(
+    owner_client: Client, invoice: Invoice, sandbox_account: Any, other_org: Any
+) -> None:
+    from tests.gateways.factories import GatewayAccountFactory
+
+    GatewayAccountFactory(organisation=other_org, display_name="Not yours")
+    response = owner_client.get(f"/admin/sales/invoice/{invoice.pk}/change/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'name="payment_gateways"' in html and sandbox_account.display_name in html
+    assert "Not yours" not in html
+
+
+def test_a_recurring_profile_shows_what_autopay_charges(
+    owner_client: Client, customer_a: Any
+) -> None:
+    from tests.sales import factories as sales
+
+    profile = sales.recurring_profile(customer_a, autopay=True)
+    response = owner_client.get(f"/admin/sales/recurringprofile/{profile.pk}/change/")
+    html = response.content.decode()
+    assert 'name="autopay"' in html and "No default saved method yet" in html
+
+
+def test_the_settings_let_the_business_keep_autopay_on(owner_client: Client) -> None:
+    response = owner_client.get("/admin/payments/checkoutsettings/add/")
+    assert 'name="customers_may_turn_off_autopay"' in response.content.decode()

@@ -175,3 +175,38 @@ def test_an_invoice_with_a_pending_bank_debit_shows_payment_pending_not_pay_now(
     # then it says the payment is pending and offers no second payment
     assert 'id="payment-pending"' in html
     assert 'id="pay-now"' not in html
+
+
+def test_the_methods_page_shows_autopay_and_the_customer_turns_it_off(
+    client_a: Client, customer_a: Any
+) -> None:
+    profile = sales.recurring_profile(customer_a, autopay=True)
+    page = client_a.get("/portal/studio-a/pay/methods").content.decode()
+    assert 'id="autopay"' in page and profile.name in page
+    assert "no usable default card" in page
+    response = client_a.post(f"/portal/studio-a/pay/autopay/{profile.public_id}/off", follow=True)
+    assert "Autopay is off" in response.content.decode()
+    profile.refresh_from_db()
+    assert not profile.autopay
+    assert 'id="autopay"' not in client_a.get("/portal/studio-a/pay/methods").content.decode()
+
+
+def test_where_the_business_keeps_autopay_the_page_says_whom_to_ask(
+    client_a: Client, customer_a: Any, org: Organisation
+) -> None:
+    from portico.payments.models import CheckoutSettings
+
+    CheckoutSettings.objects.create(organisation=org, customers_may_turn_off_autopay=False)
+    profile = sales.recurring_profile(customer_a, autopay=True)
+    page = client_a.get("/portal/studio-a/pay/methods").content.decode()
+    assert "Turn off autopay" not in page and "contact" in page
+    response = client_a.post(f"/portal/studio-a/pay/autopay/{profile.public_id}/off", follow=True)
+    assert "contact" in response.content.decode()
+    profile.refresh_from_db()
+    assert profile.autopay
+
+
+def test_a_profile_without_autopay_is_not_found(client_a: Client, customer_a: Any) -> None:
+    profile = sales.recurring_profile(customer_a)
+    response = client_a.post(f"/portal/studio-a/pay/autopay/{profile.public_id}/off")
+    assert response.status_code == 404

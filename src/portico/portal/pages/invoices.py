@@ -16,6 +16,7 @@ from portico.portal.pages import common, documents
 from portico.portal.pages.forms import CommentForm
 from portico.portal.scoping import Module, PortalScope, portal_view
 from portico.sales import portal_selectors as selectors
+from portico.sales.models import Invoice
 
 FILTERS = (
     common.Choice("", _("All")),
@@ -69,6 +70,10 @@ def invoice_detail(request: HttpRequest, scope: PortalScope, invoice_id: UUID) -
     activity_services.document_mark_viewed(
         scope=scope, document=invoice, origin=common.origin_of(request)
     )
+    open_balance = invoice.status in Invoice.PAYABLE_STATUSES and invoice.balance_due > 0
+    offered = open_balance and bool(
+        checkout_selectors.gateways_offered_for_portal(scope=scope, invoices=[invoice])
+    )
     context = common.page_context(
         scope,
         invoice=invoice,
@@ -79,9 +84,10 @@ def invoice_detail(request: HttpRequest, scope: PortalScope, invoice_id: UUID) -
         comment_form=CommentForm(),
         comment_url=documents.comment_url(scope, invoice),
         links=documents.document_links(scope, invoice),
-        pay_url=documents.pay_url(scope, [invoice]),
-        # Only an open invoice can have a bank debit waiting on it.
-        payment_pending=invoice.balance_due > 0
+        # Only an open invoice can have a bank debit waiting on it, or be paid online.
+        payment_pending=open_balance
         and checkout_selectors.invoice_payment_pending(scope=scope, invoice_id=invoice.pk),
+        pay_url=documents.pay_url(scope, [invoice]) if offered else "",
+        not_online=open_balance and not offered,
     )
     return render(request, "portal/pages/invoices/detail.html", context)

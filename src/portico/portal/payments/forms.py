@@ -34,6 +34,7 @@ class PayForm(SelfServiceForm):
         label=_("Save this card or account for future payments"), required=False
     )
     key = forms.CharField(max_length=80, widget=forms.HiddenInput)
+    gateway = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)
     seen = forms.CharField(required=False, max_length=4000, widget=forms.HiddenInput)
 
     def __init__(

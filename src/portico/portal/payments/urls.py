@@ -15,4 +15,5 @@ urlpatterns = [
     path("methods/<uuid:method_id>/default", views.method_default, name="saved_method_default"),
     path("methods/<uuid:method_id>/edit", views.method_edit, name="saved_method_edit"),
     path("methods/<uuid:method_id>/delete", views.method_delete, name="saved_method_delete"),
+    path("autopay/<uuid:profile_id>/off", views.autopay_off, name="autopay_off"),
 ]

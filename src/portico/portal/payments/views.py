@@ -4,6 +4,7 @@ own fields (an iframe); these views only ever receive a one-time token."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
 from uuid import UUID
 
 from django.contrib import messages
@@ -16,14 +17,17 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from portico.core.errors import DomainError, PortalFailure
 from portico.core.money import format_money
+from portico.orgs.models import GatewayAccount
+from portico.payments import autopay, saved_methods
 from portico.payments import checkout as services
 from portico.payments import checkout_selectors as selectors
 from portico.payments import portal_selectors as payment_selectors
-from portico.payments import saved_methods
 from portico.payments.gateways.base import BillingAddress, MethodKind
 from portico.payments.models import Checkout
+from portico.portal.pages.common import origin_of
 from portico.portal.payments.forms import MethodEditForm, MethodTokenForm, PayForm
 from portico.portal.scoping import Module, PortalScope, portal_view
+from portico.sales.models import Invoice
 
 
 def _url(scope: PortalScope, name: str, **kwargs: object) -> str:
@@ -38,23 +42,33 @@ def _pay_page(
     error: DomainError | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    account = selectors.gateway_account_for_portal(scope=scope)
     payable = list(selectors.payable_invoices_for_portal(scope=scope))
-    methods = list(selectors.saved_methods_for_portal(scope=scope))
-    allow_bank = scope.contact.allow_bank_debit
     pending = selectors.pending_invoice_ids(scope=scope)
+    asked = (request.GET if form is None else request.POST).getlist("invoice")
+    known = {str(i.public_id) for i in payable}
+    chosen = [i for i in asked if i in known] or [
+        str(i.public_id) for i in payable if i.pk not in pending
+    ]
+    chosen_invoices = [i for i in payable if str(i.public_id) in chosen]
+    offered = selectors.gateways_offered_for_portal(
+        scope=scope, invoices=chosen_invoices or payable
+    )
+    wanted = request.GET.get("gateway") if form is None else form.data.get("gateway")
+    account = selectors.gateway_pick(offered, wanted)
+    methods = [
+        m
+        for m in selectors.saved_methods_for_portal(scope=scope)
+        if m.gateway_account_id in {a.pk for a in offered}
+    ]
+    allow_bank = scope.contact.allow_bank_debit
     if form is None or error is not None:
-        asked = (request.GET if form is None else request.POST).getlist("invoice")
-        known = {str(i.public_id) for i in payable}
-        chosen = [i for i in asked if i in known] or [
-            str(i.public_id) for i in payable if i.pk not in pending
-        ]
         default_method = next((f"saved:{m.public_id}" for m in methods if m.is_default), "card")
         initial = {
             "invoice": chosen,
             "method": form.data.get("method", default_method) if form else default_method,
             "amount": form.data.get("amount", "") if form else "",
             "key": services.new_key(),
+            "gateway": str(account.public_id) if account else "",
             "seen": ";".join(f"{i.public_id}={i.balance_due}" for i in payable),
         }
         form = PayForm(initial=initial, invoices=payable, methods=methods, allow_bank=allow_bank)
@@ -63,6 +77,9 @@ def _pay_page(
         "form": form,
         "error": error,
         "account": account,
+        "takes_payments": bool(offered) or selectors.gateway_account_for_portal(scope=scope),
+        "gateway_links": _gateway_links(scope, offered, account, chosen),
+        "separately": [] if offered else _separate_links(scope, chosen_invoices),
         "invoices": payable,
         "pending": pending,
         "total": sum((i.balance_due for i in payable if i.pk not in pending), services.ZERO),
@@ -73,6 +90,33 @@ def _pay_page(
         "requested_paid": bool(request.GET.getlist("invoice")) and not payable,
     }
     return render(request, "portal/payments/pay.html", context, status=status)
+
+
+def _pay_url(scope: PortalScope, invoice_ids: list[str], **extra: str) -> str:
+    query = urlencode([*(("invoice", i) for i in invoice_ids), *extra.items()])
+    return f"{_url(scope, 'checkout')}?{query}"
+
+
+def _gateway_links(
+    scope: PortalScope,
+    offered: list[GatewayAccount],
+    account: GatewayAccount | None,
+    chosen: list[str],
+) -> list[tuple[GatewayAccount, str, bool]]:
+    """ "Pay through" choices, when the invoices offer more than one gateway."""
+    if len(offered) < 2:
+        return []
+    return [
+        (a, _pay_url(scope, chosen, gateway=str(a.public_id)), account is not None and a == account)
+        for a in offered
+    ]
+
+
+def _separate_links(scope: PortalScope, invoices: list[Invoice]) -> list[tuple[Invoice, str]]:
+    """Invoices with no gateway in common: each can still be paid on its own."""
+    if len(invoices) < 2:
+        return []
+    return [(i, _pay_url(scope, [str(i.public_id)])) for i in invoices]
 
 
 @portal_view(module=Module.PAYMENTS)
@@ -98,6 +142,7 @@ def pay(request: HttpRequest, scope: PortalScope) -> HttpResponse:
         return _pay_page(request, scope, form=form, status=400)
     data = form.cleaned_data
     invoices = selectors.invoices_chosen_for_portal(scope=scope, invoice_ids=data["invoice"])
+    account = selectors.gateway_get_for_portal(scope=scope, gateway_id=data["gateway"])
     method = data["method"]
     saved = None
     if method.startswith("saved:"):
@@ -113,6 +158,7 @@ def pay(request: HttpRequest, scope: PortalScope) -> HttpResponse:
             method_kind=MethodKind.BANK if method == "bank" else MethodKind.CARD,
             saved_method=saved,
             save_method=data["save_method"],
+            account=account,
         )
     except services.AmountChanged as exc:
         return _pay_page(request, scope, form=form, error=exc, status=409)
@@ -180,6 +226,9 @@ def methods(request: HttpRequest, scope: PortalScope) -> HttpResponse:
     context = {
         "scope": scope,
         "rows": rows,
+        "autopay_profiles": list(selectors.autopay_profiles_for_portal(scope=scope)),
+        "autopay_default": next((m for m, expired in rows if m.is_default and not expired), None),
+        "may_turn_off_autopay": autopay.customers_may_turn_off(scope.organisation),
         "account": account,
         "hosted_fields": selectors.hosted_fields_urls(scope=scope, account=account),
         "form": MethodTokenForm(),
@@ -259,6 +308,23 @@ def method_edit(request: HttpRequest, scope: PortalScope, method_id: UUID) -> Ht
     status = 400 if request.method == "POST" else 200
     context = {"scope": scope, "method": method, "form": form}
     return render(request, "portal/payments/method_edit.html", context, status=status)
+
+
+@portal_view(module=Module.PAYMENTS)
+@require_POST
+def autopay_off(request: HttpRequest, scope: PortalScope, profile_id: UUID) -> HttpResponse:
+    profile = selectors.autopay_profile_get_for_portal(scope=scope, profile_id=profile_id)
+    try:
+        autopay.autopay_turn_off(scope=scope, profile=profile, origin=origin_of(request))
+    except DomainError as exc:
+        messages.error(request, _message(exc))
+    else:
+        messages.success(
+            request,
+            _("Autopay is off for “%(profile)s”. Its next invoices wait for you to pay them.")
+            % {"profile": profile.name},
+        )
+    return redirect(_url(scope, "saved_methods"))
 
 
 def _message(exc: DomainError) -> str:

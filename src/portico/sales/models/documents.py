@@ -143,6 +143,16 @@ class Invoice(SalesDocument):
         related_name="invoices",
     )
     recurring_period = models.DateField(null=True, blank=True, editable=False)
+    payment_gateways = models.ManyToManyField(
+        "orgs.GatewayAccount",
+        blank=True,
+        related_name="+",
+        verbose_name=_("payment gateways offered"),
+        help_text=_(
+            "Where the customer may pay this invoice online. Leave all unticked to offer every "
+            "active gateway."
+        ),
+    )
 
     objects = InvoiceQuerySet.as_manager()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -49,6 +50,17 @@ class RecurringProfile(OrganisationOwned):
     end_date = models.DateField(_("end date"), null=True, blank=True)
     payment_terms_days = models.PositiveSmallIntegerField(_("payment terms (days)"), default=30)
     send_automatically = models.BooleanField(_("send invoices automatically"), default=True)
+    autopay = models.BooleanField(
+        _("autopay"),
+        default=False,
+        help_text=_(
+            "Charge the customer's default saved card or bank account when an invoice is "
+            "generated. Needs invoices sent automatically."
+        ),
+    )
+    autopay_turned_off_at = models.DateTimeField(
+        _("autopay turned off by the customer"), null=True, blank=True, editable=False
+    )
     notes = models.TextField(_("customer notes"), blank=True)
     terms = models.TextField(_("terms and conditions"), blank=True)
     is_deleted = models.BooleanField(_("deleted"), default=False, editable=False)
@@ -62,6 +74,12 @@ class RecurringProfile(OrganisationOwned):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        if self.autopay and not self.send_automatically:
+            raise ValidationError(
+                {"autopay": _("Autopay charges sent invoices: tick “send invoices automatically”.")}
+            )
 
     def period_after(self, period: datetime.date) -> datetime.date:
         """The next period; monthly steps keep the start date's day, clipped to month end."""

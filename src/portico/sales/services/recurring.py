@@ -29,6 +29,7 @@ def recurring_profile_create(
     end_date: datetime.date | None = None,
     payment_terms_days: int | None = None,
     send_automatically: bool = True,
+    autopay: bool = False,
     notes: str = "",
     terms: str = "",
 ) -> RecurringProfile:
@@ -38,6 +39,12 @@ def recurring_profile_create(
         raise DomainError(f"Unknown frequency {frequency!r}.", code="invalid_frequency")
     if end_date is not None and end_date < start_date:
         raise DomainError("The end date is before the start date.", code="end_before_start")
+    if autopay and not send_automatically:
+        raise DomainError(
+            "Autopay charges sent invoices: send invoices automatically.",
+            code="autopay_needs_sending",
+            field="autopay",
+        )
     profile = RecurringProfile.objects.create(
         organisation_id=contact.organisation_id,
         contact=contact,
@@ -50,6 +57,7 @@ def recurring_profile_create(
             contact.payment_terms_days if payment_terms_days is None else payment_terms_days
         ),
         send_automatically=send_automatically,
+        autopay=autopay,
         notes=notes,
         terms=terms,
     )
@@ -115,10 +123,19 @@ def _generate_one(profile_id: int, today: datetime.date) -> list[Invoice]:
                 )
                 if profile.send_automatically:
                     invoice = invoice_send(invoice=invoice)
+                    if profile.autopay:
+                        _autopay_after_commit(invoice)
                 made.append(invoice)
             profile.next_date = profile.period_after(period)
             profile.save(update_fields=["next_date", "updated_at"])
     return made
+
+
+def _autopay_after_commit(invoice: Invoice) -> None:
+    # payments builds on sales: imported here, not at module level.
+    from portico.payments.autopay import autopay_enqueue
+
+    autopay_enqueue(invoice)
 
 
 def recurring_generate_due(*, today: datetime.date) -> list[Invoice]:
