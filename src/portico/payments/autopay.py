@@ -35,6 +35,8 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
+BUSY_CODES = frozenset({"in_progress", "payment_pending"})
+
 
 @dataclass(frozen=True)
 class AutopayPayer:
@@ -118,7 +120,16 @@ def autopay_charge(*, invoice_id: int) -> AutopayOutcome:
         _email_customer(invoice, outcome)
         return outcome
     except DomainError as exc:
+        raced = Checkout.objects.filter(
+            organisation=invoice.organisation, idempotency_key=autopay_key(invoice)
+        ).first()
+        if raced is not None:
+            return AutopayOutcome(checkout=raced)  # another worker is charging this invoice
         outcome = AutopayOutcome(code=exc.code or "refused", message=exc.message)
+        if exc.code in BUSY_CODES:
+            # The customer is paying it themselves right now: nothing to tell anyone.
+            logger.info("autopay of %s skipped: %s", invoice.number, exc.code)
+            return outcome
         _tell_both(invoice, outcome, remedy="")
         return outcome
     if made.state == Checkout.State.FAILED:

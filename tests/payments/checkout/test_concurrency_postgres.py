@@ -11,6 +11,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+from portico.activity.models import Notification
 from portico.payments import checkout, ledger
 from portico.payments.gateways.sandbox.models import Charge
 from portico.payments.models import Checkout, Payment, PaymentAllocation
@@ -141,3 +142,27 @@ def test_fifty_concurrent_checkouts_on_different_invoices_all_succeed(
     assert Payment.objects.count() == 50
     with capsys.disabled():
         print(f"\n50 concurrent checkouts: {elapsed:.2f}s, {50 / elapsed:.1f} checkouts/s")
+
+
+def test_autopay_run_by_overlapping_workers_charges_once(
+    scope: PortalScope, customer_a: Any, sandbox_account: Any, tokenise: Tokenise
+) -> None:
+    # given a recurring invoice with autopay and a saved default card
+    from portico.payments import autopay
+    from portico.payments.saved_methods import saved_method_add
+
+    saved_method_add(scope=scope, account=sandbox_account, token=tokenise())
+    profile = sales.recurring_profile(customer_a, autopay=True)
+    invoice = sales.invoice(customer_a, "45.00")
+    Invoice.objects.filter(pk=invoice.pk).update(recurring_profile=profile)
+    # when six workers pick up the same task at once
+    results, errors = all_at_once(6, lambda _: autopay.autopay_charge(invoice_id=invoice.pk))
+    # then one charge, and whoever lost the race was answered, not failed
+    assert errors == [], errors
+    assert Charge.objects.count() == 1 and Payment.objects.count() == 1
+    invoice.refresh_from_db()
+    assert invoice.status == Invoice.Status.PAID
+    assert {o.checkout.pk for o in results if o.checkout} == {Checkout.objects.get().pk}
+    assert all(o.checkout or o.code in {"in_progress"} for o in results), results
+    assert not Notification.objects.filter(kind="payment_failed").exists()
+    assert ledger.check(organisation=scope.organisation) == []
