@@ -138,6 +138,13 @@ class QueryLog:
     def __len__(self) -> int:
         return len(self.statements)
 
+    def touched_activity(self) -> bool:
+        """Whether the portal's once-a-minute activity record ran in these statements."""
+        return any(
+            sql.lstrip().upper().startswith(("UPDATE", "INSERT")) and "portal_portalsession" in sql
+            for sql, _ in self.statements
+        )
+
 
 def logging_queries(log: QueryLog) -> Any:
     from django.db import connection

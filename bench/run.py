@@ -31,7 +31,7 @@ from bench import report
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / ".venv" / "bin"
-VAR = ROOT / "var" / "bench"
+VAR = Path(os.environ.get("BENCH_VAR", ROOT / "var" / "bench"))  # another copy: BENCH_VAR
 ORG = "bench-scale"
 PASSWORD = "bench-portal-password-1"  # noqa: S105 — a throwaway benchmark login
 PG_PORT = os.environ.get("PG_PORT", "54329")
@@ -249,13 +249,18 @@ def measure(result: dict[str, Any], args: argparse.Namespace) -> dict[str, Any]:
     measured = subprocess.run(
         [sys.executable, "-m", "bench.measure", "--org", ORG, "--password", PASSWORD,
          "--out", str(out), "--requests", str(args.requests), "--seconds", str(args.seconds)]
-        + (["--bulk-persons", "500"] if args.quick else []),
+        + (["--bulk-persons", "500"] if args.quick else [])
+        + (["--only", args.only] if args.only else []),
         cwd=ROOT, env=env, text=True, check=False,
     )  # fmt: skip
     if measured.returncode != 0 or not out.exists():
         result["measure_error"] = f"bench.measure exited with {measured.returncode}"
         return result
     result["measure"] = json.loads(out.read_text())
+    if args.only:
+        result["http"] = {"skipped": f"subset run (--only {args.only})"}
+        result["seconds"] = round(time.perf_counter() - started, 1)
+        return result
     log(f"{name}: HTTP load")
     result["http"] = http_load(env, result["measure"]["http_targets"], args.duration)
     result["seconds"] = round(time.perf_counter() - started, 1)
@@ -273,6 +278,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="small data, for trying the harness")
     parser.add_argument(
         "--reuse", action="store_true", help="measure the databases a previous run seeded"
+    )
+    parser.add_argument(
+        "--only",
+        default="",
+        help="comma-separated words: measure only the portal pages whose label contains one "
+        "(with --reuse and --out elsewhere, to compare a change before and after)",
     )
     parser.add_argument("--out", default=str(ROOT / "docs" / "benchmarks.md"))
     args = parser.parse_args(argv)
