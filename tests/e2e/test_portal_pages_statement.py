@@ -11,6 +11,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from portico.contacts.models import Contact, ContactPerson
 from portico.payments import services as payment_services
+from portico.statements import selectors as statement_selectors
 from tests.e2e.portal_pages_support import (
     log_in,
     no_horizontal_scroll,
@@ -61,4 +62,50 @@ def test_the_statement_for_a_custom_period(
     phone = phone_screenshot(browser, page, page.url, "portal-statement-phone")
     assert no_horizontal_scroll(phone)
     assert "start=2026-02-01" in page.url
+    assert csp_violations == []
+
+
+def test_a_long_statement_a_page_at_a_time_from_the_keyboard(
+    page: Page,
+    browser: Browser,
+    live_server: Any,
+    customer_a: Contact,
+    customer_a_person: ContactPerson,
+    password: str,
+    screenshot: Any,
+    csp_violations: list[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # given twelve invoices in February, shown five lines a page
+    monkeypatch.setattr(statement_selectors, "LINES_PER_PAGE", 5)
+    sales.invoice(customer_a, "500.00", issue_date=datetime.date(2026, 1, 12))
+    for day in range(1, 13):
+        sales.invoice(customer_a, "10.00", issue_date=datetime.date(2026, 2, day))
+    log_in(page, live_server.url, customer_a_person, password)
+    page.goto(
+        f"{live_server.url}/portal/{customer_a.organisation.slug}/statement"
+        "?period=custom&start=2026-02-01&end=2026-02-28"
+    )
+    pages = page.get_by_role("navigation", name="Statement pages")
+    expect(pages).to_contain_text("Page 1 of 3")
+
+    # when the person moves to the next page with the keyboard
+    pages.get_by_role("link", name="Next").focus()
+    page.keyboard.press("Enter")
+
+    # then the second page opens with what the first carried forward
+    expect(pages).to_contain_text("Page 2 of 3")
+    expect(page.locator("#brought-forward")).to_have_text("$550.00")
+    expect(page.locator("#carried-forward")).to_have_text("$600.00")
+    expect(page.locator("#closing-balance")).to_have_text("$620.00")
+    screenshot("portal-statement-paged")
+    phone = phone_screenshot(browser, page, page.url, "portal-statement-paged-phone")
+    assert no_horizontal_scroll(phone)
+
+    # and typing a page number goes straight there
+    page.get_by_label("Go to page").fill("3")
+    page.get_by_label("Go to page").press("Enter")
+    expect(pages).to_contain_text("Page 3 of 3")
+    expect(page.locator("#brought-forward")).to_have_text("$600.00")
+    assert "start=2026-02-01" in page.url and "page=3" in page.url
     assert csp_violations == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import itertools
 from decimal import Decimal
 from typing import Any
 
@@ -76,7 +77,7 @@ def test_other_customers_postings_stay_out(customer_a: Contact, customer_b: Cont
     assert statement.lines == [] and statement.closing_balance == 0
 
 
-def test_a_statement_costs_three_queries_whatever_the_history(
+def test_a_statement_or_a_page_of_it_costs_three_queries_whatever_the_history(
     customer_a: Contact, django_assert_num_queries: Any
 ) -> None:
     for day in range(1, 21):
@@ -88,8 +89,89 @@ def test_a_statement_costs_three_queries_whatever_the_history(
         )
     assert len(statement.lines) == 40
     assert statement.closing_balance == Decimal("100.00")
+    with django_assert_num_queries(3):
+        page = selectors.statement_page_for(
+            contact=customer_a, start=D(2026, 2, 1), end=D(2026, 2, 28), page=3, per_page=7
+        )
+    assert len(page.lines) == 7
+    assert page.page is not None and page.page.num_pages == 6
 
 
 def test_a_period_that_ends_before_it_starts_is_refused(customer_a: Contact) -> None:
     with pytest.raises(DomainError):
         selectors.statement_for(contact=customer_a, start=D(2026, 2, 1), end=D(2026, 1, 1))
+
+
+def seven_lines(contact: Contact) -> None:
+    """An invoice before February, then five invoices and two payments in February."""
+    make.invoice(contact, "1000.00", issue_date=D(2026, 1, 5))
+    for day in range(1, 6):
+        invoice = make.invoice(contact, f"{day}0.00", issue_date=D(2026, 2, day))
+        if day in (2, 4):
+            pay(contact, invoice, "5.00", D(2026, 2, day + 10))
+
+
+def test_a_page_of_lines_keeps_the_running_balance_of_the_whole_period(
+    customer_a: Contact,
+) -> None:
+    # given seven lines in February after a 1,000.00 opening balance
+    seven_lines(customer_a)
+    whole = selectors.statement_for(contact=customer_a, start=D(2026, 2, 1), end=D(2026, 2, 28))
+
+    # when the statement is read three lines a page
+    pages = [
+        selectors.statement_page_for(
+            contact=customer_a, start=D(2026, 2, 1), end=D(2026, 2, 28), page=n, per_page=3
+        )
+        for n in (1, 2, 3)
+    ]
+
+    # then the pages hold the whole period's lines with the same balances, each page opening
+    # with the balance the previous one carried forward
+    assert [line for page in pages for line in page.lines] == whole.lines
+    assert [len(page.lines) for page in pages] == [3, 3, 1]
+    assert pages[0].page is not None and pages[0].page.brought_forward == Decimal("1000.00")
+    for previous, following in itertools.pairwise(pages):
+        assert previous.page is not None and following.page is not None
+        assert following.page.brought_forward == previous.page.carried_forward
+        first = following.lines[0]
+        assert following.page.brought_forward == first.balance - first.amount
+    assert pages[-1].page is not None
+    assert pages[-1].page.carried_forward == whole.closing_balance == Decimal("1140.00")
+    # and the totals, closing balance and aging are the whole period's on every page
+    for page in pages:
+        assert (page.opening_balance, page.invoiced, page.received, page.closing_balance) == (
+            Decimal("1000.00"),
+            Decimal("150.00"),
+            Decimal("10.00"),
+            Decimal("1140.00"),
+        )
+        assert page.aging == whole.aging
+        assert page.page is not None
+        assert (page.page.num_pages, page.page.count) == (3, 7)
+
+
+def test_a_page_past_the_end_is_the_last_page_and_before_the_start_the_first(
+    customer_a: Contact,
+) -> None:
+    seven_lines(customer_a)
+    period = {"contact": customer_a, "start": D(2026, 2, 1), "end": D(2026, 2, 28)}
+    last = selectors.statement_page_for(**period, page=99, per_page=3)
+    first = selectors.statement_page_for(**period, page=-4, per_page=3)
+    assert last.page is not None and (last.page.number, last.page.start_index) == (3, 7)
+    assert first.page is not None and (first.page.number, first.page.end_index) == (1, 3)
+    assert not first.page.has_previous and not last.page.has_next
+
+
+def test_an_empty_period_is_one_page_opening_and_closing_at_the_opening_balance(
+    customer_a: Contact,
+) -> None:
+    make.invoice(customer_a, "25.00", issue_date=D(2026, 1, 5))
+    statement = selectors.statement_page_for(
+        contact=customer_a, start=D(2026, 3, 1), end=D(2026, 3, 31), page=2, per_page=3
+    )
+    assert statement.lines == []
+    assert statement.page is not None
+    assert (statement.page.number, statement.page.num_pages, statement.page.count) == (1, 1, 0)
+    assert statement.page.brought_forward == statement.page.carried_forward == Decimal("25.00")
+    assert statement.page.start_index == statement.page.end_index == 0

@@ -1,4 +1,9 @@
-"""The statement of accounts: read from the customer ledger, in SQL, in three queries."""
+"""The statement of accounts: read from the customer ledger, in SQL, in three queries.
+
+`statement_for` returns every line of the period (the PDF and print view); `statement_page_for`
+returns one page of lines with the balance brought forward to it (the portal page), and the
+same period totals and aging.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import DecimalField, F, Q, Sum, Value, Window
+from django.db.models import Count, DecimalField, F, Q, QuerySet, Sum, Value, Window
 from django.db.models.functions import Coalesce
 
 from portico.contacts.models import Contact
@@ -18,6 +23,7 @@ from portico.sales.models import Invoice
 
 ZERO = Decimal(0)
 Kind = LedgerEntry.Kind
+LINES_PER_PAGE = 100
 
 
 def _sum(field: str, condition: Q) -> Coalesce:
@@ -53,6 +59,43 @@ class Aging:
 
 
 @dataclass(frozen=True)
+class StatementPage:
+    """Which slice of the period's lines a statement holds, and the balances around it."""
+
+    number: int
+    num_pages: int
+    per_page: int
+    count: int  # lines in the whole period
+    brought_forward: Decimal  # the balance before the page's first line
+    carried_forward: Decimal  # the balance after its last line
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.num_pages
+
+    @property
+    def previous_number(self) -> int:
+        return max(1, self.number - 1)
+
+    @property
+    def next_number(self) -> int:
+        return min(self.num_pages, self.number + 1)
+
+    @property
+    def start_index(self) -> int:
+        """1-based position of the page's first line in the period (0 when there is none)."""
+        return (self.number - 1) * self.per_page + 1 if self.count else 0
+
+    @property
+    def end_index(self) -> int:
+        return min(self.count, self.number * self.per_page)
+
+
+@dataclass(frozen=True)
 class Statement:
     contact: Contact
     currency: str
@@ -65,6 +108,7 @@ class Statement:
     lines: list[StatementLine]
     closing_balance: Decimal
     aging: Aging
+    page: StatementPage | None = None  # None: `lines` is every line of the period
 
 
 def _q(currency: str, amount: Any) -> Decimal:
@@ -99,6 +143,30 @@ def statement_for(*, contact: Contact, start: datetime.date, end: datetime.date)
     """Opening balance, every posting of the period with its running balance, closing balance
     and aging. Three queries whatever the customer's history (the running balance is a window
     function, the sums are aggregates)."""
+    return _statement(contact=contact, start=start, end=end, page=None, per_page=0)
+
+
+def statement_page_for(
+    *,
+    contact: Contact,
+    start: datetime.date,
+    end: datetime.date,
+    page: int,
+    per_page: int | None = None,
+) -> Statement:
+    """The statement with only the lines of page `page` (1-based, clamped to the pages there
+    are), each with its running balance over the whole period; totals, closing balance and
+    aging are the whole period's. Three queries, and only `per_page` (default
+    `LINES_PER_PAGE`) rows leave the database."""
+    size = LINES_PER_PAGE if per_page is None else per_page
+    if size < 1:
+        raise ValueError("per_page must be positive")
+    return _statement(contact=contact, start=start, end=end, page=page, per_page=size)
+
+
+def _statement(
+    *, contact: Contact, start: datetime.date, end: datetime.date, page: int | None, per_page: int
+) -> Statement:
     if end < start:
         raise DomainError("The statement ends before it starts.", code="invalid_period")
     currency = contact.currency
@@ -110,18 +178,61 @@ def statement_for(*, contact: Contact, start: datetime.date, end: datetime.date)
         received=_sum("amount", in_period & Q(kind=Kind.PAYMENT)),
         credited=_sum("amount", in_period & Q(kind=Kind.CREDIT_NOTE)),
         movement=_sum("amount", in_period),
+        count=Count("id", filter=in_period),
     )
     opening = _q(currency, sums["opening"])
-    labels = {value: str(label) for value, label in Kind.choices}
-    rows = (
-        entries.filter(in_period)
-        .annotate(running=Window(Sum("amount"), order_by=[F("date").asc(), F("id").asc()]))
+    closing = _q(currency, opening + sums["movement"])
+    rows = _running(entries.filter(in_period))
+    paging = None
+    if page is not None:
+        num_pages = max(1, -(-sums["count"] // per_page))
+        number = min(max(1, page), num_pages)
+        offset = (number - 1) * per_page
+        rows = rows[offset : offset + per_page]
+    fetched = list(rows)
+    lines = _lines(fetched, currency=currency, opening=opening)
+    if page is not None:
+        # the running sum before the page's first line, from the unrounded amounts
+        before = fetched[0][-1] - fetched[0][-2] if fetched else ZERO
+        paging = StatementPage(
+            number=number,
+            num_pages=num_pages,
+            per_page=per_page,
+            count=sums["count"],
+            brought_forward=_q(currency, opening + before),
+            carried_forward=lines[-1].balance if lines else opening,
+        )
+    return Statement(
+        contact=contact,
+        currency=currency,
+        start=start,
+        end=end,
+        opening_balance=opening,
+        invoiced=_q(currency, sums["invoiced"]),
+        received=_q(currency, -sums["received"]),
+        credited=_q(currency, -sums["credited"]),
+        lines=lines,
+        closing_balance=closing,
+        aging=aging_for(contact=contact, as_of=end),
+        page=paging,
+    )
+
+
+def _running(entries: QuerySet[LedgerEntry]) -> QuerySet[LedgerEntry, tuple[Any, ...]]:
+    """The period's postings in order with the running sum of the period so far (the window is
+    computed over the whole period before any LIMIT/OFFSET, so a page's balances stay right)."""
+    return (
+        entries.annotate(running=Window(Sum("amount"), order_by=[F("date").asc(), F("id").asc()]))
         .order_by("date", "id")
         .values_list("date", "kind", "reference", "description", "amount", "running")
     )
+
+
+def _lines(rows: list[tuple[Any, ...]], *, currency: str, opening: Decimal) -> list[StatementLine]:
+    labels = {value: str(label) for value, label in Kind.choices}
     exponent = Decimal(1).scaleb(-money.minor_unit(currency))
     quantize = Decimal.quantize  # called 20,000 times for a 10,000-line statement
-    lines = [
+    return [
         StatementLine(
             date=date,
             kind=kind,
@@ -133,16 +244,3 @@ def statement_for(*, contact: Contact, start: datetime.date, end: datetime.date)
         )
         for date, kind, reference, description, amount, running in rows
     ]
-    return Statement(
-        contact=contact,
-        currency=currency,
-        start=start,
-        end=end,
-        opening_balance=opening,
-        invoiced=_q(currency, sums["invoiced"]),
-        received=_q(currency, -sums["received"]),
-        credited=_q(currency, -sums["credited"]),
-        lines=lines,
-        closing_balance=_q(currency, opening + sums["movement"]),
-        aging=aging_for(contact=contact, as_of=end),
-    )

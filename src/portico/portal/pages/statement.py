@@ -1,17 +1,42 @@
-"""Statement of accounts for a chosen period: opening, transactions, closing, aging."""
+"""Statement of accounts for a chosen period: opening, transactions, closing, aging.
+
+A long period is shown a page of lines at a time (`statements.selectors.LINES_PER_PAGE`), each
+page opening with the balance brought forward; the totals and the aging are the whole period's.
+The PDF (documents) still prints every line.
+"""
 
 from __future__ import annotations
 
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from babel import Locale, UnknownLocaleError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
+from django.utils import dateformat, formats, timezone
+from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
+from portico.core import money
 from portico.core.errors import DomainError
 from portico.portal.pages import common, documents
 from portico.portal.pages.forms import StatementForm
 from portico.portal.scoping import Module, PortalScope, portal_view
 from portico.statements import selectors as statement_selectors
+from portico.statements.selectors import Statement
+
+
+@dataclass(frozen=True)
+class Row:
+    """One statement line, formatted once here rather than by filters in the row loop."""
+
+    date: str
+    transaction: str
+    description: str
+    amount: str
+    balance: str
 
 
 @portal_view(module=Module.STATEMENT)
@@ -23,7 +48,9 @@ def statement(request: HttpRequest, scope: PortalScope) -> HttpResponse:
     if form.is_valid():
         start, end = form.dates(timezone.localdate())
         try:
-            result = statement_selectors.statement_for(contact=scope.contact, start=start, end=end)
+            result = statement_selectors.statement_page_for(
+                contact=scope.contact, start=start, end=end, page=page_number(request)
+            )
         except DomainError as error:
             form.add_error(None, error.message)
             status = 400
@@ -33,8 +60,49 @@ def statement(request: HttpRequest, scope: PortalScope) -> HttpResponse:
         scope,
         form=form,
         statement=result,
+        rows=rows_of(result) if result is not None else [],
+        keep=[(k, v) for k, v in request.GET.items() if k != "page"],
         pay_url=documents.pay_url(scope, [])
         if result is not None and result.closing_balance > 0
         else "",
     )
     return render(request, "portal/pages/statement.html", context, status=status)
+
+
+def page_number(request: HttpRequest) -> int:
+    """The asked page; anything that is not a positive number is the first page."""
+    try:
+        return max(1, int(request.GET.get("page", "1")))
+    except ValueError:
+        return 1
+
+
+def money_formatter(currency: str) -> Callable[[Decimal], str]:
+    """What the `money` template filter prints, with the locale's pattern looked up once."""
+    try:
+        locale = Locale.parse((get_language() or "en").replace("-", "_"))
+    except (ValueError, UnknownLocaleError):
+        locale = Locale.parse("en")
+    pattern = locale.currency_formats["standard"]
+
+    def formatted(amount: Decimal) -> str:
+        return str(pattern.apply(money.quantize(amount, currency), locale, currency=currency))
+
+    return formatted
+
+
+def rows_of(statement: Statement) -> list[Row]:
+    formatted = money_formatter(statement.currency)
+    short_date = str(formats.get_format("SHORT_DATE_FORMAT"))
+    dates: dict[datetime.date, str] = {}  # many lines share a date
+    return [
+        Row(
+            date=dates.get(line.date)
+            or dates.setdefault(line.date, dateformat.format(line.date, short_date)),
+            transaction=f"{line.kind_label} {line.reference}",
+            description=line.description,
+            amount=formatted(line.amount),
+            balance=formatted(line.balance),
+        )
+        for line in statement.lines
+    ]
