@@ -27,7 +27,7 @@ from portico.core.errors import DomainError, PortalFailure
 from portico.orgs.models import Organisation
 from portico.payments import checkout as checkout_services
 from portico.payments.gateways.base import MethodKind
-from portico.payments.models import Checkout, CheckoutSettings, SavedMethod
+from portico.payments.models import Checkout, SavedMethod
 from portico.sales.models import Invoice, RecurringProfile
 
 if TYPE_CHECKING:
@@ -201,8 +201,7 @@ def autopay_enqueue(invoice: Invoice) -> None:
 
 
 def customers_may_turn_off(organisation: Organisation) -> bool:
-    found = CheckoutSettings.objects.filter(organisation=organisation).first()
-    return found.customers_may_turn_off_autopay if found else True
+    return checkout_services.settings_for(organisation).customers_may_turn_off_autopay
 
 
 @transaction.atomic

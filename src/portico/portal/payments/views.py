@@ -103,7 +103,7 @@ def _gateway_links(
     account: GatewayAccount | None,
     chosen: list[str],
 ) -> list[tuple[GatewayAccount, str, bool]]:
-    """ "Pay through" choices, when the invoices offer more than one gateway."""
+    """The payment services to choose from, when the invoices offer more than one."""
     if len(offered) < 2:
         return []
     return [
