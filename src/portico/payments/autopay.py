@@ -161,12 +161,8 @@ def _tell_both(invoice: Invoice, outcome: AutopayOutcome, *, remedy: str) -> Non
 
 def _email_customer(invoice: Invoice, outcome: AutopayOutcome) -> None:
     """Ask the customer's primary person to pay in the portal instead."""
-    person = (
-        ContactPerson.objects.filter(contact_id=invoice.contact_id, is_primary=True)
-        .exclude(email="")
-        .first()
-    )
-    if person is None:
+    email = checkout_services.primary_email_of(invoice.contact_id)
+    if not email:
         return
     site = getattr(settings, "SITE_URL", "").rstrip("/")
     link = reverse(
@@ -182,7 +178,7 @@ def _email_customer(invoice: Invoice, outcome: AutopayOutcome) -> None:
     ]
     send_after_commit(
         OutgoingEmail(
-            to=[person.email],
+            to=[email],
             subject=_("Automatic payment of %(invoice)s from %(org)s did not go through")
             % {"invoice": invoice.number, "org": invoice.organisation.name},
             text="\n".join(lines) + "\n",

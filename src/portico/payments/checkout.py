@@ -505,13 +505,19 @@ def receipt_recipients(checkout: Checkout) -> list[str]:
     """The person who paid; for autopay (no person), the customer's primary contact person."""
     if checkout.person is not None:
         return [checkout.person.email] if checkout.person.email else []
-    primary = (
-        ContactPerson.objects.filter(contact_id=checkout.contact_id, is_primary=True)
+    primary = primary_email_of(checkout.contact_id)
+    return [primary] if primary else []
+
+
+def primary_email_of(contact_id: int) -> str:
+    """The customer's primary contact person's email, or "" when there is none."""
+    found = (
+        ContactPerson.objects.filter(contact_id=contact_id, is_primary=True)
         .exclude(email="")
         .values_list("email", flat=True)
         .first()
     )
-    return [primary] if primary else []
+    return found or ""
 
 
 def _receipt_email(checkout: Checkout, numbers: str, recipients: list[str]) -> OutgoingEmail:
