@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Prefetch, QuerySet
 
 from portico.activity.models import ActivityLog, Comment, Notification
 from portico.activity.services import target_field
+from portico.sales.models import Attachment
 
 if TYPE_CHECKING:
     from portico.orgs.models import Organisation
@@ -15,14 +16,18 @@ if TYPE_CHECKING:
 
 
 def comments_for_portal(*, scope: PortalScope, target: Model) -> list[Comment]:
-    """The thread on `target` the customer may see: their own and staff's shown ones."""
+    """The thread on `target` the customer may see: their own and staff's shown ones, each
+    with its files shown in the portal (`comment.portal_files`, one query for the thread)."""
+    files = Attachment.objects.filter(show_in_portal=True).order_by("created_at", "id")
     return list(
         Comment.objects.filter(
             organisation=scope.organisation,
             contact=scope.contact,
             show_in_portal=True,
             **{target_field(target): target},
-        ).select_related("author_user", "author_person")
+        )
+        .select_related("author_user", "author_person")
+        .prefetch_related(Prefetch("attachments", queryset=files, to_attr="portal_files"))
     )
 
 

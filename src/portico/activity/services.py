@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,9 +24,10 @@ from portico.activity.models import (
     NotificationSettings,
 )
 from portico.core.errors import DomainError
+from portico.documents import attachments
 from portico.projects.models import TimesheetApproval
 from portico.sales import services as sales_services
-from portico.sales.models import Estimate, Invoice, SalesOrder
+from portico.sales.models import Attachment, Estimate, Invoice, SalesOrder
 
 if TYPE_CHECKING:
     from portico.accounts.models import User
@@ -299,33 +302,81 @@ def comment_add_from_portal(
     body: str,
     kind: str = Comment.Kind.COMMENT,
     origin: Origin | None = None,
+    file: UploadedFile | None = None,
 ) -> Comment:
-    """A contact person writes on a document; the business is told."""
+    """A contact person writes on a document, optionally with one file; the business is told.
+
+    The file is vetted (`documents.attachments.check_upload`) before anything is written, so a
+    refused file (`AttachmentRefused`, field "file") leaves neither the comment nor the file.
+    """
     ensure_in_scope(scope, target)
+    text = _clean_body(body)
+    checked = attachments.check_upload(file) if file is not None else None
     comment = Comment.objects.create(
         organisation=scope.organisation,
         contact=scope.contact,
         kind=kind,
         author_person=scope.person,
-        body=_clean_body(body),
+        body=text,
         show_in_portal=True,
         **{target_field(target): target},
     )
-    if kind == Comment.Kind.COMMENT:
-        _notify(
-            scope,
-            Kind.COMMENTED,
-            event_key(Kind.COMMENTED, comment),
-            _("%(person)s (%(customer)s) commented on %(document)s.")
-            % {
-                "person": scope.person.full_name,
-                "customer": scope.contact.display_name,
-                "document": target_label(target),
-            },
-            target,
-        )
-        activity_record(scope=scope, action="commented", target=target, origin=origin)
+    attachment = _attach(scope, target, comment, checked) if checked is not None else None
+    try:
+        if kind == Comment.Kind.COMMENT:
+            _notify_commented(scope, target, comment, attachment)
+            activity_record(scope=scope, action="commented", target=target, origin=origin)
+        if attachment is not None:
+            activity_record(
+                scope=scope,
+                action="attached_file",
+                target=target,
+                detail=attachment.name,
+                origin=origin,
+            )
+    except BaseException:
+        if attachment is not None:
+            attachment.file.delete(save=False)  # the rows roll back; do not keep the file
+        raise
     return comment
+
+
+def _attach(
+    scope: PortalScope, target: Target, comment: Comment, checked: attachments.CheckedFile
+) -> Attachment:
+    """Store a vetted file under its generated name, on the document and its comment."""
+    attachment = Attachment(
+        organisation=scope.organisation,
+        name=checked.original_name,
+        show_in_portal=True,
+        comment=comment,
+        **{target_field(target): target},
+    )
+    attachment.file.save(checked.stored_name, ContentFile(checked.content), save=False)
+    try:
+        attachment.save()
+    except BaseException:
+        attachment.file.delete(save=False)
+        raise
+    return attachment
+
+
+def _notify_commented(
+    scope: PortalScope, target: Target, comment: Comment, attachment: Attachment | None
+) -> None:
+    values = {
+        "person": scope.person.full_name,
+        "customer": scope.contact.display_name,
+        "document": target_label(target),
+    }
+    if attachment is None:
+        text = _("%(person)s (%(customer)s) commented on %(document)s.") % values
+    else:
+        text = _("%(person)s (%(customer)s) commented on %(document)s and attached %(file)s.") % {
+            **values,
+            "file": attachment.name,
+        }
+    _notify(scope, Kind.COMMENTED, event_key(Kind.COMMENTED, comment), text, target)
 
 
 @transaction.atomic

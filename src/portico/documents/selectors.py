@@ -19,6 +19,7 @@ from portico.documents.kinds import DocumentKind
 from portico.orgs.models import Organisation
 from portico.payments import portal_selectors as payments_portal
 from portico.payments.models import Payment
+from portico.projects import selectors as project_selectors
 from portico.sales import portal_selectors as sales_portal
 from portico.sales.models import Attachment, Estimate, Invoice, SalesOrder
 
@@ -97,13 +98,17 @@ def attachments_for_staff(
 
 
 def attachment_get_for_portal(*, scope: PortalScope, public_id: UUID) -> Attachment:
-    """A file shown in the portal on a document of the scope's customer that the portal shows."""
+    """A file shown in the portal on a document (or timesheet approval) of the scope's
+    customer that the portal shows this person; anything else is the same 404."""
     from portico.documents.kinds import KINDS
 
     found = _one(
         Attachment.objects.filter(organisation=scope.organisation, show_in_portal=True),
         public_id,
     )
+    if found.approval_id is not None:
+        _approval_for_portal(scope, found.approval_id)
+        return found  # type: ignore[no-any-return]
     for kind in KINDS.values():
         document = getattr(found, kind.attachment_field, None) if kind.attachment_field else None
         if document is None or not isinstance(document, kind.model):
@@ -114,6 +119,19 @@ def attachment_get_for_portal(*, scope: PortalScope, public_id: UUID) -> Attachm
         document_get_for_portal(scope=scope, kind=kind, public_id=document.public_id)  # type: ignore[attr-defined]
         return found  # type: ignore[no-any-return]
     raise Http404("No such file.")
+
+
+def _approval_for_portal(scope: PortalScope, approval_pk: int) -> None:
+    """The approval passes the timesheet pages' own rules for this person, or 404."""
+    from portico.portal.scoping import Module
+
+    if not scope.allows(Module.TIMESHEETS):
+        raise Http404("No such file.")
+    visible = project_selectors.approval_list_for_contact(
+        organisation=scope.organisation, contact=scope.contact
+    )
+    if not visible.filter(pk=approval_pk).exists():
+        raise Http404("No such file.")
 
 
 def attachment_get_for_staff(*, organisation: Organisation, public_id: UUID) -> Attachment:

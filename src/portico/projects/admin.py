@@ -8,12 +8,14 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from portico.accounts.models import User
+from portico.activity.admin import ReadOnlyMixin
 from portico.backoffice.scoping import (
     OrganisationScopedAdmin,
     ScopedInlineMixin,
@@ -25,6 +27,7 @@ from portico.contacts.models import Contact
 from portico.core.errors import DomainError
 from portico.projects import selectors, services
 from portico.projects.models import Project, TimeEntry, TimesheetApproval
+from portico.sales.models import Attachment
 
 
 def _validation_error(error: DomainError) -> ValidationError:
@@ -372,8 +375,32 @@ class TimeEntryAdmin(StaffChoicesMixin, OrganisationScopedAdmin):
         _report(self, request, done, failures)
 
 
+class ApprovalAttachmentInline(ReadOnlyMixin, ScopedTabularInline):
+    """Files the customer posted on the approval (with their comments); read-only here."""
+
+    model = Attachment
+    fk_name = "approval"
+    fields = ["download", "comment_text", "show_in_portal", "created_at"]
+    readonly_fields = fields
+    extra = 0
+    verbose_name = _("file")
+    verbose_name_plural = _("files from the customer")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Attachment]:
+        return super().get_queryset(request).select_related("comment").order_by("created_at")
+
+    @admin.display(description=_("file"))
+    def download(self, attachment: Attachment) -> str:
+        url = reverse("backoffice_documents:file", kwargs={"attachment_id": attachment.public_id})
+        return format_html('<a href="{}">{}</a>', url, attachment.name or _("Download"))
+
+    @admin.display(description=_("posted with the comment"))
+    def comment_text(self, attachment: Attachment) -> str:
+        return attachment.comment.body[:200] if attachment.comment is not None else "—"
+
+
 @admin.register(TimesheetApproval, site=site)
-class TimesheetApprovalAdmin(OrganisationScopedAdmin):
+class TimesheetApprovalAdmin(ReadOnlyMixin, OrganisationScopedAdmin):
     """Approvals are made by the "send for approval" actions and decided by the customer."""
 
     list_display = [
@@ -400,18 +427,10 @@ class TimesheetApprovalAdmin(OrganisationScopedAdmin):
         "entry_table",
     ]
     readonly_fields = fields
+    inlines = [ApprovalAttachmentInline]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[TimesheetApproval]:
         return selectors.with_approval_totals(super().get_queryset(request))
-
-    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     @admin.display(description=_("customer"), ordering="project__contact__display_name")
     def customer(self, approval: TimesheetApproval) -> Contact:

@@ -25,7 +25,7 @@ from portico.sales import portal_selectors as selectors
 
 
 def _add(request: HttpRequest, scope: PortalScope, target: Model) -> HttpResponse:
-    form = CommentForm(request.POST)
+    form = CommentForm(request.POST, request.FILES)
     if form.is_valid():
         try:
             activity_services.comment_add_from_portal(
@@ -33,6 +33,7 @@ def _add(request: HttpRequest, scope: PortalScope, target: Model) -> HttpRespons
                 target=target,  # type: ignore[arg-type]
                 body=form.cleaned_data["body"],
                 origin=common.origin_of(request),
+                file=form.cleaned_data.get("file") or None,
             )
         except DomainError as error:
             if not common.apply_error(form, error):
@@ -45,8 +46,8 @@ def _add(request: HttpRequest, scope: PortalScope, target: Model) -> HttpRespons
             comment_form=CommentForm() if form.is_valid() else form,
             comment_url=documents.comment_url(scope, target),
         )
-        status = 200 if form.is_valid() else 400
-        return render(request, "portal/pages/_comments.html", context, status=status)
+        # htmx 2 swaps no 4xx answer, so a refusal is a 200 carrying the form's errors.
+        return render(request, "portal/pages/_comments.html", context)
     if form.is_valid():
         messages.success(request, _("Your comment was posted."))
     else:

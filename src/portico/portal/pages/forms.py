@@ -6,10 +6,14 @@ import datetime
 from typing import Any
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from portico.activity.models import COMMENT_MAX_LENGTH
 from portico.activity.portal_actions import REASON_MAX_LENGTH, SIGNATURE_MAX_LENGTH
+from portico.documents.attachments import EXTENSIONS, MAX_BYTES
+
+ACCEPT = tuple(extension for extensions in EXTENSIONS.values() for extension in extensions)
 
 
 def _textarea(rows: int = 3) -> forms.Textarea:
@@ -43,8 +47,19 @@ class RejectForm(forms.Form):
 
 
 class CommentForm(forms.Form):
+    """A comment and, optionally, one file; the file is vetted by the service, not here."""
+
     body = forms.CharField(
         label=_("Add a comment"), max_length=COMMENT_MAX_LENGTH, widget=_textarea(3)
+    )
+    file = forms.FileField(
+        label=_("Attach a file (optional)"),
+        required=False,
+        help_text=format_lazy(
+            _("PDF, PNG, JPEG, GIF, text, CSV, Word (.docx) or Excel (.xlsx), up to {mb} MB."),
+            mb=MAX_BYTES // (1024 * 1024),
+        ),
+        widget=forms.FileInput(attrs={"class": "form-control", "accept": ",".join(ACCEPT)}),
     )
 
 

@@ -131,7 +131,8 @@ def attachment_path(instance: Attachment, filename: str) -> str:
 
 
 class Attachment(OrganisationOwned):
-    """A file on one document, kept in the storage API and served by an authorised view."""
+    """A file on one document or timesheet approval, kept in the storage API and served by an
+    authorised view; `comment` links a file a customer posted with a comment."""
 
     estimate = models.ForeignKey(
         "sales.Estimate",
@@ -157,6 +158,24 @@ class Attachment(OrganisationOwned):
         blank=True,
         related_name="attachments",
     )
+    approval = models.ForeignKey(
+        "projects.TimesheetApproval",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="attachments",
+        verbose_name=_("timesheet approval"),
+    )
+    comment = models.ForeignKey(
+        "activity.Comment",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="attachments",
+        editable=False,
+        verbose_name=_("comment"),
+        help_text=_("The comment the file was posted with, if any."),
+    )
     file = models.FileField(_("file"), upload_to=attachment_path)
     name = models.CharField(_("name"), max_length=200, blank=True)
     show_in_portal = models.BooleanField(_("show in portal"), default=False)
@@ -164,7 +183,9 @@ class Attachment(OrganisationOwned):
     class Meta:
         constraints = [
             models.CheckConstraint(
-                condition=_exactly_one_of("estimate", "invoice", "sales_order", "credit_note"),
+                condition=_exactly_one_of(
+                    "estimate", "invoice", "sales_order", "credit_note", "approval"
+                ),
                 name="attachment_on_one_document",
             )
         ]
