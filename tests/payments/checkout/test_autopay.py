@@ -181,3 +181,30 @@ def test_another_customers_profile_cannot_be_turned_off(
         autopay.autopay_turn_off(scope=scope, profile=theirs)
     theirs.refresh_from_db()
     assert theirs.autopay
+
+
+def test_a_bank_account_on_autopay_is_pending_until_the_bank_settles(
+    scope: PortalScope,
+    sandbox_account: GatewayAccount,
+    bank_token: Any,
+    webhooks: Any,
+    profile: RecurringProfile,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    # given the customer's default method is a bank account they may debit
+    from django.core.management import call_command
+
+    scope.contact.allow_bank_debit = True
+    scope.contact.save()
+    saved_method_add(scope=scope, account=sandbox_account, token=bank_token())
+    # when the invoice is generated, then settled by the bank
+    (invoice,) = generate(django_capture_on_commit_callbacks)
+    assert Checkout.objects.get().state == Checkout.State.PENDING
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("sandbox", "settle")
+    # then it is paid once, and the receipt goes to the primary contact person
+    invoice.refresh_from_db()
+    done = Checkout.objects.get()
+    assert done.state == Checkout.State.SUCCEEDED and done.payment is not None
+    assert done.payment.mode == "bank_debit" and invoice.status == Invoice.Status.PAID
+    assert any(done.payment.number in m.subject for m in mail.outbox)
