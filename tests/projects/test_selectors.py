@@ -309,3 +309,57 @@ def test_the_portal_approval_list_is_one_query_whatever_the_history(
         names = {approval.project.name for approval in approvals}
     assert len(approvals) == 8
     assert len(names) == 4
+
+
+def test_a_page_of_approvals_sums_its_own_rows_in_two_queries_whatever_the_history(
+    org: Organisation, customer_a: Contact, customer_b: Contact, django_assert_num_queries: Any
+) -> None:
+    # given five busy projects (ten approvals), a hidden one and another customer's
+    for _ in range(5):
+        busy_project(customer_a)
+    TimesheetApprovalFactory(project=ProjectFactory(contact=customer_a, show_in_portal=False))
+    busy_project(customer_b)
+    order = ("-sent_at", "-id")
+    everything = list(
+        selectors.approval_list_for_contact(organisation=org, contact=customer_a).order_by(*order)
+    )
+
+    # when the list is read four a page
+    pages = []
+    for number in (1, 2, 3):
+        with django_assert_num_queries(2):
+            page = selectors.approval_page_for_contact(
+                organisation=org,
+                contact=customer_a,
+                status=None,
+                order=order,
+                page=number,
+                per_page=4,
+            )
+            pages.append([(a.pk, a.entry_count, a.total_hours) for a in page.object_list])
+
+    # then the pages are the whole list in order, each row with its own count and hours
+    assert [row for rows in pages for row in rows] == [
+        (a.pk, a.entry_count, a.total_hours)  # type: ignore[attr-defined]
+        for a in everything
+    ]
+    assert [len(rows) for rows in pages] == [4, 4, 2]
+
+
+def test_a_page_of_approvals_filters_by_status_and_clamps_the_page_number(
+    org: Organisation, customer_a: Contact
+) -> None:
+    for _ in range(3):
+        busy_project(customer_a)
+    page = selectors.approval_page_for_contact(
+        organisation=org,
+        contact=customer_a,
+        status="approved",
+        order=("sent_at", "id"),
+        page=9,
+        per_page=2,
+    )
+    assert (page.number, page.paginator.num_pages, page.paginator.count) == (2, 2, 3)
+    assert [(a.status, a.entry_count, a.total_hours) for a in page.object_list] == [
+        ("approved", 2, Decimal("4.00"))
+    ]

@@ -11,6 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 from uuid import UUID
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, DecimalField, Prefetch, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -193,6 +194,30 @@ def approval_list_for_contact(
     if project is not None:
         approvals = approvals.filter(project=project)
     return with_approval_totals(approvals)
+
+
+def approval_page_for_contact(
+    *,
+    organisation: Organisation,
+    contact: Contact,
+    status: str | None,
+    order: tuple[str, ...],
+    page: int,
+    per_page: int,
+) -> Page:
+    """One page of the approvals sent to a customer, with the entry count and hours summed for
+    that page's rows only. Two queries whatever the history: a plain count, then the page, whose
+    join to the entries and GROUP BY run over the page's ids (a LIMIT/OFFSET subquery), not over
+    every approval the customer ever had."""
+    approvals = _approvals_for_contact(organisation=organisation, contact=contact)
+    if status is not None:
+        approvals = approvals.filter(status=status)
+    ordered = approvals.order_by(*order)
+    found = Paginator(ordered, per_page).get_page(page)
+    first = (found.number - 1) * per_page
+    ids = ordered.values("pk")[first : first + per_page]
+    found.object_list = with_approval_totals(approvals.filter(pk__in=ids)).order_by(*order)
+    return found
 
 
 def approval_get_for_contact(

@@ -25,7 +25,7 @@ from portico.portal.pages.forms import CommentForm, RejectForm
 from portico.portal.scoping import Module, PortalScope, portal_view
 from portico.projects import selectors as project_selectors
 from portico.projects.models import Project, TimesheetApproval
-from portico.sales.portal_selectors import get_or_404, paginate
+from portico.sales.portal_selectors import PAGE_SIZE, get_or_404, paginate
 
 RECENT_ENTRIES = 20
 PROJECT_FILTERS = (
@@ -104,11 +104,14 @@ def timesheet_list(request: HttpRequest, scope: PortalScope) -> HttpResponse:
         statuses=[c.value for c in APPROVAL_FILTERS],
         sorts=[c.value for c in APPROVAL_SORTS],
     )
-    approvals = project_selectors.approval_list_for_contact(
-        organisation=scope.organisation, contact=scope.contact, status=query.status or None
+    page = project_selectors.approval_page_for_contact(
+        organisation=scope.organisation,
+        contact=scope.contact,
+        status=query.status or None,
+        order=("sent_at", "id") if query.sort == "sent" else ("-sent_at", "-id"),
+        page=query.page,
+        per_page=PAGE_SIZE,
     )
-    order = ("sent_at", "id") if query.sort == "sent" else ("-sent_at", "-id")
-    page = paginate(approvals.order_by(*order), query.page)
     return common.render_list(
         request,
         title=gettext_lazy("Timesheets"),
