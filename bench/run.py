@@ -282,8 +282,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--only",
         default="",
-        help="comma-separated words: measure only the portal pages whose label contains one "
-        "(with --reuse and --out elsewhere, to compare a change before and after)",
+        help="comma-separated words: measure only the portal pages and back-office lists whose "
+        "label contains one (with --reuse and --out elsewhere, to compare a change before and "
+        "after)",
     )
     parser.add_argument("--out", default=str(ROOT / "docs" / "benchmarks.md"))
     args = parser.parse_args(argv)
