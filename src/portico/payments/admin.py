@@ -5,6 +5,7 @@ and the ledger is read-only."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
 from typing import Any
 from uuid import UUID
 
@@ -17,6 +18,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from unfold.contrib.filters.forms import AutocompleteDropdownForm
 
 from portico.backoffice.scoping import OrganisationScopedAdmin, ScopedTabularInline
 from portico.backoffice.sites import site
@@ -56,16 +58,46 @@ class CreditInline(ReadOnlyInline):
     readonly_fields = fields
 
 
+class CustomerAutocompleteForm(AutocompleteDropdownForm):
+    """Unfold's autocomplete filter form, choosing among one organisation's customers (the
+    selected customer's name is read through this queryset, never another organisation's)."""
+
+    def __init__(self, *args: Any, organisation: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.queryset = Contact.objects.filter(organisation=organisation)  # type: ignore[attr-defined]
+
+
 class CustomerFilter(admin.SimpleListFilter):
-    """Customers of the request's organisation only (a plain FK filter would list them all)."""
+    """One customer of the request's organisation, found by typing: Unfold's autocomplete asks
+    the (scoped) customer admin's search, so no list of every customer is built per page."""
 
     title = _("customer")
     parameter_name = "customer"
+    template = "unfold/filters/filters_field.html"
+    form_class = CustomerAutocompleteForm  # Unfold's admin adds the form's scripts to the page
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        organisation = getattr(request, "organisation", None)
-        rows = Contact.objects.filter(organisation=organisation).values_list("pk", "display_name")
-        return [(str(pk), name) for pk, name in rows]
+        self.request, self.model_admin = request, model_admin
+        return []
+
+    def has_output(self) -> bool:
+        return True
+
+    def choices(self, changelist: Any) -> Iterator[Any]:
+        value = self.value()
+        yield {
+            "form": self.form_class(
+                request=self.request,
+                label=_(" By %(filter_title)s ") % {"filter_title": self.title},
+                name=self.parameter_name,
+                choices=(),
+                field=self.model_admin.model._meta.get_field("contact"),
+                model_admin=self.model_admin,
+                data={self.parameter_name: value if value and value.isdigit() else None},
+                organisation=getattr(self.request, "organisation", None),
+            )
+        }
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
         value = self.value()
