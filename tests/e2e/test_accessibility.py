@@ -8,6 +8,7 @@ elements (CSS selectors) and the help URL, so a failure says what to fix.
 from __future__ import annotations
 
 import datetime
+import secrets
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -304,3 +305,98 @@ def test_a_light_brand_colour_keeps_the_page_readable(
     PortalPreferences.objects.update_or_create(organisation=org, defaults={"brand_colour": colour})
     # then its buttons, links and tabs are still readable
     assert_accessible(open_page(url, logged_in))
+
+
+Act = Callable[[Page], None]
+
+
+def _submit(button: str) -> Act:
+    def act(page: Page) -> None:
+        page.get_by_role("button", name=button, exact=True).click()
+        page.wait_for_load_state()
+
+    return act
+
+
+def _open_all_details(page: Page) -> None:
+    page.locator("details").evaluate_all("(all) => all.forEach((d) => { d.open = true; })")
+
+
+def _wrong_password(page: Page) -> None:
+    page.get_by_label("Email address").fill("ann@customer-a.example")
+    page.get_by_label("Password").fill("not the password")
+    _submit("Log in")(page)
+
+
+STATES = [
+    pytest.param(lambda h: f"{h.portal}/login", False, _wrong_password, id="login-wrong-password"),
+    pytest.param(
+        lambda h: f"{h.portal}/estimates/{h.estimate.public_id}",
+        True,
+        _open_all_details,
+        id="estimate-answer-forms-open",
+    ),
+    pytest.param(
+        lambda h: f"{h.portal}/estimates/{h.estimate.public_id}",
+        True,
+        _submit("Accept and sign"),
+        id="estimate-accept-without-name",
+    ),
+    pytest.param(
+        lambda h: f"{h.portal}/timesheets/{h.approval.public_id}",
+        True,
+        _open_all_details,
+        id="timesheet-reject-form-open",
+    ),
+    pytest.param(
+        lambda h: f"{h.portal}/pay/methods", True, _open_all_details, id="saved-methods-open"
+    ),
+    pytest.param(
+        lambda h: f"{h.portal}/account/contact",
+        True,
+        _submit("Send message"),
+        id="contact-us-empty",
+    ),
+    pytest.param(
+        lambda h: f"{h.portal}/account/review",
+        True,
+        _submit("Publish my review"),
+        id="review-empty",
+    ),
+    pytest.param(
+        lambda h: f"{h.portal}/invoices/{h.unpaid.public_id}",
+        True,
+        _submit("Post comment"),
+        id="comment-empty",
+    ),
+]
+
+
+@pytest.mark.parametrize(("url", "logged_in", "act"), STATES)
+def test_the_page_after_an_action_has_no_serious_accessibility_violations(
+    open_page: Open, url: Url, logged_in: bool, act: Act
+) -> None:
+    # given the page, when the person opens its forms or sends one with a mistake
+    tab = open_page(url, logged_in)
+    act(tab)
+    # then what it shows (forms, errors) is accessible too
+    assert_accessible(tab)
+
+
+def test_the_two_factor_code_page_and_its_error_have_no_serious_accessibility_violations(
+    page: Page, history: History, customer_a_person: ContactPerson, password: str
+) -> None:
+    # given a person with two-factor login on
+    assert customer_a_person.user is not None
+    portal_services.portal_two_factor_enable(user=customer_a_person.user, key=secrets.token_hex(20))
+    # when she logs in with her password, the page asks for the code
+    page.goto(f"{history.portal}/login")
+    page.get_by_label("Email address").fill(customer_a_person.email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/login/verify**")
+    assert_accessible(page)
+    # and when she types a wrong code, the error is accessible too
+    page.locator("input[name=code]").fill("000000")
+    _submit("Verify")(page)
+    assert_accessible(page)
