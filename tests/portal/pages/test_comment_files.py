@@ -185,6 +185,7 @@ def test_a_refused_file_is_a_field_error_and_nothing_is_saved(
     # then the form shows the error on the file field, the typed comment is kept
     body = with_htmx.content.decode()
     assert 'id="id_file_errors"' in body
+    assert f"“{name}” was not attached and your comment is not posted yet." in body
     assert "Please see the attached file." in body
     assert 'aria-invalid="true"' in body
     assert plain.status_code == 302

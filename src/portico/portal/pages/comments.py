@@ -5,6 +5,7 @@ A POST adds one; htmx gets the refreshed thread back, a plain form post goes bac
 
 from __future__ import annotations
 
+import posixpath
 from uuid import UUID
 
 from django.contrib import messages
@@ -27,15 +28,18 @@ from portico.sales import portal_selectors as selectors
 def _add(request: HttpRequest, scope: PortalScope, target: Model) -> HttpResponse:
     form = CommentForm(request.POST, request.FILES)
     if form.is_valid():
+        upload = form.cleaned_data.get("file") or None
         try:
             activity_services.comment_add_from_portal(
                 scope=scope,
                 target=target,  # type: ignore[arg-type]
                 body=form.cleaned_data["body"],
                 origin=common.origin_of(request),
-                file=form.cleaned_data.get("file") or None,
+                file=upload,
             )
         except DomainError as error:
+            if error.field == "file" and upload is not None:
+                error = _refused_file(error, upload.name or "")
             if not common.apply_error(form, error):
                 form.add_error(None, error.message)
     back = documents.detail_url(scope, target) + "#comments"
@@ -54,6 +58,15 @@ def _add(request: HttpRequest, scope: PortalScope, target: Model) -> HttpRespons
         errors = [str(e) for field_errors in form.errors.values() for e in field_errors]
         messages.error(request, " ".join(errors))
     return HttpResponseRedirect(back)
+
+
+def _refused_file(error: DomainError, name: str) -> DomainError:
+    """Name the refused file and say that the comment was not posted either."""
+    message = _("“%(name)s” was not attached and your comment is not posted yet. %(reason)s") % {
+        "name": posixpath.basename(name.replace("\\", "/"))[:80],
+        "reason": error.message,
+    }
+    return DomainError(message, code=error.code, field=error.field)
 
 
 @portal_view(module=Module.INVOICES)
