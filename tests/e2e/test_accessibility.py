@@ -302,6 +302,7 @@ def test_the_page_at_phone_width_has_no_serious_accessibility_violations(
         case("login", lambda h: f"{h.portal}/login", logged_in=False),
         case("invoice-detail", lambda h: f"{h.portal}/invoices/{h.unpaid.public_id}"),
         case("account-tabs", lambda h: f"{h.portal}/account/details"),
+        case("invoice-print", lambda h: f"{h.portal}/documents/invoice/{h.unpaid.public_id}/print"),
     ],
 )
 def test_a_light_brand_colour_keeps_the_page_readable(
