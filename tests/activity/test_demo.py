@@ -14,7 +14,8 @@ def test_the_demo_has_a_conversation_a_change_request_and_notifications() -> Non
     demo.load(lambda line: None)
     demo.load(lambda line: None)
 
-    assert Comment.objects.filter(author_person__isnull=False, kind="comment").count() == 1
+    customer_comments = Comment.objects.filter(author_person__isnull=False, kind="comment")
+    assert customer_comments.filter(invoice__isnull=False).count() == 1
     assert Comment.objects.filter(kind="change_request").count() == 1
     assert Comment.objects.filter(author_user__isnull=False, show_in_portal=True).count() == 1
     assert Notification.objects.filter(kind="viewed").count() >= 1

@@ -2,24 +2,32 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
 
-from django.db.models import Model, Prefetch, QuerySet
+from django.db.models import F, FilteredRelation, Model, Q, QuerySet
 
 from portico.activity.models import ActivityLog, Comment, Notification
 from portico.activity.services import target_field
-from portico.sales.models import Attachment
 
 if TYPE_CHECKING:
     from portico.orgs.models import Organisation
     from portico.portal.scoping import PortalScope
 
 
+@dataclass(frozen=True)
+class PortalFile:
+    """A file posted with a comment, as the thread links it."""
+
+    public_id: UUID
+    name: str
+
+
 def comments_for_portal(*, scope: PortalScope, target: Model) -> list[Comment]:
     """The thread on `target` the customer may see: their own and staff's shown ones, each
-    with its files shown in the portal (`comment.portal_files`, one query for the thread)."""
-    files = Attachment.objects.filter(show_in_portal=True).order_by("created_at", "id")
-    return list(
+    with its files shown in the portal as `comment.portal_files`, all in one query."""
+    rows = (
         Comment.objects.filter(
             organisation=scope.organisation,
             contact=scope.contact,
@@ -27,8 +35,20 @@ def comments_for_portal(*, scope: PortalScope, target: Model) -> list[Comment]:
             **{target_field(target): target},
         )
         .select_related("author_user", "author_person")
-        .prefetch_related(Prefetch("attachments", queryset=files, to_attr="portal_files"))
+        .annotate(
+            shown=FilteredRelation("attachments", condition=Q(attachments__show_in_portal=True))
+        )
+        .annotate(file_id=F("shown__public_id"), file_name=F("shown__name"))
+        .order_by("created_at", "id", "shown__created_at", "shown__id")
     )
+    comments: list[Any] = []
+    for row in rows:  # one row per comment and file, a comment's rows next to each other
+        if not comments or comments[-1].pk != row.pk:
+            row.portal_files = []  # type: ignore[attr-defined]
+            comments.append(row)
+        if row.file_id is not None:
+            comments[-1].portal_files.append(PortalFile(row.file_id, row.file_name))
+    return comments
 
 
 def comments_for_staff(*, organisation: Organisation, target: Model) -> QuerySet[Comment]:

@@ -1,16 +1,24 @@
-"""Demo step: a usage report attached (shown in the portal) to Acme's newest open invoice."""
+"""Demo step: a usage report attached (shown in the portal) to Acme's newest open invoice, and
+Acme's comment with a file on its pending timesheet approval."""
 
 from __future__ import annotations
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from portico.activity import services as activity_services
+from portico.contacts.models import ContactPerson
 from portico.core.demo import DemoContext
 from portico.documents import attachments, services
 from portico.documents.kinds import kind_of
+from portico.portal.scoping import PortalScope
+from portico.projects.models import TimesheetApproval
 from portico.sales.models import Attachment, Invoice
 
 REPORT_NAME = "usage-report.csv"
 REPORT = b"month,hours,amount\n2026-01,12.5,1250.00\n2026-02,9.0,900.00\n2026-03,14.0,1400.00\n"
+EXPENSES_NAME = "travel-expenses.csv"
+EXPENSES = b"date,what,amount\n2026-11-02,Train to site,48.20\n2026-11-02,Parking,12.00\n"
+PERSON = "alice@acme.example"
 
 
 def load(context: DemoContext) -> None:
@@ -26,6 +34,7 @@ def load(context: DemoContext) -> None:
         .order_by("-issue_date", "-id")
         .first()
     )
+    _approval_comment_with_file(context)
     if invoice is None:
         return
     if Attachment.objects.filter(
@@ -42,3 +51,34 @@ def load(context: DemoContext) -> None:
         uploaded_by="demo",
     )
     context.say(f"Attached {REPORT_NAME} to {invoice.number} (shown in the portal).")
+
+
+def _approval_comment_with_file(context: DemoContext) -> None:
+    organisation = context.organisation
+    assert organisation is not None
+    person = (
+        ContactPerson.objects.in_organisation(organisation)
+        .select_related("contact")
+        .filter(email=PERSON)
+        .first()
+    )
+    if person is None:
+        return
+    approval = (
+        TimesheetApproval.objects.filter(
+            organisation=organisation,
+            project__contact=person.contact,
+            status=TimesheetApproval.Status.PENDING,
+        )
+        .order_by("-sent_at")
+        .first()
+    )
+    if approval is None or Attachment.objects.filter(approval=approval).exists():
+        return
+    activity_services.comment_add_from_portal(
+        scope=PortalScope(organisation, person.contact, person),
+        target=approval,
+        body="The site visit hours: our train and parking receipts are attached.",
+        file=SimpleUploadedFile(EXPENSES_NAME, EXPENSES),
+    )
+    context.say(f"Acme commented on a timesheet with {EXPENSES_NAME} attached.")
