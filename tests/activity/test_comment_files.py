@@ -175,3 +175,19 @@ def test_another_customers_document_is_refused_before_the_file_is_read(
 
     assert refused.value.code == "foreign_record"
     assert Attachment.objects.count() == 0
+
+
+def test_control_characters_in_the_file_name_reach_no_email_or_log(
+    scope: PortalScope, customer_a: Contact
+) -> None:
+    invoice = TARGETS["invoice"](customer_a)
+
+    services.comment_add_from_portal(
+        scope=scope,
+        target=invoice,
+        body="x",
+        file=SimpleUploadedFile("a\r\nBcc: x@example.com.pdf", PDF),
+    )
+
+    assert Attachment.objects.get().name == "aBcc: x@example.com.pdf"
+    assert "\n" not in Notification.objects.get().text

@@ -95,7 +95,9 @@ def sniff(content: bytes, extension: str) -> str | None:
 
 def check_upload(upload: UploadedFile) -> CheckedFile:
     """Read and vet one uploaded file, or raise `AttachmentRefused` (field "file")."""
-    original = posixpath.basename((upload.name or "").replace("\\", "/"))[:200] or "file"
+    # No control characters: the name goes into headers, emails and the activity log.
+    printable = "".join(char for char in (upload.name or "") if char.isprintable())
+    original = posixpath.basename(printable.replace("\\", "/"))[:200] or "file"
     extension = posixpath.splitext(original)[1].lower()
     if upload.size is None or upload.size > MAX_BYTES:
         raise AttachmentRefused(
