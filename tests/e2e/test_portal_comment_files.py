@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from portico.accounts.models import User
 from portico.activity.models import Comment, Notification
 from portico.contacts.models import Contact, ContactPerson
 from portico.sales.models import Attachment
@@ -26,6 +27,7 @@ def test_a_comment_with_a_file_on_a_timesheet(
     live_server: Any,
     customer_a: Contact,
     customer_a_person: ContactPerson,
+    owner: User,
     password: str,
     screenshot: Any,
     csp_violations: list[str],
@@ -83,3 +85,16 @@ def test_a_comment_with_a_file_on_a_timesheet(
     assert attachment.approval == approval and attachment.comment == Comment.objects.get()
     assert "attached train-tickets.pdf" in Notification.objects.get(kind="commented").text
     assert csp_violations == []
+
+    # and the owner finds the file on the approval in the back office
+    staff = browser.new_context().new_page()
+    staff.goto(f"{live_server.url}/admin/login/")
+    staff.get_by_label("Email address").fill(owner.email)
+    staff.get_by_label("Password").fill(password)
+    staff.get_by_role("button", name="Log in").click()
+    staff.goto(f"{live_server.url}/admin/projects/timesheetapproval/{approval.pk}/change/")
+    expect(staff.get_by_role("link", name="train-tickets.pdf")).to_be_visible()
+    staff.screenshot(path=str(SCREENSHOTS / "backoffice-approval-files.png"), full_page=True)
+    with staff.expect_download() as staff_download:
+        staff.get_by_role("link", name="train-tickets.pdf").click()
+    assert Path(staff_download.value.path()).read_bytes() == PDF

@@ -392,7 +392,11 @@ class ApprovalAttachmentInline(ReadOnlyMixin, ScopedTabularInline):
     @admin.display(description=_("file"))
     def download(self, attachment: Attachment) -> str:
         url = reverse("backoffice_documents:file", kwargs={"attachment_id": attachment.public_id})
-        return format_html('<a href="{}">{}</a>', url, attachment.name or _("Download"))
+        return format_html(
+            '<a class="text-primary-600 underline" href="{}">{}</a>',
+            url,
+            attachment.name or _("Download"),
+        )
 
     @admin.display(description=_("posted with the comment"))
     def comment_text(self, attachment: Attachment) -> str:
