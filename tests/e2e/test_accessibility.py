@@ -175,6 +175,7 @@ LOGGED_OUT = [
         "password-reset",
         lambda h: f"{h.portal}/password/reset/{h.reset_secret}",
         logged_in=False,
+        shows="input[type=password]",
     ),
     case(
         "sandbox-hosted-card-fields",
