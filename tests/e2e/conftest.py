@@ -58,6 +58,8 @@ def screenshot(page: Page) -> Any:
     def take(name: str) -> Path:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         path = SCREENSHOTS / f"{name}.png"
+        # From the top: a sticky header scrolled with the page would be painted mid-page.
+        page.evaluate("window.scrollTo(0, 0)")
         page.screenshot(path=str(path), full_page=True)
         return path
 
