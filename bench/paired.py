@@ -66,6 +66,7 @@ def worker(database: str, src: Path) -> subprocess.Popen[str]:
         PYTHONPATH=f"{src}{os.pathsep}{ROOT}",
         DJANGO_SETTINGS_MODULE="bench.settings",
         BENCH_SQLITE=str(VAR / "bench.sqlite3"),
+        PORTICO_VAR_DIR=str(ROOT / "var"),  # this checkout's collected static files, both sides
         DEBUG="0",
         SECRET_KEY="bench-paired-" + "x" * 50,
         ALLOWED_HOSTS="testserver",
