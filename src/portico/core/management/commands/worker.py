@@ -1,4 +1,5 @@
-"""`portico worker`: run background tasks (emails, PDFs, notifications) from the database queue."""
+"""`portico worker`: run background tasks (emails, PDFs, notifications) from the database queue,
+and queue the periodic jobs every few minutes (`portico.core.scheduled`)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from portico.core.scheduled import scheduler_start
+
 
 class Command(BaseCommand):
     help = "Run the background task worker (the database task backend)."
@@ -15,6 +18,13 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--batch", action="store_true", help="Run what is queued, then exit.")
         parser.add_argument("--interval", type=float, default=1.0, help="Seconds between polls.")
+        parser.add_argument(
+            "--schedule-every",
+            type=float,
+            default=300.0,
+            help="Seconds between queueing the periodic jobs (recurring invoices, estimate "
+            "expiry, reconciliation); 0 turns the scheduler off.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if settings.TASKS_BACKEND != "database":
@@ -25,4 +35,6 @@ class Command(BaseCommand):
         worker_args = ["--interval", str(options["interval"])]
         if options["batch"]:
             worker_args.append("--batch")
+        elif options["schedule_every"] > 0:
+            scheduler_start(every_seconds=options["schedule_every"])
         call_command("db_worker", *worker_args)
