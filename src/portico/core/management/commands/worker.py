@@ -3,13 +3,21 @@ and queue the periodic jobs every few minutes (`portico.core.scheduled`)."""
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
 
 from portico.core.scheduled import scheduler_start
+
+
+def _runs_the_worker() -> bool:
+    """With DEBUG the worker reloads on code changes: the parent process only watches files
+    and a child runs the worker, so the scheduler belongs in the child alone."""
+    return not settings.DEBUG or os.environ.get(DJANGO_AUTORELOAD_ENV) == "true"
 
 
 class Command(BaseCommand):
@@ -35,6 +43,6 @@ class Command(BaseCommand):
         worker_args = ["--interval", str(options["interval"])]
         if options["batch"]:
             worker_args.append("--batch")
-        elif options["schedule_every"] > 0:
+        elif options["schedule_every"] > 0 and _runs_the_worker():
             scheduler_start(every_seconds=options["schedule_every"])
         call_command("db_worker", *worker_args)
