@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
 
 import pytest
 from django.conf import settings
-from django.db import connection
 from django.test import Client
 
 from portico.core.errors import PortalError
 from portico.payments.gateways import registry
 from portico.payments.gateways.base import ChargeRequest, ChargeResult, SaveMethodRequest
 from portico.payments.gateways.sandbox.models import Charge
+from tests.concurrency import all_at_once
 from tests.gateways.conftest import CARD_DEFAULTS
 from tests.gateways.factories import GatewayAccountFactory
 from tests.orgs.factories import OrganisationFactory
@@ -32,28 +29,6 @@ pytestmark = [
 ]
 
 THREADS = 8
-
-
-def all_at_once(work: Callable[[int], Any]) -> tuple[list[Any], list[BaseException]]:
-    barrier = threading.Barrier(THREADS)
-    results: list[Any] = []
-    errors: list[BaseException] = []
-
-    def run(index: int) -> None:
-        try:
-            barrier.wait()
-            results.append(work(index))
-        except BaseException as exc:
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(THREADS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results, errors
 
 
 def token_for(public_key: str, number: str = "4242424242424242") -> str:
@@ -76,7 +51,7 @@ def test_the_same_key_sent_concurrently_makes_one_charge() -> None:
     )
 
     # when eight workers send the same charge at the same moment
-    results, errors = all_at_once(lambda _: gateway.charge(request))
+    results, errors = all_at_once(THREADS, lambda _: gateway.charge(request))
 
     # then one charge exists and every worker got it
     assert errors == []
@@ -95,7 +70,7 @@ def test_the_same_token_and_key_sent_concurrently_makes_one_charge() -> None:
         token=token_for(account.publishable_key),
     )
 
-    results, errors = all_at_once(lambda _: gateway.charge(request))
+    results, errors = all_at_once(THREADS, lambda _: gateway.charge(request))
 
     assert errors == []
     assert Charge.objects.count() == 1
@@ -119,7 +94,7 @@ def test_the_same_card_and_amount_under_different_keys_concurrently_charges_once
             )
         )
 
-    results, errors = all_at_once(pay)
+    results, errors = all_at_once(THREADS, pay)
 
     # then exactly one succeeded and the others are duplicates (CP3005)
     assert errors == []

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import threading
 import uuid
-from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.conf import settings
-from django.db import connection
 
 from portico.activity.models import Notification
 from portico.payments import checkout, ledger
@@ -17,6 +14,7 @@ from portico.payments.gateways.sandbox.models import Charge
 from portico.payments.models import Checkout, Payment, PaymentAllocation
 from portico.portal.scoping import PortalScope
 from portico.sales.models import Invoice
+from tests.concurrency import all_at_once
 from tests.payments.checkout.conftest import Tokenise
 from tests.sales import factories as sales
 
@@ -30,28 +28,6 @@ pytestmark = [
     pytest.mark.skipif(not is_postgres(), reason="needs PostgreSQL row locks"),
     pytest.mark.django_db(transaction=True),
 ]
-
-
-def all_at_once(count: int, work: Callable[[int], Any]) -> tuple[list[Any], list[BaseException]]:
-    barrier = threading.Barrier(count)
-    results: list[Any] = []
-    errors: list[BaseException] = []
-
-    def run(index: int) -> None:
-        try:
-            barrier.wait()
-            results.append(work(index))
-        except BaseException as exc:
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results, errors
 
 
 @pytest.fixture(autouse=True)

@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from portico.accounts import services
 from portico.accounts.models import Membership
-from portico.orgs.models import Organisation
+from portico.orgs.commands import organisation_option
 
 
 class Command(BaseCommand):
@@ -26,9 +26,8 @@ class Command(BaseCommand):
         add.add_argument("--password", help="Asked for when omitted and the user is new.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        organisation = Organisation.objects.filter(slug=options["org"]).first()
-        if organisation is None:
-            raise CommandError(f"No organisation with the slug {options['org']!r}.")
+        organisation = organisation_option(options["org"])
+        assert organisation is not None  # --org is required
         password = options["password"]
         if password is None and options.get("interactive", True):
             password = getpass.getpass("Password (for a new user): ") or None

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from portico.orgs.models import Organisation
+from portico.orgs.commands import organisation_option
 from portico.payments import ledger
 
 
@@ -18,11 +18,7 @@ class Command(BaseCommand):
         parser.add_argument("--org", help="Only this organisation (its portal address).")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        organisation = None
-        if options["org"]:
-            organisation = Organisation.objects.filter(slug=options["org"]).first()
-            if organisation is None:
-                raise CommandError(f"No organisation {options['org']!r}.")
+        organisation = organisation_option(options["org"])
         mismatches = ledger.check(organisation=organisation)
         for m in mismatches:
             self.stderr.write(

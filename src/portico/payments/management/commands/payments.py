@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 
-from portico.orgs.models import Organisation
+from portico.orgs.commands import organisation_option
 from portico.payments import reconcile
 
 
@@ -18,11 +18,7 @@ class Command(BaseCommand):
         parser.add_argument("--org", help="Only this organisation (its portal address).")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        organisation = None
-        if options["org"]:
-            organisation = Organisation.objects.filter(slug=options["org"]).first()
-            if organisation is None:
-                raise CommandError(f"No organisation {options['org']!r}.")
+        organisation = organisation_option(options["org"])
         counts = reconcile.checkouts_reconcile(organisation=organisation)
         summary = ", ".join(f"{state}: {n}" for state, n in sorted(counts.items()))
         self.stdout.write(f"Reconciled {sum(counts.values())} checkout(s). {summary}".strip())
