@@ -14,7 +14,7 @@ PG_PORT ?= 54329
 PG_URL := postgres://portico:portico@127.0.0.1:$(PG_PORT)/portico
 
 .PHONY: help demo test install assets migrate lint typecheck migrations-check pytest pytest-postgres \
-        system-deps postgres serve worker clean bench
+        system-deps postgres serve worker clean bench layers
 
 help:
 	@echo "make demo   install, build, migrate, load demo data, serve on http://$(HOST):$(PORT)"
@@ -82,6 +82,10 @@ typecheck: install
 	@echo "==> mypy"
 	$(BIN)/mypy src
 
+layers: install
+	@echo "==> import-linter (the layers of docs/architecture.md)"
+	$(BIN)/lint-imports --no-cache
+
 migrations-check: install
 	@echo "==> makemigrations --check"
 	$(PORTICO) makemigrations --check --dry-run
@@ -94,7 +98,7 @@ pytest-postgres: install postgres
 	@echo "==> pytest on PostgreSQL (tests marked postgres)"
 	DATABASE_URL=$(PG_URL) $(BIN)/pytest -q -m postgres
 
-test: lint typecheck migrations-check pytest pytest-postgres
+test: lint typecheck layers migrations-check pytest pytest-postgres
 	@echo "==> all checks passed"
 
 # --- bench -----------------------------------------------------------------------------------
