@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from portico.accounts.models import User
-from portico.activity.admin import ReadOnlyMixin
+from portico.backoffice.admin.common import ReadOnlyMixin
 from portico.backoffice.scoping import (
     OrganisationScopedAdmin,
     ScopedInlineMixin,
