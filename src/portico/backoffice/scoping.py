@@ -12,7 +12,7 @@ from django import forms
 from django.db import models
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404, HttpRequest
-from unfold.admin import ModelAdmin, StackedInline, TabularInline
+from unfold.admin import ModelAdmin, TabularInline
 
 from portico.core.tenancy import organisation_path, scope_to_organisation
 
@@ -173,8 +173,4 @@ class ScopedInlineMixin(MembershipPermissionsMixin, ScopedFormfieldsMixin):
 
 
 class ScopedTabularInline(ScopedInlineMixin, TabularInline):
-    pass
-
-
-class ScopedStackedInline(ScopedInlineMixin, StackedInline):
     pass

@@ -6,16 +6,19 @@ import re
 import unicodedata
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import quote
 
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.utils.cache import add_never_cache_headers
 
 UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 # Anything that could end a header, a quoted string or a path in any client.
 UNSAFE_UNICODE = re.compile(r"[\x00-\x1f\x7f\"'\\/:*?<>|;%]+")
 MAX_NAME = 120
+
+Response = TypeVar("Response", bound=HttpResponseBase)
 
 
 def _tidy(name: str, pattern: re.Pattern[str], suffix: str) -> str:
@@ -25,11 +28,11 @@ def _tidy(name: str, pattern: re.Pattern[str], suffix: str) -> str:
     return f"{stem or 'document'}{suffix}"
 
 
-def never_cached(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def never_cached(view: Callable[..., Response]) -> Callable[..., Response]:
     """Like `never_cache`, but a download keeps its own stricter `private, no-store`."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Response:
         response = view(request, *args, **kwargs)
         if not response.has_header("Cache-Control"):
             add_never_cache_headers(response)

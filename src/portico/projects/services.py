@@ -100,6 +100,14 @@ def _ensure_member(organisation_id: int, user: User | None) -> None:
         )
 
 
+def project_ensure_accepts_time(*, project: Project) -> None:
+    """Time is logged on active projects only."""
+    if project.status != Project.Status.ACTIVE:
+        raise DomainError(
+            "Time can only be logged on an active project.", code="project_not_active"
+        )
+
+
 def time_entry_ensure_editable(*, entry: TimeEntry) -> None:
     """Refuse changes to time the customer is looking at, has approved, or was billed for."""
     if entry.invoice_id is not None:
@@ -228,10 +236,7 @@ def time_entry_log(
         raise DomainError(
             "This project belongs to another organisation.", code="foreign_record", field="project"
         )
-    if project.status != Project.Status.ACTIVE:
-        raise DomainError(
-            "Time can only be logged on an active project.", code="project_not_active"
-        )
+    project_ensure_accepts_time(project=project)
     _ensure_member(organisation.pk, user)
     entry = TimeEntry(
         organisation=organisation,

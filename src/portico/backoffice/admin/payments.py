@@ -1,6 +1,6 @@
-"""Back office for payments, customer credit and the ledger. Money only moves through the
-services: a payment is recorded by `payment_record`, credit is refunded by `credit_refund`,
-and the ledger is read-only."""
+"""Back office for payments, customer credit, the ledger and online payment. Money only moves
+through the services: a payment is recorded by `payment_record`, credit is refunded by
+`credit_refund`, a checkout is reconciled by `checkout_reconcile`, and the ledger is read-only."""
 
 from __future__ import annotations
 
@@ -20,29 +20,31 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from unfold.contrib.filters.forms import AutocompleteDropdownForm
 
+from portico.backoffice.admin.common import ReadOnlyMixin, run_each
 from portico.backoffice.scoping import OrganisationScopedAdmin, ScopedTabularInline
 from portico.backoffice.sites import site
+from portico.backoffice.staff import as_staff
 from portico.contacts.models import Contact
 from portico.core import money
 from portico.core.errors import DomainError
-from portico.payments import ledger, selectors, services
-from portico.payments.models import CustomerCredit, LedgerEntry, Payment, PaymentAllocation
-from portico.sales.admin import run_each
+from portico.payments import ledger, reconcile, selectors, services
+from portico.payments.models import (
+    Checkout,
+    CheckoutItem,
+    CheckoutSettings,
+    CustomerCredit,
+    LedgerEntry,
+    Payment,
+    PaymentAllocation,
+    SavedMethod,
+    WebhookEventReceipt,
+)
 from portico.statements import selectors as statements
 
 
-class ReadOnlyInline(ScopedTabularInline):
+class ReadOnlyInline(ReadOnlyMixin, ScopedTabularInline):
     extra = 0
     can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class AllocationInline(ReadOnlyInline):
@@ -95,7 +97,7 @@ class CustomerFilter(admin.SimpleListFilter):
                 field=self.model_admin.model._meta.get_field("contact"),
                 model_admin=self.model_admin,
                 data={self.parameter_name: value if value and value.isdigit() else None},
-                organisation=getattr(self.request, "organisation", None),
+                organisation=as_staff(self.request).organisation,
             )
         }
 
@@ -254,7 +256,7 @@ class LedgerEntryAdmin(OrganisationScopedAdmin):
         if not self.has_view_permission(request):
             raise Http404("No such customer.")
         contact = Contact.objects.filter(
-            organisation=getattr(request, "organisation", None), public_id=contact_id
+            organisation=as_staff(request).organisation, public_id=contact_id
         ).first()
         if contact is None:
             raise Http404("No such customer.")
@@ -277,7 +279,7 @@ class LedgerEntryAdmin(OrganisationScopedAdmin):
         contact_id = request.GET.get(CustomerFilter.parameter_name)
         if contact_id and contact_id.isdigit():
             contact = Contact.objects.filter(
-                organisation=getattr(request, "organisation", None), pk=int(contact_id)
+                organisation=as_staff(request).organisation, pk=int(contact_id)
             ).first()
             if contact is not None:
                 url = reverse("admin:payments_customer_account", args=[contact.public_id])
@@ -289,4 +291,106 @@ class LedgerEntryAdmin(OrganisationScopedAdmin):
         return super().changelist_view(request, extra_context)
 
 
-from portico.payments import checkout_admin  # noqa: E402,F401  (online payment, issue 7)
+# Online payment: checkouts with their state and error code (read-only, with the reconcile
+# action), saved methods (read-only), webhook receipts and the settings.
+
+
+class CheckoutItemInline(ReadOnlyMixin, ScopedTabularInline):
+    model = CheckoutItem
+    extra = 0
+    can_delete = False
+    fields = ["invoice", "amount"]
+    readonly_fields = fields
+
+
+@admin.register(Checkout, site=site)
+class CheckoutAdmin(ReadOnlyMixin, OrganisationScopedAdmin):
+    list_display = [
+        "created_at",
+        "contact",
+        "amount",
+        "currency",
+        "state",
+        "error_code",
+        "method_kind",
+        "last4",
+        "autopay",
+        "payment",
+    ]
+    list_filter = ["state", "error_code", "method_kind", "autopay"]
+    list_select_related = ["contact", "payment"]
+    search_fields = ["contact__display_name", "gateway_transaction_id", "idempotency_key"]
+    date_hierarchy = "created_at"
+    inlines = [CheckoutItemInline]
+    fields = [
+        "contact",
+        "person",
+        "gateway_account",
+        "amount",
+        "currency",
+        "state",
+        "error_code",
+        "error_message",
+        "method_kind",
+        "brand",
+        "last4",
+        "save_method",
+        "saved_method",
+        "autopay",
+        "gateway_transaction_id",
+        "idempotency_key",
+        "payment",
+        "completed_at",
+    ]
+    readonly_fields = fields
+    actions = ["reconcile"]
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Read-only rows, but the change list must allow the reconcile action.
+        return obj is None
+
+    @admin.action(description=_("Reconcile with the gateway"))
+    def reconcile(self, request: HttpRequest, queryset: QuerySet[Checkout]) -> None:
+        run_each(
+            self,
+            request,
+            queryset.select_related("gateway_account"),
+            lambda row: reconcile.checkout_reconcile(checkout=row),
+            str(_("Reconciled")),
+        )
+
+
+@admin.register(SavedMethod, site=site)
+class SavedMethodAdmin(ReadOnlyMixin, OrganisationScopedAdmin):
+    list_display = ["contact", "kind", "brand", "last4", "exp_month", "exp_year", "is_default"]
+    list_filter = ["kind", "is_default"]
+    list_select_related = ["contact"]
+    search_fields = ["contact__display_name", "last4"]
+    readonly_fields = [
+        "contact",
+        "gateway_account",
+        "kind",
+        "brand",
+        "last4",
+        "exp_month",
+        "exp_year",
+        "billing_name",
+        "billing_postal_code",
+        "billing_country",
+        "is_default",
+    ]
+    fields = readonly_fields
+
+
+@admin.register(WebhookEventReceipt, site=site)
+class WebhookEventReceiptAdmin(ReadOnlyMixin, OrganisationScopedAdmin):
+    list_display = ["created_at", "event_id", "event_type", "transaction_id", "gateway_account"]
+    search_fields = ["event_id", "transaction_id"]
+    readonly_fields = ["gateway_account", "event_id", "event_type", "transaction_id"]
+    fields = readonly_fields
+
+
+@admin.register(CheckoutSettings, site=site)
+class CheckoutSettingsAdmin(OrganisationScopedAdmin):
+    list_display = ["__str__", "prevent_duplicate_payments", "customers_may_turn_off_autopay"]
+    fields = ["prevent_duplicate_payments", "customers_may_turn_off_autopay"]

@@ -1,3 +1,6 @@
+"""Back office for customers and their persons (portal access through the portal's services),
+and for what customers do in the portal: reviews, messages, the review queue."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -10,15 +13,41 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from portico.backoffice.admin.common import ReadOnlyMixin
 from portico.backoffice.scoping import OrganisationScopedAdmin, ScopedTabularInline
 from portico.backoffice.sites import site
-from portico.contacts import services
+from portico.backoffice.staff import as_staff
+from portico.contacts import self_service_services, services
 from portico.contacts.models import Contact, ContactPerson
-from portico.contacts.self_service_admin import ReviewInline
+from portico.contacts.self_service_models import (
+    CustomerMessage,
+    DetailsChangeItem,
+    Review,
+    SelfServiceSettings,
+)
 from portico.core.errors import DomainError
 from portico.portal import services as portal_services
 
 Status = ContactPerson.PortalStatus
+
+
+class ReviewInline(ReadOnlyMixin, ScopedTabularInline):
+    """ "Client reviews" on the customer's page."""
+
+    model = Review
+    extra = 0
+    fields = ["person", "stars", "text", "updated_at"]
+    readonly_fields = ["person", "stars", "text", "updated_at"]
+    verbose_name = _("client review")
+    verbose_name_plural = _("Client reviews")
+
+    @admin.display(description=_("rating"))
+    def stars(self, review: Review) -> str:
+        return review.stars
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Shown, never submitted: left out of POSTs so saving a customer needs no review formset.
+        return request.method != "POST" and super().has_view_permission(request, obj)
 
 
 class ContactPersonInline(ScopedTabularInline):
@@ -120,9 +149,7 @@ class ContactAdmin(OrganisationScopedAdmin):
 
     def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
         initial = super().get_changeform_initial_data(request)
-        organisation = getattr(request, "organisation", None)
-        if organisation is not None:
-            initial.setdefault("currency", organisation.base_currency)
+        initial.setdefault("currency", as_staff(request).organisation.base_currency)
         return initial
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
@@ -153,7 +180,7 @@ class ContactAdmin(OrganisationScopedAdmin):
 
     @admin.action(description=_("Enable the portal for every person of the selected customers"))
     def enable_portal(self, request: HttpRequest, queryset: QuerySet[Contact]) -> None:
-        persons = ContactPerson.objects.in_organisation(request.organisation).filter(  # type: ignore[attr-defined]
+        persons = ContactPerson.objects.in_organisation(as_staff(request).organisation).filter(
             contact__in=queryset
         )
         report_enable(self, request, portal_services.portal_access_enable_many(persons=persons))
@@ -309,3 +336,112 @@ class ContactPersonAdmin(OrganisationScopedAdmin):
             )
             % count,
         )
+
+
+# What customers do in the portal: reviews, messages, the review queue.
+
+
+@admin.register(Review, site=site)
+class ReviewAdmin(ReadOnlyMixin, OrganisationScopedAdmin):
+    list_display = ["contact", "person", "stars", "text_start", "updated_at"]
+    list_filter = ["rating"]
+    search_fields = ["text", "contact__display_name", "person__first_name", "person__last_name"]
+    list_select_related = ["contact", "person"]
+    fields = ["contact", "person", "rating", "text", "created_at", "updated_at"]
+    readonly_fields = fields
+
+    @admin.display(description=_("rating"), ordering="rating")
+    def stars(self, review: Review) -> str:
+        return review.stars
+
+    @admin.display(description=_("review"))
+    def text_start(self, review: Review) -> str:
+        return review.text[:80]
+
+
+@admin.register(CustomerMessage, site=site)
+class CustomerMessageAdmin(ReadOnlyMixin, OrganisationScopedAdmin):
+    list_display = ["subject", "contact", "person", "reply_to", "created_at"]
+    search_fields = ["subject", "body", "contact__display_name", "reply_to"]
+    list_select_related = ["contact", "person"]
+    date_hierarchy = "created_at"
+    fields = ["contact", "person", "reply_to", "subject", "body", "created_at"]
+    readonly_fields = fields
+
+
+@admin.register(DetailsChangeItem, site=site)
+class DetailsChangeItemAdmin(OrganisationScopedAdmin):
+    """The review queue: one row per changed field, approved or rejected one by one."""
+
+    list_display = [
+        "contact",
+        "field_name",
+        "old_value",
+        "new_value",
+        "status",
+        "person",
+        "created_at",
+    ]
+    list_filter = ["status"]
+    search_fields = ["contact__display_name", "old_value", "new_value"]
+    list_select_related = ["contact", "person"]
+    fields = [
+        "contact",
+        "person",
+        "field_name",
+        "old_value",
+        "new_value",
+        "status",
+        "created_at",
+        "decided_by",
+        "decided_at",
+    ]
+    readonly_fields = fields
+    actions = ["approve", "reject"]
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.display(description=_("field"), ordering="field")
+    def field_name(self, item: DetailsChangeItem) -> str:
+        return item.field_label
+
+    @admin.action(
+        description=_("Approve the selected changes (apply them to the customer)"),
+        permissions=["change"],
+    )
+    def approve(self, request: HttpRequest, queryset: QuerySet[DetailsChangeItem]) -> None:
+        staff = as_staff(request)
+        count = self_service_services.details_change_approve(
+            organisation=staff.organisation,
+            user=staff.user,
+            item_ids=list(queryset.values_list("pk", flat=True)),
+        )
+        self.message_user(
+            request, ngettext("%d change approved.", "%d changes approved.", count) % count
+        )
+
+    @admin.action(description=_("Reject the selected changes"), permissions=["change"])
+    def reject(self, request: HttpRequest, queryset: QuerySet[DetailsChangeItem]) -> None:
+        staff = as_staff(request)
+        count = self_service_services.details_change_reject(
+            organisation=staff.organisation,
+            user=staff.user,
+            item_ids=list(queryset.values_list("pk", flat=True)),
+        )
+        self.message_user(
+            request, ngettext("%d change rejected.", "%d changes rejected.", count) % count
+        )
+
+
+@admin.register(SelfServiceSettings, site=site)
+class SelfServiceSettingsAdmin(OrganisationScopedAdmin):
+    list_display = ["__str__", "details_changes_need_review"]
+    fields = ["details_changes_need_review"]
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        exists = self.get_queryset(request).exists()
+        return not exists and super().has_add_permission(request, *args)

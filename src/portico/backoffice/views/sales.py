@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from django.http import FileResponse, Http404, HttpRequest
+from django.http import FileResponse
 
+from portico.backoffice.staff import StaffRequest, staff_view
+from portico.orgs.models import Organisation
 from portico.sales import selectors
 
 
-def attachment_download(request: HttpRequest, attachment_id: UUID) -> FileResponse:
-    organisation = getattr(request, "organisation", None)
-    if organisation is None:
-        raise Http404("No such attachment.")
+@staff_view
+def attachment_download(
+    request: StaffRequest, organisation: Organisation, attachment_id: UUID
+) -> FileResponse:
     attachment = selectors.attachment_get_for_staff(
         organisation=organisation, attachment_id=attachment_id
     )

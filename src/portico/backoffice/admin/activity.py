@@ -22,22 +22,11 @@ from portico.activity.models import (
     Notification,
     NotificationSettings,
 )
+from portico.backoffice.admin.common import ReadOnlyMixin
 from portico.backoffice.scoping import OrganisationScopedAdmin, organisation_of
 from portico.backoffice.sites import site
+from portico.backoffice.staff import as_staff
 from portico.core.errors import DomainError
-
-
-class ReadOnlyMixin:
-    """Rows written only by the services: staff look, they never edit or delete."""
-
-    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class ReadFilter(admin.SimpleListFilter):
@@ -156,9 +145,10 @@ class CommentAdmin(OrganisationScopedAdmin):
                 services.comment_set_visibility(comment=obj, show_in_portal=obj.show_in_portal)
                 return
             target = next(form.cleaned_data[name] for name in TARGETS if form.cleaned_data[name])
+            staff = as_staff(request)
             created = services.comment_add_from_staff(
-                user=request.user,  # type: ignore[arg-type]
-                organisation=organisation_of(request),
+                user=staff.user,
+                organisation=staff.organisation,
                 target=target,
                 body=form.cleaned_data["body"],
                 show_in_portal=form.cleaned_data["show_in_portal"],

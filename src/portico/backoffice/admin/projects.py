@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from portico.accounts.models import User
-from portico.activity.admin import ReadOnlyMixin
+from portico.backoffice.admin.common import ReadOnlyMixin
 from portico.backoffice.scoping import (
     OrganisationScopedAdmin,
     ScopedInlineMixin,
@@ -62,11 +62,8 @@ class TimeEntryForm(forms.ModelForm):
                     services.time_entry_ensure_editable(entry=self.instance)
             else:
                 project = cleaned.get("project")
-                if project is not None and project.status != Project.Status.ACTIVE:
-                    raise DomainError(
-                        "Time can only be logged on an active project.",
-                        code="project_not_active",
-                    )
+                if project is not None:
+                    services.project_ensure_accepts_time(project=project)
         except DomainError as error:
             raise _validation_error(error) from error
         return cleaned

@@ -1,21 +1,20 @@
 """Back office: the same print views and PDFs for staff, plus "email to the customer" and
-attachments. Mounted at /backoffice/documents/; every lookup is scoped by
-`request.organisation` (set from the staff membership), and non-staff get a 404."""
+attachments. Mounted at /backoffice/documents/; every lookup is scoped by the organisation
+`@staff_view` hands over (from the staff membership), and non-staff get a 404."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from portico.backoffice.staff import StaffRequest, staff_view
 from portico.core.errors import DomainError
 from portico.documents import (
     context,
@@ -31,22 +30,6 @@ from portico.documents.kinds import DocumentKind, kind_named
 from portico.orgs.models import Organisation
 from portico.statements import selectors as statement_selectors
 
-StaffView = Callable[..., HttpResponse]
-
-
-def staff_view(view: StaffView) -> StaffView:
-    """Only members of an organisation; the organisation comes from the membership, once."""
-
-    @responses.never_cached
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        organisation = getattr(request, "organisation", None)
-        if getattr(request, "membership", None) is None or organisation is None:
-            raise Http404("No such page.")
-        return view(request, organisation, *args, **kwargs)
-
-    return wrapper
-
 
 def _kwargs(kind: DocumentKind, public_id: UUID) -> dict[str, Any]:
     return {"kind": kind.slug, "public_id": public_id}
@@ -60,7 +43,7 @@ def _problem(request: HttpRequest, error: DomainError) -> HttpResponse:
 @staff_view
 @require_GET
 def document_print(
-    request: HttpRequest, organisation: Organisation, kind: str, public_id: UUID
+    request: StaffRequest, organisation: Organisation, kind: str, public_id: UUID
 ) -> HttpResponse:
     found = kind_named(kind)
     document = selectors.document_get_for_staff(
@@ -98,7 +81,7 @@ def document_print(
 @staff_view
 @require_GET
 def document_pdf(
-    request: HttpRequest, organisation: Organisation, kind: str, public_id: UUID
+    request: StaffRequest, organisation: Organisation, kind: str, public_id: UUID
 ) -> HttpResponse:
     found = kind_named(kind)
     document = selectors.document_get_for_staff(
@@ -113,7 +96,7 @@ def document_pdf(
 
 @staff_view
 def document_email(
-    request: HttpRequest, organisation: Organisation, kind: str, public_id: UUID
+    request: StaffRequest, organisation: Organisation, kind: str, public_id: UUID
 ) -> HttpResponse:
     """GET asks to confirm; POST emails the PDF to the customer's contact persons."""
     found = kind_named(kind)
@@ -124,7 +107,7 @@ def document_email(
     if request.method != "POST":
         return render(
             request,
-            "documents/staff_email_confirm.html",
+            "backoffice/documents/email_confirm.html",
             {"kind": found, "document": document, "back_url": back},
         )
     try:
@@ -132,7 +115,7 @@ def document_email(
             organisation=organisation,
             kind=found,
             document=document,
-            sent_by=request.user,  # type: ignore[arg-type]
+            sent_by=request.user,
         )
     except DomainError as error:
         messages.error(request, error.message)
@@ -144,7 +127,7 @@ def document_email(
 @staff_view
 @require_POST
 def attachment_upload(
-    request: HttpRequest, organisation: Organisation, kind: str, public_id: UUID
+    request: StaffRequest, organisation: Organisation, kind: str, public_id: UUID
 ) -> HttpResponse:
     found = kind_named(kind)
     document = selectors.document_get_for_staff(
@@ -164,7 +147,7 @@ def attachment_upload(
 @staff_view
 @require_GET
 def attachment_download(
-    request: HttpRequest, organisation: Organisation, attachment_id: UUID
+    request: StaffRequest, organisation: Organisation, attachment_id: UUID
 ) -> HttpResponse:
     found = selectors.attachment_get_for_staff(organisation=organisation, public_id=attachment_id)
     return responses.attachment_response(found)
@@ -173,7 +156,7 @@ def attachment_download(
 @staff_view
 @require_GET
 def statement_print(
-    request: HttpRequest, organisation: Organisation, contact_id: UUID
+    request: StaffRequest, organisation: Organisation, contact_id: UUID
 ) -> HttpResponse:
     contact = selectors.contact_get_for_staff(organisation=organisation, public_id=contact_id)
     start, end = forms.PeriodForm(request.GET).period()
@@ -196,7 +179,7 @@ def statement_print(
 @staff_view
 @require_GET
 def statement_pdf(
-    request: HttpRequest, organisation: Organisation, contact_id: UUID
+    request: StaffRequest, organisation: Organisation, contact_id: UUID
 ) -> HttpResponse:
     contact = selectors.contact_get_for_staff(organisation=organisation, public_id=contact_id)
     start, end = forms.PeriodForm(request.GET).period()

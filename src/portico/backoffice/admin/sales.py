@@ -4,7 +4,6 @@ call the services."""
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -18,9 +17,13 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from unfold.widgets import UnfoldAdminCheckboxSelectMultipleWidget
 
+from portico.backoffice.admin.common import run_each, service_action
 from portico.backoffice.scoping import OrganisationScopedAdmin, ScopedTabularInline
 from portico.backoffice.sites import site
 from portico.core.errors import DomainError
+from portico.documents import attachments
+from portico.payments import autopay
+from portico.payments import services as payments
 from portico.sales import services
 from portico.sales.models import (
     Attachment,
@@ -37,37 +40,6 @@ from portico.sales.models import (
 )
 
 LINE_FIELDS = ["item", "description", "quantity", "rate", "discount_percent", "tax", "amount"]
-
-
-def run_each(
-    model_admin: admin.ModelAdmin[Any],
-    request: HttpRequest,
-    queryset: QuerySet[Any],
-    action: Callable[[Any], object],
-    done: Any,
-) -> None:
-    """Apply a service to each selected row; report successes and each refusal."""
-    succeeded = 0
-    for obj in queryset:
-        try:
-            action(obj)
-        except DomainError as error:
-            model_admin.message_user(request, f"{obj}: {error.message}", messages.ERROR)
-        else:
-            succeeded += 1
-    if succeeded:
-        model_admin.message_user(request, f"{done}: {succeeded}", messages.SUCCESS)
-
-
-def service_action(
-    description: Any, call: Callable[[Any], object], done: Any
-) -> Callable[[Any, HttpRequest, QuerySet[Any]], None]:
-    """An admin action that runs `call` on each selected row (a service, never a model write)."""
-
-    def action(model_admin: Any, request: HttpRequest, queryset: QuerySet[Any]) -> None:
-        run_each(model_admin, request, queryset, call, done)
-
-    return admin.action(description=description)(action)  # type: ignore[no-any-return]
 
 
 class DraftOnlyInlineMixin:
@@ -124,9 +96,7 @@ class AttachmentInline(ScopedTabularInline):
     def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
         if db_field.name == "file" and field is not None:
-            from portico.documents.attachments import validate_attachment_file
-
-            field.validators.append(validate_attachment_file)
+            field.validators.append(attachments.validate_attachment_file)
         return field
 
     @admin.display(description=_("download"))
@@ -307,8 +277,6 @@ class InvoiceAdmin(DocumentAdmin):
 
     @admin.action(description=_("Record payment of the balance (bank transfer, today)"))
     def record_payment(self, request: HttpRequest, queryset: QuerySet[Invoice]) -> None:
-        from portico.payments import services as payments
-
         def pay(invoice: Invoice) -> object:
             return payments.payment_record(
                 contact=invoice.contact,
@@ -322,8 +290,6 @@ class InvoiceAdmin(DocumentAdmin):
 
     @admin.action(description=_("Apply the customer's credit"))
     def apply_credit(self, request: HttpRequest, queryset: QuerySet[Invoice]) -> None:
-        from portico.payments import services as payments
-
         run_each(
             self,
             request,
@@ -435,11 +401,9 @@ class RecurringProfileAdmin(OrganisationScopedAdmin):
     @admin.display(description=_("autopay charges"))
     def autopay_method(self, profile: RecurringProfile) -> str:
         """The customer's default saved method, which autopay charges."""
-        from portico.payments.autopay import default_method_of
-
         if profile.pk is None or profile.contact_id is None:
             return "—"
-        method = default_method_of(profile.contact)
+        method = autopay.default_method_of(profile.contact)
         if method is None:
             return str(_("No default saved method yet: autopay will ask the customer to pay."))
         return str(method)

@@ -1,0 +1,17 @@
+"""Every app's back-office screens, one module per domain app.
+
+Importing this package (Django's admin autodiscovery imports `portico.backoffice.admin`)
+registers them all on the back-office site.
+"""
+
+from portico.backoffice.admin import (
+    accounts,
+    activity,
+    contacts,
+    orgs,
+    payments,
+    projects,
+    sales,
+)
+
+__all__ = ["accounts", "activity", "contacts", "orgs", "payments", "projects", "sales"]

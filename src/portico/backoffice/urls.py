@@ -1,0 +1,36 @@
+"""Every staff URL: the admin site, the document pages and the attachment downloads.
+
+Included at the root by `portico.urls`; the paths and names are those the templates and the
+admin's links reverse.
+"""
+
+from __future__ import annotations
+
+from django.urls import include, path
+
+from portico.backoffice.sites import site
+from portico.backoffice.views import documents, sales
+
+document_patterns = [
+    path("statement/<uuid:contact_id>/print", documents.statement_print, name="statement_print"),
+    path("statement/<uuid:contact_id>/pdf", documents.statement_pdf, name="statement_pdf"),
+    path("files/<uuid:attachment_id>", documents.attachment_download, name="file"),
+    path("<slug:kind>/<uuid:public_id>/print", documents.document_print, name="print"),
+    path("<slug:kind>/<uuid:public_id>/pdf", documents.document_pdf, name="pdf"),
+    path("<slug:kind>/<uuid:public_id>/email", documents.document_email, name="email"),
+    path("<slug:kind>/<uuid:public_id>/files", documents.attachment_upload, name="upload"),
+]
+
+sales_patterns = [
+    path(
+        "attachments/<uuid:attachment_id>/",
+        sales.attachment_download,
+        name="attachment_download",
+    ),
+]
+
+urlpatterns = [
+    path("admin/", site.urls),
+    path("books/", include((sales_patterns, "sales"))),
+    path("backoffice/documents/", include((document_patterns, "backoffice_documents"))),
+]
