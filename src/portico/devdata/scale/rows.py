@@ -35,9 +35,8 @@ SERVICES = (
 )
 TASKS = ("Design", "Development", "Review", "Meetings", "Testing", "Deployment")
 MODES = (PaymentMode.BANK_TRANSFER, PaymentMode.CARD, PaymentMode.CHEQUE, PaymentMode.CASH)
-
-
 Drafts = list[tuple[Any, list[dict[str, Any]]]]
+"""Documents not inserted yet, each with the field values of its lines."""
 
 
 def batches(rows: Sequence[M]) -> Iterator[Sequence[M]]:
