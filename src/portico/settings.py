@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "portico.portal",
     "portico.backoffice",
     "portico.api",
+    "portico.devdata",
 ]
 
 MIDDLEWARE = [

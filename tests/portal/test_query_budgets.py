@@ -21,7 +21,7 @@ from bench.pages import (
     portal_url_params,
 )
 from portico.contacts.models import Contact, ContactPerson
-from portico.core import scale
+from portico.devdata import scale
 
 # bench.urls: the site's URLs with the portal's document pages mounted (until portal/urls.py
 # includes them), the same pages `make bench` measures.

@@ -1,30 +1,44 @@
-"""Periodic work, queued as tasks: recurring invoices (and their autopay), estimate expiry and
-checkout reconciliation. Every job is idempotent, so queueing it more often than needed — two
-workers, a cron line and a worker, a restart — changes nothing."""
+"""Periodic work, queued as tasks. The apps register their jobs from `AppConfig.ready`
+(recurring invoices and estimate expiry from sales, checkout reconciliation from payments);
+the scheduler queues them in the order they were registered. Every job is idempotent, so
+queueing it more often than needed — two workers, a cron line and a worker, a restart —
+changes nothing."""
 
 from __future__ import annotations
 
 import datetime
 import logging
 import threading
+from collections.abc import Callable
 
 from django.db import close_old_connections
 from django.utils import timezone
 
 logger = logging.getLogger(__name__)
 
+Enqueue = Callable[[datetime.date], None]
+"""Queues one periodic job for the given day."""
+
+_jobs: dict[str, Enqueue] = {}
+
+
+def register(name: str, enqueue: Enqueue) -> None:
+    """Add a periodic job under `name` (registering a name again replaces its job in place)."""
+    _jobs[name] = enqueue
+
+
+def registered() -> list[str]:
+    """The names of the periodic jobs, in the order they are queued."""
+    return list(_jobs)
+
 
 def scheduled_enqueue(*, today: datetime.date | None = None) -> list[str]:
     """Queue every periodic job for `today`; answers their names."""
-    # The jobs live in the apps that build on core: imported here, not at module level.
-    from portico.payments.tasks import reconcile_checkouts
-    from portico.sales.tasks import expire_estimates, generate_recurring_invoices
-
-    day = (today or timezone.localdate()).isoformat()
-    generate_recurring_invoices.enqueue(day)
-    expire_estimates.enqueue(day)
-    reconcile_checkouts.enqueue()
-    return ["recurring invoices", "estimate expiry", "checkout reconciliation"]
+    day = today or timezone.localdate()
+    jobs = list(_jobs.items())
+    for _, enqueue in jobs:
+        enqueue(day)
+    return [name for name, _ in jobs]
 
 
 def scheduler_start(*, every_seconds: float) -> threading.Event:

@@ -14,11 +14,38 @@ from django.db.models.functions import Coalesce
 from portico.contacts.models import Contact
 from portico.core import money
 from portico.orgs.models import Organisation
-from portico.payments.models import CustomerCredit, LedgerEntry
+from portico.payments.models import CustomerCredit, LedgerEntry, Payment
 from portico.sales.models import Invoice
 
 ZERO = Decimal(0)
 Kind = LedgerEntry.Kind
+
+
+def entry(
+    *,
+    contact: Contact,
+    date: datetime.date,
+    kind: str,
+    receivable: Decimal = ZERO,
+    credit: Decimal = ZERO,
+    reference: str = "",
+    description: str = "",
+    **links: object,
+) -> LedgerEntry:
+    """A posting, not saved yet: `post` saves one, the scale generator bulk-inserts many."""
+    return LedgerEntry(
+        organisation_id=contact.organisation_id,
+        contact=contact,
+        date=date,
+        kind=kind,
+        currency=contact.currency,
+        receivable=receivable,
+        credit=credit,
+        amount=receivable - credit,
+        reference=reference,
+        description=description,
+        **links,
+    )
 
 
 def post(
@@ -32,18 +59,65 @@ def post(
     description: str = "",
     **links: object,
 ) -> LedgerEntry:
-    return LedgerEntry.objects.create(
-        organisation_id=contact.organisation_id,
-        contact=contact,
+    return record(
+        entry(
+            contact=contact,
+            date=date,
+            kind=kind,
+            receivable=receivable,
+            credit=credit,
+            reference=reference,
+            description=description,
+            **links,
+        )
+    )
+
+
+def record(posting: LedgerEntry) -> LedgerEntry:
+    """Save a posting built by `entry` or one of the builders below."""
+    posting.save(force_insert=True)
+    return posting
+
+
+def invoice_issued(invoice: Invoice) -> LedgerEntry:
+    """The posting of a regular invoice when it is issued: the customer owes its total."""
+    return entry(
+        contact=invoice.contact,
+        date=invoice.issue_date,
+        kind=Kind.INVOICE,
+        receivable=invoice.total,
+        reference=invoice.number,
+        description=f"Invoice {invoice.number}",
+        invoice=invoice,
+    )
+
+
+def invoice_voided(invoice: Invoice, *, date: datetime.date) -> LedgerEntry:
+    """The posting that reverses an issued regular invoice voided on `date`."""
+    return entry(
+        contact=invoice.contact,
         date=date,
-        kind=kind,
-        currency=contact.currency,
-        receivable=receivable,
+        kind=Kind.REVERSAL,
+        receivable=-invoice.total,
+        reference=invoice.number,
+        description=f"Invoice {invoice.number} voided",
+        invoice=invoice,
+    )
+
+
+def payment_received(payment: Payment, *, settled: Decimal, credit: Decimal) -> LedgerEntry:
+    """The posting of a payment: `settled` comes off regular invoices, `credit` (retainers and
+    any excess) becomes customer credit."""
+    return entry(
+        contact=payment.contact,
+        date=payment.date,
+        kind=Kind.PAYMENT,
+        receivable=-settled,
         credit=credit,
-        amount=receivable - credit,
-        reference=reference,
-        description=description,
-        **links,
+        reference=payment.number,
+        description=f"Payment {payment.number}"
+        + (f" ({payment.reference})" if payment.reference else ""),
+        payment=payment,
     )
 
 

@@ -133,16 +133,7 @@ def payment_record(
     excess = amount - allocated
     if excess:
         _credit(payment, CustomerCredit.Kind.EXCESS_PAYMENT, excess)
-    ledger.post(
-        contact=contact,
-        date=date,
-        kind=ledger.Kind.PAYMENT,
-        receivable=-settled,
-        credit=retained + excess,
-        reference=payment.number,
-        description=f"Payment {payment.number}" + (f" ({reference})" if reference else ""),
-        payment=payment,
-    )
+    ledger.record(ledger.payment_received(payment, settled=settled, credit=retained + excess))
     return payment
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django_tasks import task
 
 from portico.payments import autopay, reconcile
@@ -20,3 +22,8 @@ def autopay_invoice(invoice_id: int) -> str:
     the checkout's idempotency key is the invoice's)."""
     outcome = autopay.autopay_charge(invoice_id=invoice_id)
     return outcome.checkout.state if outcome.checkout is not None else outcome.code
+
+
+def checkout_reconciliation_enqueue(day: datetime.date) -> None:
+    """The periodic job (see `portico.core.scheduled`); reconciliation is not tied to a day."""
+    reconcile_checkouts.enqueue()

@@ -22,11 +22,17 @@ PREFIXES = {
 WIDTH = 6
 
 
+def format_number(*, kind: str, value: int) -> str:
+    """The display number of counter value `value` of `kind` (`INV-000042`)."""
+    return f"{PREFIXES[kind]}-{value:0{WIDTH}d}"
+
+
 def next_number(*, organisation: Organisation, kind: str) -> str:
     """Take the next number of `kind`; call inside the transaction that saves the document."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("next_number must run inside the document's transaction")
-    prefix = PREFIXES[kind]
+    if kind not in PREFIXES:  # an unknown kind fails before its counter moves
+        raise KeyError(kind)
     sequences = NumberSequence.objects.select_for_update()
     sequence = sequences.filter(organisation=organisation, kind=kind).first()
     if sequence is None:
@@ -39,4 +45,4 @@ def next_number(*, organisation: Organisation, kind: str) -> str:
     value = sequence.next_value
     sequence.next_value = value + 1
     sequence.save(update_fields=["next_value", "updated_at"])
-    return f"{prefix}-{value:0{WIDTH}d}"
+    return format_number(kind=kind, value=value)

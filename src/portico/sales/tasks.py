@@ -18,3 +18,13 @@ def generate_recurring_invoices(today: str) -> int:
 @task()
 def expire_estimates(today: str) -> int:
     return services.estimate_expire_due(today=datetime.date.fromisoformat(today))
+
+
+def recurring_invoices_enqueue(day: datetime.date) -> None:
+    """The periodic job (see `portico.core.scheduled`)."""
+    generate_recurring_invoices.enqueue(day.isoformat())
+
+
+def estimate_expiry_enqueue(day: datetime.date) -> None:
+    """The periodic job (see `portico.core.scheduled`)."""
+    expire_estimates.enqueue(day.isoformat())

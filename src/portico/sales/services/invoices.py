@@ -118,15 +118,7 @@ def invoice_send(*, invoice: Invoice, when: datetime.datetime | None = None) -> 
     invoice.sent_at = when or timezone.now()
     invoice.save(update_fields=["status", "sent_at", "updated_at"])
     if invoice.kind == Invoice.Kind.REGULAR:
-        ledger.post(
-            contact=invoice.contact,
-            date=invoice.issue_date,
-            kind=ledger.Kind.INVOICE,
-            receivable=invoice.total,
-            reference=invoice.number,
-            description=f"Invoice {invoice.number}",
-            invoice=invoice,
-        )
+        ledger.record(ledger.invoice_issued(invoice))
     return invoice
 
 
@@ -156,15 +148,7 @@ def invoice_void(*, invoice: Invoice, date: datetime.date | None = None) -> Invo
     invoice.balance_due = Decimal(0)
     invoice.save(update_fields=["status", "balance_due", "updated_at"])
     if was_issued and invoice.kind == Invoice.Kind.REGULAR:
-        ledger.post(
-            contact=invoice.contact,
-            date=date or timezone.localdate(),
-            kind=ledger.Kind.REVERSAL,
-            receivable=-invoice.total,
-            reference=invoice.number,
-            description=f"Invoice {invoice.number} voided",
-            invoice=invoice,
-        )
+        ledger.record(ledger.invoice_voided(invoice, date=date or timezone.localdate()))
     # Time billed on a voided invoice may be billed again (projects builds on sales, hence late).
     from portico.projects import services as project_services
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from portico.contacts.models import Contact
-from portico.core.demo import DemoContext
+from portico.devdata.demo.context import DemoContext
 from portico.orgs.models import GatewayAccount, Organisation
 from portico.payments import saved_methods
 from portico.payments.gateways import registry

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import transaction
 
 from portico.contacts.models import ContactPerson
-from portico.core.demo import DEMO_PASSWORD, DemoContext
+from portico.devdata.demo.context import DEMO_PASSWORD, DemoContext
 from portico.portal import services
 
 Role = ContactPerson.PortalRole

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from portico.contacts.models import Contact, ContactPerson
-from portico.core.demo import DemoContext
+from portico.devdata.demo.context import DemoContext
 from portico.projects import selectors, services
 from portico.projects.models import Project, TimeEntry
 

@@ -14,7 +14,7 @@ from portico.contacts.self_service_models import (
     Review,
     SelfServiceSettings,
 )
-from portico.core.demo import DemoContext
+from portico.devdata.demo.context import DemoContext
 from portico.portal.scoping import PortalScope
 
 

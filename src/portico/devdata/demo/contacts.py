@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from portico.contacts import services
 from portico.contacts.models import Contact
-from portico.core.demo import DemoContext
+from portico.devdata.demo.context import DemoContext
 
 # (display name, city, country, currency, [(first, last, email, designation)])
 CUSTOMERS = [

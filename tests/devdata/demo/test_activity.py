@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from portico.activity.models import Comment, Notification
-from portico.core import demo
+from portico.devdata import demo
 
 pytestmark = pytest.mark.django_db
 

@@ -2,11 +2,11 @@ from __future__ import annotations
 
 import pytest
 
-from portico.core.demo import DemoContext
-from portico.orgs import demo as orgs_demo
+from portico.devdata.demo import DemoContext
+from portico.devdata.demo import orgs as orgs_demo
+from portico.devdata.demo import sandbox as demo
 from portico.orgs.models import GatewayAccount
 from portico.payments.gateways import registry
-from portico.payments.gateways.sandbox import demo
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from portico.core import demo
+from portico.devdata import demo
 
 
 class Command(BaseCommand):

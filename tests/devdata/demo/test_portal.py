@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from portico.contacts.models import ContactPerson
-from portico.core.demo import DEMO_PASSWORD
+from portico.devdata.demo import DEMO_PASSWORD
 
 pytestmark = pytest.mark.django_db
 Status = ContactPerson.PortalStatus

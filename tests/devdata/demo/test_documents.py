@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import pytest
+from django.core.cache import cache
 
-from portico.core import demo
-from portico.documents import demo as documents_demo
+from portico.devdata import demo
+from portico.devdata.demo import documents as documents_demo
 from portico.sales.models import Attachment
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    # As every documents test starts (tests/documents/conftest.py), from an empty cache.
+    cache.clear()
 
 
 def test_the_demo_has_a_file_on_an_invoice_and_one_with_a_timesheet_comment_once() -> None:

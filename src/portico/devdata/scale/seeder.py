@@ -1,19 +1,4 @@
-"""Seed an organisation at benchmark scale: thousands of customers, years of history.
-
-The seeder skips the per-document services (one locked numbering row and a dozen queries per
-invoice would take an hour at this scale) and writes rows in bulk instead, keeping every rule
-those services keep:
-
-- totals come from `portico.core.money` (line amounts, document totals, taxes);
-- document numbers are taken as one block per kind from the same `NumberSequence` row the
-  services lock, so numbers are gap-free and later documents continue after the block;
-- every change to what a customer owes gets its customer-ledger posting (invoice issued,
-  payment, voided invoice reversed), so `portico ledger check` passes afterwards;
-- statuses are reachable ones: paid invoices have allocations that sum to their totals,
-  partially paid ones a smaller allocation, voided ones nothing.
-
-Everything runs in one transaction: a failed run leaves no rows and no gaps behind.
-"""
+"""The seeder: one organisation's customers, documents, payments, ledger and time, in bulk."""
 
 from __future__ import annotations
 
@@ -21,10 +6,8 @@ import datetime
 import random
 import secrets
 import time
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.db import models, transaction
@@ -33,173 +16,29 @@ from django.utils import timezone
 from portico.accounts.models import User
 from portico.contacts.models import Contact, ContactPerson
 from portico.core import money
-from portico.orgs import services as org_services
-from portico.orgs.models import Organisation, PortalPreferences, Tax
-from portico.payments.models import (
-    CustomerCredit,
-    LedgerEntry,
-    Payment,
-    PaymentAllocation,
-    PaymentMode,
+from portico.devdata.scale.rows import (
+    MODES,
+    RATES,
+    SERVICES,
+    TASKS,
+    ZERO,
+    Drafts,
+    Plan,
+    insert,
+    organisation_get_or_create,
+    priced_lines,
+    reserve_numbers,
 )
+from portico.devdata.scale.spec import Progress, ScaleResult, ScaleSpec, no_progress
+from portico.orgs.models import Organisation, Tax
+from portico.payments import ledger
+from portico.payments.models import CustomerCredit, LedgerEntry, Payment, PaymentAllocation
 from portico.projects.models import Project, TimeEntry, TimesheetApproval
-from portico.sales import numbering
-from portico.sales.models import Estimate, EstimateLine, Invoice, InvoiceLine, NumberSequence
-
-ZERO = Decimal(0)
-BATCH = 1000
-M = TypeVar("M", bound=models.Model)
-
-RATES = [Decimal(v) for v in ("12.50", "45.00", "80.00", "95.00", "120.00", "249.99", "600.00")]
-SERVICES = (
-    "Consulting",
-    "Design work",
-    "Hosting (monthly)",
-    "Support retainer",
-    "Implementation",
-    "Training session",
-    "Licence",
-)
-TASKS = ("Design", "Development", "Review", "Meetings", "Testing", "Deployment")
-MODES = (PaymentMode.BANK_TRANSFER, PaymentMode.CARD, PaymentMode.CHEQUE, PaymentMode.CASH)
-
-
-@dataclass(frozen=True)
-class ScaleSpec:
-    """How much to generate. The first customer is the "big" one; the second is the small
-    reference customer (the ordinary per-customer sizes, plus one project)."""
-
-    customers: int = 2000
-    invoices_per_customer: int = 10
-    payments_per_customer: int = 5
-    estimates_per_customer: int = 2
-    big_invoices: int = 5000
-    big_payments: int = 2000
-    big_estimates: int = 200
-    big_projects: int = 20
-    big_time_entries: int = 5000
-    small_time_entries: int = 10
-    years: int = 3
-    currency: str = "USD"
-    password: str = ""
-    seed: int = 2026
-
-
-@dataclass
-class ScaleResult:
-    organisation: Organisation
-    big_contact: Contact
-    small_contact: Contact
-    big_email: str
-    small_email: str
-    counts: dict[str, int] = field(default_factory=dict)
-    seconds: float = 0.0
-
-
-Progress = Callable[[str, int], None]
-_Drafts = list[tuple[Any, list[dict[str, Any]]]]
-
-
-def _no_progress(label: str, advance: int) -> None:
-    return None
-
-
-def _batches(rows: Sequence[M]) -> Iterator[Sequence[M]]:
-    for start in range(0, len(rows), BATCH):
-        yield rows[start : start + BATCH]
-
-
-def _insert(model: type[M], rows: Sequence[M], label: str, progress: Progress) -> list[M]:
-    """bulk_create in batches (primary keys are set on SQLite and PostgreSQL alike)."""
-    for batch in _batches(rows):
-        model.objects.bulk_create(batch)  # type: ignore[attr-defined]
-        progress(label, len(batch))
-    return list(rows)
-
-
-def reserve_numbers(*, organisation: Organisation, kind: str, count: int) -> list[str]:
-    """Take `count` consecutive numbers of `kind` from the services' counter row, locked."""
-    if count == 0:
-        return []
-    sequence, _ = NumberSequence.objects.select_for_update().get_or_create(
-        organisation=organisation, kind=kind
-    )
-    start = sequence.next_value
-    sequence.next_value = start + count
-    sequence.save(update_fields=["next_value", "updated_at"])
-    prefix = numbering.PREFIXES[kind]
-    return [f"{prefix}-{value:0{numbering.WIDTH}d}" for value in range(start, start + count)]
-
-
-def _organisation(slug: str, currency: str) -> tuple[Organisation, Tax]:
-    organisation = Organisation.objects.filter(slug=slug).first()
-    if organisation is None:
-        organisation = org_services.organisation_create(
-            name=f"{slug.replace('-', ' ').title()} Ltd",
-            slug=slug,
-            primary_email=f"accounts@{slug}.example",
-            base_currency=currency,
-        )
-    PortalPreferences.objects.filter(organisation=organisation).update(
-        portal_enabled=True, show_projects=True
-    )
-    tax = Tax.objects.filter(organisation=organisation, is_default=True).first()
-    if tax is None:
-        tax, _ = Tax.objects.get_or_create(
-            organisation=organisation, name="Sales tax", defaults={"rate": Decimal("8.250")}
-        )
-        org_services.tax_set_default(tax=tax)
-    return organisation, tax
-
-
-def _lines(
-    rng: random.Random, currency: str, tax: Tax
-) -> tuple[list[dict[str, Any]], money.Totals]:
-    """1–3 priced lines and the document totals computed by the one money function."""
-    specs = []
-    priced = []
-    for position in range(rng.randint(1, 3)):
-        quantity = Decimal(rng.randint(1, 8))
-        rate = rng.choice(RATES)
-        discount = Decimal(rng.choice((0, 0, 0, 5, 10)))
-        taxed = rng.random() < 0.8
-        amount = money.line_amount(quantity, rate, discount, currency)
-        specs.append(
-            {
-                "description": rng.choice(SERVICES),
-                "quantity": quantity,
-                "rate": rate,
-                "discount_percent": discount,
-                "tax_id": tax.pk if taxed else None,
-                "amount": amount,
-                "position": position,
-            }
-        )
-        priced.append(
-            money.PricedLine(
-                amount=amount,
-                tax_key=tax.pk if taxed else None,
-                tax_name=tax.name if taxed else "",
-                tax_rate=tax.rate if taxed else ZERO,
-            )
-        )
-    return specs, money.document_totals(priced, currency)
-
-
-@dataclass
-class _Plan:
-    """One customer's documents before insertion."""
-
-    contact: Contact
-    invoices: int
-    payments: int
-    estimates: int
-    projects: int = 0
-    time_entries: int = 0
+from portico.sales.models import Estimate, EstimateLine, Invoice, InvoiceLine
 
 
 class Seeder:
-    def __init__(self, spec: ScaleSpec, progress: Progress = _no_progress) -> None:
+    def __init__(self, spec: ScaleSpec, progress: Progress = no_progress) -> None:
         self.spec = spec
         self.rng = random.Random(spec.seed)  # noqa: S311 — reproducible data, not secrets
         self.progress = progress
@@ -252,7 +91,7 @@ class Seeder:
                     billing_country="US",
                 )
             )
-        return _insert(Contact, rows, "customers", self.progress)
+        return insert(Contact, rows, "customers", self.progress)
 
     def persons(
         self, organisation: Organisation, contacts: list[Contact], token: str
@@ -291,7 +130,7 @@ class Seeder:
                         ),
                     )
                 )
-        _insert(ContactPerson, rows, "persons", self.progress)
+        insert(ContactPerson, rows, "persons", self.progress)
         self.counts["contact persons"] = len(rows)
         return emails[0], emails[1]
 
@@ -303,7 +142,7 @@ class Seeder:
         kind: str,
         model: type[models.Model],
         line_model: type[models.Model],
-        drafts: _Drafts,
+        drafts: Drafts,
     ) -> None:
         """Number the documents in issue-date order (as they were taken over the years), then
         insert them and their lines."""
@@ -312,20 +151,20 @@ class Seeder:
         for (document, _), number in zip(drafts, numbers, strict=True):
             document.number = number
         documents = [document for document, _ in drafts]
-        _insert(model, documents, f"{kind}s", self.progress)
+        insert(model, documents, f"{kind}s", self.progress)
         lines = [line_model(document=d, **spec) for d, specs in drafts for spec in specs]
-        _insert(line_model, lines, f"{kind} lines", self.progress)
+        insert(line_model, lines, f"{kind} lines", self.progress)
         self.counts[f"{kind}s"] = len(drafts)
         self.counts[f"{kind} lines"] = len(lines)
 
-    def invoices(self, organisation: Organisation, plans: list[_Plan], tax: Tax) -> _Drafts:
+    def invoices(self, organisation: Organisation, plans: list[Plan], tax: Tax) -> Drafts:
         """Invoices with their lines and a status by age, not inserted yet: the payments
         settle some of them first (one insert per row, no updates afterwards)."""
-        drafts: _Drafts = []
+        drafts: Drafts = []
         for plan in plans:
             days = sorted(self._day() for _ in range(plan.invoices))
             for position, day in enumerate(days):
-                specs, totals = _lines(self.rng, self.spec.currency, tax)
+                specs, totals = priced_lines(self.rng, self.spec.currency, tax)
                 age = (self.today - day).days
                 recent = position >= plan.invoices - max(1, plan.invoices // 50)
                 roll = self.rng.random()
@@ -363,7 +202,7 @@ class Seeder:
                 drafts.append((invoice, specs))
         return drafts
 
-    def payments(self, organisation: Organisation, plans: list[_Plan], drafts: _Drafts) -> None:
+    def payments(self, organisation: Organisation, plans: list[Plan], drafts: Drafts) -> None:
         """Payments settle the paid invoices (and part of the partially paid ones); one in 40
         is money on account, left as unused credit. Then the ledger, in date order."""
         invoices: dict[int, list[Invoice]] = {}
@@ -430,8 +269,8 @@ class Seeder:
         numbers = reserve_numbers(organisation=organisation, kind="payment", count=len(payments))
         for payment, number in zip(payments, numbers, strict=True):
             payment.number = number
-        _insert(Payment, payments, "payments", self.progress)
-        _insert(
+        insert(Payment, payments, "payments", self.progress)
+        insert(
             PaymentAllocation,
             [PaymentAllocation(payment=p, invoice=i, amount=a) for p, i, a in allocations],
             "allocations",
@@ -451,15 +290,14 @@ class Seeder:
             for p in payments
             if id(p) in excess
         ]
-        _insert(CustomerCredit, credits, "credits", self.progress)
-        self._ledger(organisation, [i for i, _ in drafts], payments, allocations, excess)
+        insert(CustomerCredit, credits, "credits", self.progress)
+        self._ledger([i for i, _ in drafts], payments, allocations, excess)
         self.counts["payments"] = len(payments)
         self.counts["allocations"] = len(allocations)
         self.counts["credits"] = len(credits)
 
     def _ledger(
         self,
-        organisation: Organisation,
         invoices: list[Invoice],
         payments: list[Payment],
         allocations: list[tuple[Payment, Invoice, Decimal]],
@@ -468,72 +306,35 @@ class Seeder:
         settled: dict[int, Decimal] = {}
         for payment, _, part in allocations:
             settled[id(payment)] = settled.get(id(payment), ZERO) + part
+        # (date, order within the day, posting): built by the ledger's own builders.
         postings: list[tuple[datetime.date, int, LedgerEntry]] = []
-
-        def post(day: datetime.date, order: int, **values: Any) -> None:
-            receivable = values.pop("receivable", ZERO)
-            credit = values.pop("credit", ZERO)
-            entry = LedgerEntry(
-                organisation=organisation,
-                date=day,
-                currency=self.spec.currency,
-                receivable=receivable,
-                credit=credit,
-                amount=receivable - credit,
-                **values,
-            )
-            postings.append((day, order, entry))
-
         for invoice in invoices:
             if invoice.status == Invoice.Status.DRAFT:
                 continue
-            post(
-                invoice.issue_date,
-                0,
-                contact_id=invoice.contact_id,
-                kind=LedgerEntry.Kind.INVOICE,
-                receivable=invoice.total,
-                reference=invoice.number,
-                description=f"Invoice {invoice.number}",
-                invoice=invoice,
-            )
+            postings.append((invoice.issue_date, 0, ledger.invoice_issued(invoice)))
             if invoice.status == Invoice.Status.VOID:
                 voided = min(invoice.issue_date + datetime.timedelta(days=3), self.today)
-                post(
-                    voided,
-                    1,
-                    contact_id=invoice.contact_id,
-                    kind=LedgerEntry.Kind.REVERSAL,
-                    receivable=-invoice.total,
-                    reference=invoice.number,
-                    description=f"Invoice {invoice.number} voided",
-                    invoice=invoice,
-                )
+                postings.append((voided, 1, ledger.invoice_voided(invoice, date=voided)))
         for payment in payments:
-            post(
-                payment.date,
-                2,
-                contact_id=payment.contact_id,
-                kind=LedgerEntry.Kind.PAYMENT,
-                receivable=-settled.get(id(payment), ZERO),
+            posting = ledger.payment_received(
+                payment,
+                settled=settled.get(id(payment), ZERO),
                 credit=excess.get(id(payment), ZERO),
-                reference=payment.number,
-                description=f"Payment {payment.number} ({payment.reference})",
-                payment=payment,
             )
+            postings.append((payment.date, 2, posting))
         postings.sort(key=lambda row: (row[0], row[1]))
-        _insert(LedgerEntry, [entry for _, _, entry in postings], "ledger", self.progress)
+        insert(LedgerEntry, [entry for _, _, entry in postings], "ledger", self.progress)
         self.counts["ledger entries"] = len(postings)
 
     # --- estimates, projects --------------------------------------------------------------------
 
-    def estimates(self, organisation: Organisation, plans: list[_Plan], tax: Tax) -> None:
+    def estimates(self, organisation: Organisation, plans: list[Plan], tax: Tax) -> None:
         statuses = [s for s in Estimate.Status.values if s != Estimate.Status.INVOICED]
         drafts: list[tuple[Estimate, list[dict[str, Any]]]] = []
         for plan in plans:
             for _ in range(plan.estimates):
                 day = self._day()
-                specs, totals = _lines(self.rng, self.spec.currency, tax)
+                specs, totals = priced_lines(self.rng, self.spec.currency, tax)
                 status = self.rng.choice(statuses)
                 estimate = Estimate(
                     organisation=organisation,
@@ -553,7 +354,7 @@ class Seeder:
                 drafts.append((estimate, specs))
         self._documents(organisation, "estimate", Estimate, EstimateLine, drafts)
 
-    def projects(self, organisation: Organisation, plans: list[_Plan]) -> None:
+    def projects(self, organisation: Organisation, plans: list[Plan]) -> None:
         """Projects with time entries; entries go to the customer in monthly approvals
         (older months decided, the latest month pending)."""
         project_rows: list[tuple[Project, int]] = []
@@ -570,7 +371,7 @@ class Seeder:
                     budget_hours=Decimal(self.rng.randint(100, 2000)),
                 )
                 project_rows.append((project, share))
-        _insert(Project, [p for p, _ in project_rows], "projects", self.progress)
+        insert(Project, [p for p, _ in project_rows], "projects", self.progress)
         entries: list[TimeEntry] = []
         months: dict[tuple[int, datetime.date], list[TimeEntry]] = {}
         for project, share in project_rows:
@@ -609,18 +410,18 @@ class Seeder:
                 sent_at=sent,
             )
             approvals.append((approval, month_entries))
-        _insert(TimesheetApproval, [a for a, _ in approvals], "approvals", self.progress)
+        insert(TimesheetApproval, [a for a, _ in approvals], "approvals", self.progress)
         for approval, month_entries in approvals:
             for entry in month_entries:
                 entry.approval = approval
-        _insert(TimeEntry, entries, "time entries", self.progress)
+        insert(TimeEntry, entries, "time entries", self.progress)
         through = TimesheetApproval.entries.through
         links = [
             through(timesheetapproval_id=a.pk, timeentry_id=e.pk)
             for a, month_entries in approvals
             for e in month_entries
         ]
-        _insert(through, links, "approval entries", self.progress)
+        insert(through, links, "approval entries", self.progress)
         self.counts["projects"] = len(project_rows)
         self.counts["time entries"] = len(entries)
         self.counts["timesheet approvals"] = len(approvals)
@@ -633,12 +434,12 @@ class Seeder:
         spec = self.spec
         if spec.customers < 2:
             raise ValueError("At least two customers: the big one and the small reference.")
-        organisation, tax = _organisation(slug, spec.currency)
+        organisation, tax = organisation_get_or_create(slug, spec.currency)
         token = secrets.token_hex(3)
         contacts = self.customers(organisation, token)
         big_email, small_email = self.persons(organisation, contacts, token)
-        plans = [_Plan(contacts[0], spec.big_invoices, spec.big_payments, spec.big_estimates)] + [
-            _Plan(
+        plans = [Plan(contacts[0], spec.big_invoices, spec.big_payments, spec.big_estimates)] + [
+            Plan(
                 contact,
                 spec.invoices_per_customer,
                 spec.payments_per_customer,
@@ -662,8 +463,3 @@ class Seeder:
             counts=dict(sorted(self.counts.items())),
             seconds=time.perf_counter() - started,
         )
-
-
-def seed_scale(*, slug: str, spec: ScaleSpec, progress: Progress = _no_progress) -> ScaleResult:
-    """Generate `spec` in organisation `slug` (created when missing), in one transaction."""
-    return Seeder(spec, progress).run(slug=slug)

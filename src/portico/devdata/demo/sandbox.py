@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.conf import settings
 
-from portico.core.demo import DemoContext
+from portico.devdata.demo.context import DemoContext
 from portico.orgs.models import GatewayAccount
 from portico.payments.gateways.sandbox import processor
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from portico.core.demo import DemoContext, steps
-from portico.payments import checkout_demo
+from portico.devdata.demo import DemoContext, steps
+from portico.devdata.demo import checkout as checkout_demo
 from portico.payments.autopay import default_method_of
 from portico.payments.models import SavedMethod
 from portico.sales.models import RecurringProfile

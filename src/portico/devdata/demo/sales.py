@@ -1,7 +1,8 @@
 """Demo step: Acme Corporation's 18 months of sales documents, and a few for other customers.
 
-Documents are made and sent here; `portico.payments.demo` then records the payments this step
-plans (in `context.extra["payment_plan"]`). Skipped for a customer who already has invoices.
+Documents are made and sent here; `portico.devdata.demo.payments` then records the payments
+this step plans (in `context.extra["payment_plan"]`). Skipped for a customer who already has
+invoices.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from portico.contacts.models import Contact
-from portico.core.demo import DemoContext
+from portico.devdata.demo.context import DemoContext
 from portico.orgs.models import Item, Organisation, Tax
 from portico.sales import services
 from portico.sales.models import CreditNote, Estimate, Invoice, SalesOrder

@@ -12,7 +12,8 @@ from django.db import transaction
 from django.db.models import Sum
 
 from portico.contacts.models import Contact, ContactPerson
-from portico.core import money, scale
+from portico.core import money
+from portico.devdata import scale
 from portico.orgs.models import Organisation
 from portico.payments import ledger
 from portico.payments.models import LedgerEntry, Payment, PaymentAllocation
@@ -148,7 +149,7 @@ def test_the_big_and_small_customers_can_log_in(seeded: scale.ScaleResult, clien
 def test_the_command_prints_a_summary() -> None:
     out = StringIO()
     call_command(
-        "seed_scale",
+        "seed-scale",
         "--org",
         "tiny-command",
         "--customers",

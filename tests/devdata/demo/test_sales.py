@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from portico.contacts.models import Contact
-from portico.core import demo
+from portico.devdata import demo
 from portico.payments import ledger
 from portico.payments.models import Payment
 from portico.sales.models import CreditNote, Estimate, Invoice, RecurringProfile, SalesOrder

@@ -2,10 +2,10 @@ from __future__ import annotations
 
 import pytest
 
-from portico.contacts import demo as contacts_demo
-from portico.core.demo import DemoContext
-from portico.orgs import demo as orgs_demo
-from portico.projects import demo as projects_demo
+from portico.devdata.demo import DemoContext
+from portico.devdata.demo import contacts as contacts_demo
+from portico.devdata.demo import orgs as orgs_demo
+from portico.devdata.demo import projects as projects_demo
 from portico.projects.models import Project, TimeEntry, TimesheetApproval
 
 pytestmark = pytest.mark.django_db

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from portico.core.demo import DemoContext
+from portico.devdata.demo.context import DemoContext
+from portico.devdata.demo.sales import Planned, PlannedCredit, PlannedPayment
 from portico.payments import ledger, services
 from portico.payments.models import CustomerCredit
-from portico.sales.demo import Planned, PlannedCredit, PlannedPayment
 from portico.sales.models import CreditNote, Invoice
 
 

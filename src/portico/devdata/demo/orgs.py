@@ -3,7 +3,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from portico.accounts.models import Membership, User
-from portico.core.demo import DEMO_OWNER_EMAIL, DEMO_PASSWORD, DEMO_SLUG, DemoContext
+from portico.devdata.demo.context import DEMO_OWNER_EMAIL, DEMO_PASSWORD, DEMO_SLUG, DemoContext
 from portico.orgs import services
 from portico.orgs.models import Item, Organisation, Tax
 

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class DevdataConfig(AppConfig):
+    name = "portico.devdata"
+    label = "devdata"
