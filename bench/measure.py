@@ -286,7 +286,7 @@ def explain_invoice_list(results: Results, org: Any, contact: Any, person: Any) 
     """EXPLAIN ANALYZE the portal invoice list's page query for the big customer, for every
     filter and sort the page offers (through the selector, whether or not the page is wired)."""
     try:
-        from portico.portal.scoping import PortalScope
+        from portico.contacts.scope import PortalScope
         from portico.sales import portal_selectors as selectors
 
         filters, sorts = selectors.INVOICE_FILTER_NAMES, selectors.INVOICE_SORTS

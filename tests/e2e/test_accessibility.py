@@ -21,6 +21,7 @@ from django.test import Client
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from portico.contacts.models import Contact, ContactPerson
+from portico.contacts.scope import PortalScope
 from portico.orgs.models import GatewayAccount, Organisation, PortalPreferences
 from portico.payments import checkout
 from portico.payments import services as payments
@@ -29,7 +30,6 @@ from portico.payments.saved_methods import saved_method_add
 from portico.portal import services as portal_services
 from portico.portal import tokens
 from portico.portal.models import PortalToken
-from portico.portal.scoping import PortalScope
 from portico.projects.models import Project, TimesheetApproval
 from portico.sales import services as sales_services
 from portico.sales.models import Estimate, Invoice, SalesOrder

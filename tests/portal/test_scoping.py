@@ -6,8 +6,9 @@ import pytest
 from django.test import Client
 
 from portico.contacts.models import Contact, ContactPerson
+from portico.contacts.scope import Module
 from portico.orgs.models import Organisation
-from portico.portal.scoping import MENU, Module
+from portico.portal.scoping import MENU
 from tests.contacts.factories import ContactPersonFactory
 from tests.portal.conftest import enable_with_password, portal_login
 

@@ -10,10 +10,10 @@ from django.db.models import F, FilteredRelation, Model, Q, QuerySet
 
 from portico.activity.models import ActivityLog, Comment, Notification
 from portico.activity.services import target_field
+from portico.contacts.scope import PortalScope
 
 if TYPE_CHECKING:
     from portico.orgs.models import Organisation
-    from portico.portal.scoping import PortalScope
 
 
 @dataclass(frozen=True)

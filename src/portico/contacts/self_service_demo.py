@@ -8,6 +8,7 @@ from django.db import transaction
 
 from portico.contacts import self_service_services as services
 from portico.contacts.models import ContactPerson
+from portico.contacts.scope import PortalScope
 from portico.contacts.self_service_models import (
     CustomerMessage,
     DetailsChangeItem,
@@ -15,7 +16,6 @@ from portico.contacts.self_service_models import (
     SelfServiceSettings,
 )
 from portico.core.demo import DemoContext
-from portico.portal.scoping import PortalScope
 
 
 def _person(context: DemoContext, email: str) -> ContactPerson | None:

@@ -23,6 +23,7 @@ from portico.activity import services as activity
 from portico.activity.mail import OutgoingEmail, render_email, send_after_commit
 from portico.activity.models import Notification
 from portico.contacts.models import Contact, ContactPerson
+from portico.contacts.scope import PortalScope
 from portico.contacts.self_service_models import (
     MESSAGE_MAX_LENGTH,
     REVIEW_MAX_LENGTH,
@@ -40,7 +41,6 @@ from portico.portal.models import PortalToken
 
 if TYPE_CHECKING:
     from portico.orgs.models import Organisation
-    from portico.portal.scoping import PortalScope
 
 Kind = Notification.Kind
 Status = DetailsChangeItem.Status
@@ -311,7 +311,6 @@ def email_change_confirm(
 
     Raises `tokens.TokenRejected` for a bad, used, replaced or expired link.
     """
-    from portico.portal.scoping import PortalScope
 
     token = tokens.token_check(
         organisation=organisation, secret=secret, purpose=Purpose.EMAIL_CHANGE

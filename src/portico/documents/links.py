@@ -7,14 +7,12 @@ templates: `{% load documents_links %}{% portal_document_links document as links
 from __future__ import annotations
 
 import contextlib
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.urls import NoReverseMatch, reverse
 
+from portico.contacts.scope import PortalScope
 from portico.documents.kinds import DocumentKind, kind_of
-
-if TYPE_CHECKING:
-    from portico.portal.scoping import PortalScope
 
 DETAIL_URLS: dict[str, tuple[str, str]] = {
     "estimate": ("portal:estimate_detail", "estimate_id"),

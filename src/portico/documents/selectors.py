@@ -8,13 +8,14 @@ missing id is the same 404.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from uuid import UUID
 
 from django.db import models
 from django.http import Http404
 
 from portico.contacts.models import Contact
+from portico.contacts.scope import Module, PortalScope
 from portico.documents.kinds import DocumentKind
 from portico.orgs.models import Organisation
 from portico.payments import portal_selectors as payments_portal
@@ -22,9 +23,6 @@ from portico.payments.models import Payment
 from portico.projects import selectors as project_selectors
 from portico.sales import portal_selectors as sales_portal
 from portico.sales.models import Attachment, Estimate, Invoice, SalesOrder
-
-if TYPE_CHECKING:
-    from portico.portal.scoping import PortalScope
 
 
 def _rows(kind: DocumentKind, organisation: Organisation) -> models.QuerySet[Any]:
@@ -123,7 +121,6 @@ def attachment_get_for_portal(*, scope: PortalScope, public_id: UUID) -> Attachm
 
 def _approval_for_portal(scope: PortalScope, approval_pk: int) -> None:
     """The approval passes the timesheet pages' own rules for this person, or 404."""
-    from portico.portal.scoping import Module
 
     if not scope.allows(Module.TIMESHEETS):
         raise Http404("No such file.")

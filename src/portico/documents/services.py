@@ -23,6 +23,7 @@ from portico.activity import services as activity_services
 from portico.activity.mail import OutgoingEmail, render_email, send_after_commit
 from portico.contacts import services as contact_services
 from portico.contacts.models import ContactPerson
+from portico.contacts.scope import PortalScope
 from portico.core.errors import DomainError
 from portico.documents import pdf
 from portico.documents.attachments import CheckedFile
@@ -33,7 +34,6 @@ from portico.sales.models import Attachment
 
 if TYPE_CHECKING:
     from portico.accounts.models import User
-    from portico.portal.scoping import PortalScope
 
 logger = logging.getLogger(__name__)
 

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING
 from uuid import UUID
 
 from django.db.models import F, QuerySet
 
+from portico.contacts.scope import PortalScope
 from portico.orgs.models import GatewayAccount
 from portico.payments import gateway_choice
 from portico.payments.gateways import registry
@@ -19,9 +19,6 @@ from portico.payments.gateways.base import MethodKind
 from portico.payments.models import Checkout, CheckoutItem, SavedMethod
 from portico.sales.models import Invoice, RecurringProfile
 from portico.sales.portal_selectors import OPEN, get_or_404, invoices_for_portal
-
-if TYPE_CHECKING:
-    from portico.portal.scoping import PortalScope
 
 
 def _uuids(values: Iterable[str]) -> list[UUID]:

@@ -7,18 +7,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING
 from uuid import UUID
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.paginator import Page
 from django.db.models import Count, Prefetch, Q, QuerySet
 
+from portico.contacts.scope import PortalScope
 from portico.payments.models import CustomerCredit, Payment, PaymentAllocation
 from portico.sales.portal_selectors import ListQuery, get_or_404, money_sum, paginate, sort_by
-
-if TYPE_CHECKING:
-    from portico.portal.scoping import PortalScope
 
 ZERO = Decimal(0)
 

@@ -12,7 +12,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from portico.contacts.models import ContactPerson
-from portico.orgs.models import Organisation, PortalPreferences
+from portico.orgs.models import Organisation
 from portico.portal.models import PortalSession, PortalToken
 
 if TYPE_CHECKING:
@@ -22,14 +22,6 @@ if TYPE_CHECKING:
 def organisation_for_portal(*, slug: str) -> Organisation:
     """The organisation at /portal/<slug>/, with its preferences; 404 when there is none."""
     return get_object_or_404(Organisation.objects.select_related("portal_preferences"), slug=slug)
-
-
-def preferences_of(organisation: Organisation) -> PortalPreferences:
-    """Saved preferences, or the defaults for an organisation that never saved any."""
-    try:
-        return organisation.portal_preferences
-    except PortalPreferences.DoesNotExist:
-        return PortalPreferences(organisation=organisation)
 
 
 def persons_for_user(*, user: User, organisation: Organisation) -> list[ContactPerson]:

@@ -26,6 +26,7 @@ from portico.activity.mail import OutgoingEmail, render_email, send_after_commit
 from portico.contacts.models import ContactPerson
 from portico.core.errors import DomainError
 from portico.orgs.models import Organisation
+from portico.orgs.selectors import preferences_of
 from portico.portal import selectors, tokens
 from portico.portal.models import PortalSession, PortalToken
 
@@ -60,7 +61,7 @@ def _email_person(*, person: ContactPerson, template: str, subject: str, **conte
         f"portal/email/{template}",
         {
             "organisation": organisation,
-            "preferences": selectors.preferences_of(organisation),
+            "preferences": preferences_of(organisation),
             "person": person,
             "logo_url": logo_url,
             "portal_url": portal_link(organisation),

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from uuid import UUID
 
 from django.core.paginator import Page, Paginator
@@ -31,6 +31,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
+from portico.contacts.scope import PortalScope
 from portico.payments.models import CreditApplication, PaymentAllocation
 from portico.sales.models import (
     Estimate,
@@ -40,9 +41,6 @@ from portico.sales.models import (
     SalesOrder,
     SalesOrderLine,
 )
-
-if TYPE_CHECKING:
-    from portico.portal.scoping import PortalScope
 
 PAGE_SIZE = 25
 ZERO = Decimal(0)

@@ -9,9 +9,9 @@ import pytest
 from portico.activity.models import ActivityLog, Notification
 from portico.contacts import self_service_services as services
 from portico.contacts.models import Contact
+from portico.contacts.scope import PortalScope
 from portico.contacts.self_service_models import DetailsChangeItem
 from portico.core.errors import DomainError
-from portico.portal.scoping import PortalScope
 from tests.portal.self_service.factories import DetailsChangeItemFactory, SelfServiceSettingsFactory
 
 pytestmark = pytest.mark.django_db

@@ -7,8 +7,8 @@ from typing import Any
 from django.db.models import Model
 from django.urls import NoReverseMatch, reverse
 
+from portico.contacts.scope import PortalScope
 from portico.core import money
-from portico.portal.scoping import PortalScope
 from portico.projects.models import TimesheetApproval
 from portico.sales.models import Estimate, Invoice, SalesOrder
 from portico.sales.services.common import totals_of as _totals_of

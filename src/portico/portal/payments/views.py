@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from portico.contacts.scope import Module, PortalScope
 from portico.core.errors import DomainError, PortalFailure
 from portico.core.money import format_money
 from portico.orgs.models import GatewayAccount
@@ -26,7 +27,7 @@ from portico.payments.gateways.base import BillingAddress, MethodKind
 from portico.payments.models import Checkout
 from portico.portal.pages.common import origin_of
 from portico.portal.payments.forms import MethodEditForm, MethodTokenForm, PayForm
-from portico.portal.scoping import Module, PortalScope, portal_view
+from portico.portal.scoping import portal_view
 from portico.sales.models import Invoice
 
 
