@@ -1,6 +1,6 @@
 """Walk every documents URL in the portal with another customer's, another organisation's,
 hidden and missing ids, for every kind: each answers 404 like a missing id (DESIGN.md §3).
-The patterns come from `documents.portal_urls`, so a new URL is walked the day it is added."""
+The patterns come from `portal.documents.urls`, so a new URL is walked the day it is added."""
 
 from __future__ import annotations
 
@@ -15,10 +15,10 @@ from django.test import Client
 from django.urls import URLPattern, reverse
 
 from portico.contacts.models import Contact
-from portico.documents import portal_urls
 from portico.documents.kinds import KINDS
 from portico.orgs.models import Organisation
 from portico.payments import services as payments
+from portico.portal.documents import urls as portal_urls
 from portico.sales import services as sales
 from portico.sales.models import Attachment
 from tests.sales import factories as make

@@ -6,7 +6,6 @@ import uuid
 
 from django.db import transaction
 
-from portico.contacts import self_service_services as services
 from portico.contacts.models import ContactPerson
 from portico.contacts.scope import PortalScope
 from portico.contacts.self_service_models import (
@@ -16,6 +15,7 @@ from portico.contacts.self_service_models import (
     SelfServiceSettings,
 )
 from portico.core.demo import DemoContext
+from portico.portal.self_service import services
 
 
 def _person(context: DemoContext, email: str) -> ContactPerson | None:

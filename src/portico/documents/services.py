@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.validators import validate_email
 from django.db import transaction
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from portico.activity import services as activity_services
@@ -118,14 +118,10 @@ def _pdf_attachment(document: Any, kind: DocumentKind) -> tuple[str, str, str]:
 
 
 def _portal_link(organisation: Organisation, kind: DocumentKind, document: Any) -> str:
-    kwargs = {"org_slug": organisation.slug}
-    try:
-        path = reverse(
-            "portal:document_print",
-            kwargs={**kwargs, "kind": kind.slug, "public_id": document.public_id},
-        )
-    except NoReverseMatch:
-        path = reverse("portal:home", kwargs=kwargs)
+    path = reverse(
+        "portal:document_print",
+        kwargs={"org_slug": organisation.slug, "kind": kind.slug, "public_id": document.public_id},
+    )
     return f"{settings.SITE_URL}{path}"
 
 

@@ -33,10 +33,6 @@ def _fill(method: SavedMethod, result: SavedMethodResult) -> None:
         setattr(method, f"billing_{name}", getattr(result.billing, name) or "")
 
 
-def billing_of(method: SavedMethod) -> BillingAddress:
-    return BillingAddress(**{name: getattr(method, f"billing_{name}") for name in BILLING_FIELDS})
-
-
 @transaction.atomic
 def saved_method_keep(
     *, contact: Contact, account: GatewayAccount, method: SavedMethodResult

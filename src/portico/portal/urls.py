@@ -28,6 +28,6 @@ urlpatterns = [
     path("account/two-factor/off", views.two_factor_disable, name="two_factor_disable"),
     path("account/", include("portico.portal.self_service.urls")),
     path("pay/", include("portico.portal.payments.urls")),
-    path("documents/", include("portico.documents.portal_urls")),
+    path("documents/", include("portico.portal.documents.urls")),
     *pages_urls.urlpatterns,
 ]

@@ -134,11 +134,6 @@ def with_approval_totals(queryset: QuerySet[TimesheetApproval]) -> QuerySet[Time
     return queryset.annotate(entry_count=Count("entries"), total_hours=_hours("entries__hours"))
 
 
-def approval_list(*, organisation: Organisation) -> QuerySet[TimesheetApproval]:
-    approvals = TimesheetApproval.objects.filter(organisation=organisation)
-    return with_approval_totals(approvals.select_related("project__contact", "decided_by"))
-
-
 def time_entries_invoiceable(*, project: Project) -> QuerySet[TimeEntry]:
     """Billable time the customer approved and that has not been invoiced yet."""
     return time_entry_list(project=project).filter(

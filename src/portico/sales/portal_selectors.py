@@ -125,10 +125,6 @@ def estimate_get_for_portal(*, scope: PortalScope, estimate_id: UUID | str) -> E
     return get_or_404(estimates, estimate_id)  # type: ignore[no-any-return]
 
 
-def estimates_awaiting_count(*, scope: PortalScope) -> int:
-    return estimates_for_portal(scope=scope).filter(ESTIMATE_FILTERS["awaiting"]).count()
-
-
 # --- invoices ----------------------------------------------------------------------------------
 
 INVOICE_HIDDEN = Q(status=InvoiceStatus.DRAFT) | Q(status=InvoiceStatus.VOID, sent_at__isnull=True)

@@ -10,7 +10,7 @@ from uuid import UUID
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -204,13 +204,10 @@ def checkout_detail(request: HttpRequest, scope: PortalScope, checkout_id: UUID)
 
 
 def _receipt_url(scope: PortalScope, done: Checkout) -> str:
-    """The payment's receipt page (the portal pages' own), when it is mounted."""
+    """The payment's receipt page (the portal pages' own)."""
     if done.payment is None:
         return ""
-    try:
-        return _url(scope, "payment_detail", payment_id=done.payment.public_id)
-    except NoReverseMatch:
-        return ""
+    return _url(scope, "payment_detail", payment_id=done.payment.public_id)
 
 
 # --- saved methods -------------------------------------------------------------------------------
