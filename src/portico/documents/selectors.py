@@ -16,6 +16,7 @@ from django.http import Http404
 
 from portico.contacts.models import Contact
 from portico.contacts.scope import Module, PortalScope
+from portico.core.tenancy import get_for_scope
 from portico.documents.kinds import DocumentKind
 from portico.orgs.models import Organisation
 from portico.payments import portal_selectors as payments_portal
@@ -30,16 +31,6 @@ def _rows(kind: DocumentKind, organisation: Organisation) -> models.QuerySet[Any
     return manager.filter(organisation=organisation, **kind.only).select_related(
         *kind.select_related
     )
-
-
-def _one(queryset: models.QuerySet[Any], public_id: UUID | str) -> Any:
-    try:
-        found = queryset.filter(public_id=public_id).first()
-    except (ValueError, models.ObjectDoesNotExist):
-        found = None
-    if found is None:
-        raise Http404("No such document.")
-    return found
 
 
 def _portal_rows(scope: PortalScope, kind: DocumentKind) -> models.QuerySet[Any]:
@@ -61,13 +52,13 @@ def document_get_for_portal(*, scope: PortalScope, kind: DocumentKind, public_id
     """One document of the scope's customer that the portal may show; anything else is 404."""
     if not scope.allows(kind.module):
         raise Http404("No such document.")
-    return _one(_portal_rows(scope, kind), public_id)
+    return get_for_scope(_portal_rows(scope, kind), public_id)
 
 
 def document_get_for_staff(
     *, organisation: Organisation, kind: DocumentKind, public_id: UUID
 ) -> Any:
-    return _one(_rows(kind, organisation), public_id)
+    return get_for_scope(_rows(kind, organisation), public_id)
 
 
 def attachments_for_portal(*, scope: PortalScope, kind: DocumentKind, document: Any) -> list[Any]:
@@ -100,7 +91,7 @@ def attachment_get_for_portal(*, scope: PortalScope, public_id: UUID) -> Attachm
     customer that the portal shows this person; anything else is the same 404."""
     from portico.documents.kinds import KINDS
 
-    found = _one(
+    found = get_for_scope(
         Attachment.objects.filter(organisation=scope.organisation, show_in_portal=True),
         public_id,
     )
@@ -132,9 +123,9 @@ def _approval_for_portal(scope: PortalScope, approval_pk: int) -> None:
 
 
 def attachment_get_for_staff(*, organisation: Organisation, public_id: UUID) -> Attachment:
-    return _one(Attachment.objects.filter(organisation=organisation), public_id)  # type: ignore[no-any-return]
+    return get_for_scope(Attachment.objects.filter(organisation=organisation), public_id)
 
 
 def contact_get_for_staff(*, organisation: Organisation, public_id: UUID) -> Contact:
     """A customer of the staff member's organisation (for statements); anything else 404."""
-    return _one(Contact.objects.filter(organisation=organisation), public_id)  # type: ignore[no-any-return]
+    return get_for_scope(Contact.objects.filter(organisation=organisation), public_id)

@@ -14,8 +14,9 @@ from django.core.paginator import Page
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from portico.contacts.scope import PortalScope
+from portico.core.tenancy import get_for_scope
 from portico.payments.models import CustomerCredit, Payment, PaymentAllocation
-from portico.sales.portal_selectors import ListQuery, get_or_404, money_sum, paginate, sort_by
+from portico.sales.portal_selectors import ListQuery, money_sum, paginate, sort_by
 
 ZERO = Decimal(0)
 
@@ -57,7 +58,7 @@ def payment_get_for_portal(*, scope: PortalScope, payment_id: UUID | str) -> Pay
             )
         )
     )
-    return get_or_404(payments, payment_id)  # type: ignore[no-any-return]
+    return get_for_scope(payments, payment_id)
 
 
 def last_payment_for_portal(*, scope: PortalScope) -> Payment | None:

@@ -28,10 +28,10 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce
-from django.http import Http404
 from django.utils import timezone
 
 from portico.contacts.scope import PortalScope
+from portico.core.tenancy import get_for_scope
 from portico.payments.models import CreditApplication, PaymentAllocation
 from portico.sales.models import (
     Estimate,
@@ -66,14 +66,6 @@ def money_sum(field: str, condition: Q | None = None) -> Coalesce:
 
 def paginate(queryset: QuerySet[Any], page: int, per_page: int = PAGE_SIZE) -> Page:
     return Paginator(queryset, per_page).get_page(page)
-
-
-def get_or_404(queryset: QuerySet[Any], public_id: UUID | str) -> Any:
-    try:
-        key = public_id if isinstance(public_id, UUID) else UUID(str(public_id))
-        return queryset.get(public_id=key)
-    except (ValueError, queryset.model.DoesNotExist):
-        raise Http404("No such document.") from None
 
 
 def sort_by(queryset: QuerySet[Any], sort: str, sorts: dict[str, tuple[str, ...]]) -> QuerySet:
@@ -122,7 +114,7 @@ def estimate_get_for_portal(*, scope: PortalScope, estimate_id: UUID | str) -> E
             Prefetch("lines", queryset=EstimateLine.objects.select_related("tax", "item"))
         )
     )
-    return get_or_404(estimates, estimate_id)  # type: ignore[no-any-return]
+    return get_for_scope(estimates, estimate_id)
 
 
 # --- invoices ----------------------------------------------------------------------------------
@@ -170,7 +162,7 @@ def invoice_get_for_portal(*, scope: PortalScope, invoice_id: UUID | str) -> Inv
             Prefetch("lines", queryset=InvoiceLine.objects.select_related("tax", "item"))
         )
     )
-    return get_or_404(invoices, invoice_id)  # type: ignore[no-any-return]
+    return get_for_scope(invoices, invoice_id)
 
 
 @dataclass(frozen=True)
@@ -247,7 +239,7 @@ def sales_order_get_for_portal(*, scope: PortalScope, sales_order_id: UUID | str
             to_attr="portal_invoices",
         ),
     )
-    return get_or_404(orders, sales_order_id)  # type: ignore[no-any-return]
+    return get_for_scope(orders, sales_order_id)
 
 
 # --- home dashboard ----------------------------------------------------------------------------
