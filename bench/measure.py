@@ -410,6 +410,7 @@ def bulk_enable(results: Results, org: Any, count: int) -> None:
     from portico.contacts.models import Contact, ContactPerson
 
     try:
+        from portico.activity import invitations
         from portico.portal import services as portal_services
     except ImportError:
         results.skipped.append("Bulk portal enable: no portal service yet")
@@ -433,7 +434,7 @@ def bulk_enable(results: Results, org: Any, count: int) -> None:
     persons = ContactPerson.objects.filter(organisation=org, email__endswith=domain)
     tasks_before = _queued_tasks()
     started = time.perf_counter()
-    report = portal_services.portal_access_enable_many(persons=persons)
+    report = invitations.portal_access_enable_many(persons=persons)
     elapsed = time.perf_counter() - started
     results.bulk_enable = {
         "persons": count,

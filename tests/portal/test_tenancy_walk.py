@@ -16,10 +16,9 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from portico.contacts.models import ContactPerson
+from portico.contacts import portal_tokens as tokens
+from portico.contacts.models import ContactPerson, PortalSession, PortalToken
 from portico.orgs.models import Organisation
-from portico.portal import tokens
-from portico.portal.models import PortalSession, PortalToken
 from tests.documents.foreign_ids import a_document_of, a_file_of, a_kind
 from tests.payments.checkout.foreign_ids import (
     a_checkout_of,

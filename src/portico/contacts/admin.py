@@ -10,13 +10,13 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from portico.activity import invitations as portal_services
 from portico.backoffice.scoping import OrganisationScopedAdmin, ScopedTabularInline
 from portico.backoffice.sites import site
 from portico.contacts import services
 from portico.contacts.models import Contact, ContactPerson
 from portico.contacts.self_service_admin import ReviewInline
 from portico.core.errors import DomainError
-from portico.portal import services as portal_services
 
 Status = ContactPerson.PortalStatus
 

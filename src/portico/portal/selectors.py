@@ -11,9 +11,8 @@ from uuid import UUID
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from portico.contacts.models import ContactPerson
+from portico.contacts.models import ContactPerson, PortalSession
 from portico.orgs.models import Organisation
-from portico.portal.models import PortalSession, PortalToken
 
 if TYPE_CHECKING:
     from portico.accounts.models import User
@@ -45,14 +44,6 @@ def person_for_password_reset(*, organisation: Organisation, email: str) -> Cont
             user__isnull=False,
             contact__is_deleted=False,
         )
-        .first()
-    )
-
-
-def token_by_hash(*, token_hash: str) -> PortalToken | None:
-    return (
-        PortalToken.objects.with_hash(token_hash)
-        .select_related("person__contact", "person__user", "organisation")
         .first()
     )
 

@@ -29,12 +29,14 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
 
 from portico.accounts.models import User, normalise_email
+from portico.activity import invitations
+from portico.contacts import portal_tokens as tokens
 from portico.contacts.models import ContactPerson
 from portico.contacts.scope import Module, PortalScope
 from portico.core.errors import DomainError
 from portico.orgs.models import Organisation
 from portico.orgs.selectors import preferences_of
-from portico.portal import forms, selectors, services, tokens
+from portico.portal import forms, selectors, services
 from portico.portal.scoping import (
     SESSION_HAS_DEVICE,
     SESSION_LOGIN_AT,
@@ -459,7 +461,7 @@ def two_factor_disable(request: HttpRequest, scope: PortalScope) -> HttpResponse
             request, _("%(org)s requires two-factor login.") % {"org": scope.organisation}
         )
     else:
-        services.portal_two_factor_disable(user=scope.person.user)
+        invitations.portal_two_factor_disable(user=scope.person.user)
         request.session[SESSION_HAS_DEVICE] = False
         messages.success(request, _("Two-factor login is off."))
     return redirect(portal_url(scope.organisation, "account"))

@@ -11,11 +11,10 @@ from django.utils import timezone
 
 from portico.accounts.models import User
 from portico.activity.models import ActivityLog, Notification
-from portico.contacts.models import ContactPerson
+from portico.contacts import portal_tokens as tokens
+from portico.contacts.models import ContactPerson, PortalToken
 from portico.contacts.scope import PortalScope
 from portico.core.errors import DomainError
-from portico.portal import tokens
-from portico.portal.models import PortalToken
 from portico.portal.self_service import services
 from tests.accounts.factories import UserFactory
 

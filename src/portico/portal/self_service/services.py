@@ -20,9 +20,11 @@ from django.utils.translation import gettext as _
 
 from portico.accounts.models import User, normalise_email
 from portico.activity import services as activity
+from portico.activity.invitations import portal_link
 from portico.activity.mail import OutgoingEmail, render_email, send_after_commit
 from portico.activity.models import Notification
-from portico.contacts.models import Contact, ContactPerson
+from portico.contacts import portal_tokens as tokens
+from portico.contacts.models import Contact, ContactPerson, PortalToken
 from portico.contacts.scope import PortalScope
 from portico.contacts.self_service_models import (
     MESSAGE_MAX_LENGTH,
@@ -36,10 +38,7 @@ from portico.contacts.self_service_models import (
 )
 from portico.core.errors import DomainError
 from portico.orgs.selectors import preferences_of
-from portico.portal import tokens
-from portico.portal.models import PortalToken
 from portico.portal.self_service.selectors import settings_of
-from portico.portal.services import portal_link
 
 if TYPE_CHECKING:
     from portico.orgs.models import Organisation
