@@ -96,7 +96,7 @@ ESTIMATE_SORTS = {**DOCUMENT_SORTS, "expiry": ("expiry_date", "id")}
 
 def estimates_for_portal(*, scope: PortalScope) -> QuerySet[Estimate]:
     return Estimate.objects.filter(organisation=scope.organisation, contact=scope.contact).exclude(
-        status=EstimateStatus.DRAFT
+        Estimate.PORTAL_HIDDEN
     )
 
 
@@ -119,7 +119,6 @@ def estimate_get_for_portal(*, scope: PortalScope, estimate_id: UUID | str) -> E
 
 # --- invoices ----------------------------------------------------------------------------------
 
-INVOICE_HIDDEN = Q(status=InvoiceStatus.DRAFT) | Q(status=InvoiceStatus.VOID, sent_at__isnull=True)
 OPEN = Q(status__in=Invoice.OPEN_STATUSES, balance_due__gt=0)
 
 
@@ -141,7 +140,7 @@ INVOICE_SORTS = {**DOCUMENT_SORTS, "-due": ("-due_date", "-id"), "due": ("due_da
 
 def invoices_for_portal(*, scope: PortalScope) -> QuerySet[Invoice]:
     return Invoice.objects.filter(organisation=scope.organisation, contact=scope.contact).exclude(
-        INVOICE_HIDDEN
+        Invoice.PORTAL_HIDDEN
     )
 
 
@@ -221,7 +220,7 @@ ORDER_SORTS = DOCUMENT_SORTS
 def sales_orders_for_portal(*, scope: PortalScope) -> QuerySet[SalesOrder]:
     return SalesOrder.objects.filter(
         organisation=scope.organisation, contact=scope.contact
-    ).exclude(status=OrderStatus.DRAFT)
+    ).exclude(SalesOrder.PORTAL_HIDDEN)
 
 
 def sales_order_list_for_portal(*, scope: PortalScope, query: ListQuery) -> Page:
