@@ -22,7 +22,7 @@ class DocumentKind:
     title: Promise
     template: str
     module: str
-    """The portal section (`portico.portal.scoping.Module`) a person needs to see it."""
+    """The portal section (`portico.contacts.scope.Module`) a person needs to see it."""
     only: dict[str, Any] = field(default_factory=dict)
     """Fixed filters: an invoice URL never reaches a retainer invoice and back."""
     hidden_in_portal: Q = field(default_factory=Q)
