@@ -286,7 +286,7 @@ def explain_invoice_list(results: Results, org: Any, contact: Any, person: Any) 
     """EXPLAIN ANALYZE the portal invoice list's page query for the big customer, for every
     filter and sort the page offers (through the selector, whether or not the page is wired)."""
     try:
-        from portico.portal.scoping import PortalScope
+        from portico.contacts.scope import PortalScope
         from portico.sales import portal_selectors as selectors
 
         filters, sorts = selectors.INVOICE_FILTER_NAMES, selectors.INVOICE_SORTS
@@ -410,6 +410,7 @@ def bulk_enable(results: Results, org: Any, count: int) -> None:
     from portico.contacts.models import Contact, ContactPerson
 
     try:
+        from portico.activity import invitations
         from portico.portal import services as portal_services
     except ImportError:
         results.skipped.append("Bulk portal enable: no portal service yet")
@@ -433,7 +434,7 @@ def bulk_enable(results: Results, org: Any, count: int) -> None:
     persons = ContactPerson.objects.filter(organisation=org, email__endswith=domain)
     tasks_before = _queued_tasks()
     started = time.perf_counter()
-    report = portal_services.portal_access_enable_many(persons=persons)
+    report = invitations.portal_access_enable_many(persons=persons)
     elapsed = time.perf_counter() - started
     results.bulk_enable = {
         "persons": count,

@@ -5,7 +5,7 @@ as every page (default deny, so it needs a login), a one-line template with the 
 and only the session and user queries.
 
 Until `portico/portal/urls.py` includes the document pages (`portal.pages.urls`, and the PDFs
-in `documents.portal_urls`), they are mounted here the way their own tests mount them
+in `portal.documents.urls`), they are mounted here the way their own tests mount them
 (tests/portal/pages/urls.py), so the benchmark measures the real pages, not the placeholders.
 """
 
@@ -51,9 +51,9 @@ def _portal_patterns() -> list[Any]:
         pass
     if "statement_pdf" not in present:
         try:
-            import portico.documents.portal_urls  # noqa: F401
+            import portico.portal.documents.urls  # noqa: F401
 
-            patterns.append(path("documents/", include("portico.documents.portal_urls")))
+            patterns.append(path("documents/", include("portico.portal.documents.urls")))
         except ImportError:
             pass
     return patterns

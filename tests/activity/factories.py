@@ -1,4 +1,4 @@
-"""Rows of the activity app inside a given organisation (for tests and tests/tenancy.py)."""
+"""Rows of the activity app inside a given organisation (for tests and tests/tenancy/)."""
 
 from __future__ import annotations
 

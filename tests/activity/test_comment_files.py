@@ -12,10 +12,10 @@ from portico.activity import services
 from portico.activity.models import ActivityLog, Comment, Notification
 from portico.activity.services import Origin
 from portico.contacts.models import Contact, ContactPerson
+from portico.contacts.scope import PortalScope
 from portico.documents import attachments
 from portico.documents.attachments import AttachmentRefused
 from portico.orgs.models import Organisation
-from portico.portal.scoping import PortalScope
 from portico.sales import services as sales_services
 from portico.sales.models import Attachment
 from tests.projects.factories import ProjectFactory, TimesheetApprovalFactory

@@ -6,8 +6,8 @@ import pytest
 
 from portico.activity import portal_actions, services
 from portico.activity.models import EstimateAcceptance, Notification
+from portico.contacts.scope import PortalScope
 from portico.core.errors import DomainError
-from portico.portal.scoping import PortalScope
 from portico.sales import services as sales_services
 from portico.sales.models import Estimate, Invoice
 from tests.contacts.factories import ContactFactory, ContactPersonFactory

@@ -18,9 +18,9 @@ from portico.activity.models import (
 )
 from portico.activity.services import Origin
 from portico.contacts.models import Contact, ContactPerson
+from portico.contacts.scope import PortalScope
 from portico.core.errors import DomainError
 from portico.orgs.models import Organisation
-from portico.portal.scoping import PortalScope
 from portico.projects.models import TimesheetApproval
 from portico.sales import services as sales_services
 from portico.sales.models import Estimate, Invoice

@@ -12,9 +12,9 @@ from django.core.cache import cache
 from django.test import Client
 from pypdf import PdfReader
 
+from portico.activity import invitations
 from portico.contacts.models import Contact, ContactPerson
 from portico.payments import services as payments
-from portico.portal import services as portal_services
 from portico.sales import services as sales
 from tests.sales import factories as make
 
@@ -68,7 +68,7 @@ def documents(customer_a: Contact) -> dict[str, Any]:
 
 @pytest.fixture
 def portal_person(customer_a_person: ContactPerson, password: str) -> ContactPerson:
-    return portal_services.portal_access_enable(person=customer_a_person, password=password)
+    return invitations.portal_access_enable(person=customer_a_person, password=password)
 
 
 @pytest.fixture

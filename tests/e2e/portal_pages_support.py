@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from playwright.sync_api import Browser, Page
 
+from portico.activity import invitations
 from portico.contacts.models import ContactPerson
-from portico.portal import services
 from tests.e2e.conftest import SCREENSHOTS
 
 
 def log_in(page: Page, base: str, person: ContactPerson, password: str) -> None:
-    services.portal_access_enable(person=person, password=password)
+    invitations.portal_access_enable(person=person, password=password)
     page.goto(f"{base}/portal/{person.organisation.slug}/login")
     page.get_by_label("Email address").fill(person.email)
     page.get_by_label("Password").fill(password)

@@ -6,14 +6,14 @@ from typing import Any
 
 from playwright.sync_api import Page, expect
 
+from portico.activity import invitations
 from portico.contacts.models import ContactPerson
-from portico.portal import services as portal_services
 
 PAYLOAD = '<script>alert("xss")</script><img src=x onerror=alert(1)>'
 
 
 def activate(person: ContactPerson, password: str) -> ContactPerson:
-    return portal_services.portal_access_enable(person=person, password=password)
+    return invitations.portal_access_enable(person=person, password=password)
 
 
 def no_outside_images(page: Page) -> None:

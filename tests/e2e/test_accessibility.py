@@ -20,16 +20,16 @@ from axe_playwright_python.sync_playwright import Axe
 from django.test import Client
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from portico.contacts.models import Contact, ContactPerson
+from portico.activity import invitations
+from portico.contacts import portal_tokens as tokens
+from portico.contacts.models import Contact, ContactPerson, PortalToken
+from portico.contacts.scope import PortalScope
 from portico.orgs.models import GatewayAccount, Organisation, PortalPreferences
 from portico.payments import checkout
 from portico.payments import services as payments
 from portico.payments.models import Checkout, Payment, SavedMethod
 from portico.payments.saved_methods import saved_method_add
 from portico.portal import services as portal_services
-from portico.portal import tokens
-from portico.portal.models import PortalToken
-from portico.portal.scoping import PortalScope
 from portico.projects.models import Project, TimesheetApproval
 from portico.sales import services as sales_services
 from portico.sales.models import Estimate, Invoice, SalesOrder
@@ -83,7 +83,7 @@ def history(
     password: str,
 ) -> History:
     settings.SITE_URL = live_server.url
-    person = portal_services.portal_access_enable(person=customer_a_person, password=password)
+    person = invitations.portal_access_enable(person=customer_a_person, password=password)
     scope = PortalScope(organisation=org, contact=customer_a, person=person)
     account = GatewayAccountFactory(organisation=org, duplicate_window_minutes=0)
     card = saved_method_add(scope=scope, account=account, token=_card_token(account))

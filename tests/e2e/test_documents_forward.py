@@ -10,8 +10,8 @@ import pytest
 from django.core import mail
 from playwright.sync_api import Page, expect
 
+from portico.activity import invitations
 from portico.contacts.models import Contact, ContactPerson
-from portico.portal import services
 from tests.sales import factories as make
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -35,7 +35,7 @@ def test_forward_an_invoice_twice(
 ) -> None:
     # given an issued invoice and a person with portal access
     invoice = make.invoice(customer_a, "1250.00", notes="Net 30")
-    services.portal_access_enable(person=customer_a_person, password=password)
+    invitations.portal_access_enable(person=customer_a_person, password=password)
     log_in(page, live_server.url, customer_a_person.email, password)
     expect(page.get_by_role("heading", name=re.compile("Hello"))).to_be_visible()
 

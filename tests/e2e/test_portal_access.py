@@ -10,8 +10,8 @@ import pytest
 from django.core import mail
 from playwright.sync_api import Browser, Page, expect
 
+from portico.activity import invitations
 from portico.contacts.models import ContactPerson
-from portico.portal import services
 
 pytestmark = pytest.mark.django_db(transaction=True)
 NEW_PASSWORD = "harbour-lights-2031"
@@ -38,7 +38,7 @@ def test_invitation_accept_login_logout_journey(
     csp_violations: list[str],
 ) -> None:
     # given staff enabled the portal and the invitation is in the outbox
-    services.portal_access_enable(person=customer_a_person)
+    invitations.portal_access_enable(person=customer_a_person)
     assert mail.outbox[-1].to == [customer_a_person.email]
 
     # when the person opens the link and chooses a password
@@ -71,7 +71,7 @@ def test_invitation_accept_login_logout_journey(
 def test_the_portal_works_on_a_phone(
     browser: Browser, live_server: Any, customer_a_person: ContactPerson, password: str
 ) -> None:
-    services.portal_access_enable(person=customer_a_person, password=password)
+    invitations.portal_access_enable(person=customer_a_person, password=password)
     context = browser.new_context(viewport={"width": 375, "height": 740})
     phone = context.new_page()
 
@@ -99,10 +99,10 @@ def two_browsers(browser: Browser, base: str, person: ContactPerson, password: s
 def test_disabling_a_person_logs_out_every_browser(
     browser: Browser, live_server: Any, customer_a_person: ContactPerson, password: str
 ) -> None:
-    services.portal_access_enable(person=customer_a_person, password=password)
+    invitations.portal_access_enable(person=customer_a_person, password=password)
     first, second = two_browsers(browser, live_server.url, customer_a_person, password)
 
-    services.portal_access_disable(person=customer_a_person)
+    invitations.portal_access_disable(person=customer_a_person)
 
     for page in (first, second):
         page.reload()
@@ -118,7 +118,7 @@ def test_changing_the_password_logs_out_the_other_browser(
     password: str,
     screenshot: Any,
 ) -> None:
-    services.portal_access_enable(person=customer_a_person, password=password)
+    invitations.portal_access_enable(person=customer_a_person, password=password)
     first, second = two_browsers(browser, live_server.url, customer_a_person, password)
 
     # when the first browser changes the password

@@ -9,15 +9,15 @@ import pytest
 from django.core import mail
 from django.test import Client
 
+from portico.activity import invitations
 from portico.contacts.models import ContactPerson
 from portico.orgs.models import Organisation
-from portico.portal import services
 
 
 def enable_with_password(
     person: ContactPerson, password: str, role: str | None = None
 ) -> ContactPerson:
-    return services.portal_access_enable(person=person, password=password, role=role)
+    return invitations.portal_access_enable(person=person, password=password, role=role)
 
 
 def portal_login(client: Client, org: Organisation, email: str, password: str, **extra: Any) -> Any:

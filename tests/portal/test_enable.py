@@ -11,11 +11,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from portico.accounts.models import User
-from portico.contacts.models import Contact, ContactPerson
+from portico.activity import invitations
+from portico.contacts.models import Contact, ContactPerson, PortalToken
 from portico.core.errors import DomainError
 from portico.orgs.models import Organisation
-from portico.portal import services
-from portico.portal.models import PortalToken
 from tests.accounts.factories import StaffFactory
 from tests.contacts.factories import ContactPersonFactory
 
@@ -27,7 +26,7 @@ def test_enabling_a_person_without_an_email_is_refused_clearly(customer_a: Conta
     person = ContactPersonFactory(contact=customer_a, email="")
 
     with pytest.raises(DomainError) as refused:
-        services.portal_access_enable(person=person)
+        invitations.portal_access_enable(person=person)
 
     assert refused.value.code == "no_email"
     assert "no email address" in refused.value.message
@@ -38,7 +37,7 @@ def test_enabling_a_person_without_an_email_is_refused_clearly(customer_a: Conta
 def test_staff_may_set_an_initial_password_instead_of_inviting(
     customer_a_person: ContactPerson, password: str
 ) -> None:
-    services.portal_access_enable(person=customer_a_person, password=password)
+    invitations.portal_access_enable(person=customer_a_person, password=password)
 
     customer_a_person.refresh_from_db()
     assert customer_a_person.portal_status == Status.ACTIVE
@@ -49,7 +48,7 @@ def test_staff_may_set_an_initial_password_instead_of_inviting(
 
 def test_a_weak_initial_password_is_refused(customer_a_person: ContactPerson) -> None:
     with pytest.raises(DomainError):
-        services.portal_access_enable(person=customer_a_person, password="123")
+        invitations.portal_access_enable(person=customer_a_person, password="123")
 
 
 def test_an_email_of_a_back_office_user_is_refused(customer_a: Contact) -> None:
@@ -57,7 +56,7 @@ def test_an_email_of_a_back_office_user_is_refused(customer_a: Contact) -> None:
     person = ContactPersonFactory(contact=customer_a, email="Staff@customer-a.example")
 
     with pytest.raises(DomainError):
-        services.portal_access_enable(person=person)
+        invitations.portal_access_enable(person=person)
 
 
 def test_bulk_enable_invites_those_it_can_and_says_why_it_skipped_the_others(
@@ -67,11 +66,11 @@ def test_bulk_enable_invites_those_it_can_and_says_why_it_skipped_the_others(
     good = [ContactPersonFactory(contact=customer_a) for _ in range(3)]
     no_email = ContactPersonFactory(contact=customer_a, email="", first_name="Noemail")
     active = ContactPersonFactory(contact=customer_a)
-    services.portal_access_enable(person=active, password="a-long-enough-passphrase")
+    invitations.portal_access_enable(person=active, password="a-long-enough-passphrase")
 
     # when they are all enabled at once
     with django_capture_on_commit_callbacks(execute=True):
-        report = services.portal_access_enable_many(
+        report = invitations.portal_access_enable_many(
             persons=ContactPerson.objects.in_organisation(org)
         )
 
@@ -91,7 +90,7 @@ def test_the_same_email_for_two_customers_shares_one_login(
     ContactPersonFactory(contact=customer_a, email="shared@x.example")
     ContactPersonFactory(contact=customer_b, email="SHARED@x.example")
 
-    services.portal_access_enable_many(persons=ContactPerson.objects.in_organisation(org))
+    invitations.portal_access_enable_many(persons=ContactPerson.objects.in_organisation(org))
 
     assert User.objects.filter(email="shared@x.example").count() == 1
     assert set(ContactPerson.objects.values_list("user__email", flat=True)) == {"shared@x.example"}
@@ -127,7 +126,7 @@ def test_bulk_enabling_ten_thousand_persons_is_bulk_work_with_invitations_queued
         CaptureQueriesContext(connection) as queries,
         django_capture_on_commit_callbacks(execute=True),
     ):
-        report = services.portal_access_enable_many(
+        report = invitations.portal_access_enable_many(
             persons=ContactPerson.objects.in_organisation(org)
         )
     elapsed = time.perf_counter() - started
@@ -136,7 +135,7 @@ def test_bulk_enabling_ten_thousand_persons_is_bulk_work_with_invitations_queued
     assert len(report.enabled) == 10_000
     print(f"bulk enable: {elapsed:.1f} s, {len(queries)} queries")
     assert len(queries) < 300, len(queries)
-    assert DBTaskResult.objects.count() == 10_000 // services.INVITATION_BATCH
+    assert DBTaskResult.objects.count() == 10_000 // invitations.INVITATION_BATCH
     assert mail.outbox == []
     assert ContactPerson.objects.filter(portal_status=Status.INVITED).count() == 10_000
     assert elapsed < 30, elapsed  # DESIGN.md §8: ≤ 30 s (a generous bound; bench measures)

@@ -9,10 +9,9 @@ from django.core import mail
 from django.test import Client
 from django.utils import timezone
 
-from portico.contacts.models import ContactPerson
+from portico.activity import invitations
+from portico.contacts.models import ContactPerson, PortalToken
 from portico.orgs.models import Organisation
-from portico.portal import services
-from portico.portal.models import PortalToken
 from tests.portal.conftest import link_in_last_email, portal_login
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +21,7 @@ NEW_PASSWORD = "a-brand-new-passphrase-42"
 
 def invite(person: ContactPerson, capture: object) -> str:
     with capture(execute=True):  # type: ignore[operator]
-        services.portal_access_enable(person=person)
+        invitations.portal_access_enable(person=person)
     return link_in_last_email("/invitation/")
 
 
@@ -182,7 +181,7 @@ def test_reinviting_makes_the_older_invitation_stop_working(
 ) -> None:
     old = invite(customer_a_person, django_capture_on_commit_callbacks)
     with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
-        services.portal_access_reinvite(person=customer_a_person)
+        invitations.portal_access_reinvite(person=customer_a_person)
     new = link_in_last_email("/invitation/")
 
     assert client.get(old).status_code == 410
@@ -195,7 +194,7 @@ def test_a_disabled_persons_invitation_stops_working(
 ) -> None:
     link = invite(customer_a_person, django_capture_on_commit_callbacks)
 
-    services.portal_access_disable(person=customer_a_person)
+    invitations.portal_access_disable(person=customer_a_person)
 
     assert client.get(link).status_code == 410
 

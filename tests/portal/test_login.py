@@ -10,9 +10,8 @@ import pytest
 from django.test import Client
 
 from portico.accounts.models import User
-from portico.contacts.models import ContactPerson
+from portico.contacts.models import ContactPerson, PortalSession
 from portico.orgs.models import Organisation
-from portico.portal.models import PortalSession
 from portico.portal.scoping import SESSION_LOGIN_AT, SESSION_SEEN_AT
 from tests.portal.conftest import portal_login
 
@@ -64,9 +63,9 @@ def test_a_wrong_password_says_so_without_saying_which_part(
 def test_an_invited_person_cannot_log_in_before_accepting(
     client: Client, customer_a_person: ContactPerson, password: str
 ) -> None:
-    from portico.portal import services
+    from portico.activity import invitations
 
-    services.portal_access_enable(person=customer_a_person)
+    invitations.portal_access_enable(person=customer_a_person)
     user = User.objects.get(email=customer_a_person.email)
     user.set_password(password)
     user.save()

@@ -6,8 +6,9 @@ import pytest
 from django.test import Client
 
 from portico.contacts.models import Contact, ContactPerson
+from portico.contacts.scope import Module
 from portico.orgs.models import Organisation
-from portico.portal.scoping import MENU, Module
+from portico.portal.scoping import MENU
 from tests.contacts.factories import ContactPersonFactory
 from tests.portal.conftest import enable_with_password, portal_login
 
@@ -89,9 +90,9 @@ def test_the_shell_shows_the_customer_and_a_logout_button(portal_client: Client)
 def test_a_disabled_person_gets_a_clear_page(
     portal_client: Client, active_person: ContactPerson
 ) -> None:
-    from portico.portal import services
+    from portico.activity import invitations
 
-    services.portal_access_disable(person=active_person)
+    invitations.portal_access_disable(person=active_person)
     client = Client()
     client.force_login(active_person.user)
 

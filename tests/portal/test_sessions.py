@@ -8,9 +8,8 @@ import pytest
 from django.core import mail
 from django.test import Client
 
-from portico.contacts.models import ContactPerson
-from portico.portal import services
-from portico.portal.models import PortalSession
+from portico.activity import invitations
+from portico.contacts.models import ContactPerson, PortalSession
 from tests.portal.conftest import portal_login
 
 pytestmark = pytest.mark.django_db
@@ -68,7 +67,7 @@ def test_ending_all_other_sessions_keeps_this_one(
 def test_someone_elses_session_is_a_404(
     portal_client: Client, customer_b_person: ContactPerson, password: str
 ) -> None:
-    services.portal_access_enable(person=customer_b_person, password=password)
+    invitations.portal_access_enable(person=customer_b_person, password=password)
     other = second_browser(customer_b_person, password)
     session = PortalSession.objects.get(user=customer_b_person.user)
 
@@ -84,7 +83,7 @@ def test_disabling_a_person_ends_their_sessions_at_once(
 ) -> None:
     other = second_browser(active_person, password)
 
-    services.portal_access_disable(person=active_person)
+    invitations.portal_access_disable(person=active_person)
 
     for client in (portal_client, other):
         response = client.get("/portal/studio-a/")
@@ -96,10 +95,10 @@ def test_disabling_a_person_ends_their_sessions_at_once(
 def test_re_enabling_a_disabled_person_invites_them_again(
     active_person: ContactPerson, django_capture_on_commit_callbacks: object
 ) -> None:
-    services.portal_access_disable(person=active_person)
+    invitations.portal_access_disable(person=active_person)
 
     with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
-        services.portal_access_enable(person=active_person)
+        invitations.portal_access_enable(person=active_person)
 
     active_person.refresh_from_db()
     assert active_person.portal_status == ContactPerson.PortalStatus.INVITED

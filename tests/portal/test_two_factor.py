@@ -10,9 +10,9 @@ from django_otp import user_has_device
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from portico.activity import invitations
 from portico.contacts.models import ContactPerson
 from portico.orgs.models import Organisation
-from portico.portal import services
 from portico.portal.views import SESSION_TOTP_KEY
 from tests.portal.conftest import portal_login
 
@@ -134,7 +134,7 @@ def test_staff_reset_removes_the_second_factor_and_ends_sessions(
 ) -> None:
     set_up(portal_client)
 
-    services.portal_two_factor_reset(person=active_person)
+    invitations.portal_two_factor_reset(person=active_person)
 
     assert not user_has_device(active_person.user)
     assert portal_client.get("/portal/studio-a/").status_code == 302

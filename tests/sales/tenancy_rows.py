@@ -1,4 +1,4 @@
-"""Rows of the sales and payments back-office models, for `tests/tenancy.py`."""
+"""Rows of the sales and payments back-office models, for `tests/tenancy/`."""
 
 from __future__ import annotations
 

@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 
 from portico.contacts.models import Contact, ContactPerson
+from portico.contacts.scope import PortalScope
 from portico.orgs.models import Organisation
 from portico.payments import services as payment_services
-from portico.portal.scoping import PortalScope
 from portico.sales import portal_selectors
 from tests.sales import factories as sales
 

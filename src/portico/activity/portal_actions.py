@@ -6,7 +6,7 @@ the business, all in one transaction (the email leaves after commit).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Model
@@ -17,14 +17,12 @@ from django.utils.translation import gettext_lazy
 from portico.activity import services
 from portico.activity.models import Comment, EstimateAcceptance, Notification
 from portico.activity.services import Origin
+from portico.contacts.scope import PortalScope
 from portico.core.errors import DomainError, InvalidTransition
 from portico.projects import services as project_services
 from portico.projects.models import TimesheetApproval
 from portico.sales import services as sales_services
 from portico.sales.models import Estimate
-
-if TYPE_CHECKING:
-    from portico.portal.scoping import PortalScope
 
 Kind = Notification.Kind
 Status = Estimate.Status

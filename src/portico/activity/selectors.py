@@ -6,14 +6,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from django.db.models import F, FilteredRelation, Model, Q, QuerySet
+from django.db.models import F, FilteredRelation, Model, Q
 
-from portico.activity.models import ActivityLog, Comment, Notification
+from portico.activity.models import Comment, Notification
 from portico.activity.services import target_field
+from portico.contacts.scope import PortalScope
 
 if TYPE_CHECKING:
     from portico.orgs.models import Organisation
-    from portico.portal.scoping import PortalScope
 
 
 @dataclass(frozen=True)
@@ -51,15 +51,5 @@ def comments_for_portal(*, scope: PortalScope, target: Model) -> list[Comment]:
     return comments
 
 
-def comments_for_staff(*, organisation: Organisation, target: Model) -> QuerySet[Comment]:
-    return Comment.objects.filter(
-        organisation=organisation, **{target_field(target): target}
-    ).select_related("author_user", "author_person")
-
-
 def notifications_unread_count(*, organisation: Organisation) -> int:
     return Notification.objects.filter(organisation=organisation, read_at__isnull=True).count()
-
-
-def activity_for_customer(*, organisation: Organisation, contact_id: int) -> QuerySet[ActivityLog]:
-    return ActivityLog.objects.filter(organisation=organisation, contact_id=contact_id)

@@ -23,8 +23,10 @@ from portico.activity.models import (
     Notification,
     NotificationSettings,
 )
+from portico.contacts.scope import PortalScope
 from portico.core.errors import DomainError
 from portico.documents import attachments
+from portico.orgs.selectors import preferences_of
 from portico.projects.models import TimesheetApproval
 from portico.sales import services as sales_services
 from portico.sales.models import Attachment, Estimate, Invoice, SalesOrder
@@ -33,7 +35,6 @@ if TYPE_CHECKING:
     from portico.accounts.models import User
     from portico.contacts.models import Contact, ContactPerson
     from portico.orgs.models import Organisation
-    from portico.portal.scoping import PortalScope
 
 Kind = Notification.Kind
 Target = Estimate | Invoice | SalesOrder | TimesheetApproval
@@ -130,11 +131,9 @@ def settings_of(organisation: Organisation) -> NotificationSettings:
 
 
 def _wants_email(organisation: Organisation, kind: str) -> bool:
-    from portico.portal import selectors as portal_selectors
-
     if not organisation.primary_email:
         return False
-    if not portal_selectors.preferences_of(organisation).notify_by_email:
+    if not preferences_of(organisation).notify_by_email:
         return False
     return settings_of(organisation).emails(kind)
 

@@ -172,7 +172,7 @@ class PendingEmailChange(OrganisationOwned):
         ContactPerson, on_delete=models.CASCADE, related_name="+", editable=False
     )
     token = models.OneToOneField(
-        "portal.PortalToken", on_delete=models.CASCADE, related_name="+", editable=False
+        "contacts.PortalToken", on_delete=models.CASCADE, related_name="+", editable=False
     )
     new_email = models.EmailField(_("new email"), editable=False)
 

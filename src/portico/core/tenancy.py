@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import uuid
+from typing import TypeVar
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
+from django.http import Http404
+
+M = TypeVar("M", bound=models.Model)
 
 
 class PublicIdModel(models.Model):
@@ -66,3 +71,18 @@ def ensure_same_organisation(*objects: object) -> None:
     organisations.discard(None)
     if len(organisations) > 1:
         raise DomainError("These records belong to different organisations.", code="foreign_record")
+
+
+def get_for_scope(
+    queryset: models.QuerySet[M], public_id: uuid.UUID | str, *, message: str = "No such document."
+) -> M:
+    """The row of an already scoped `queryset` with this public id.
+
+    Missing, foreign (filtered out by the scope) and malformed ids are the same 404, so the
+    answer never confirms that another customer's row exists.
+    """
+    try:
+        key = public_id if isinstance(public_id, uuid.UUID) else uuid.UUID(str(public_id))
+        return queryset.get(public_id=key)
+    except (ValueError, ObjectDoesNotExist):
+        raise Http404(message) from None

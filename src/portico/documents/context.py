@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portico.documents.kinds import DocumentKind, kind_of
 from portico.orgs.models import Organisation
+from portico.orgs.selectors import preferences_of
 from portico.payments.models import CreditApplication, Payment, PaymentAllocation
 from portico.sales import services as sales_services
 from portico.sales.models import CreditNote, Estimate, Invoice, SalesOrder
@@ -66,9 +67,7 @@ def stamp_for(document: Any) -> str:
 
 
 def branding(organisation: Organisation) -> dict[str, Any]:
-    from portico.portal import selectors as portal_selectors
-
-    preferences = portal_selectors.preferences_of(organisation)
+    preferences = preferences_of(organisation)
     return {
         "organisation": organisation,
         "organisation_address": organisation.address_lines,

@@ -22,7 +22,7 @@ class DocumentKind:
     title: Promise
     template: str
     module: str
-    """The portal section (`portico.portal.scoping.Module`) a person needs to see it."""
+    """The portal section (`portico.contacts.scope.Module`) a person needs to see it."""
     only: dict[str, Any] = field(default_factory=dict)
     """Fixed filters: an invoice URL never reaches a retainer invoice and back."""
     hidden_in_portal: Q = field(default_factory=Q)
@@ -41,8 +41,6 @@ class DocumentKind:
         return fields.get(self.model, "")
 
 
-DRAFT = Q(status="draft")
-
 KINDS: dict[str, DocumentKind] = {
     kind.slug: kind
     for kind in (
@@ -52,7 +50,7 @@ KINDS: dict[str, DocumentKind] = {
             _("Estimate"),
             "documents/estimate.html",
             "estimates",
-            hidden_in_portal=DRAFT,
+            hidden_in_portal=Estimate.PORTAL_HIDDEN,
         ),
         DocumentKind(
             "invoice",
@@ -61,7 +59,7 @@ KINDS: dict[str, DocumentKind] = {
             "documents/invoice.html",
             "invoices",
             only={"kind": Invoice.Kind.REGULAR},
-            hidden_in_portal=DRAFT | Q(status="void", sent_at__isnull=True),
+            hidden_in_portal=Invoice.PORTAL_HIDDEN,
         ),
         DocumentKind(
             "retainer-invoice",
@@ -70,7 +68,7 @@ KINDS: dict[str, DocumentKind] = {
             "documents/retainer_invoice.html",
             "invoices",
             only={"kind": Invoice.Kind.RETAINER},
-            hidden_in_portal=DRAFT | Q(status="void", sent_at__isnull=True),
+            hidden_in_portal=Invoice.PORTAL_HIDDEN,
         ),
         DocumentKind(
             "sales-order",
@@ -78,7 +76,7 @@ KINDS: dict[str, DocumentKind] = {
             _("Sales order"),
             "documents/sales_order.html",
             "sales_orders",
-            hidden_in_portal=DRAFT,
+            hidden_in_portal=SalesOrder.PORTAL_HIDDEN,
         ),
         DocumentKind(
             "credit-note",
@@ -86,7 +84,7 @@ KINDS: dict[str, DocumentKind] = {
             _("Credit note"),
             "documents/credit_note.html",
             "invoices",
-            hidden_in_portal=DRAFT,
+            hidden_in_portal=CreditNote.PORTAL_HIDDEN,
         ),
         DocumentKind(
             "payment",

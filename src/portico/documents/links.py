@@ -6,15 +6,12 @@ templates: `{% load documents_links %}{% portal_document_links document as links
 
 from __future__ import annotations
 
-import contextlib
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
+from portico.contacts.scope import PortalScope
 from portico.documents.kinds import DocumentKind, kind_of
-
-if TYPE_CHECKING:
-    from portico.portal.scoping import PortalScope
 
 DETAIL_URLS: dict[str, tuple[str, str]] = {
     "estimate": ("portal:estimate_detail", "estimate_id"),
@@ -40,7 +37,5 @@ def portal_links(
         links["forward_url"] = reverse("portal:document_forward", kwargs=kwargs)
     if kind.slug in DETAIL_URLS:
         name, key = DETAIL_URLS[kind.slug]
-        # The detail pages belong to the portal pages; home until they are mounted.
-        with contextlib.suppress(NoReverseMatch):
-            links["back_url"] = reverse(name, kwargs={"org_slug": slug, key: document.public_id})
+        links["back_url"] = reverse(name, kwargs={"org_slug": slug, key: document.public_id})
     return links

@@ -8,13 +8,15 @@ missing id is the same 404.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from uuid import UUID
 
 from django.db import models
 from django.http import Http404
 
 from portico.contacts.models import Contact
+from portico.contacts.scope import Module, PortalScope
+from portico.core.tenancy import get_for_scope
 from portico.documents.kinds import DocumentKind
 from portico.orgs.models import Organisation
 from portico.payments import portal_selectors as payments_portal
@@ -23,25 +25,12 @@ from portico.projects import selectors as project_selectors
 from portico.sales import portal_selectors as sales_portal
 from portico.sales.models import Attachment, Estimate, Invoice, SalesOrder
 
-if TYPE_CHECKING:
-    from portico.portal.scoping import PortalScope
-
 
 def _rows(kind: DocumentKind, organisation: Organisation) -> models.QuerySet[Any]:
     manager: Any = kind.model._default_manager
     return manager.filter(organisation=organisation, **kind.only).select_related(
         *kind.select_related
     )
-
-
-def _one(queryset: models.QuerySet[Any], public_id: UUID | str) -> Any:
-    try:
-        found = queryset.filter(public_id=public_id).first()
-    except (ValueError, models.ObjectDoesNotExist):
-        found = None
-    if found is None:
-        raise Http404("No such document.")
-    return found
 
 
 def _portal_rows(scope: PortalScope, kind: DocumentKind) -> models.QuerySet[Any]:
@@ -63,13 +52,13 @@ def document_get_for_portal(*, scope: PortalScope, kind: DocumentKind, public_id
     """One document of the scope's customer that the portal may show; anything else is 404."""
     if not scope.allows(kind.module):
         raise Http404("No such document.")
-    return _one(_portal_rows(scope, kind), public_id)
+    return get_for_scope(_portal_rows(scope, kind), public_id)
 
 
 def document_get_for_staff(
     *, organisation: Organisation, kind: DocumentKind, public_id: UUID
 ) -> Any:
-    return _one(_rows(kind, organisation), public_id)
+    return get_for_scope(_rows(kind, organisation), public_id)
 
 
 def attachments_for_portal(*, scope: PortalScope, kind: DocumentKind, document: Any) -> list[Any]:
@@ -102,7 +91,7 @@ def attachment_get_for_portal(*, scope: PortalScope, public_id: UUID) -> Attachm
     customer that the portal shows this person; anything else is the same 404."""
     from portico.documents.kinds import KINDS
 
-    found = _one(
+    found = get_for_scope(
         Attachment.objects.filter(organisation=scope.organisation, show_in_portal=True),
         public_id,
     )
@@ -123,7 +112,6 @@ def attachment_get_for_portal(*, scope: PortalScope, public_id: UUID) -> Attachm
 
 def _approval_for_portal(scope: PortalScope, approval_pk: int) -> None:
     """The approval passes the timesheet pages' own rules for this person, or 404."""
-    from portico.portal.scoping import Module
 
     if not scope.allows(Module.TIMESHEETS):
         raise Http404("No such file.")
@@ -135,9 +123,9 @@ def _approval_for_portal(scope: PortalScope, approval_pk: int) -> None:
 
 
 def attachment_get_for_staff(*, organisation: Organisation, public_id: UUID) -> Attachment:
-    return _one(Attachment.objects.filter(organisation=organisation), public_id)  # type: ignore[no-any-return]
+    return get_for_scope(Attachment.objects.filter(organisation=organisation), public_id)
 
 
 def contact_get_for_staff(*, organisation: Organisation, public_id: UUID) -> Contact:
     """A customer of the staff member's organisation (for statements); anything else 404."""
-    return _one(Contact.objects.filter(organisation=organisation), public_id)  # type: ignore[no-any-return]
+    return get_for_scope(Contact.objects.filter(organisation=organisation), public_id)

@@ -16,13 +16,14 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.validators import validate_email
 from django.db import transaction
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from portico.activity import services as activity_services
 from portico.activity.mail import OutgoingEmail, render_email, send_after_commit
 from portico.contacts import services as contact_services
 from portico.contacts.models import ContactPerson
+from portico.contacts.scope import PortalScope
 from portico.core.errors import DomainError
 from portico.documents import pdf
 from portico.documents.attachments import CheckedFile
@@ -33,7 +34,6 @@ from portico.sales.models import Attachment
 
 if TYPE_CHECKING:
     from portico.accounts.models import User
-    from portico.portal.scoping import PortalScope
 
 logger = logging.getLogger(__name__)
 
@@ -118,14 +118,10 @@ def _pdf_attachment(document: Any, kind: DocumentKind) -> tuple[str, str, str]:
 
 
 def _portal_link(organisation: Organisation, kind: DocumentKind, document: Any) -> str:
-    kwargs = {"org_slug": organisation.slug}
-    try:
-        path = reverse(
-            "portal:document_print",
-            kwargs={**kwargs, "kind": kind.slug, "public_id": document.public_id},
-        )
-    except NoReverseMatch:
-        path = reverse("portal:home", kwargs=kwargs)
+    path = reverse(
+        "portal:document_print",
+        kwargs={"org_slug": organisation.slug, "kind": kind.slug, "public_id": document.public_id},
+    )
     return f"{settings.SITE_URL}{path}"
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
@@ -23,15 +22,13 @@ from portico.activity import services as activity_services
 from portico.activity.mail import OutgoingEmail, send_after_commit
 from portico.activity.models import Notification
 from portico.contacts.models import Contact, ContactPerson
+from portico.contacts.scope import PortalScope
 from portico.core.errors import DomainError, PortalFailure
 from portico.orgs.models import Organisation
 from portico.payments import checkout as checkout_services
 from portico.payments.gateways.base import MethodKind
 from portico.payments.models import Checkout, SavedMethod
 from portico.sales.models import Invoice, RecurringProfile
-
-if TYPE_CHECKING:
-    from portico.portal.scoping import PortalScope
 
 logger = logging.getLogger(__name__)
 

@@ -7,21 +7,19 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING
 from uuid import UUID
 
 from django.db.models import F, QuerySet
 
+from portico.contacts.scope import PortalScope
+from portico.core.tenancy import get_for_scope
 from portico.orgs.models import GatewayAccount
 from portico.payments import gateway_choice
 from portico.payments.gateways import registry
 from portico.payments.gateways.base import MethodKind
 from portico.payments.models import Checkout, CheckoutItem, SavedMethod
 from portico.sales.models import Invoice, RecurringProfile
-from portico.sales.portal_selectors import OPEN, get_or_404, invoices_for_portal
-
-if TYPE_CHECKING:
-    from portico.portal.scoping import PortalScope
+from portico.sales.portal_selectors import OPEN, invoices_for_portal
 
 
 def _uuids(values: Iterable[str]) -> list[UUID]:
@@ -123,7 +121,7 @@ def autopay_profiles_for_portal(*, scope: PortalScope) -> QuerySet[RecurringProf
 def autopay_profile_get_for_portal(
     *, scope: PortalScope, profile_id: UUID | str
 ) -> RecurringProfile:
-    return get_or_404(autopay_profiles_for_portal(scope=scope), profile_id)  # type: ignore[no-any-return]
+    return get_for_scope(autopay_profiles_for_portal(scope=scope), profile_id)
 
 
 def hosted_fields_urls(*, scope: PortalScope, account: GatewayAccount | None) -> dict[str, str]:
@@ -145,14 +143,14 @@ def saved_methods_for_portal(*, scope: PortalScope) -> QuerySet[SavedMethod]:
 
 
 def saved_method_get_for_portal(*, scope: PortalScope, method_id: UUID | str) -> SavedMethod:
-    return get_or_404(saved_methods_for_portal(scope=scope), method_id)  # type: ignore[no-any-return]
+    return get_for_scope(saved_methods_for_portal(scope=scope), method_id)
 
 
 def checkout_get_for_portal(*, scope: PortalScope, checkout_id: UUID | str) -> Checkout:
     checkouts = Checkout.objects.filter(
         organisation=scope.organisation, contact=scope.contact
     ).select_related("payment", "saved_method")
-    return get_or_404(checkouts, checkout_id)  # type: ignore[no-any-return]
+    return get_for_scope(checkouts, checkout_id)
 
 
 def checkout_items(*, checkout: Checkout) -> list[CheckoutItem]:

@@ -7,18 +7,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING
 from uuid import UUID
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.paginator import Page
 from django.db.models import Count, Prefetch, Q, QuerySet
 
+from portico.contacts.scope import PortalScope
+from portico.core.tenancy import get_for_scope
 from portico.payments.models import CustomerCredit, Payment, PaymentAllocation
-from portico.sales.portal_selectors import ListQuery, get_or_404, money_sum, paginate, sort_by
-
-if TYPE_CHECKING:
-    from portico.portal.scoping import PortalScope
+from portico.sales.portal_selectors import ListQuery, money_sum, paginate, sort_by
 
 ZERO = Decimal(0)
 
@@ -60,7 +58,7 @@ def payment_get_for_portal(*, scope: PortalScope, payment_id: UUID | str) -> Pay
             )
         )
     )
-    return get_or_404(payments, payment_id)  # type: ignore[no-any-return]
+    return get_for_scope(payments, payment_id)
 
 
 def last_payment_for_portal(*, scope: PortalScope) -> Payment | None:

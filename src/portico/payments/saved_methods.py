@@ -3,12 +3,11 @@ and what a person needs to recognise the method (brand, last 4, expiry, billing 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from portico.contacts.models import Contact
+from portico.contacts.scope import PortalScope
 from portico.core.errors import DomainError, PortalError, PortalFailure
 from portico.orgs.models import GatewayAccount
 from portico.payments.gateways import registry
@@ -21,9 +20,6 @@ from portico.payments.gateways.base import (
 )
 from portico.payments.models import SavedMethod
 
-if TYPE_CHECKING:
-    from portico.portal.scoping import PortalScope
-
 BILLING_FIELDS = ("name", "line1", "line2", "city", "state", "postal_code", "country")
 
 
@@ -35,10 +31,6 @@ def _fill(method: SavedMethod, result: SavedMethodResult) -> None:
     method.exp_year = result.exp_year
     for name in BILLING_FIELDS:
         setattr(method, f"billing_{name}", getattr(result.billing, name) or "")
-
-
-def billing_of(method: SavedMethod) -> BillingAddress:
-    return BillingAddress(**{name: getattr(method, f"billing_{name}") for name in BILLING_FIELDS})
 
 
 @transaction.atomic

@@ -9,9 +9,8 @@ from django.db.models import QuerySet, Sum
 from django.db.models.functions import Coalesce
 
 from portico.contacts.models import Contact
-from portico.orgs.models import Organisation
 from portico.payments import ledger
-from portico.payments.models import CustomerCredit, LedgerEntry, Payment
+from portico.payments.models import CustomerCredit
 
 
 @dataclass(frozen=True)
@@ -42,13 +41,3 @@ def unused_credit(*, contact: Contact) -> Decimal:
         total=Coalesce(Sum("remaining"), Decimal(0))
     )["total"]
     return Decimal(total)
-
-
-def payments_for_staff(*, organisation: Organisation) -> QuerySet[Payment]:
-    return Payment.objects.filter(organisation=organisation).select_related("contact")
-
-
-def ledger_for_staff(*, organisation: Organisation, contact: Contact) -> QuerySet[LedgerEntry]:
-    return LedgerEntry.objects.filter(organisation=organisation, contact=contact).order_by(
-        "date", "id"
-    )

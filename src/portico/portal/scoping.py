@@ -12,8 +12,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
-from functools import cached_property, wraps
-from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeAlias, overload
+from functools import wraps
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeAlias, cast, overload
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -21,20 +21,21 @@ from django.contrib import auth
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from portico.contacts.models import Contact, ContactPerson
+from portico.contacts.models import ContactPerson
+from portico.contacts.scope import Module, PortalScope
 from portico.core.errors import PortalError
-from portico.orgs.models import Organisation, PortalPreferences
+from portico.orgs.models import Organisation
+from portico.orgs.selectors import preferences_of
 from portico.portal import selectors
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrPromise
 
-    from portico.accounts.models import User
+from portico.accounts.models import User
 
-Role = ContactPerson.PortalRole
 Status = ContactPerson.PortalStatus
 P = ParamSpec("P")
 
@@ -43,29 +44,6 @@ SESSION_LOGIN_AT = "portal_login_at"
 SESSION_SEEN_AT = "portal_seen_at"
 SESSION_HAS_DEVICE = "portal_has_device"
 TOUCH_EVERY_SECONDS = 60
-
-
-class Module(StrEnum):
-    """A section of the portal; roles and preferences decide which ones a person sees."""
-
-    HOME = "home"
-    ESTIMATES = "estimates"
-    INVOICES = "invoices"
-    PAYMENTS = "payments"
-    SALES_ORDERS = "sales_orders"
-    PROJECTS = "projects"
-    TIMESHEETS = "timesheets"
-    STATEMENT = "statement"
-    ACCOUNT = "account"
-
-
-BILLING_MODULES = frozenset({Module.ESTIMATES, Module.INVOICES, Module.PAYMENTS, Module.STATEMENT})
-PROJECT_MODULES = frozenset({Module.PROJECTS, Module.TIMESHEETS})
-ROLE_MODULES: dict[str, frozenset[Module]] = {
-    Role.FULL: frozenset(Module),
-    Role.BILLING: BILLING_MODULES | {Module.HOME, Module.ACCOUNT},
-    Role.PROJECTS: PROJECT_MODULES | {Module.HOME, Module.ACCOUNT},
-}
 
 
 @dataclass(frozen=True)
@@ -93,61 +71,29 @@ MENU: tuple[MenuItem, ...] = (
 )
 
 
-@dataclass(frozen=True)
-class PortalScope:
-    """Exactly one customer, seen by one of its contact persons, in one organisation."""
+def menu_for(scope: PortalScope) -> list[tuple[MenuItem, str]]:
+    """(item, url) for each section this person may open, in menu order."""
+    items = []
+    for item in MENU:
+        if not scope.allows(item.module):
+            continue
+        if item.preference and not getattr(scope.preferences, item.preference):
+            continue
+        url = reverse(item.url_name, kwargs={"org_slug": scope.organisation.slug})
+        items.append((item, url))
+    return items
 
-    organisation: Organisation
-    contact: Contact
-    person: ContactPerson
 
-    @property
-    def preferences(self) -> PortalPreferences:
-        return selectors.preferences_of(self.organisation)
+class PortalRequest(HttpRequest):
+    """A request inside `@portal_view`: a logged-in user acting for the resolved scope.
 
-    @property
-    def role(self) -> str:
-        return self.person.portal_role
+    `request.organisation` stays the staff membership's (None here): the portal's
+    organisation is `portal_scope.organisation`.
+    """
 
-    @property
-    def is_full(self) -> bool:
-        return self.role == Role.FULL
-
-    @property
-    def sees_billing(self) -> bool:
-        return bool(ROLE_MODULES[self.role] & BILLING_MODULES)
-
-    @property
-    def sees_projects(self) -> bool:
-        return self.allows(Module.PROJECTS)
-
-    def allows(self, module: Module | str) -> bool:
-        """The person's role includes `module` and the organisation shows it."""
-        module = Module(module)
-        if module not in ROLE_MODULES.get(self.role, frozenset()):
-            return False
-        preferences = self.preferences
-        if module is Module.SALES_ORDERS:
-            return preferences.show_sales_orders
-        if module in PROJECT_MODULES:
-            return preferences.show_projects
-        return True
-
-    @cached_property
-    def menu(self) -> list[tuple[MenuItem, str]]:
-        """(item, url) for each section this person may open, in menu order."""
-        items = []
-        for item in MENU:
-            if not self.allows(item.module):
-                continue
-            if item.preference and not getattr(self.preferences, item.preference):
-                continue
-            try:
-                url = reverse(item.url_name, kwargs={"org_slug": self.organisation.slug})
-            except NoReverseMatch:  # a section whose pages are not built yet
-                continue
-            items.append((item, url))
-        return items
+    user: User
+    portal_scope: PortalScope
+    portal_customer_count: int
 
 
 class Problem(StrEnum):
@@ -178,7 +124,7 @@ class PortalAccess:
 
 def access_for(*, user: User, organisation: Organisation) -> PortalAccess:
     """What `user` may do at `organisation`'s portal (see `Problem` for the refusals)."""
-    if not selectors.preferences_of(organisation).portal_enabled:
+    if not preferences_of(organisation).portal_enabled:
         return PortalAccess(organisation, user, (), Problem.PORTAL_OFF)
     persons = (
         [] if user.is_staff else selectors.persons_for_user(user=user, organisation=organisation)
@@ -210,7 +156,7 @@ def problem_page(
 ) -> HttpResponse:
     context = {
         "organisation": organisation,
-        "preferences": selectors.preferences_of(organisation),
+        "preferences": preferences_of(organisation),
         "problem": problem,
         "code": PortalError.CONTACT_DELETED.value if problem is Problem.CONTACT_DELETED else "",
     }
@@ -240,7 +186,7 @@ def touch_session(request: HttpRequest, organisation: Organisation) -> None:
     if request.session.session_key is None:
         request.session.save()
     services.portal_session_touch(
-        user=request.user,  # type: ignore[arg-type]
+        user=cast(User, request.user),
         organisation=organisation,
         session_key=str(request.session.session_key),
         user_agent=request.META.get("HTTP_USER_AGENT", ""),
@@ -267,7 +213,7 @@ def is_verified(request: HttpRequest) -> bool:
 
 
 AccessView: TypeAlias = Callable[Concatenate[HttpRequest, PortalAccess, P], HttpResponse]
-ScopeView: TypeAlias = Callable[Concatenate[HttpRequest, PortalScope, P], HttpResponse]
+ScopeView: TypeAlias = Callable[Concatenate[PortalRequest, PortalScope, P], HttpResponse]
 Wrapped: TypeAlias = Callable[..., HttpResponse]
 
 
@@ -280,7 +226,7 @@ def _resolve_access(
     if session_expired(request):
         auth.logout(request)
         return login_redirect(request, organisation, expired="1")
-    access = access_for(user=request.user, organisation=organisation)  # type: ignore[arg-type]
+    access = access_for(user=cast(User, request.user), organisation=organisation)
     if access.problem is not None:
         return problem_page(request, organisation, access.problem)
     if not unverified and not is_verified(request):
@@ -289,7 +235,7 @@ def _resolve_access(
                 f"{portal_url(organisation, 'two_factor_verify')}?"
                 + urlencode({"next": request.get_full_path()})
             )
-        if selectors.preferences_of(organisation).require_two_factor:
+        if preferences_of(organisation).require_two_factor:
             return redirect(portal_url(organisation, "two_factor_setup"))
     touch_session(request, organisation)
     return access
@@ -346,9 +292,10 @@ def portal_view(
                 return redirect(f"{choose}?{urlencode({'next': request.get_full_path()})}")
             if not scope.allows(required):
                 raise Http404("No such page.")
-            request.portal_scope = scope  # type: ignore[attr-defined]
-            request.portal_customer_count = len(access.persons)  # type: ignore[attr-defined]
-            return view(request, scope, *args, **kwargs)
+            portal_request = cast(PortalRequest, request)
+            portal_request.portal_scope = scope
+            portal_request.portal_customer_count = len(access.persons)
+            return view(portal_request, scope, *args, **kwargs)
 
         return wrapper
 

@@ -11,9 +11,8 @@ from uuid import UUID
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from portico.contacts.models import ContactPerson
-from portico.orgs.models import Organisation, PortalPreferences
-from portico.portal.models import PortalSession, PortalToken
+from portico.contacts.models import ContactPerson, PortalSession
+from portico.orgs.models import Organisation
 
 if TYPE_CHECKING:
     from portico.accounts.models import User
@@ -22,14 +21,6 @@ if TYPE_CHECKING:
 def organisation_for_portal(*, slug: str) -> Organisation:
     """The organisation at /portal/<slug>/, with its preferences; 404 when there is none."""
     return get_object_or_404(Organisation.objects.select_related("portal_preferences"), slug=slug)
-
-
-def preferences_of(organisation: Organisation) -> PortalPreferences:
-    """Saved preferences, or the defaults for an organisation that never saved any."""
-    try:
-        return organisation.portal_preferences
-    except PortalPreferences.DoesNotExist:
-        return PortalPreferences(organisation=organisation)
 
 
 def persons_for_user(*, user: User, organisation: Organisation) -> list[ContactPerson]:
@@ -53,14 +44,6 @@ def person_for_password_reset(*, organisation: Organisation, email: str) -> Cont
             user__isnull=False,
             contact__is_deleted=False,
         )
-        .first()
-    )
-
-
-def token_by_hash(*, token_hash: str) -> PortalToken | None:
-    return (
-        PortalToken.objects.with_hash(token_hash)
-        .select_related("person__contact", "person__user", "organisation")
         .first()
     )
 

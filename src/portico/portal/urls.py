@@ -28,15 +28,6 @@ urlpatterns = [
     path("account/two-factor/off", views.two_factor_disable, name="two_factor_disable"),
     path("account/", include("portico.portal.self_service.urls")),
     path("pay/", include("portico.portal.payments.urls")),
-    path("documents/", include("portico.documents.portal_urls")),
-    # The document pages (issue 5) come first, so they answer the section URLs below.
+    path("documents/", include("portico.portal.documents.urls")),
     *pages_urls.urlpatterns,
-    # Sections: empty pages until each section's issue replaces the view.
-    path("estimates", views.estimates, name="estimates"),
-    path("invoices", views.invoices, name="invoices"),
-    path("payments", views.payments, name="payments"),
-    path("sales-orders", views.sales_orders, name="sales_orders"),
-    path("projects", views.projects, name="projects"),
-    path("timesheets", views.timesheets, name="timesheets"),
-    path("statement", views.statement, name="statement"),
 ]

@@ -29,18 +29,20 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
 
 from portico.accounts.models import User, normalise_email
+from portico.activity import invitations
+from portico.contacts import portal_tokens as tokens
 from portico.contacts.models import ContactPerson
+from portico.contacts.scope import Module, PortalScope
 from portico.core.errors import DomainError
 from portico.orgs.models import Organisation
-from portico.portal import forms, selectors, services, tokens
+from portico.orgs.selectors import preferences_of
+from portico.portal import forms, selectors, services
 from portico.portal.scoping import (
     SESSION_HAS_DEVICE,
     SESSION_LOGIN_AT,
     SESSION_PERSON,
     SESSION_SEEN_AT,
-    Module,
     PortalAccess,
-    PortalScope,
     Problem,
     access_for,
     client_ip,
@@ -58,7 +60,7 @@ Purpose = tokens.Purpose
 def _public_context(organisation: Organisation, **extra: object) -> dict[str, object]:
     return {
         "organisation": organisation,
-        "preferences": selectors.preferences_of(organisation),
+        "preferences": preferences_of(organisation),
         **extra,
     }
 
@@ -101,7 +103,7 @@ def _start_session(request: HttpRequest, user: User, organisation: Organisation)
 def brand_css(request: HttpRequest, org_slug: str) -> HttpResponse:
     """The organisation's colour as CSS (the CSP forbids inline styles)."""
     organisation = selectors.organisation_for_portal(slug=org_slug)
-    colour = selectors.preferences_of(organisation).brand_colour
+    colour = preferences_of(organisation).brand_colour
     response = render(
         request, "portal/brand.css", {"colour": colour}, content_type="text/css; charset=utf-8"
     )
@@ -114,7 +116,7 @@ def brand_css(request: HttpRequest, org_slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def login(request: HttpRequest, org_slug: str) -> HttpResponse:
     organisation = selectors.organisation_for_portal(slug=org_slug)
-    if not selectors.preferences_of(organisation).portal_enabled:
+    if not preferences_of(organisation).portal_enabled:
         return problem_page(request, organisation, Problem.PORTAL_OFF)
     form = forms.LoginForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -357,7 +359,7 @@ def two_factor_setup(request: HttpRequest, access: PortalAccess) -> HttpResponse
         form=form,
         qr=_qr_data_uri(uri),
         secret=base64.b32encode(unhexlify(key)).decode(),
-        required=selectors.preferences_of(organisation).require_two_factor,
+        required=preferences_of(organisation).require_two_factor,
     )
     return render(
         request, "portal/two_factor_setup.html", context, status=400 if form.errors else 200
@@ -459,29 +461,7 @@ def two_factor_disable(request: HttpRequest, scope: PortalScope) -> HttpResponse
             request, _("%(org)s requires two-factor login.") % {"org": scope.organisation}
         )
     else:
-        services.portal_two_factor_disable(user=scope.person.user)
+        invitations.portal_two_factor_disable(user=scope.person.user)
         request.session[SESSION_HAS_DEVICE] = False
         messages.success(request, _("Two-factor login is off."))
     return redirect(portal_url(scope.organisation, "account"))
-
-
-def _section(module: Module) -> Callable[..., HttpResponse]:
-    """An empty section page until the section's own issue builds it."""
-
-    @portal_view(module=module)
-    @require_GET
-    def section(request: HttpRequest, scope: PortalScope) -> HttpResponse:
-        title = next(str(item.label) for item, _url in scope.menu if item.module == module)
-        return render(request, "portal/section.html", {"scope": scope, "title": title})
-
-    section.__name__ = str(module)
-    return section
-
-
-estimates = _section(Module.ESTIMATES)
-invoices = _section(Module.INVOICES)
-payments = _section(Module.PAYMENTS)
-sales_orders = _section(Module.SALES_ORDERS)
-projects = _section(Module.PROJECTS)
-timesheets = _section(Module.TIMESHEETS)
-statement = _section(Module.STATEMENT)

@@ -14,9 +14,9 @@ from uuid import UUID
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, DecimalField, Prefetch, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
-from django.http import Http404
 
 from portico.contacts.models import Contact
+from portico.core.tenancy import get_for_scope
 from portico.orgs.models import Organisation
 from portico.projects.models import Project, TimeEntry, TimesheetApproval
 
@@ -103,7 +103,9 @@ def project_list(*, organisation: Organisation, status: str | None = None) -> Qu
 
 def project_get(*, organisation: Organisation, project_id: UUID | str) -> Project:
     """Raises `Http404` for a missing id and for another organisation's project alike."""
-    return _get_or_404(project_list(organisation=organisation), project_id)
+    return get_for_scope(
+        project_list(organisation=organisation), project_id, message="No such record."
+    )
 
 
 def project_totals(*, project: Project) -> ProjectTotals:
@@ -132,11 +134,6 @@ def time_entries_awaiting_approval(*, project: Project) -> QuerySet[TimeEntry]:
 
 def with_approval_totals(queryset: QuerySet[TimesheetApproval]) -> QuerySet[TimesheetApproval]:
     return queryset.annotate(entry_count=Count("entries"), total_hours=_hours("entries__hours"))
-
-
-def approval_list(*, organisation: Organisation) -> QuerySet[TimesheetApproval]:
-    approvals = TimesheetApproval.objects.filter(organisation=organisation)
-    return with_approval_totals(approvals.select_related("project__contact", "decided_by"))
 
 
 def time_entries_invoiceable(*, project: Project) -> QuerySet[TimeEntry]:
@@ -169,7 +166,7 @@ def project_get_for_contact(
 ) -> Project:
     """Raises `django.http.Http404` for a missing, malformed, hidden or foreign id alike."""
     projects = project_list_for_contact(organisation=organisation, contact=contact, status=None)
-    return _get_or_404(projects, project_id)  # type: ignore[no-any-return]
+    return get_for_scope(projects, project_id, message="No such record.")
 
 
 def _approvals_for_contact(
@@ -236,12 +233,4 @@ def approval_get_for_contact(
             queryset=TimeEntry.objects.select_related("user").order_by("date", "created_at"),
         )
     )
-    return _get_or_404(approvals, approval_id)
-
-
-def _get_or_404(queryset: QuerySet[Any], public_id: UUID | str) -> Any:
-    try:
-        key = public_id if isinstance(public_id, UUID) else UUID(str(public_id))
-        return queryset.get(public_id=key)
-    except (ValueError, queryset.model.DoesNotExist):
-        raise Http404("No such record.") from None
+    return get_for_scope(approvals, approval_id, message="No such record.")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from uuid import UUID
 
 from django.core.paginator import Page, Paginator
@@ -28,9 +28,10 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce
-from django.http import Http404
 from django.utils import timezone
 
+from portico.contacts.scope import PortalScope
+from portico.core.tenancy import get_for_scope
 from portico.payments.models import CreditApplication, PaymentAllocation
 from portico.sales.models import (
     Estimate,
@@ -40,9 +41,6 @@ from portico.sales.models import (
     SalesOrder,
     SalesOrderLine,
 )
-
-if TYPE_CHECKING:
-    from portico.portal.scoping import PortalScope
 
 PAGE_SIZE = 25
 ZERO = Decimal(0)
@@ -68,14 +66,6 @@ def money_sum(field: str, condition: Q | None = None) -> Coalesce:
 
 def paginate(queryset: QuerySet[Any], page: int, per_page: int = PAGE_SIZE) -> Page:
     return Paginator(queryset, per_page).get_page(page)
-
-
-def get_or_404(queryset: QuerySet[Any], public_id: UUID | str) -> Any:
-    try:
-        key = public_id if isinstance(public_id, UUID) else UUID(str(public_id))
-        return queryset.get(public_id=key)
-    except (ValueError, queryset.model.DoesNotExist):
-        raise Http404("No such document.") from None
 
 
 def sort_by(queryset: QuerySet[Any], sort: str, sorts: dict[str, tuple[str, ...]]) -> QuerySet:
@@ -106,7 +96,7 @@ ESTIMATE_SORTS = {**DOCUMENT_SORTS, "expiry": ("expiry_date", "id")}
 
 def estimates_for_portal(*, scope: PortalScope) -> QuerySet[Estimate]:
     return Estimate.objects.filter(organisation=scope.organisation, contact=scope.contact).exclude(
-        status=EstimateStatus.DRAFT
+        Estimate.PORTAL_HIDDEN
     )
 
 
@@ -124,16 +114,11 @@ def estimate_get_for_portal(*, scope: PortalScope, estimate_id: UUID | str) -> E
             Prefetch("lines", queryset=EstimateLine.objects.select_related("tax", "item"))
         )
     )
-    return get_or_404(estimates, estimate_id)  # type: ignore[no-any-return]
-
-
-def estimates_awaiting_count(*, scope: PortalScope) -> int:
-    return estimates_for_portal(scope=scope).filter(ESTIMATE_FILTERS["awaiting"]).count()
+    return get_for_scope(estimates, estimate_id)
 
 
 # --- invoices ----------------------------------------------------------------------------------
 
-INVOICE_HIDDEN = Q(status=InvoiceStatus.DRAFT) | Q(status=InvoiceStatus.VOID, sent_at__isnull=True)
 OPEN = Q(status__in=Invoice.OPEN_STATUSES, balance_due__gt=0)
 
 
@@ -155,7 +140,7 @@ INVOICE_SORTS = {**DOCUMENT_SORTS, "-due": ("-due_date", "-id"), "due": ("due_da
 
 def invoices_for_portal(*, scope: PortalScope) -> QuerySet[Invoice]:
     return Invoice.objects.filter(organisation=scope.organisation, contact=scope.contact).exclude(
-        INVOICE_HIDDEN
+        Invoice.PORTAL_HIDDEN
     )
 
 
@@ -176,7 +161,7 @@ def invoice_get_for_portal(*, scope: PortalScope, invoice_id: UUID | str) -> Inv
             Prefetch("lines", queryset=InvoiceLine.objects.select_related("tax", "item"))
         )
     )
-    return get_or_404(invoices, invoice_id)  # type: ignore[no-any-return]
+    return get_for_scope(invoices, invoice_id)
 
 
 @dataclass(frozen=True)
@@ -235,7 +220,7 @@ ORDER_SORTS = DOCUMENT_SORTS
 def sales_orders_for_portal(*, scope: PortalScope) -> QuerySet[SalesOrder]:
     return SalesOrder.objects.filter(
         organisation=scope.organisation, contact=scope.contact
-    ).exclude(status=OrderStatus.DRAFT)
+    ).exclude(SalesOrder.PORTAL_HIDDEN)
 
 
 def sales_order_list_for_portal(*, scope: PortalScope, query: ListQuery) -> Page:
@@ -253,7 +238,7 @@ def sales_order_get_for_portal(*, scope: PortalScope, sales_order_id: UUID | str
             to_attr="portal_invoices",
         ),
     )
-    return get_or_404(orders, sales_order_id)  # type: ignore[no-any-return]
+    return get_for_scope(orders, sales_order_id)
 
 
 # --- home dashboard ----------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from uuid import UUID
 from django.http import Http404
 
 from portico.orgs.models import Organisation
-from portico.sales.models import Attachment, Invoice, InvoiceQuerySet
+from portico.sales.models import Attachment
 
 
 def attachment_get_for_staff(*, organisation: Organisation, attachment_id: UUID) -> Attachment:
@@ -17,7 +17,3 @@ def attachment_get_for_staff(*, organisation: Organisation, attachment_id: UUID)
     if attachment is None:
         raise Http404("No such attachment.")
     return attachment
-
-
-def invoices_for_staff(*, organisation: Organisation) -> InvoiceQuerySet:
-    return Invoice.objects.filter(organisation=organisation).select_related("contact")

@@ -12,8 +12,8 @@ from django.urls import reverse
 from django_otp import user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from portico.activity import invitations
 from portico.contacts.models import Contact, ContactPerson
-from portico.portal import services
 from tests.contacts.factories import ContactPersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -84,7 +84,7 @@ def test_reinvite_disable_and_reset_two_factor(
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
-        services.portal_access_enable(person=customer_a_person)
+        invitations.portal_access_enable(person=customer_a_person)
         act(owner_client, "contactperson", "reinvite", [customer_a_person.pk])
     assert len(mail.outbox) == 2
 
@@ -101,7 +101,7 @@ def test_reinvite_disable_and_reset_two_factor(
 def test_the_persons_list_shows_status_role_and_last_login(
     owner_client: Client, customer_a_person: ContactPerson, password: str
 ) -> None:
-    services.portal_access_enable(person=customer_a_person, password=password)
+    invitations.portal_access_enable(person=customer_a_person, password=password)
 
     page = owner_client.get(reverse("admin:contacts_contactperson_changelist")).content.decode()
 

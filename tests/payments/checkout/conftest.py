@@ -9,11 +9,11 @@ import pytest
 from django.test import Client
 
 from portico.contacts.models import Contact, ContactPerson
+from portico.contacts.scope import PortalScope
 from portico.orgs.models import GatewayAccount, Organisation
 from portico.payments import checkout
 from portico.payments.gateways.sandbox import settlement
 from portico.payments.models import Checkout
-from portico.portal.scoping import PortalScope
 from portico.sales.models import Invoice
 from tests.gateways.conftest import CARD_DEFAULTS
 from tests.gateways.factories import GatewayAccountFactory

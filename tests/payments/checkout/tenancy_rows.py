@@ -1,4 +1,4 @@
-"""Rows of the online-payment back-office models, for `tests/tenancy.py`."""
+"""Rows of the online-payment back-office models, for `tests/tenancy/`."""
 
 from __future__ import annotations
 

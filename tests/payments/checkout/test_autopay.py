@@ -9,13 +9,13 @@ import pytest
 from django.core import mail
 
 from portico.activity.models import ActivityLog, Notification
+from portico.contacts.scope import PortalScope
 from portico.core.errors import DomainError
 from portico.orgs.models import GatewayAccount
 from portico.payments import autopay
 from portico.payments.gateways.sandbox.models import Charge
 from portico.payments.models import Checkout, CheckoutSettings, Payment, SavedMethod
 from portico.payments.saved_methods import saved_method_add
-from portico.portal.scoping import PortalScope
 from portico.sales.models import Invoice, RecurringProfile
 from portico.sales.services import recurring_generate_due
 from tests.payments.checkout.conftest import Tokenise

@@ -11,12 +11,12 @@ import pytest
 from django.core import mail
 
 from portico.activity.models import Notification
+from portico.contacts.scope import PortalScope
 from portico.core.errors import DomainError, PortalFailure
 from portico.orgs.models import GatewayAccount, Tax
 from portico.payments import checkout, reconcile
 from portico.payments.gateways.sandbox.models import Charge
 from portico.payments.models import Checkout, CustomerCredit, Payment, SavedMethod
-from portico.portal.scoping import PortalScope
 from portico.sales.models import Invoice
 from tests.payments.checkout.conftest import Tokenise
 from tests.sales import factories as sales

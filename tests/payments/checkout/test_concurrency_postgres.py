@@ -9,10 +9,10 @@ import pytest
 from django.conf import settings
 
 from portico.activity.models import Notification
+from portico.contacts.scope import PortalScope
 from portico.payments import checkout, ledger
 from portico.payments.gateways.sandbox.models import Charge
 from portico.payments.models import Checkout, Payment, PaymentAllocation
-from portico.portal.scoping import PortalScope
 from portico.sales.models import Invoice
 from tests.concurrency import all_at_once
 from tests.payments.checkout.conftest import Tokenise

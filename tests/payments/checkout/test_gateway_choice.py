@@ -9,13 +9,13 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from portico.contacts.scope import PortalScope
 from portico.core.errors import DomainError
 from portico.orgs.models import GatewayAccount, Organisation
 from portico.payments.gateway_choice import gateways_offered
 from portico.payments.gateways.sandbox.models import Charge
 from portico.payments.models import Checkout, SavedMethod
 from portico.payments.saved_methods import saved_method_add
-from portico.portal.scoping import PortalScope
 from portico.sales.models import Invoice
 from tests.gateways.factories import GatewayAccountFactory
 from tests.payments.checkout.conftest import Tokenise

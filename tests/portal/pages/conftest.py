@@ -6,8 +6,8 @@ import pytest
 from django.test import Client
 
 from portico.contacts.models import Contact, ContactPerson
+from portico.contacts.scope import PortalScope
 from portico.orgs.models import Organisation
-from portico.portal.scoping import PortalScope
 from tests.portal.conftest import enable_with_password, portal_login
 
 

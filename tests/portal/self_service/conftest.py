@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from portico.contacts.models import ContactPerson
-from portico.portal.scoping import PortalScope
+from portico.contacts.scope import PortalScope
 
 
 @pytest.fixture

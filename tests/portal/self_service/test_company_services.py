@@ -7,11 +7,12 @@ from typing import Any
 import pytest
 
 from portico.activity.models import ActivityLog, Notification
-from portico.contacts import self_service_services as services
+from portico.contacts import self_service_services as staff_decisions
 from portico.contacts.models import Contact
+from portico.contacts.scope import PortalScope
 from portico.contacts.self_service_models import DetailsChangeItem
 from portico.core.errors import DomainError
-from portico.portal.scoping import PortalScope
+from portico.portal.self_service import services
 from tests.portal.self_service.factories import DetailsChangeItemFactory, SelfServiceSettingsFactory
 
 pytestmark = pytest.mark.django_db
@@ -61,13 +62,13 @@ def test_staff_approve_one_field_and_reject_another(scope: PortalScope, owner: A
     website = DetailsChangeItem.objects.get(field="website")
 
     assert (
-        services.details_change_approve(
+        staff_decisions.details_change_approve(
             organisation=scope.organisation, user=owner, item_ids=[phone.pk]
         )
         == 1
     )
     assert (
-        services.details_change_reject(
+        staff_decisions.details_change_reject(
             organisation=scope.organisation, user=owner, item_ids=[website.pk]
         )
         == 1
@@ -80,7 +81,7 @@ def test_staff_approve_one_field_and_reject_another(scope: PortalScope, owner: A
     assert (phone.status, phone.decided_by) == (Status.APPROVED, owner)
     # deciding again changes nothing
     assert (
-        services.details_change_reject(
+        staff_decisions.details_change_reject(
             organisation=scope.organisation, user=owner, item_ids=[phone.pk]
         )
         == 0
@@ -92,7 +93,7 @@ def test_staff_cannot_decide_another_organisations_changes(
 ) -> None:
     item = DetailsChangeItemFactory(person=scope.person)
 
-    count = services.details_change_approve(
+    count = staff_decisions.details_change_approve(
         organisation=other_org, user=outsider, item_ids=[item.pk]
     )
 

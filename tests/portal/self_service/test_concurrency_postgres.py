@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from portico.contacts import self_service_services as services
 from portico.contacts.models import ContactPerson
+from portico.contacts.scope import PortalScope
 from portico.contacts.self_service_models import CustomerMessage, Review
 from portico.core.errors import DomainError
-from portico.portal.scoping import PortalScope
+from portico.portal.self_service import services
 from tests.contacts.factories import ContactFactory, ContactPersonFactory
 from tests.orgs.factories import OrganisationFactory
 from tests.portal.self_service.factories import CustomerMessageFactory

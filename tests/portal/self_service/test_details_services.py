@@ -11,12 +11,11 @@ from django.utils import timezone
 
 from portico.accounts.models import User
 from portico.activity.models import ActivityLog, Notification
-from portico.contacts import self_service_services as services
-from portico.contacts.models import ContactPerson
+from portico.contacts import portal_tokens as tokens
+from portico.contacts.models import ContactPerson, PortalToken
+from portico.contacts.scope import PortalScope
 from portico.core.errors import DomainError
-from portico.portal import tokens
-from portico.portal.models import PortalToken
-from portico.portal.scoping import PortalScope
+from portico.portal.self_service import services
 from tests.accounts.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -8,11 +8,11 @@ import pytest
 from django.core import mail
 
 from portico.activity.models import Notification
-from portico.contacts import self_service_services as services
+from portico.contacts.scope import PortalScope
 from portico.contacts.self_service_models import CustomerMessage, Review
 from portico.core.errors import DomainError
 from portico.orgs.models import PortalPreferences
-from portico.portal.scoping import PortalScope
+from portico.portal.self_service import services
 from tests.portal.self_service.factories import CustomerMessageFactory
 
 pytestmark = pytest.mark.django_db

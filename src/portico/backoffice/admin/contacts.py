@@ -13,6 +13,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from portico.activity import invitations
 from portico.backoffice.admin.common import ReadOnlyMixin
 from portico.backoffice.scoping import OrganisationScopedAdmin, ScopedTabularInline
 from portico.backoffice.sites import site
@@ -26,7 +27,6 @@ from portico.contacts.self_service_models import (
     SelfServiceSettings,
 )
 from portico.core.errors import DomainError
-from portico.portal import services as portal_services
 
 Status = ContactPerson.PortalStatus
 
@@ -183,7 +183,7 @@ class ContactAdmin(OrganisationScopedAdmin):
         persons = ContactPerson.objects.in_organisation(as_staff(request).organisation).filter(
             contact__in=queryset
         )
-        report_enable(self, request, portal_services.portal_access_enable_many(persons=persons))
+        report_enable(self, request, invitations.portal_access_enable_many(persons=persons))
 
     @admin.action(description=_("Restore the selected customers"))
     def restore(self, request: HttpRequest, queryset: QuerySet[Contact]) -> None:
@@ -194,7 +194,7 @@ class ContactAdmin(OrganisationScopedAdmin):
 
 
 def report_enable(
-    model_admin: admin.ModelAdmin[Any], request: HttpRequest, report: portal_services.EnableReport
+    model_admin: admin.ModelAdmin[Any], request: HttpRequest, report: invitations.EnableReport
 ) -> None:
     """One message for the invited, one warning naming the skipped and why."""
     count = len(report.enabled)
@@ -284,7 +284,7 @@ class ContactPersonAdmin(OrganisationScopedAdmin):
         password = form.cleaned_data.get("portal_password")
         if password and obj.portal_status != Status.ACTIVE:
             try:
-                portal_services.portal_access_enable(person=obj, password=password)
+                invitations.portal_access_enable(person=obj, password=password)
             except DomainError as error:
                 self.message_user(request, error.message, messages.ERROR)
             else:
@@ -294,14 +294,14 @@ class ContactPersonAdmin(OrganisationScopedAdmin):
 
     @admin.action(description=_("Enable the portal (send an invitation)"))
     def enable_portal(self, request: HttpRequest, queryset: QuerySet[ContactPerson]) -> None:
-        report_enable(self, request, portal_services.portal_access_enable_many(persons=queryset))
+        report_enable(self, request, invitations.portal_access_enable_many(persons=queryset))
 
     @admin.action(description=_("Send the portal invitation again"))
     def reinvite(self, request: HttpRequest, queryset: QuerySet[ContactPerson]) -> None:
         sent, refused = 0, []
         for person in queryset.select_related("contact", "organisation"):
             try:
-                portal_services.portal_access_reinvite(person=person)
+                invitations.portal_access_reinvite(person=person)
             except DomainError as error:
                 refused.append(error.message)
             else:
@@ -314,7 +314,7 @@ class ContactPersonAdmin(OrganisationScopedAdmin):
 
     @admin.action(description=_("Disable the portal (logs them out now)"))
     def disable_portal(self, request: HttpRequest, queryset: QuerySet[ContactPerson]) -> None:
-        count = portal_services.portal_access_disable_many(persons=queryset)
+        count = invitations.portal_access_disable_many(persons=queryset)
         self.message_user(
             request,
             ngettext("Portal disabled for %d person.", "Portal disabled for %d persons.", count)
@@ -325,7 +325,7 @@ class ContactPersonAdmin(OrganisationScopedAdmin):
     def reset_two_factor(self, request: HttpRequest, queryset: QuerySet[ContactPerson]) -> None:
         count = 0
         for person in queryset.select_related("user"):
-            portal_services.portal_two_factor_reset(person=person)
+            invitations.portal_two_factor_reset(person=person)
             count += 1
         self.message_user(
             request,

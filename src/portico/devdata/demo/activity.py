@@ -8,8 +8,8 @@ from django.db import transaction
 from portico.activity import portal_actions, services
 from portico.activity.models import Comment, NotificationSettings
 from portico.contacts.models import ContactPerson
+from portico.contacts.scope import PortalScope
 from portico.devdata.demo.context import DemoContext
-from portico.portal.scoping import PortalScope
 from portico.sales.models import Estimate, Invoice
 
 PERSON = "alice@acme.example"

@@ -7,10 +7,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from portico.activity import services as activity_services
 from portico.contacts.models import ContactPerson
+from portico.contacts.scope import PortalScope
 from portico.devdata.demo.context import DemoContext
 from portico.documents import attachments, services
 from portico.documents.kinds import kind_of
-from portico.portal.scoping import PortalScope
 from portico.projects.models import TimesheetApproval
 from portico.sales.models import Attachment, Invoice
 

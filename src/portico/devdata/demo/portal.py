@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import transaction
 
+from portico.activity import invitations
 from portico.contacts.models import ContactPerson
 from portico.devdata.demo.context import DEMO_PASSWORD, DemoContext
-from portico.portal import services
 
 Role = ContactPerson.PortalRole
 Status = ContactPerson.PortalStatus
@@ -35,7 +35,7 @@ def load(context: DemoContext) -> None:
         if person is None or person.portal_status != Status.NOT_ENABLED:
             continue
         with transaction.atomic():
-            services.portal_access_enable(
+            invitations.portal_access_enable(
                 person=person, role=role, password=DEMO_PASSWORD if active else None
             )
         changed += 1

@@ -6,8 +6,8 @@ import uuid
 
 from django.db import transaction
 
-from portico.contacts import self_service_services as services
 from portico.contacts.models import ContactPerson
+from portico.contacts.scope import PortalScope
 from portico.contacts.self_service_models import (
     CustomerMessage,
     DetailsChangeItem,
@@ -15,7 +15,7 @@ from portico.contacts.self_service_models import (
     SelfServiceSettings,
 )
 from portico.devdata.demo.context import DemoContext
-from portico.portal.scoping import PortalScope
+from portico.portal.self_service import services
 
 
 def _person(context: DemoContext, email: str) -> ContactPerson | None:

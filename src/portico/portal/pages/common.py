@@ -12,8 +12,9 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 
 from portico.activity.services import Origin
+from portico.contacts.scope import PortalScope
 from portico.core.errors import DomainError
-from portico.portal.scoping import PortalScope, client_ip
+from portico.portal.scoping import client_ip
 from portico.sales.portal_selectors import ListQuery
 
 if TYPE_CHECKING:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.db.models import Model
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
+from portico.contacts.scope import PortalScope
 from portico.core import money
-from portico.portal.scoping import PortalScope
+from portico.documents import links
 from portico.projects.models import TimesheetApproval
 from portico.sales.models import Estimate, Invoice, SalesOrder
 from portico.sales.services.common import totals_of as _totals_of
@@ -50,32 +52,19 @@ def detail_url(scope: PortalScope, target: Model) -> str:
     return _url(DETAIL_URLS, scope, target)
 
 
-PAY_URL_NAMES = ("portal:checkout", "portal:pay")
-
-
 def pay_url(scope: PortalScope, invoices: list[Invoice]) -> str:
-    """Where "Pay now" leads (the online-payment pages), or "" until they exist."""
-    from urllib.parse import urlencode
-
+    """Where "Pay now" leads: the online-payment page for the payable ones among `invoices`."""
     payable = [i for i in invoices if i.status in Invoice.PAYABLE_STATUSES and i.balance_due > 0]
     if not payable and invoices:
         return ""
-    for name in PAY_URL_NAMES:
-        try:
-            url = reverse(name, kwargs={"org_slug": scope.organisation.slug})
-        except NoReverseMatch:
-            continue
-        query = urlencode([("invoice", str(i.public_id)) for i in payable])
-        return f"{url}?{query}" if query else url
-    return ""
+    url = reverse("portal:checkout", kwargs={"org_slug": scope.organisation.slug})
+    query = urlencode([("invoice", str(i.public_id)) for i in payable])
+    return f"{url}?{query}" if query else url
 
 
 def document_links(scope: PortalScope, document: Any) -> dict[str, str]:
-    """Print view, PDF and forward URLs of `document` (the documents app's pages), or none
-    while those pages are not mounted."""
-    from portico.documents import links
-
+    """Print view, PDF and forward URLs of `document`, or none for a kind without a print view."""
     try:
         return links.portal_links(scope, document)
-    except (NoReverseMatch, KeyError, LookupError):
+    except LookupError:
         return {}

@@ -5,9 +5,10 @@ The portal shell's home view renders `portal/pages/home.html` with `dashboard_co
 
 from __future__ import annotations
 
+from portico.contacts.scope import PortalScope
 from portico.payments import portal_selectors as payment_selectors
+from portico.portal import scoping
 from portico.portal.pages import documents
-from portico.portal.scoping import PortalScope
 from portico.sales import portal_selectors as selectors
 
 
@@ -22,5 +23,5 @@ def dashboard_context(scope: PortalScope) -> dict[str, object]:
         "pay_all_url": (
             documents.pay_url(scope, []) if figures and figures.outstanding_count else ""
         ),
-        "can_see": {item.module: url for item, url in scope.menu},
+        "can_see": {item.module: url for item, url in scoping.menu_for(scope)},
     }

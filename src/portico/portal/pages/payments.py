@@ -9,9 +9,10 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
+from portico.contacts.scope import Module, PortalScope
 from portico.payments import portal_selectors as selectors
 from portico.portal.pages import common, documents
-from portico.portal.scoping import Module, PortalScope, portal_view
+from portico.portal.scoping import portal_view
 
 FILTERS = (
     common.Choice("", _("All payments")),

@@ -19,13 +19,15 @@ from django.views.decorators.http import require_GET, require_POST
 from portico.activity import portal_actions
 from portico.activity import selectors as activity_selectors
 from portico.activity import services as activity_services
+from portico.contacts.scope import Module, PortalScope
 from portico.core.errors import DomainError
+from portico.core.tenancy import get_for_scope
 from portico.portal.pages import common, documents
 from portico.portal.pages.forms import CommentForm, RejectForm
-from portico.portal.scoping import Module, PortalScope, portal_view
+from portico.portal.scoping import portal_view
 from portico.projects import selectors as project_selectors
 from portico.projects.models import Project, TimesheetApproval
-from portico.sales.portal_selectors import PAGE_SIZE, get_or_404, paginate
+from portico.sales.portal_selectors import PAGE_SIZE, paginate
 
 RECENT_ENTRIES = 20
 PROJECT_FILTERS = (
@@ -80,7 +82,7 @@ def project_list(request: HttpRequest, scope: PortalScope) -> HttpResponse:
 @portal_view(module=Module.PROJECTS)
 @require_GET
 def project_detail(request: HttpRequest, scope: PortalScope, project_id: UUID) -> HttpResponse:
-    project = get_or_404(_projects(scope), project_id)
+    project = get_for_scope(_projects(scope), project_id)
     entries = project_selectors.time_entry_list(project=project).order_by("-date", "-created_at")
     context = common.page_context(
         scope,

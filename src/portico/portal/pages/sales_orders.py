@@ -11,9 +11,10 @@ from django.views.decorators.http import require_GET
 
 from portico.activity import selectors as activity_selectors
 from portico.activity import services as activity_services
+from portico.contacts.scope import Module, PortalScope
 from portico.portal.pages import common, documents
 from portico.portal.pages.forms import CommentForm
-from portico.portal.scoping import Module, PortalScope, portal_view
+from portico.portal.scoping import portal_view
 from portico.sales import portal_selectors as selectors
 
 FILTERS = (

@@ -19,11 +19,12 @@ from django.utils import dateformat, formats, timezone
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
+from portico.contacts.scope import Module, PortalScope
 from portico.core import money
 from portico.core.errors import DomainError
 from portico.portal.pages import common, documents
 from portico.portal.pages.forms import StatementForm
-from portico.portal.scoping import Module, PortalScope, portal_view
+from portico.portal.scoping import portal_view
 from portico.statements import selectors as statement_selectors
 from portico.statements.selectors import Statement
 

@@ -10,11 +10,12 @@ from uuid import UUID
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from portico.contacts.scope import Module, PortalScope
 from portico.core.errors import DomainError, PortalFailure
 from portico.core.money import format_money
 from portico.orgs.models import GatewayAccount
@@ -26,7 +27,7 @@ from portico.payments.gateways.base import BillingAddress, MethodKind
 from portico.payments.models import Checkout
 from portico.portal.pages.common import origin_of
 from portico.portal.payments.forms import MethodEditForm, MethodTokenForm, PayForm
-from portico.portal.scoping import Module, PortalScope, portal_view
+from portico.portal.scoping import portal_view
 from portico.sales.models import Invoice
 
 
@@ -203,13 +204,10 @@ def checkout_detail(request: HttpRequest, scope: PortalScope, checkout_id: UUID)
 
 
 def _receipt_url(scope: PortalScope, done: Checkout) -> str:
-    """The payment's receipt page (the portal pages' own), when it is mounted."""
+    """The payment's receipt page (the portal pages' own)."""
     if done.payment is None:
         return ""
-    try:
-        return _url(scope, "payment_detail", payment_id=done.payment.public_id)
-    except NoReverseMatch:
-        return ""
+    return _url(scope, "payment_detail", payment_id=done.payment.public_id)
 
 
 # --- saved methods -------------------------------------------------------------------------------

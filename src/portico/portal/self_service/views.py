@@ -15,13 +15,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from portico.activity.services import Origin
-from portico.contacts import self_service_selectors as selectors
-from portico.contacts import self_service_services as services
+from portico.contacts import portal_tokens as tokens
+from portico.contacts.scope import Module, PortalScope
 from portico.core.errors import DomainError
+from portico.orgs.selectors import preferences_of
 from portico.portal import selectors as portal_selectors
-from portico.portal import tokens
-from portico.portal.scoping import Module, PortalScope, client_ip, portal_url, portal_view
-from portico.portal.self_service import forms
+from portico.portal.scoping import client_ip, portal_url, portal_view
+from portico.portal.self_service import forms, selectors, services
 from portico.portal.self_service.avatars import avatar_for
 from portico.portal.self_service.middleware import remember_language
 
@@ -116,7 +116,7 @@ def email_confirm(request: HttpRequest, org_slug: str, token: str) -> HttpRespon
     organisation = portal_selectors.organisation_for_portal(slug=org_slug)
     context: dict[str, Any] = {
         "organisation": organisation,
-        "preferences": portal_selectors.preferences_of(organisation),
+        "preferences": preferences_of(organisation),
     }
     try:
         if request.method == "POST":

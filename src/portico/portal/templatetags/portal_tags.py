@@ -3,6 +3,10 @@ from __future__ import annotations
 from django import template
 from django.http import HttpRequest
 
+from portico.contacts.scope import PortalScope
+from portico.portal import scoping
+from portico.portal.scoping import MenuItem
+
 register = template.Library()
 
 
@@ -12,3 +16,9 @@ def menu_active(request: HttpRequest, url: str, home_url: str) -> bool:
     if url == home_url:
         return request.path == url
     return request.path == url or request.path.startswith(url + "/")
+
+
+@register.simple_tag
+def portal_menu(scope: PortalScope) -> list[tuple[MenuItem, str]]:
+    """The sections `scope`'s person may open, as (item, url) in menu order."""
+    return scoping.menu_for(scope)

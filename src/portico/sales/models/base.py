@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from portico.core.currencies import validate_currency
@@ -36,6 +37,9 @@ class SalesDocument(OrganisationOwned):
     Totals are stored for lists and sums in SQL, and only ever written by the services,
     which recompute them with `portico.core.money.document_totals`.
     """
+
+    PORTAL_HIDDEN: ClassVar[Q] = Q(status="draft")
+    """What the portal never shows of this kind (`.exclude(Model.PORTAL_HIDDEN)`): drafts."""
 
     contact = models.ForeignKey(
         "contacts.Contact",

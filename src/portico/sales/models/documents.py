@@ -108,6 +108,8 @@ class Invoice(SalesDocument):
         VOID = "void", _("Void")
 
     OPEN_STATUSES = (Status.SENT, Status.VIEWED, Status.PARTIALLY_PAID)
+    # Drafts, and invoices voided before anyone sent them, never reach the customer.
+    PORTAL_HIDDEN = Q(status=Status.DRAFT) | Q(status=Status.VOID, sent_at__isnull=True)
     PAYABLE_STATUSES = OPEN_STATUSES
 
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.REGULAR)

@@ -1,8 +1,11 @@
-"""How to make one row of each back-office model inside a given organisation.
+"""The one tenancy registry: how to make a row of each model inside a given organisation.
 
-The URL-walking tenancy tests use this table; a model registered in the admin without an
-entry here fails `test_every_admin_model_is_covered`, so new screens are covered the day
-they are added.
+The walkers in this package use it: `test_admin_urls` walks every staff/admin URL (a model
+registered in the admin without an entry here fails `test_every_admin_model_is_covered`),
+`test_portal_urls` walks every portal URL from the resolver with the makers of
+`portal_ids.FOREIGN_IDS`, and `test_portal_documents` / `test_portal_pages` add the hidden
+(draft, not shown) cases per document kind. Every walk also checks that a foreign id's 404
+body is the same as a missing id's.
 """
 
 from __future__ import annotations
@@ -22,11 +25,14 @@ from portico.contacts.self_service_models import (
 from portico.orgs.models import GatewayAccount, Item, Organisation, PortalPreferences, Tax
 from portico.projects.models import Project, TimeEntry, TimesheetApproval
 from tests.accounts.factories import MembershipFactory
+from tests.activity.factories import ROWS as ACTIVITY_ROWS
 from tests.contacts.factories import ContactFactory, ContactPersonFactory
 from tests.gateways.factories import GatewayAccountFactory
 from tests.orgs.factories import ItemFactory, PortalPreferencesFactory, TaxFactory
+from tests.payments.checkout.tenancy_rows import ROWS as CHECKOUT_ROWS
 from tests.portal.self_service import factories as ss
 from tests.projects.factories import ProjectFactory, TimeEntryFactory, TimesheetApprovalFactory
+from tests.sales.tenancy_rows import ROWS as BOOKS_ROWS
 
 RowMaker = Callable[[Organisation], models.Model]
 
@@ -48,24 +54,14 @@ ROW_MAKERS: dict[type[models.Model], RowMaker] = {
     TimesheetApproval: lambda org: TimesheetApprovalFactory(
         project__contact=ContactFactory(organisation=org)
     ),
+    # Sales documents, payments, credit and the ledger (issue 3).
+    **BOOKS_ROWS,
+    # Comments, notifications, the activity log, signatures, notification settings (issue 5).
+    **ACTIVITY_ROWS,
+    # Checkouts, saved methods, webhook receipts, online payment settings (issue 7).
+    **CHECKOUT_ROWS,
 }
 
 
 def register(model: type[models.Model], maker: RowMaker) -> None:
     ROW_MAKERS[model] = maker
-
-
-# Sales documents, payments, credit and the ledger (issue 3).
-from tests.sales.tenancy_rows import ROWS as BOOKS_ROWS  # noqa: E402
-
-ROW_MAKERS.update(BOOKS_ROWS)
-
-# Comments, notifications, the activity log, signatures, notification settings (issue 5).
-from tests.activity.factories import ROWS as ACTIVITY_ROWS  # noqa: E402
-
-ROW_MAKERS.update(ACTIVITY_ROWS)
-
-# Checkouts, saved methods, webhook receipts, online payment settings (issue 7).
-from tests.payments.checkout.tenancy_rows import ROWS as CHECKOUT_ROWS  # noqa: E402
-
-ROW_MAKERS.update(CHECKOUT_ROWS)

@@ -14,11 +14,9 @@ from enum import StrEnum
 from django.conf import settings
 from django.utils import timezone
 
-from portico.contacts.models import ContactPerson
+from portico.contacts.models import ContactPerson, PortalToken
 from portico.core.errors import DomainError
 from portico.orgs.models import Organisation
-from portico.portal import selectors
-from portico.portal.models import PortalToken
 
 Purpose = PortalToken.Purpose
 RESET_LIFETIME = timedelta(hours=1)
@@ -39,6 +37,14 @@ class TokenRejected(DomainError):
         super().__init__(f"This link cannot be used ({problem}).", code=f"token_{problem}")
         self.problem = problem
         self.token = token
+
+
+def token_by_hash(*, token_hash: str) -> PortalToken | None:
+    return (
+        PortalToken.objects.with_hash(token_hash)
+        .select_related("person__contact", "person__user", "organisation")
+        .first()
+    )
 
 
 def lifetime(purpose: str) -> timedelta:
@@ -74,7 +80,7 @@ def token_check(*, organisation: Organisation, secret: str, purpose: str) -> Por
     """The usable token for `secret`, or `TokenRejected` saying why not."""
     if not 20 <= len(secret) <= 100:
         raise TokenRejected(TokenProblem.INVALID)
-    token = selectors.token_by_hash(token_hash=hash_secret(secret))
+    token = token_by_hash(token_hash=hash_secret(secret))
     if token is None:
         raise TokenRejected(TokenProblem.INVALID)
     if token.organisation_id != organisation.pk or token.purpose != purpose:
@@ -101,7 +107,7 @@ def token_for_renewal(*, organisation: Organisation, secret: str) -> PortalToken
     """A used or expired link of this organisation that has not yet asked for a new one."""
     if not 20 <= len(secret) <= 100:
         return None
-    token = selectors.token_by_hash(token_hash=hash_secret(secret))
+    token = token_by_hash(token_hash=hash_secret(secret))
     if token is None or token.organisation_id != organisation.pk or token.revoked_at is not None:
         return None
     if token.used_at is None and not token.is_expired:

@@ -29,7 +29,7 @@ def admin_object_urls() -> list[tuple[type, str]]:
 
 def test_every_admin_model_is_covered() -> None:
     missing = [model.__name__ for model in site._registry if model not in ROW_MAKERS]
-    assert missing == [], f"add these models to tests/tenancy.py ROW_MAKERS: {missing}"
+    assert missing == [], f"add these models to tests/tenancy/ ROW_MAKERS: {missing}"
 
 
 def test_the_walk_finds_change_delete_and_history_urls() -> None:

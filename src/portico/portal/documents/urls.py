@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from portico.documents import portal_views
+from portico.portal.documents import views as portal_views
 
 urlpatterns = [
     path("statement/print", portal_views.statement_print, name="statement_print"),

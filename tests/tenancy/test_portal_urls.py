@@ -1,5 +1,5 @@
 """Walk every portal URL that names an object, with another customer's and another
-organisation's ids: each must answer 404, exactly like a missing id (DESIGN.md §3).
+organisation's ids: each must answer 404 with the same body as a missing id (DESIGN.md §3).
 
 URL patterns come from Django's resolver, so a new portal URL is walked the day it is added;
 a URL keyword with no entry in `FOREIGN_IDS` fails the test until someone says how to make a
@@ -8,6 +8,8 @@ foreign object for it.
 
 from __future__ import annotations
 
+import secrets
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -16,10 +18,9 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from portico.contacts.models import ContactPerson
+from portico.contacts import portal_tokens as tokens
+from portico.contacts.models import ContactPerson, PortalSession, PortalToken
 from portico.orgs.models import Organisation
-from portico.portal import tokens
-from portico.portal.models import PortalSession, PortalToken
 from tests.documents.foreign_ids import a_document_of, a_file_of, a_kind
 from tests.payments.checkout.foreign_ids import (
     a_checkout_of,
@@ -64,6 +65,8 @@ class ForeignIds:
     other_customer: Maker | None
     other_org: Maker
     why_no_other_customer: str = ""
+    why_not_the_missing_body: str = ""
+    """Set only where the 404 of a foreign value may differ from a missing one's, and why."""
 
 
 FOREIGN_IDS: dict[str, ForeignIds] = {
@@ -81,8 +84,28 @@ FOREIGN_IDS: dict[str, ForeignIds] = {
         other_customer=None,
         other_org=an_invitation_of,
         why_no_other_customer="an emailed link is its own credential within its organisation",
+        why_not_the_missing_body=(
+            "a link of another portal says 'not for this portal': the secret is the credential, "
+            "so the page tells its holder nothing they did not already have"
+        ),
     ),
 }
+
+
+# A value for each keyword that names nothing at all (every other keyword: a fresh UUID).
+MISSING: dict[str, Callable[[], Any]] = {
+    "kind": lambda: "invoice",
+    "token": lambda: secrets.token_urlsafe(32),
+}
+
+
+def not_found_body(client: Client, url: str) -> bytes:
+    """The body of the 404 that `url` answers (GET, or POST where GET is the wrong method)."""
+    response = client.get(url)
+    if response.status_code == 405:
+        response = client.post(url)
+    assert response.status_code == 404, (url, response.status_code)
+    return bytes(response.content)
 
 
 def portal_patterns() -> list[tuple[str, list[str]]]:
@@ -145,6 +168,12 @@ def test_foreign_ids_answer_404(
             answers = {client.get(url).status_code, client.post(url).status_code}
             # A wrong method (405) says nothing; every other answer must be the 404.
             assert answers <= {404, 405} and 404 in answers, (name, whose, answers)
+            if any(FOREIGN_IDS[k].why_not_the_missing_body for k in keywords):
+                continue
+            missing = {k: MISSING.get(k, uuid.uuid4)() for k in keywords}
+            missing_url = reverse(f"portal:{name}", kwargs={"org_slug": world.org.slug, **missing})
+            # and the 404 says no more about a foreign object than about a missing one
+            assert not_found_body(client, url) == not_found_body(client, missing_url), (name, whose)
 
     # and the walker's own session is untouched by the attempts
     assert (

@@ -1,6 +1,6 @@
 """Walk every documents URL in the portal with another customer's, another organisation's,
 hidden and missing ids, for every kind: each answers 404 like a missing id (DESIGN.md §3).
-The patterns come from `documents.portal_urls`, so a new URL is walked the day it is added."""
+The patterns come from `portal.documents.urls`, so a new URL is walked the day it is added."""
 
 from __future__ import annotations
 
@@ -15,10 +15,10 @@ from django.test import Client
 from django.urls import URLPattern, reverse
 
 from portico.contacts.models import Contact
-from portico.documents import portal_urls
 from portico.documents.kinds import KINDS
 from portico.orgs.models import Organisation
 from portico.payments import services as payments
+from portico.portal.documents import urls as portal_urls
 from portico.sales import services as sales
 from portico.sales.models import Attachment
 from tests.sales import factories as make
@@ -62,6 +62,14 @@ def statuses(client: Client, url: str) -> set[int]:
     return {client.get(url).status_code, client.post(url).status_code}
 
 
+def not_found_body(client: Client, url: str) -> bytes:
+    response = client.get(url)
+    if response.status_code == 405:
+        response = client.post(url)
+    assert response.status_code == 404, (url, response.status_code)
+    return bytes(response.content)
+
+
 @pytest.mark.parametrize("kind", list(KINDS))
 def test_foreign_hidden_and_missing_documents_answer_404(
     kind: str,
@@ -79,6 +87,7 @@ def test_foreign_hidden_and_missing_documents_answer_404(
     if kind in HIDDEN:
         cases["hidden"] = HIDDEN[kind](customer_a).public_id
     for name in patterns("public_id"):
+        missing_body = b""
         for case, public_id in cases.items():
             url = reverse(
                 f"portal:{name}",
@@ -86,6 +95,9 @@ def test_foreign_hidden_and_missing_documents_answer_404(
             )
             answers = statuses(portal_client, url)
             assert answers <= {404, 405} and 404 in answers, (name, kind, case, answers)
+            body = not_found_body(portal_client, url)
+            missing_body = missing_body or body
+            assert body == missing_body, (name, kind, case)
 
 
 def test_foreign_and_hidden_files_answer_404(
@@ -110,9 +122,13 @@ def test_foreign_and_hidden_files_answer_404(
         "missing": uuid.uuid4(),
     }
     for name in patterns("attachment_id"):
+        missing_body = b""
         for case, attachment_id in cases.items():
             url = reverse(
                 f"portal:{name}", kwargs={"org_slug": org.slug, "attachment_id": attachment_id}
             )
             answers = statuses(portal_client, url)
             assert answers <= {404, 405} and 404 in answers, (name, case, answers)
+            body = not_found_body(portal_client, url)
+            missing_body = missing_body or body
+            assert body == missing_body, (name, case)

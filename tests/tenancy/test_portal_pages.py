@@ -1,5 +1,5 @@
 """Walk every document page URL with another customer's, another organisation's and hidden
-ids: each answers 404, exactly like a missing id (DESIGN.md §3).
+ids: each answers 404 with the same body as a missing id (DESIGN.md §3).
 
 The patterns come from the pages' URLconf, so a new page is walked the day it is added; a URL
 keyword without a maker in `foreign_ids.FOREIGN_MAKERS` fails until one is written.
@@ -42,6 +42,19 @@ def answers(client: Client, org: Organisation, name: str, values: dict[str, obje
     return {client.get(url).status_code, client.post(url, body).status_code}
 
 
+def not_found_body(
+    client: Client, org: Organisation, name: str, values: dict[str, object]
+) -> bytes:
+    url = reverse(f"portal:{name}", kwargs={"org_slug": org.slug, **values})
+    response = client.get(url)
+    if response.status_code == 405:
+        response = client.post(
+            url, {"signed_name": "Ann", "reason": "x", "message": "x", "body": "x"}
+        )
+    assert response.status_code == 404, (url, response.status_code)
+    return bytes(response.content)
+
+
 @pytest.mark.parametrize("name,keywords", object_patterns())
 def test_foreign_hidden_and_missing_ids_answer_404(
     name: str,
@@ -63,7 +76,10 @@ def test_foreign_hidden_and_missing_ids_answer_404(
     if all(k in HIDDEN_MAKERS for k in keywords):
         cases["hidden"] = {k: HIDDEN_MAKERS[k](active_person.contact) for k in keywords}
 
+    missing_body = not_found_body(portal_client, org, name, cases["missing"])
     for case, values in cases.items():
         found = answers(portal_client, org, name, values)
         # A wrong method (405) says nothing; every other answer must be the 404.
         assert found <= {404, 405} and 404 in found, (name, case, found)
+        # and its body says no more than a missing id's
+        assert not_found_body(portal_client, org, name, values) == missing_body, (name, case)

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from portico.contacts.scope import Module, PortalScope
 from portico.core.errors import DomainError
 from portico.documents import (
     context,
@@ -29,7 +30,7 @@ from portico.documents import (
     uploads,
 )
 from portico.documents.kinds import DocumentKind, kind_named
-from portico.portal.scoping import Module, PortalScope, client_ip, portal_view
+from portico.portal.scoping import client_ip, portal_view
 from portico.statements import selectors as statement_selectors
 
 UPLOAD_KINDS = {"estimate", "invoice", "retainer-invoice"}

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from django.utils import timezone
 
 from portico.contacts.models import ContactPerson
+from portico.contacts.scope import PortalScope
 from portico.contacts.self_service_models import (
     DetailsChangeItem,
     PendingEmailChange,
@@ -16,7 +17,6 @@ from portico.contacts.self_service_models import (
 
 if TYPE_CHECKING:
     from portico.orgs.models import Organisation
-    from portico.portal.scoping import PortalScope
 
 
 def settings_of(organisation: Organisation) -> SelfServiceSettings:

@@ -1,0 +1,80 @@
+"""The portal scope: one customer, seen by one of its contact persons, in one organisation.
+
+A plain value that every layer from here up may take as an argument; the portal resolves it
+from the request (`portico.portal.scoping`), selectors and services filter by it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from portico.contacts.models import Contact, ContactPerson
+from portico.orgs.models import Organisation, PortalPreferences
+from portico.orgs.selectors import preferences_of
+
+Role = ContactPerson.PortalRole
+
+
+class Module(StrEnum):
+    """A section of the portal; roles and preferences decide which ones a person sees."""
+
+    HOME = "home"
+    ESTIMATES = "estimates"
+    INVOICES = "invoices"
+    PAYMENTS = "payments"
+    SALES_ORDERS = "sales_orders"
+    PROJECTS = "projects"
+    TIMESHEETS = "timesheets"
+    STATEMENT = "statement"
+    ACCOUNT = "account"
+
+
+BILLING_MODULES = frozenset({Module.ESTIMATES, Module.INVOICES, Module.PAYMENTS, Module.STATEMENT})
+PROJECT_MODULES = frozenset({Module.PROJECTS, Module.TIMESHEETS})
+ROLE_MODULES: dict[str, frozenset[Module]] = {
+    Role.FULL: frozenset(Module),
+    Role.BILLING: BILLING_MODULES | {Module.HOME, Module.ACCOUNT},
+    Role.PROJECTS: PROJECT_MODULES | {Module.HOME, Module.ACCOUNT},
+}
+
+
+@dataclass(frozen=True)
+class PortalScope:
+    """Exactly one customer, seen by one of its contact persons, in one organisation."""
+
+    organisation: Organisation
+    contact: Contact
+    person: ContactPerson
+
+    @property
+    def preferences(self) -> PortalPreferences:
+        return preferences_of(self.organisation)
+
+    @property
+    def role(self) -> str:
+        return self.person.portal_role
+
+    @property
+    def is_full(self) -> bool:
+        return self.role == Role.FULL
+
+    @property
+    def sees_billing(self) -> bool:
+        return bool(ROLE_MODULES[self.role] & BILLING_MODULES)
+
+    @property
+    def sees_projects(self) -> bool:
+        return self.allows(Module.PROJECTS)
+
+    def allows(self, module: Module | str) -> bool:
+        """The person's role includes `module` and the organisation shows it."""
+        module = Module(module)
+        if module not in ROLE_MODULES.get(self.role, frozenset()):
+            return False
+        preferences = self.preferences
+        if module is Module.SALES_ORDERS:
+            return preferences.show_sales_orders
+        if module in PROJECT_MODULES:
+            return preferences.show_projects
+        return True
