@@ -97,8 +97,8 @@ def main(argv: list[str] | None = None) -> int:
     from portico.accounts import services as account_services
     from portico.contacts.models import Contact, ContactPerson
     from portico.orgs.models import Organisation
-    from portico.payments.models import LedgerEntry, Payment
-    from portico.sales.models import Estimate, Invoice
+    from portico.payments.models import Payment
+    from portico.sales.models import Estimate, Invoice, LedgerEntry
 
     results = Results()
     postgres = connection.vendor == "postgresql"

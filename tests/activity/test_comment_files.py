@@ -13,8 +13,8 @@ from portico.activity.models import ActivityLog, Comment, Notification
 from portico.activity.services import Origin
 from portico.contacts.models import Contact, ContactPerson
 from portico.contacts.scope import PortalScope
-from portico.documents import attachments
-from portico.documents.attachments import AttachmentRefused
+from portico.core import uploads
+from portico.core.uploads import AttachmentRefused
 from portico.orgs.models import Organisation
 from portico.sales import services as sales_services
 from portico.sales.models import Attachment
@@ -42,7 +42,7 @@ def refused_files() -> list[tuple[str, bytes]]:
         ("page.html", b"<!doctype html><script>alert(1)</script>"),
         ("logo.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'),
         ("invoice.pdf", b"MZ\x90\x00\x03\x00\x00\x00\x04\x00PE executable"),
-        ("big.pdf", b"%PDF-" + b"0" * (attachments.MAX_BYTES + 1)),
+        ("big.pdf", b"%PDF-" + b"0" * (uploads.MAX_BYTES + 1)),
     ]
 
 

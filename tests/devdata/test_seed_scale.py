@@ -16,10 +16,10 @@ from portico.core import money
 from portico.devdata import scale
 from portico.orgs.models import Organisation
 from portico.payments import ledger
-from portico.payments.models import LedgerEntry, Payment, PaymentAllocation
+from portico.payments.models import Payment, PaymentAllocation
 from portico.projects.models import TimesheetApproval
 from portico.sales import numbering
-from portico.sales.models import Estimate, Invoice, NumberSequence
+from portico.sales.models import Estimate, Invoice, LedgerEntry, NumberSequence
 
 pytestmark = pytest.mark.django_db
 

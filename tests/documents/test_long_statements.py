@@ -12,7 +12,7 @@ from django.urls import reverse
 from portico.contacts.models import Contact
 from portico.documents import pdf, rendering
 from portico.orgs.models import Organisation
-from portico.payments.models import LedgerEntry
+from portico.sales.models import LedgerEntry
 from portico.statements import selectors as statements
 from tests.documents.conftest import D
 

@@ -11,7 +11,8 @@ from django.test import Client
 from django.urls import reverse
 
 from portico.contacts.models import Contact, ContactPerson
-from portico.documents import attachments, services
+from portico.core import uploads
+from portico.documents import services
 from portico.documents.kinds import KINDS
 from portico.orgs.models import Organisation
 from portico.sales.models import Attachment
@@ -245,7 +246,7 @@ def test_an_oversized_upload_is_refused(
     documents: dict[str, Any],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(attachments, "MAX_BYTES", 1024)
+    monkeypatch.setattr(uploads, "MAX_BYTES", 1024)
     portal_client.post(
         url("document_upload", org, documents["invoice"]),
         {"file": SimpleUploadedFile("big.pdf", b"%PDF-" + b"0" * 2000)},

@@ -262,6 +262,9 @@ def open_page(
                 browser.new_context(viewport=viewport, storage_state=page.context.storage_state())
             )
             tab = contexts[-1].new_page()
+        # Colours are checked at rest: with transitions off, a button the pointer still rests on
+        # after a click shows its final hover colours, not a blend caught half-way.
+        tab.emulate_media(reduced_motion="reduce")
         response = tab.goto(url(history))
         assert response is not None and response.ok, f"{url(history)} answered {response}"
         return tab

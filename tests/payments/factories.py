@@ -7,7 +7,8 @@ from decimal import Decimal
 from portico.contacts.models import Contact
 from portico.orgs.models import Organisation
 from portico.payments import services
-from portico.payments.models import CustomerCredit, LedgerEntry, Payment
+from portico.payments.models import CustomerCredit, Payment
+from portico.sales.models import LedgerEntry
 from tests.sales import factories as make
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from portico.contacts.models import Contact
 from portico.orgs.models import Organisation
+from portico.payments import credit_notes
 from portico.sales import services
 from portico.sales.models import CreditNote, Estimate, Invoice, RecurringProfile, SalesOrder
 from tests.contacts.factories import ContactFactory
@@ -46,7 +47,7 @@ def sales_order(contact: Contact, rate: str = "100.00", **fields: Any) -> SalesO
 
 def credit_note(contact: Contact, rate: str = "30.00", *, open_it: bool = True) -> CreditNote:
     note = services.credit_note_create(contact=contact, lines=[line(rate)], issue_date=DAY)
-    return services.credit_note_open(credit_note=note) if open_it else note
+    return credit_notes.credit_note_open(credit_note=note) if open_it else note
 
 
 def recurring_profile(contact: Contact, **fields: Any) -> RecurringProfile:

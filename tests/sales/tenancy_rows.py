@@ -7,8 +7,15 @@ from collections.abc import Callable
 from django.db import models
 
 from portico.orgs.models import Organisation
-from portico.payments.models import CustomerCredit, LedgerEntry, Payment
-from portico.sales.models import CreditNote, Estimate, Invoice, RecurringProfile, SalesOrder
+from portico.payments.models import CustomerCredit, Payment
+from portico.sales.models import (
+    CreditNote,
+    Estimate,
+    Invoice,
+    LedgerEntry,
+    RecurringProfile,
+    SalesOrder,
+)
 from tests.payments import factories as pay
 from tests.sales import factories as make
 

@@ -11,8 +11,8 @@ import pytest
 from portico.contacts.models import Contact, ContactPerson
 from portico.contacts.scope import PortalScope
 from portico.orgs.models import Organisation
+from portico.payments import portal_selectors as payment_portal_selectors
 from portico.payments import services as payment_services
-from portico.sales import portal_selectors
 from tests.sales import factories as sales
 
 pytestmark = pytest.mark.django_db
@@ -45,7 +45,7 @@ def test_overdue_counts_the_customers_open_regular_invoices_past_due_only(
 
     # when A's dashboard figures are read
     with django_assert_num_queries(1):
-        figures = portal_selectors.home_figures_for_portal(
+        figures = payment_portal_selectors.home_figures_for_portal(
             scope=PortalScope(org, customer_a, customer_a_person)
         )
 

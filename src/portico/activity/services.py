@@ -24,8 +24,8 @@ from portico.activity.models import (
     NotificationSettings,
 )
 from portico.contacts.scope import PortalScope
+from portico.core import uploads
 from portico.core.errors import DomainError
-from portico.documents import attachments
 from portico.orgs.selectors import preferences_of
 from portico.projects.models import TimesheetApproval
 from portico.sales import services as sales_services
@@ -305,12 +305,12 @@ def comment_add_from_portal(
 ) -> Comment:
     """A contact person writes on a document, optionally with one file; the business is told.
 
-    The file is vetted (`documents.attachments.check_upload`) before anything is written, so a
+    The file is vetted (`core.uploads.check_upload`) before anything is written, so a
     refused file (`AttachmentRefused`, field "file") leaves neither the comment nor the file.
     """
     ensure_in_scope(scope, target)
     text = _clean_body(body)
-    checked = attachments.check_upload(file) if file is not None else None
+    checked = uploads.check_upload(file) if file is not None else None
     comment = Comment.objects.create(
         organisation=scope.organisation,
         contact=scope.contact,
@@ -341,7 +341,7 @@ def comment_add_from_portal(
 
 
 def _attach(
-    scope: PortalScope, target: Target, comment: Comment, checked: attachments.CheckedFile
+    scope: PortalScope, target: Target, comment: Comment, checked: uploads.CheckedFile
 ) -> Attachment:
     """Store a vetted file under its generated name, on the document and its comment."""
     attachment = Attachment(

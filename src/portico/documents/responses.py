@@ -13,6 +13,8 @@ from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.utils.cache import add_never_cache_headers
 
+from portico.core.uploads import content_type_of
+
 UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 # Anything that could end a header, a quoted string or a path in any client.
 UNSAFE_UNICODE = re.compile(r"[\x00-\x1f\x7f\"'\\/:*?<>|;%]+")
@@ -73,8 +75,6 @@ def download_response(
 
 def attachment_response(attachment: Any) -> HttpResponse:
     """A stored attachment, as a download under its original (sanitised) name."""
-    from portico.documents.attachments import content_type_of
-
     with attachment.file.open("rb") as handle:
         content = handle.read()
     return download_response(

@@ -25,8 +25,8 @@ from portico.contacts import services as contact_services
 from portico.contacts.models import ContactPerson
 from portico.contacts.scope import PortalScope
 from portico.core.errors import DomainError
+from portico.core.uploads import CheckedFile
 from portico.documents import pdf
-from portico.documents.attachments import CheckedFile
 from portico.documents.kinds import DocumentKind
 from portico.orgs.models import Organisation
 from portico.payments.models import Payment

@@ -8,8 +8,9 @@ from django.contrib import messages
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
+from portico.core import uploads
 from portico.core.errors import DomainError
-from portico.documents import attachments, forms, services
+from portico.documents import forms, services
 from portico.documents.kinds import DocumentKind
 from portico.orgs.models import Organisation
 
@@ -30,7 +31,7 @@ def attach_posted_file(
         messages.error(request, _("Choose a file to upload."))
         return
     try:
-        checked = attachments.check_upload(form.cleaned_data["file"])
+        checked = uploads.check_upload(form.cleaned_data["file"])
         services.attachment_add(
             organisation=organisation,
             kind=kind,

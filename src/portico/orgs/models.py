@@ -153,10 +153,16 @@ class Item(OrganisationOwned):
         return self.name
 
 
-def gateway_kind_choices() -> list[tuple[str, str]]:
-    from portico.payments.gateways import registry
+# Filled by the payments app's gateway registry as each gateway registers (orgs knows no gateway).
+_GATEWAY_KINDS: dict[str, str] = {}
 
-    return registry.kind_choices()
+
+def gateway_kind_add(kind: str, label: str) -> None:
+    _GATEWAY_KINDS[kind] = label
+
+
+def gateway_kind_choices() -> list[tuple[str, str]]:
+    return sorted(_GATEWAY_KINDS.items())
 
 
 BILLING_ADDRESS_FIELDS = ["name", "line1", "city", "state", "postal_code", "country"]

@@ -9,6 +9,11 @@ class PaymentsConfig(AppConfig):
 
     def ready(self) -> None:
         # The tasks import the models, which the app registry allows only once it is ready.
-        from portico.payments import tasks
+        from portico.payments import autopay, tasks
+        from portico.payments.gateways import registry
+        from portico.sales.services import recurring
+
+        registry.kinds()  # loads every gateway, so a gateway account's kind offers them all
 
         scheduled.register("checkout reconciliation", tasks.checkout_reconciliation_enqueue)
+        recurring.invoice_autopay.register(autopay.autopay_enqueue)

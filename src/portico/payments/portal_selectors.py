@@ -5,20 +5,40 @@ Scoped by organisation and customer first; a foreign, missing or malformed id ra
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 from uuid import UUID
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.paginator import Page
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import (
+    CharField,
+    Count,
+    DecimalField,
+    F,
+    IntegerField,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 
+from portico.contacts.models import Contact
 from portico.contacts.scope import PortalScope
 from portico.core.tenancy import get_for_scope
-from portico.payments.models import CustomerCredit, Payment, PaymentAllocation
+from portico.payments.models import CreditApplication, CustomerCredit, Payment, PaymentAllocation
+from portico.sales import portal_selectors as sales_portal
+from portico.sales.models import Invoice
 from portico.sales.portal_selectors import ListQuery, money_sum, paginate, sort_by
 
 ZERO = Decimal(0)
+AMOUNT = sales_portal.AMOUNT
 
 PAYMENT_FILTERS: dict[str, Q] = {
     "": Q(),
@@ -90,3 +110,102 @@ def payment_method_for_portal(*, payment: Payment) -> PaymentMethod:
         return PaymentMethod(label=str(payment.get_mode_display()))
     last4 = "".join(ch for ch in checkout.last4 if ch.isdigit())[-4:]
     return PaymentMethod(label=str(payment.get_mode_display()), brand=checkout.brand, last4=last4)
+
+
+# --- applied to an invoice ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Applied:
+    """A payment or a credit applied to an invoice, as its detail page lists them."""
+
+    kind: str  # "payment" | "credit"
+    date: datetime.date
+    amount: Decimal
+    public_id: UUID | None
+    label: str
+
+
+def invoice_applied_for_portal(*, scope: PortalScope, invoice: Invoice) -> list[Applied]:
+    """Payments and credits applied to `invoice`, oldest first, in one query (a UNION)."""
+    text = CharField()
+    payments = PaymentAllocation.objects.filter(
+        payment__organisation=scope.organisation, payment__contact=scope.contact, invoice=invoice
+    ).values_list(
+        Value("payment", output_field=text),
+        F("payment__date"),
+        F("amount"),
+        F("payment__public_id"),
+        F("payment__number"),
+    )
+    credits = CreditApplication.objects.filter(
+        organisation=scope.organisation, credit__contact=scope.contact, invoice=invoice
+    ).values_list(
+        Value("credit", output_field=text),
+        F("date"),
+        F("amount"),
+        F("credit__public_id"),
+        Coalesce(
+            F("credit__credit_note__number"),
+            F("credit__retainer_invoice__number"),
+            F("credit__payment__number"),
+            Value("", output_field=text),
+            output_field=text,
+        ),
+    )
+    rows = [Applied(*row) for row in payments.union(credits, all=True)]
+    return sorted(rows, key=lambda row: (row.date, row.kind))
+
+
+# --- home dashboard ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HomeFigures:
+    outstanding_total: Decimal
+    outstanding_count: int
+    overdue_total: Decimal
+    overdue_count: int
+    retainer_total: Decimal
+    retainer_count: int
+    awaiting_estimates: int
+    unused_credit: Decimal
+
+
+def _scalar(queryset: QuerySet[Any], expression: Any, output: Any) -> Coalesce:
+    """One figure over the customer's rows, as a subquery of the figures query."""
+    sub = queryset.order_by().values("contact").annotate(value=expression).values("value")[:1]
+    zero = Value(ZERO) if isinstance(output, DecimalField) else Value(0)
+    return Coalesce(Subquery(sub, output_field=output), zero, output_field=output)
+
+
+def home_figures_for_portal(*, scope: PortalScope) -> HomeFigures:
+    """Every figure of the dashboard in one SQL statement, whatever the customer's history."""
+    today = timezone.localdate()
+    invoices = sales_portal.invoices_for_portal(scope=scope)
+    regular = invoices.filter(sales_portal.OPEN, kind=Invoice.Kind.REGULAR)
+    # Overdue is a FILTER over the open invoices, not a WHERE: with `due_date <` in the WHERE,
+    # SQLite reads the (organisation, due_date) index, every customer's overdue invoices.
+    overdue = Q(due_date__lt=today)
+    retainer = invoices.filter(sales_portal.OPEN, kind=Invoice.Kind.RETAINER)
+    awaiting = sales_portal.estimates_for_portal(scope=scope).filter(
+        sales_portal.ESTIMATE_FILTERS["awaiting"]
+    )
+    credits = CustomerCredit.objects.filter(organisation=scope.organisation, contact=scope.contact)
+    count = IntegerField()
+    row = (
+        Contact.objects.filter(organisation=scope.organisation, pk=scope.contact.pk)
+        .annotate(
+            outstanding_total=_scalar(regular, Sum("balance_due"), AMOUNT),
+            outstanding_count=_scalar(regular, Count("id"), count),
+            overdue_total=_scalar(regular, Sum("balance_due", filter=overdue), AMOUNT),
+            overdue_count=_scalar(regular, Count("id", filter=overdue), count),
+            retainer_total=_scalar(retainer, Sum("balance_due"), AMOUNT),
+            retainer_count=_scalar(retainer, Count("id"), count),
+            awaiting_estimates=_scalar(awaiting, Count("id"), count),
+            unused_credit=_scalar(credits, Sum("remaining"), AMOUNT),
+        )
+        .values(*HomeFigures.__dataclass_fields__)
+        .get()
+    )
+    return HomeFigures(**row)

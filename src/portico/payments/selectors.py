@@ -9,8 +9,8 @@ from django.db.models import QuerySet, Sum
 from django.db.models.functions import Coalesce
 
 from portico.contacts.models import Contact
-from portico.payments import ledger
 from portico.payments.models import CustomerCredit
+from portico.sales import ledger
 
 
 @dataclass(frozen=True)

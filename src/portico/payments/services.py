@@ -13,7 +13,7 @@ from portico.contacts.models import Contact
 from portico.core import money
 from portico.core.errors import DomainError
 from portico.core.tenancy import ensure_same_organisation
-from portico.payments import ledger
+from portico.payments import ledger as payment_postings
 from portico.payments.models import (
     CreditApplication,
     CustomerCredit,
@@ -22,7 +22,7 @@ from portico.payments.models import (
     PaymentMode,
     Refund,
 )
-from portico.sales import numbering
+from portico.sales import ledger, numbering
 from portico.sales import services as sales_services
 from portico.sales.models import Invoice
 
@@ -133,7 +133,9 @@ def payment_record(
     excess = amount - allocated
     if excess:
         _credit(payment, CustomerCredit.Kind.EXCESS_PAYMENT, excess)
-    ledger.record(ledger.payment_received(payment, settled=settled, credit=retained + excess))
+    ledger.record(
+        payment_postings.payment_received(payment, settled=settled, credit=retained + excess)
+    )
     return payment
 
 

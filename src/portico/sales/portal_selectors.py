@@ -15,15 +15,10 @@ from uuid import UUID
 
 from django.core.paginator import Page, Paginator
 from django.db.models import (
-    CharField,
-    Count,
     DecimalField,
-    F,
-    IntegerField,
     Prefetch,
     Q,
     QuerySet,
-    Subquery,
     Sum,
     Value,
 )
@@ -32,7 +27,6 @@ from django.utils import timezone
 
 from portico.contacts.scope import PortalScope
 from portico.core.tenancy import get_for_scope
-from portico.payments.models import CreditApplication, PaymentAllocation
 from portico.sales.models import (
     Estimate,
     EstimateLine,
@@ -164,48 +158,6 @@ def invoice_get_for_portal(*, scope: PortalScope, invoice_id: UUID | str) -> Inv
     return get_for_scope(invoices, invoice_id)
 
 
-@dataclass(frozen=True)
-class Applied:
-    """A payment or a credit applied to an invoice, as its detail page lists them."""
-
-    kind: str  # "payment" | "credit"
-    date: datetime.date
-    amount: Decimal
-    public_id: UUID | None
-    label: str
-
-
-def invoice_applied_for_portal(*, scope: PortalScope, invoice: Invoice) -> list[Applied]:
-    """Payments and credits applied to `invoice`, oldest first, in one query (a UNION)."""
-    text = CharField()
-    payments = PaymentAllocation.objects.filter(
-        payment__organisation=scope.organisation, payment__contact=scope.contact, invoice=invoice
-    ).values_list(
-        Value("payment", output_field=text),
-        F("payment__date"),
-        F("amount"),
-        F("payment__public_id"),
-        F("payment__number"),
-    )
-    credits = CreditApplication.objects.filter(
-        organisation=scope.organisation, credit__contact=scope.contact, invoice=invoice
-    ).values_list(
-        Value("credit", output_field=text),
-        F("date"),
-        F("amount"),
-        F("credit__public_id"),
-        Coalesce(
-            F("credit__credit_note__number"),
-            F("credit__retainer_invoice__number"),
-            F("credit__payment__number"),
-            Value("", output_field=text),
-            output_field=text,
-        ),
-    )
-    rows = [Applied(*row) for row in payments.union(credits, all=True)]
-    return sorted(rows, key=lambda row: (row.date, row.kind))
-
-
 # --- sales orders ------------------------------------------------------------------------------
 
 ORDER_FILTERS: dict[str, Q] = {
@@ -239,61 +191,6 @@ def sales_order_get_for_portal(*, scope: PortalScope, sales_order_id: UUID | str
         ),
     )
     return get_for_scope(orders, sales_order_id)
-
-
-# --- home dashboard ----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class HomeFigures:
-    outstanding_total: Decimal
-    outstanding_count: int
-    overdue_total: Decimal
-    overdue_count: int
-    retainer_total: Decimal
-    retainer_count: int
-    awaiting_estimates: int
-    unused_credit: Decimal
-
-
-def _scalar(queryset: QuerySet[Any], expression: Any, output: Any) -> Coalesce:
-    """One figure over the customer's rows, as a subquery of the figures query."""
-    sub = queryset.order_by().values("contact").annotate(value=expression).values("value")[:1]
-    zero = Value(ZERO) if isinstance(output, DecimalField) else Value(0)
-    return Coalesce(Subquery(sub, output_field=output), zero, output_field=output)
-
-
-def home_figures_for_portal(*, scope: PortalScope) -> HomeFigures:
-    """Every figure of the dashboard in one SQL statement, whatever the customer's history."""
-    from portico.contacts.models import Contact
-    from portico.payments.models import CustomerCredit
-
-    today = timezone.localdate()
-    invoices = invoices_for_portal(scope=scope)
-    regular = invoices.filter(OPEN, kind=Invoice.Kind.REGULAR)
-    # Overdue is a FILTER over the open invoices, not a WHERE: with `due_date <` in the WHERE,
-    # SQLite reads the (organisation, due_date) index, every customer's overdue invoices.
-    overdue = Q(due_date__lt=today)
-    retainer = invoices.filter(OPEN, kind=Invoice.Kind.RETAINER)
-    awaiting = estimates_for_portal(scope=scope).filter(ESTIMATE_FILTERS["awaiting"])
-    credits = CustomerCredit.objects.filter(organisation=scope.organisation, contact=scope.contact)
-    count = IntegerField()
-    row = (
-        Contact.objects.filter(organisation=scope.organisation, pk=scope.contact.pk)
-        .annotate(
-            outstanding_total=_scalar(regular, Sum("balance_due"), AMOUNT),
-            outstanding_count=_scalar(regular, Count("id"), count),
-            overdue_total=_scalar(regular, Sum("balance_due", filter=overdue), AMOUNT),
-            overdue_count=_scalar(regular, Count("id", filter=overdue), count),
-            retainer_total=_scalar(retainer, Sum("balance_due"), AMOUNT),
-            retainer_count=_scalar(retainer, Count("id"), count),
-            awaiting_estimates=_scalar(awaiting, Count("id"), count),
-            unused_credit=_scalar(credits, Sum("remaining"), AMOUNT),
-        )
-        .values(*HomeFigures.__dataclass_fields__)
-        .get()
-    )
-    return HomeFigures(**row)
 
 
 def contact_persons_for_portal(*, scope: PortalScope) -> list[Any]:

@@ -18,8 +18,7 @@ from django.db.models.functions import Coalesce
 from portico.contacts.models import Contact
 from portico.core import money
 from portico.core.errors import DomainError
-from portico.payments.models import LedgerEntry
-from portico.sales.models import Invoice
+from portico.sales.models import Invoice, LedgerEntry
 
 ZERO = Decimal(0)
 Kind = LedgerEntry.Kind

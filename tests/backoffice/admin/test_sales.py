@@ -14,6 +14,7 @@ from portico.contacts.models import Contact
 from portico.orgs.models import Organisation, Tax
 from portico.payments import ledger
 from portico.payments.models import Payment
+from portico.sales import ledger as sales_ledger
 from portico.sales.models import Attachment, Estimate, Invoice
 from tests.sales import factories as make
 
@@ -123,7 +124,7 @@ def test_a_payment_added_in_the_back_office_becomes_credit(
     response = owner_client.post(reverse("admin:payments_payment_add"), data)
     assert response.status_code == 302
     assert Payment.objects.get().number == "PAY-000001"
-    assert ledger.balance_of(contact=customer_a).credit == Decimal("75.00")
+    assert sales_ledger.balance_of(contact=customer_a).credit == Decimal("75.00")
 
 
 def test_staff_download_attachments_of_their_own_organisation_only(

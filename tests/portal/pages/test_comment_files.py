@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from portico.activity.models import ActivityLog, Comment, Notification
 from portico.contacts.models import Contact, ContactPerson
-from portico.documents import attachments
+from portico.core import uploads
 from portico.orgs.models import Organisation
 from portico.sales import services as sales_services
 from portico.sales.models import Attachment
@@ -180,7 +180,7 @@ def test_a_refused_file_is_a_field_error_and_nothing_is_saved(
     content: bytes,
 ) -> None:
     # given a small size cap, so "big.pdf" is oversized
-    monkeypatch.setattr(attachments, "MAX_BYTES", 1024)
+    monkeypatch.setattr(uploads, "MAX_BYTES", 1024)
     _, page = make(kind, customer_a)
 
     # when the person comments with a refused file, with htmx and with a plain form

@@ -33,12 +33,12 @@ from portico.payments.models import (
     CheckoutItem,
     CheckoutSettings,
     CustomerCredit,
-    LedgerEntry,
     Payment,
     PaymentAllocation,
     SavedMethod,
     WebhookEventReceipt,
 )
+from portico.sales.models import LedgerEntry
 from portico.statements import selectors as statements
 
 

@@ -20,9 +20,9 @@ from unfold.widgets import UnfoldAdminCheckboxSelectMultipleWidget
 from portico.backoffice.admin.common import run_each, service_action
 from portico.backoffice.scoping import OrganisationScopedAdmin, ScopedTabularInline
 from portico.backoffice.sites import site
+from portico.core import uploads
 from portico.core.errors import DomainError
-from portico.documents import attachments
-from portico.payments import autopay
+from portico.payments import autopay, credit_notes
 from portico.payments import services as payments
 from portico.sales import services
 from portico.sales.models import (
@@ -96,7 +96,7 @@ class AttachmentInline(ScopedTabularInline):
     def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
         if db_field.name == "file" and field is not None:
-            field.validators.append(attachments.validate_attachment_file)
+            field.validators.append(uploads.validate_attachment_file)
         return field
 
     @admin.display(description=_("download"))
@@ -360,12 +360,12 @@ class CreditNoteAdmin(DocumentAdmin):
 
     open_note = service_action(
         _("Open (give the customer the credit)"),
-        lambda n: services.credit_note_open(credit_note=n),
+        lambda n: credit_notes.credit_note_open(credit_note=n),
         _("Opened"),
     )
 
     void = service_action(
-        _("Void"), lambda n: services.credit_note_void(credit_note=n), _("Voided")
+        _("Void"), lambda n: credit_notes.credit_note_void(credit_note=n), _("Voided")
     )
 
 

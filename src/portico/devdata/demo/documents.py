@@ -8,8 +8,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from portico.activity import services as activity_services
 from portico.contacts.models import ContactPerson
 from portico.contacts.scope import PortalScope
+from portico.core import uploads
 from portico.devdata.demo.context import DemoContext
-from portico.documents import attachments, services
+from portico.documents import services
 from portico.documents.kinds import kind_of
 from portico.projects.models import TimesheetApproval
 from portico.sales.models import Attachment, Invoice
@@ -41,7 +42,7 @@ def load(context: DemoContext) -> None:
         organisation=organisation, invoice=invoice, name=REPORT_NAME
     ).exists():
         return
-    checked = attachments.check_upload(SimpleUploadedFile(REPORT_NAME, REPORT))
+    checked = uploads.check_upload(SimpleUploadedFile(REPORT_NAME, REPORT))
     services.attachment_add(
         organisation=organisation,
         kind=kind_of(invoice),

@@ -18,6 +18,7 @@ from django.utils import timezone
 from portico.contacts.models import Contact
 from portico.devdata.demo.context import DemoContext
 from portico.orgs.models import Item, Organisation, Tax
+from portico.payments import credit_notes
 from portico.sales import services
 from portico.sales.models import CreditNote, Estimate, Invoice, SalesOrder
 
@@ -255,7 +256,7 @@ def _acme_credit_notes(
         invoice=late,
         reason="Two hours billed twice",
     )
-    services.credit_note_open(credit_note=applied)
+    credit_notes.credit_note_open(credit_note=applied)
     plan.append(PlannedCredit(contact, late.issue_date + 6 * DAY, late, applied))
     unused = services.credit_note_create(
         contact=contact,
@@ -263,7 +264,7 @@ def _acme_credit_notes(
         issue_date=today - 30 * DAY,
         reason="Hosting outage in March",
     )
-    services.credit_note_open(credit_note=unused)
+    credit_notes.credit_note_open(credit_note=unused)
 
 
 def _other(contact: Contact, today: datetime.date) -> list[Planned]:

@@ -31,10 +31,11 @@ from portico.devdata.scale.rows import (
 )
 from portico.devdata.scale.spec import Progress, ScaleResult, ScaleSpec, no_progress
 from portico.orgs.models import Organisation, Tax
-from portico.payments import ledger
-from portico.payments.models import CustomerCredit, LedgerEntry, Payment, PaymentAllocation
+from portico.payments import ledger as payment_postings
+from portico.payments.models import CustomerCredit, Payment, PaymentAllocation
 from portico.projects.models import Project, TimeEntry, TimesheetApproval
-from portico.sales.models import Estimate, EstimateLine, Invoice, InvoiceLine
+from portico.sales import ledger
+from portico.sales.models import Estimate, EstimateLine, Invoice, InvoiceLine, LedgerEntry
 
 
 class Seeder:
@@ -316,7 +317,7 @@ class Seeder:
                 voided = min(invoice.issue_date + datetime.timedelta(days=3), self.today)
                 postings.append((voided, 1, ledger.invoice_voided(invoice, date=voided)))
         for payment in payments:
-            posting = ledger.payment_received(
+            posting = payment_postings.payment_received(
                 payment,
                 settled=settled.get(id(payment), ZERO),
                 credit=excess.get(id(payment), ZERO),

@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+from portico.orgs.models import GatewayAccount, gateway_kind_add
 from portico.payments.gateways.base import Gateway, GatewayConfig
-
-if TYPE_CHECKING:
-    from portico.orgs.models import GatewayAccount
 
 _REGISTRY: dict[str, type[Gateway]] = {}
 
@@ -18,6 +14,7 @@ def register(gateway_class: type[Gateway]) -> type[Gateway]:
     if kind in _REGISTRY and _REGISTRY[kind] is not gateway_class:
         raise ValueError(f"A gateway of kind {kind!r} is already registered.")
     _REGISTRY[kind] = gateway_class
+    gateway_kind_add(kind, str(gateway_class.label))
     return gateway_class
 
 
@@ -37,11 +34,6 @@ def gateway_class(kind: str) -> type[Gateway]:
 def kinds() -> list[str]:
     _load()
     return sorted(_REGISTRY)
-
-
-def kind_choices() -> list[tuple[str, str]]:
-    _load()
-    return [(kind, str(cls.label)) for kind, cls in sorted(_REGISTRY.items())]
 
 
 def config_for(account: GatewayAccount) -> GatewayConfig:

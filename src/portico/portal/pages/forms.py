@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portico.activity.models import COMMENT_MAX_LENGTH
 from portico.activity.portal_actions import REASON_MAX_LENGTH, SIGNATURE_MAX_LENGTH
-from portico.documents.attachments import EXTENSIONS, MAX_BYTES
+from portico.core.uploads import EXTENSIONS, MAX_BYTES
 
 ACCEPT = tuple(extension for extensions in EXTENSIONS.values() for extension in extensions)
 

@@ -15,7 +15,7 @@ from portico.sales import portal_selectors as selectors
 def dashboard_context(scope: PortalScope) -> dict[str, object]:
     """The dashboard's figures (three queries whatever the customer's history)."""
     billing = scope.sees_billing
-    figures = selectors.home_figures_for_portal(scope=scope) if billing else None
+    figures = payment_selectors.home_figures_for_portal(scope=scope) if billing else None
     return {
         "figures": figures,
         "last_payment": payment_selectors.last_payment_for_portal(scope=scope) if billing else None,

@@ -13,6 +13,7 @@ from portico.activity import selectors as activity_selectors
 from portico.activity import services as activity_services
 from portico.contacts.scope import Module, PortalScope
 from portico.payments import checkout_selectors
+from portico.payments import portal_selectors as payment_selectors
 from portico.portal.pages import common, documents
 from portico.portal.pages.forms import CommentForm
 from portico.portal.scoping import portal_view
@@ -79,7 +80,7 @@ def invoice_detail(request: HttpRequest, scope: PortalScope, invoice_id: UUID) -
         scope,
         invoice=invoice,
         totals=documents.totals_of(invoice),
-        applied=selectors.invoice_applied_for_portal(scope=scope, invoice=invoice),
+        applied=payment_selectors.invoice_applied_for_portal(scope=scope, invoice=invoice),
         can_see_payments=scope.allows(Module.PAYMENTS),
         comments=activity_selectors.comments_for_portal(scope=scope, target=invoice),
         comment_form=CommentForm(),

@@ -10,6 +10,7 @@ from portico.sales.models.documents import (
     SalesOrder,
     SalesOrderLine,
 )
+from portico.sales.models.ledger import LedgerEntry
 from portico.sales.models.recurring import RecurringProfile, RecurringProfileLine
 
 __all__ = [
@@ -22,6 +23,7 @@ __all__ = [
     "Invoice",
     "InvoiceLine",
     "InvoiceQuerySet",
+    "LedgerEntry",
     "NumberSequence",
     "RecurringProfile",
     "RecurringProfileLine",

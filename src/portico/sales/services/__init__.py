@@ -10,8 +10,6 @@ from portico.sales.services.common import (
 from portico.sales.services.credit_notes import (
     credit_note_close_if_spent,
     credit_note_create,
-    credit_note_open,
-    credit_note_void,
 )
 from portico.sales.services.estimates import (
     estimate_accept,
@@ -52,8 +50,6 @@ __all__ = [
     "LineInput",
     "credit_note_close_if_spent",
     "credit_note_create",
-    "credit_note_open",
-    "credit_note_void",
     "document_mark_first_viewed",
     "document_prepare",
     "document_recalculate",

@@ -11,12 +11,17 @@ from django.utils import timezone
 
 from portico.contacts.models import Contact
 from portico.core.errors import DomainError
-from portico.payments import ledger
-from portico.sales import transitions
+from portico.core.hooks import Hook
+from portico.sales import ledger, transitions
 from portico.sales.models import Estimate, Invoice, InvoiceLine, RecurringProfile, SalesOrder
 from portico.sales.services.common import LineInput, document_edit, document_new
 
 Status = Invoice.Status
+
+
+# Projects builds on sales: it registers (AppConfig.ready) that time billed on a voided invoice
+# may be billed again.
+invoice_voided: Hook[Invoice] = Hook("invoice voided")
 
 
 def _check_dates(issue_date: datetime.date, due_date: datetime.date | None) -> None:
@@ -149,10 +154,7 @@ def invoice_void(*, invoice: Invoice, date: datetime.date | None = None) -> Invo
     invoice.save(update_fields=["status", "balance_due", "updated_at"])
     if was_issued and invoice.kind == Invoice.Kind.REGULAR:
         ledger.record(ledger.invoice_voided(invoice, date=date or timezone.localdate()))
-    # Time billed on a voided invoice may be billed again (projects builds on sales, hence late).
-    from portico.projects import services as project_services
-
-    project_services.time_entries_release_invoice(invoice=invoice)
+    invoice_voided(invoice)
     return invoice
 
 

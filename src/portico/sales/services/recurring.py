@@ -11,6 +11,7 @@ from django.utils import timezone
 from portico.contacts.models import Contact
 from portico.core import money
 from portico.core.errors import DomainError
+from portico.core.hooks import Hook
 from portico.sales.models import Invoice, RecurringProfile, RecurringProfileLine
 from portico.sales.services.common import LineInput, check_contact, check_lines, lines_of
 from portico.sales.services.invoices import invoice_create, invoice_send
@@ -124,18 +125,16 @@ def _generate_one(profile_id: int, today: datetime.date) -> list[Invoice]:
                 if profile.send_automatically:
                     invoice = invoice_send(invoice=invoice)
                     if profile.autopay:
-                        _autopay_after_commit(invoice)
+                        invoice_autopay(invoice)
                 made.append(invoice)
             profile.next_date = profile.period_after(period)
             profile.save(update_fields=["next_date", "updated_at"])
     return made
 
 
-def _autopay_after_commit(invoice: Invoice) -> None:
-    # payments builds on sales: imported here, not at module level.
-    from portico.payments.autopay import autopay_enqueue
-
-    autopay_enqueue(invoice)
+# Charging belongs to payments, which builds on sales: its AppConfig.ready registers how an
+# invoice of a profile on autopay is charged once its transaction commits.
+invoice_autopay: Hook[Invoice] = Hook("autopay a recurring invoice")
 
 
 def recurring_generate_due(*, today: datetime.date) -> list[Invoice]:

@@ -21,8 +21,8 @@ from django.db import transaction
 from portico.contacts import services as contact_services
 from portico.documents import pdf
 from portico.orgs import services as org_services
-from portico.payments.models import LedgerEntry
 from portico.sales import services as sales
+from portico.sales.models import LedgerEntry
 from portico.statements import selectors as statements
 
 

@@ -8,7 +8,7 @@ import zipfile
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from portico.documents import attachments
+from portico.core import uploads
 
 
 def upload(name: str, content: bytes) -> SimpleUploadedFile:
@@ -32,14 +32,14 @@ def office(kind: str) -> bytes:
         ("anim.gif", b"GIF89a" + b"\x00" * 10, "image/gif"),
         ("notes.txt", "Grüße, see attached.\n".encode(), "text/plain"),
         ("rows.csv", b"date,amount\n2026-01-01,10.00\n", "text/csv"),
-        ("spec.docx", office("word"), attachments.DOCX),
-        ("sheet.xlsx", office("xl"), attachments.XLSX),
+        ("spec.docx", office("word"), uploads.DOCX),
+        ("sheet.xlsx", office("xl"), uploads.XLSX),
     ],
 )
 def test_allowed_files_pass_with_a_generated_name(
     name: str, content: bytes, content_type: str
 ) -> None:
-    checked = attachments.check_upload(upload(name, content))
+    checked = uploads.check_upload(upload(name, content))
     assert checked.content_type == content_type
     assert checked.original_name == name
     assert checked.stored_name != name and len(checked.stored_name) > 32
@@ -61,20 +61,20 @@ def test_allowed_files_pass_with_a_generated_name(
     ],
 )
 def test_other_files_are_refused(name: str, content: bytes) -> None:
-    with pytest.raises(attachments.AttachmentRefused) as refused:
-        attachments.check_upload(upload(name, content))
+    with pytest.raises(uploads.AttachmentRefused) as refused:
+        uploads.check_upload(upload(name, content))
     assert refused.value.field == "file"
 
 
 def test_an_oversized_file_is_refused_before_it_is_read(settings: object) -> None:
-    big = upload("big.pdf", b"%PDF-" + b"0" * (attachments.MAX_BYTES + 1))
-    with pytest.raises(attachments.AttachmentRefused) as refused:
-        attachments.check_upload(big)
+    big = upload("big.pdf", b"%PDF-" + b"0" * (uploads.MAX_BYTES + 1))
+    with pytest.raises(uploads.AttachmentRefused) as refused:
+        uploads.check_upload(big)
     assert refused.value.code == "file_too_large"
 
 
 def test_a_path_in_the_original_name_is_dropped() -> None:
-    checked = attachments.check_upload(upload("..\\..\\windows\\notes.txt", b"hello"))
+    checked = uploads.check_upload(upload("..\\..\\windows\\notes.txt", b"hello"))
     assert checked.original_name == "notes.txt"
 
 
@@ -82,7 +82,7 @@ def test_the_form_validator_refuses_and_rewinds() -> None:
     from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError):
-        attachments.validate_attachment_file(upload("x.html", b"<html></html>"))
+        uploads.validate_attachment_file(upload("x.html", b"<html></html>"))
     good = upload("ok.txt", b"hello")
-    attachments.validate_attachment_file(good)
+    uploads.validate_attachment_file(good)
     assert good.read() == b"hello"

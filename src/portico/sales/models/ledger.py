@@ -1,0 +1,85 @@
+"""The customer ledger's one table: append-only postings of what a customer owes.
+
+Sales posts issued and voided invoices; payments posts payments, credit and refunds. Both write
+through `portico.sales.ledger`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Round
+from django.utils.translation import gettext_lazy as _
+
+from portico.core.errors import DomainError
+from portico.core.tenancy import OrganisationOwned
+
+# Postings carry signed changes, so no default and no lower bound (unlike document amounts).
+MONEY: dict[str, Any] = {"max_digits": 18, "decimal_places": 4}
+
+
+class LedgerEntry(OrganisationOwned):
+    """One append-only posting that changes what a customer owes.
+
+    `receivable` moves the sum of open invoice balances, `credit` moves the customer's unused
+    credit, and `amount` = receivable − credit is the change in the net balance owed.
+    """
+
+    class Kind(models.TextChoices):
+        INVOICE = "invoice", _("Invoice")
+        PAYMENT = "payment", _("Payment received")
+        CREDIT_NOTE = "credit_note", _("Credit note")
+        CREDIT_APPLIED = "credit_applied", _("Credit applied")
+        REFUND = "refund", _("Refund")
+        REVERSAL = "reversal", _("Reversal")
+
+    contact = models.ForeignKey(
+        "contacts.Contact", on_delete=models.PROTECT, related_name="ledger_entries"
+    )
+    date = models.DateField(_("date"))
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    currency = models.CharField(_("currency"), max_length=3)
+    receivable = models.DecimalField(_("receivable change"), **MONEY)
+    credit = models.DecimalField(_("credit change"), **MONEY)
+    amount = models.DecimalField(_("amount"), **MONEY)
+    reference = models.CharField(_("reference"), max_length=60, blank=True)
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    invoice = models.ForeignKey(
+        "sales.Invoice", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    payment = models.ForeignKey(
+        "payments.Payment", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    credit_note = models.ForeignKey(
+        "sales.CreditNote", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    refund = models.ForeignKey(
+        "payments.Refund", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        # The table keeps the name it had when the ledger lived in payments.
+        db_table = "payments_ledgerentry"
+        verbose_name = _("ledger entry")
+        verbose_name_plural = _("ledger entries")
+        ordering = ["date", "id"]
+        constraints = [
+            models.CheckConstraint(
+                # rounded: SQLite does this arithmetic in binary floating point
+                condition=Q(amount=Round(models.F("receivable") - models.F("credit"), 4)),
+                name="ledger_amount_is_receivable_less_credit",
+            )
+        ]
+        indexes = [models.Index(fields=["organisation", "contact", "date", "id"])]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.get_kind_display()} {self.amount}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise DomainError("Ledger entries are never changed.", code="ledger_append_only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise DomainError("Ledger entries are never deleted.", code="ledger_append_only")
