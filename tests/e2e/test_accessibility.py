@@ -25,8 +25,8 @@ from portico.contacts import portal_tokens as tokens
 from portico.contacts.models import Contact, ContactPerson, PortalToken
 from portico.contacts.scope import PortalScope
 from portico.orgs.models import GatewayAccount, Organisation, PortalPreferences
-from portico.payments import checkout
 from portico.payments import services as payments
+from portico.payments.checkout import services as checkout
 from portico.payments.models import Checkout, Payment, SavedMethod
 from portico.payments.saved_methods import saved_method_add
 from portico.portal import services as portal_services

@@ -25,7 +25,7 @@ from portico.contacts.models import Contact, ContactPerson
 from portico.contacts.scope import PortalScope
 from portico.core.errors import DomainError, PortalFailure
 from portico.orgs.models import Organisation
-from portico.payments import checkout as checkout_services
+from portico.payments.checkout import services as checkout_services
 from portico.payments.gateways.base import MethodKind
 from portico.payments.models import Checkout, SavedMethod
 from portico.sales.models import Invoice, RecurringProfile

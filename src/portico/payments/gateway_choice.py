@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from django.utils.translation import gettext as _
 
 from portico.orgs.models import GatewayAccount, Organisation
-from portico.payments.checkout_plan import CheckoutRefused
+from portico.payments.checkout.plan import CheckoutRefused
 from portico.sales.models import Invoice
 
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portico.orgs.models import Organisation
-from portico.payments import checkout as checkout_services
+from portico.payments.checkout import services as checkout_services
 from portico.payments.gateways import registry
 from portico.payments.gateways.base import ChargeStatus, GatewayError
 from portico.payments.models import Checkout

@@ -11,7 +11,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from portico.orgs.models import GatewayAccount
-from portico.payments import checkout as checkout_services
+from portico.payments.checkout import services as checkout_services
 from portico.payments.gateways import registry
 from portico.payments.gateways.base import ChargeResult, GatewayError, WebhookEvent
 from portico.payments.models import Checkout, WebhookEventReceipt

@@ -11,7 +11,7 @@ from django.test import Client
 from portico.contacts.models import Contact, ContactPerson
 from portico.contacts.scope import PortalScope
 from portico.orgs.models import GatewayAccount, Organisation
-from portico.payments import checkout
+from portico.payments.checkout import services as checkout
 from portico.payments.gateways.sandbox import settlement
 from portico.payments.models import Checkout
 from portico.sales.models import Invoice

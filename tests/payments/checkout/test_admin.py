@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from portico.payments import checkout
+from portico.payments.checkout import services as checkout
 from portico.payments.models import Checkout, Payment
 from portico.sales.models import Invoice
 from tests.payments.checkout.conftest import Tokenise

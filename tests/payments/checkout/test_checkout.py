@@ -14,7 +14,8 @@ from portico.activity.models import Notification
 from portico.contacts.scope import PortalScope
 from portico.core.errors import DomainError, PortalFailure
 from portico.orgs.models import GatewayAccount, Tax
-from portico.payments import checkout, reconcile
+from portico.payments import reconcile
+from portico.payments.checkout import services as checkout
 from portico.payments.gateways.sandbox.models import Charge
 from portico.payments.models import Checkout, CustomerCredit, Payment, SavedMethod
 from portico.sales.models import Invoice

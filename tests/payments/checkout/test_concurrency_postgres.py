@@ -10,7 +10,8 @@ from django.conf import settings
 
 from portico.activity.models import Notification
 from portico.contacts.scope import PortalScope
-from portico.payments import checkout, ledger
+from portico.payments import ledger
+from portico.payments.checkout import services as checkout
 from portico.payments.gateways.sandbox.models import Charge
 from portico.payments.models import Checkout, Payment, PaymentAllocation
 from portico.sales.models import Invoice

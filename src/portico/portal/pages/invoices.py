@@ -12,8 +12,8 @@ from django.views.decorators.http import require_GET
 from portico.activity import selectors as activity_selectors
 from portico.activity import services as activity_services
 from portico.contacts.scope import Module, PortalScope
-from portico.payments import checkout_selectors
 from portico.payments import portal_selectors as payment_selectors
+from portico.payments.checkout import selectors as checkout_selectors
 from portico.portal.pages import common, documents
 from portico.portal.pages.forms import CommentForm
 from portico.portal.scoping import portal_view

@@ -20,9 +20,8 @@ from portico.core.errors import DomainError, PortalFailure
 from portico.core.money import format_money
 from portico.orgs.models import GatewayAccount
 from portico.payments import autopay, saved_methods
-from portico.payments import checkout as services
-from portico.payments import checkout_selectors as selectors
 from portico.payments import portal_selectors as payment_selectors
+from portico.payments.checkout import selectors, services
 from portico.payments.gateways.base import BillingAddress, MethodKind
 from portico.payments.models import Checkout
 from portico.portal.pages.common import origin_of

@@ -32,9 +32,10 @@ from portico.contacts.models import Contact, ContactPerson
 from portico.core import money
 from portico.core.errors import PortalError, PortalFailure
 from portico.orgs.models import GatewayAccount, Organisation, Tax
-from portico.payments import checkout_plan, gateway_choice
+from portico.payments import gateway_choice
 from portico.payments import services as payment_services
-from portico.payments.checkout_plan import AmountChanged, CheckoutRefused, plan_build
+from portico.payments.checkout import plan as checkout_plan
+from portico.payments.checkout.plan import AmountChanged, CheckoutRefused, plan_build
 from portico.payments.gateways import registry
 from portico.payments.gateways.base import (
     BillingAddress,
