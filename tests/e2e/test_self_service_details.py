@@ -8,8 +8,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from portico.accounts.models import User
-from portico.contacts.models import Contact, ContactPerson
-from portico.contacts.self_service_models import DetailsChangeItem
+from portico.contacts.models import Contact, ContactPerson, DetailsChangeItem
 from tests.e2e.self_service_support import (
     account_url,
     activate,

@@ -15,8 +15,9 @@ from collections.abc import Callable
 from django.db import models
 
 from portico.accounts.models import Membership
-from portico.contacts.models import Contact, ContactPerson
-from portico.contacts.self_service_models import (
+from portico.contacts.models import (
+    Contact,
+    ContactPerson,
     CustomerMessage,
     DetailsChangeItem,
     Review,

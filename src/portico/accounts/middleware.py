@@ -22,7 +22,7 @@ class OrganisationMiddleware:
         user = request.user
         if user.is_authenticated and user.is_staff:
             membership = selectors.membership_for_user(
-                user=user,  # type: ignore[arg-type]
+                user=user,
                 organisation_id=request.session.get(ACTIVE_ORGANISATION_SESSION_KEY),
             )
         request.membership = membership  # type: ignore[attr-defined]

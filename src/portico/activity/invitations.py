@@ -136,9 +136,9 @@ def portal_access_enable_many(
     for row in rows:
         reason = _skip_reason(row)
         if reason:
-            skipped.append((int(row["pk"]), reason))  # type: ignore[call-overload]
+            skipped.append((int(row["pk"]), reason))
         else:
-            todo[int(row["pk"])] = normalise_email(str(row["email"]))  # type: ignore[call-overload]
+            todo[int(row["pk"])] = normalise_email(str(row["email"]))
 
     users = account_selectors.users_by_emails(emails=set(todo.values()))
     for pk, email in list(todo.items()):
@@ -238,7 +238,7 @@ def portal_access_reinvite(*, person: ContactPerson) -> ContactPerson:
 
 
 def _session_store() -> type[SessionBase]:
-    return import_module(settings.SESSION_ENGINE).SessionStore  # type: ignore[no-any-return]
+    return import_module(settings.SESSION_ENGINE).SessionStore
 
 
 def end_sessions(sessions: Iterable[PortalSession]) -> int:

@@ -64,7 +64,7 @@ class TargetMixin(models.Model):
     def target(self) -> models.Model | None:
         for name in TARGETS:
             if getattr(self, f"{name}_id", None) is not None:
-                return getattr(self, name)  # type: ignore[no-any-return]
+                return getattr(self, name)
         return None
 
 

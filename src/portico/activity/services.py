@@ -80,7 +80,7 @@ def target_label(target: models.Model) -> str:
 def _contact_id_of(target: models.Model) -> int:
     if isinstance(target, TimesheetApproval):
         return target.project.contact_id
-    return target.contact_id  # type: ignore[attr-defined,no-any-return]
+    return target.contact_id  # type: ignore[attr-defined]
 
 
 def ensure_in_scope(scope: PortalScope, target: models.Model) -> None:
@@ -125,7 +125,7 @@ def activity_record(
 def settings_of(organisation: Organisation) -> NotificationSettings:
     """Saved settings, or the defaults for an organisation that never saved any."""
     try:
-        return organisation.notification_settings  # type: ignore[attr-defined,no-any-return]
+        return organisation.notification_settings
     except NotificationSettings.DoesNotExist:
         return NotificationSettings(organisation=organisation)
 

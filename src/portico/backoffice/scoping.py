@@ -41,7 +41,7 @@ def scoped_form(form_class: type[forms.ModelForm], organisation: Any) -> type[fo
             _assign_organisation(self.instance, organisation)
 
         def _get_validation_exclusions(self) -> set[str]:
-            return super()._get_validation_exclusions() - {"organisation"}  # type: ignore[misc]
+            return super()._get_validation_exclusions() - {"organisation"}
 
     OrganisationScopedForm.__name__ = form_class.__name__
     return OrganisationScopedForm

@@ -9,8 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from portico.accounts.models import User
-from portico.contacts.models import Contact
-from portico.contacts.self_service_models import DetailsChangeItem
+from portico.contacts.models import Contact, DetailsChangeItem
 from portico.orgs.models import Organisation
 
 Status = DetailsChangeItem.Status

@@ -97,7 +97,7 @@ def attachment_get_for_portal(*, scope: PortalScope, public_id: UUID) -> Attachm
     )
     if found.approval_id is not None:
         _approval_for_portal(scope, found.approval_id)
-        return found  # type: ignore[no-any-return]
+        return found
     for kind in KINDS.values():
         document = getattr(found, kind.attachment_field, None) if kind.attachment_field else None
         if document is None or not isinstance(document, kind.model):
@@ -106,7 +106,7 @@ def attachment_get_for_portal(*, scope: PortalScope, public_id: UUID) -> Attachm
             continue
         # The document must itself pass the portal's rules for this person.
         document_get_for_portal(scope=scope, kind=kind, public_id=document.public_id)  # type: ignore[attr-defined]
-        return found  # type: ignore[no-any-return]
+        return found
     raise Http404("No such file.")
 
 

@@ -88,7 +88,7 @@ def last_payment_for_portal(*, scope: PortalScope) -> Payment | None:
 def unused_credit_for_portal(*, scope: PortalScope) -> Decimal:
     """The customer's credit not yet applied or refunded (one aggregate query)."""
     credits = CustomerCredit.objects.filter(organisation=scope.organisation, contact=scope.contact)
-    return credits.aggregate(total=money_sum("remaining"))["total"]  # type: ignore[no-any-return]
+    return credits.aggregate(total=money_sum("remaining"))["total"]
 
 
 @dataclass(frozen=True)
@@ -103,7 +103,7 @@ class PaymentMethod:
 def payment_method_for_portal(*, payment: Payment) -> PaymentMethod:
     """From the online checkout that made the payment, when there is one (loaded with it)."""
     try:
-        checkout = payment.checkout  # type: ignore[attr-defined]
+        checkout = payment.checkout
     except ObjectDoesNotExist:
         checkout = None
     if checkout is None:

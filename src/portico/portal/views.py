@@ -126,7 +126,7 @@ def login(request: HttpRequest, org_slug: str) -> HttpResponse:
             email=normalise_email(form.cleaned_data["email"]),
             password=form.cleaned_data["password"],
         )
-        access = None if user is None else access_for(user=user, organisation=organisation)  # type: ignore[arg-type]
+        access = None if user is None else access_for(user=user, organisation=organisation)
         if access is None or access.problem is Problem.NO_ACCESS:
             form.add_error(None, _("The email address or password is not correct."))
         elif access.problem is not None:

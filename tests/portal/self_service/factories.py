@@ -4,7 +4,7 @@ import uuid
 
 import factory
 
-from portico.contacts.self_service_models import (
+from portico.contacts.models import (
     CustomerMessage,
     DetailsChangeItem,
     Review,

@@ -8,9 +8,8 @@ import pytest
 
 from portico.activity.models import ActivityLog, Notification
 from portico.contacts import self_service_services as staff_decisions
-from portico.contacts.models import Contact
+from portico.contacts.models import Contact, DetailsChangeItem
 from portico.contacts.scope import PortalScope
-from portico.contacts.self_service_models import DetailsChangeItem
 from portico.core.errors import DomainError
 from portico.portal.self_service import services
 from tests.portal.self_service.factories import DetailsChangeItemFactory, SelfServiceSettingsFactory

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from portico.contacts.models import ContactPerson
+from portico.contacts.models import ContactPerson, CustomerMessage, Review
 from portico.contacts.scope import PortalScope
-from portico.contacts.self_service_models import CustomerMessage, Review
 from portico.core.errors import DomainError
 from portico.portal.self_service import services
 from tests.contacts.factories import ContactFactory, ContactPersonFactory

@@ -8,8 +8,8 @@ import pytest
 from django.core import mail
 
 from portico.activity.models import Notification
+from portico.contacts.models import CustomerMessage, Review
 from portico.contacts.scope import PortalScope
-from portico.contacts.self_service_models import CustomerMessage, Review
 from portico.core.errors import DomainError
 from portico.orgs.models import PortalPreferences
 from portico.portal.self_service import services

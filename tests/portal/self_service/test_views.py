@@ -8,8 +8,13 @@ import pytest
 from django.core import mail
 from django.test import Client
 
-from portico.contacts.models import Contact, ContactPerson
-from portico.contacts.self_service_models import CustomerMessage, DetailsChangeItem, Review
+from portico.contacts.models import (
+    Contact,
+    ContactPerson,
+    CustomerMessage,
+    DetailsChangeItem,
+    Review,
+)
 from portico.orgs.models import PortalPreferences
 from tests.portal.self_service.factories import (
     CustomerMessageFactory,

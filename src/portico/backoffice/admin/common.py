@@ -53,4 +53,4 @@ def service_action(
     def action(model_admin: Any, request: HttpRequest, queryset: QuerySet[Any]) -> None:
         run_each(model_admin, request, queryset, call, done)
 
-    return admin.action(description=description)(action)  # type: ignore[no-any-return]
+    return admin.action(description=description)(action)

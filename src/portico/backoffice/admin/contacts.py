@@ -19,8 +19,9 @@ from portico.backoffice.scoping import OrganisationScopedAdmin, ScopedTabularInl
 from portico.backoffice.sites import site
 from portico.backoffice.staff import as_staff
 from portico.contacts import self_service_services, services
-from portico.contacts.models import Contact, ContactPerson
-from portico.contacts.self_service_models import (
+from portico.contacts.models import (
+    Contact,
+    ContactPerson,
     CustomerMessage,
     DetailsChangeItem,
     Review,

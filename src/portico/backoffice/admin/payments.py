@@ -67,7 +67,7 @@ class CustomerAutocompleteForm(AutocompleteDropdownForm):
     def __init__(self, *args: Any, organisation: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
-            field.queryset = Contact.objects.filter(organisation=organisation)  # type: ignore[attr-defined]
+            field.queryset = Contact.objects.filter(organisation=organisation)
 
 
 class CustomerFilter(admin.SimpleListFilter):

@@ -439,7 +439,7 @@ class TimesheetApprovalAdmin(ReadOnlyMixin, OrganisationScopedAdmin):
 
     @admin.display(description=_("entries"), ordering="entry_count")
     def entry_count(self, approval: TimesheetApproval) -> int:
-        return approval.entry_count  # type: ignore[attr-defined,no-any-return]
+        return approval.entry_count  # type: ignore[attr-defined]
 
     @admin.display(description=_("hours"), ordering="total_hours")
     def total_hours(self, approval: TimesheetApproval) -> Any:

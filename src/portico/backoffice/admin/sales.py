@@ -205,7 +205,7 @@ class OverdueFilter(admin.SimpleListFilter):
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Invoice]) -> QuerySet[Invoice]:
         if self.value() == "yes":
-            return queryset.overdue()  # type: ignore[attr-defined,no-any-return]
+            return queryset.overdue()  # type: ignore[attr-defined]
         return queryset
 
 

@@ -6,14 +6,14 @@ import uuid
 
 from django.db import transaction
 
-from portico.contacts.models import ContactPerson
-from portico.contacts.scope import PortalScope
-from portico.contacts.self_service_models import (
+from portico.contacts.models import (
+    ContactPerson,
     CustomerMessage,
     DetailsChangeItem,
     Review,
     SelfServiceSettings,
 )
+from portico.contacts.scope import PortalScope
 from portico.devdata.demo.context import DemoContext
 from portico.portal.self_service import services
 

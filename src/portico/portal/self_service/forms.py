@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from portico.contacts.self_service_models import (
+from portico.contacts.models import (
     MESSAGE_MAX_LENGTH,
     REVIEW_MAX_LENGTH,
     SUBJECT_MAX_LENGTH,

@@ -6,14 +6,14 @@ from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
-from portico.contacts.models import ContactPerson
-from portico.contacts.scope import PortalScope
-from portico.contacts.self_service_models import (
+from portico.contacts.models import (
+    ContactPerson,
     DetailsChangeItem,
     PendingEmailChange,
     Review,
     SelfServiceSettings,
 )
+from portico.contacts.scope import PortalScope
 
 if TYPE_CHECKING:
     from portico.orgs.models import Organisation

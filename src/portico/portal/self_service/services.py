@@ -24,18 +24,20 @@ from portico.activity.invitations import portal_link
 from portico.activity.mail import OutgoingEmail, render_email, send_after_commit
 from portico.activity.models import Notification
 from portico.contacts import portal_tokens as tokens
-from portico.contacts.models import Contact, ContactPerson, PortalToken
-from portico.contacts.scope import PortalScope
-from portico.contacts.self_service_models import (
+from portico.contacts.models import (
     MESSAGE_MAX_LENGTH,
     REVIEW_MAX_LENGTH,
     SUBJECT_MAX_LENGTH,
+    Contact,
+    ContactPerson,
     CustomerMessage,
     DetailsChangeItem,
     PendingEmailChange,
+    PortalToken,
     Review,
     field_label,
 )
+from portico.contacts.scope import PortalScope
 from portico.core.errors import DomainError
 from portico.orgs.selectors import preferences_of
 from portico.portal.self_service.selectors import settings_of

@@ -99,7 +99,7 @@ def write_lines(*, document: Any, line_model: Any, lines: Sequence[LineInput]) -
 def totals_of(*, rows: Sequence[DocumentLine], currency: str, discount: Decimal) -> money.Totals:
     priced = []
     for row in rows:
-        tax = row.tax if row.tax_id else None  # type: ignore[attr-defined]
+        tax = row.tax if row.tax_id else None
         priced.append(
             money.PricedLine(
                 amount=row.amount,

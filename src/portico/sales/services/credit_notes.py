@@ -34,7 +34,7 @@ def credit_note_create(
     ensure_same_organisation(contact, invoice)
     if invoice is not None and invoice.contact_id != contact.pk:
         raise DomainError("That invoice belongs to another customer.", code="foreign_invoice")
-    return document_new(  # type: ignore[no-any-return]
+    return document_new(
         model=CreditNote,
         line_model=CreditNoteLine,
         contact=contact,

@@ -36,7 +36,7 @@ def estimate_create(
         raise DomainError(
             "The expiry date is before the estimate date.", code="expiry_before_issue"
         )
-    return document_new(  # type: ignore[no-any-return]
+    return document_new(
         model=Estimate,
         line_model=EstimateLine,
         contact=contact,

@@ -31,7 +31,7 @@ def sales_order_create(
     discount: Decimal = Decimal(0),
     reference: str = "",
 ) -> SalesOrder:
-    return document_new(  # type: ignore[no-any-return]
+    return document_new(
         model=SalesOrder,
         line_model=SalesOrderLine,
         contact=contact,

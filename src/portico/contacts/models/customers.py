@@ -258,13 +258,3 @@ class PortalSession(OrganisationOwned):
         if browser and system:
             return f"{browser} · {system}"
         return browser or system or agent[:60]
-
-
-# Portal self-service models live in their own module; importing them here registers them.
-from portico.contacts.self_service_models import (  # noqa: E402, F401
-    CustomerMessage,
-    DetailsChangeItem,
-    PendingEmailChange,
-    Review,
-    SelfServiceSettings,
-)

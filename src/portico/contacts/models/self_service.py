@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from portico.contacts.models import Contact, ContactPerson
+from portico.contacts.models.customers import Contact, ContactPerson
 from portico.core.tenancy import OrganisationOwned
 
 REVIEW_MAX_LENGTH = 2000
