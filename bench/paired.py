@@ -56,7 +56,7 @@ def pages(rounds: int) -> list[tuple[str, str, int]]:
         ("Timesheets list", f"{base}/timesheets", rounds),
         ("Statement, last 12 months", f"{base}/statement?{period_query('year', today)}", 10),
         ("Statement, whole history", f"{base}/statement?{period_query('all', today)}", 7),
-        ("Ledger entries (back office)", "/admin/payments/ledgerentry/", max(10, rounds // 2)),
+        ("Ledger entries (back office)", "/admin/sales/ledgerentry/", max(10, rounds // 2)),
     ]
 
 

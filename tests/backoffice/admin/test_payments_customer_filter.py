@@ -16,7 +16,7 @@ from tests.sales import factories as sales
 
 pytestmark = pytest.mark.django_db
 
-LEDGER = "admin:payments_ledgerentry_changelist"
+LEDGER = "admin:sales_ledgerentry_changelist"
 CREDIT = "admin:payments_customercredit_changelist"
 
 
@@ -67,7 +67,7 @@ def test_the_autocomplete_answers_the_organisations_customers_only(
     response = owner_client.get(
         reverse("admin:autocomplete"),
         {
-            "app_label": "payments",
+            "app_label": "sales",
             "model_name": "ledgerentry",
             "field_name": "contact",
             "term": "customer",
