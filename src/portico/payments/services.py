@@ -201,16 +201,18 @@ def credit_apply(
         date=day,
         amount=amount,
     )
-    ledger.post(
-        contact=credit.contact,
-        date=day,
-        kind=ledger.Kind.CREDIT_APPLIED,
-        receivable=-amount,
-        credit=-amount,
-        reference=locked.number,
-        description=f"Credit applied to {locked.number}",
-        invoice=locked,
-        credit_note=credit.credit_note,
+    ledger.record(
+        ledger.entry(
+            contact=credit.contact,
+            date=day,
+            kind=ledger.Kind.CREDIT_APPLIED,
+            receivable=-amount,
+            credit=-amount,
+            reference=locked.number,
+            description=f"Credit applied to {locked.number}",
+            invoice=locked,
+            credit_note=credit.credit_note,
+        )
     )
     return application
 
@@ -260,13 +262,15 @@ def credit_refund(
         mode=mode,
         reference=reference,
     )
-    ledger.post(
-        contact=credit.contact,
-        date=date,
-        kind=ledger.Kind.REFUND,
-        credit=-amount,
-        reference=reference,
-        description="Refund of credit",
-        refund=refund,
+    ledger.record(
+        ledger.entry(
+            contact=credit.contact,
+            date=date,
+            kind=ledger.Kind.REFUND,
+            credit=-amount,
+            reference=reference,
+            description="Refund of credit",
+            refund=refund,
+        )
     )
     return refund

@@ -28,7 +28,7 @@ def entry(
     description: str = "",
     **links: object,
 ) -> LedgerEntry:
-    """A posting, not saved yet: `post` saves one, the scale generator bulk-inserts many."""
+    """A posting, not saved yet: `record` saves one, the scale generator bulk-inserts many."""
     return LedgerEntry(
         organisation_id=contact.organisation_id,
         contact=contact,
@@ -41,31 +41,6 @@ def entry(
         reference=reference,
         description=description,
         **links,
-    )
-
-
-def post(
-    *,
-    contact: Contact,
-    date: datetime.date,
-    kind: str,
-    receivable: Decimal = ZERO,
-    credit: Decimal = ZERO,
-    reference: str = "",
-    description: str = "",
-    **links: object,
-) -> LedgerEntry:
-    return record(
-        entry(
-            contact=contact,
-            date=date,
-            kind=kind,
-            receivable=receivable,
-            credit=credit,
-            reference=reference,
-            description=description,
-            **links,
-        )
     )
 
 
