@@ -52,8 +52,6 @@ def acceptance(org: Organisation) -> EstimateAcceptance:
     return EstimateAcceptance.objects.create(
         organisation=org,
         estimate=estimate,
-        signed_name="Ann",
-        accepted_at=estimate.accepted_at,
         total=estimate.total,
         currency=estimate.currency,
     )

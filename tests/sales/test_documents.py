@@ -31,6 +31,25 @@ def test_an_accepted_estimate_becomes_an_invoice_with_its_lines(customer_a: Cont
     assert Estimate.objects.get(pk=estimate.pk).status == "invoiced"
 
 
+def test_an_expired_estimate_cannot_be_accepted_by_anyone(customer_a: Contact) -> None:
+    # given an estimate that expired yesterday, not yet swept by the expiry job
+    estimate = services.estimate_send(estimate=make.estimate(customer_a))
+    Estimate.objects.filter(pk=estimate.pk).update(
+        expiry_date=datetime.date.today() - datetime.timedelta(days=1)
+    )
+
+    # when the back office (or the API) accepts it, the service refuses
+    with pytest.raises(DomainError) as caught:
+        services.estimate_accept(estimate=estimate, signed_name="Ann")
+
+    # then nothing changed; on the day it was still open, it could be accepted
+    assert caught.value.code == "estimate_expired"
+    assert Estimate.objects.get(pk=estimate.pk).status == "sent"
+    two_days_ago = datetime.datetime.now(datetime.UTC) - datetime.timedelta(days=2)
+    accepted = services.estimate_accept(estimate=estimate, signed_name="Ann", when=two_days_ago)
+    assert (accepted.status, accepted.accepted_at) == ("accepted", two_days_ago)
+
+
 def test_a_declined_estimate_cannot_be_accepted(customer_a: Contact) -> None:
     estimate = services.estimate_send(estimate=make.estimate(customer_a))
     estimate = services.estimate_decline(estimate=estimate, reason="Too dear")

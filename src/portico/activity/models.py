@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -216,7 +218,9 @@ class ActivityLog(OrganisationOwned):
 
 
 class EstimateAcceptance(OrganisationOwned):
-    """The signature kept when a customer accepts an estimate in the portal."""
+    """What the portal keeps beside an estimate's signature when a customer accepts it: who,
+    with which browser, for what total. The signature itself (name, time, IP) is the
+    estimate's, stored once."""
 
     estimate = models.OneToOneField(
         "sales.Estimate", on_delete=models.CASCADE, related_name="portal_acceptance"
@@ -224,12 +228,21 @@ class EstimateAcceptance(OrganisationOwned):
     person = models.ForeignKey(
         "contacts.ContactPerson", on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    signed_name = models.CharField(_("signed name"), max_length=200)
-    accepted_at = models.DateTimeField(_("accepted at"))
-    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     user_agent = models.CharField(_("browser"), max_length=300, blank=True)
     total = models.DecimalField(_("total accepted"), max_digits=18, decimal_places=4)
     currency = models.CharField(_("currency"), max_length=3)
+
+    @property
+    def signed_name(self) -> str:
+        return self.estimate.signed_name
+
+    @property
+    def accepted_at(self) -> datetime.datetime | None:
+        return self.estimate.accepted_at
+
+    @property
+    def ip_address(self) -> str | None:
+        return self.estimate.accepted_ip
 
     def __str__(self) -> str:
         return f"{self.signed_name} · {self.accepted_at:%Y-%m-%d %H:%M}"

@@ -10,7 +10,6 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Model
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -47,8 +46,6 @@ def _answerable(estimate: Estimate) -> None:
             str(ANSWERED_MESSAGES.get(estimate.status, ANSWERED_MESSAGES[Status.DRAFT])),
             code="estimate_answered",
         )
-    if estimate.expiry_date is not None and estimate.expiry_date < timezone.localdate():
-        raise DomainError(str(ANSWERED_MESSAGES[Status.EXPIRED]), code="estimate_expired")
 
 
 def _required(text: str, *, field: str, message: str, limit: int) -> str:
@@ -122,9 +119,6 @@ def estimate_accept_from_portal(
         organisation=scope.organisation,
         estimate=accepted,
         person=scope.person,
-        signed_name=name,
-        accepted_at=accepted.accepted_at or timezone.now(),
-        ip_address=origin.ip,
         user_agent=origin.user_agent[:300],
         total=accepted.total,
         currency=accepted.currency,

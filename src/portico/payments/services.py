@@ -29,19 +29,6 @@ from portico.sales.models import Invoice
 ZERO = Decimal(0)
 
 
-def _positive(amount: object, currency: str, name: str = "amount") -> Decimal:
-    if isinstance(amount, bool) or not isinstance(amount, Decimal | int):
-        raise DomainError(f"The {name} must be a decimal number.", code="not_decimal", field=name)
-    value = Decimal(amount)
-    if not value.is_finite() or value <= 0:
-        raise DomainError(f"The {name} must be positive.", code="non_positive_amount", field=name)
-    if money.quantize(value, currency) != value:
-        raise DomainError(
-            f"The {name} has more decimals than {currency} allows.", code="too_precise", field=name
-        )
-    return value
-
-
 def _lock_invoices(*, contact: Contact, invoices: Sequence[Invoice]) -> dict[int, Invoice]:
     """Lock the invoices in primary-key order (no deadlocks) and check they are the customer's."""
     ensure_same_organisation(contact, *invoices)
@@ -79,7 +66,7 @@ def payment_record(
     never take an invoice below zero.
     """
     currency = contact.currency
-    amount = _positive(amount, currency)
+    amount = money.parse_amount(amount, currency)
     if mode not in PaymentMode.values:
         raise DomainError(f"Unknown payment mode {mode!r}.", code="invalid_mode", field="mode")
     if source not in Payment.Source.values:
@@ -93,7 +80,7 @@ def payment_record(
         ).exists()
     ):
         raise DomainError("This gateway transaction is already recorded.", code="duplicate")
-    wanted = [(invoice, _positive(part, currency)) for invoice, part in allocations or []]
+    wanted = [(invoice, money.parse_amount(part, currency)) for invoice, part in allocations or []]
     if len({invoice.pk for invoice, _ in wanted}) != len(wanted):
         raise DomainError("An invoice appears twice in the allocations.", code="duplicate_invoice")
     allocated = sum((part for _, part in wanted), ZERO)
@@ -186,7 +173,7 @@ def credit_apply(
 ) -> CreditApplication:
     """Spend part of a customer's credit on one of their regular invoices."""
     ensure_same_organisation(credit, invoice)
-    amount = _positive(amount, credit.currency)
+    amount = money.parse_amount(amount, credit.currency)
     locked = _lock_invoices(contact=credit.contact, invoices=[invoice])[invoice.pk]
     if locked.kind != Invoice.Kind.REGULAR:
         raise DomainError("Credit cannot be applied to a retainer invoice.", code="retainer")
@@ -251,7 +238,7 @@ def credit_refund(
     """Give unused credit back to the customer."""
     if mode not in PaymentMode.values:
         raise DomainError(f"Unknown payment mode {mode!r}.", code="invalid_mode", field="mode")
-    amount = _positive(amount, credit.currency)
+    amount = money.parse_amount(amount, credit.currency)
     credit = _lock_credit(credit)
     _spend(credit, amount)
     refund = Refund.objects.create(

@@ -15,9 +15,9 @@ from django.utils import translation
 
 from portico.activity.templatetags.portal_pages import money
 from portico.contacts.models import Contact
+from portico.core import money as core_money
 from portico.orgs.models import Organisation
 from portico.payments import services as payment_services
-from portico.portal.pages import statement as statement_page
 from portico.statements import selectors as statement_selectors
 from tests.contacts.factories import ContactPersonFactory
 from tests.portal.pages.conftest import logged_in, url
@@ -145,6 +145,6 @@ def test_every_page_costs_the_same_queries_as_a_short_statement(
 @pytest.mark.parametrize("currency", ["USD", "EUR", "JPY", "GBP"])
 def test_the_lines_print_money_as_the_money_filter_does(currency: str) -> None:
     with translation.override("en"):
-        formatted = statement_page.money_formatter(currency)
+        formatted = core_money.money_formatter(currency, translation.get_language())
         for amount in ("0", "-1234.505", "1000000.1", "0.004"):
             assert formatted(Decimal(amount)) == money(Decimal(amount), currency)

@@ -39,11 +39,7 @@ def money(amount: Decimal | None, currency: str) -> str:
     """`{{ invoice.total|money:invoice.currency }}` → "$1,234.50"."""
     if amount is None:
         return ""
-    locale = (get_language() or "en").replace("-", "_")
-    try:
-        return format_money(Decimal(amount), currency, locale=locale)
-    except ValueError:
-        return format_money(Decimal(amount), currency)
+    return format_money(Decimal(amount), currency, get_language() or "en")
 
 
 @register.filter

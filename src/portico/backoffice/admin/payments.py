@@ -119,14 +119,10 @@ class PaymentForm(forms.ModelForm):
         cleaned: dict[str, Any] = super().clean() or {}
         contact, amount = cleaned.get("contact"), cleaned.get("amount")
         if self.instance.pk is None and contact is not None and amount is not None:
-            if amount <= 0:
-                self.add_error("amount", _("The amount must be positive."))
-            elif money.quantize(amount, contact.currency) != amount:
-                self.add_error(
-                    "amount",
-                    _("%(currency)s amounts have at most %(digits)s decimals.")
-                    % {"currency": contact.currency, "digits": money.minor_unit(contact.currency)},
-                )
+            try:
+                money.parse_amount(amount, contact.currency)
+            except DomainError as error:
+                self.add_error("amount", error.message)
         return cleaned
 
 

@@ -3,7 +3,6 @@ call the services."""
 
 from __future__ import annotations
 
-import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -46,7 +45,7 @@ class DraftOnlyInlineMixin:
     """Lines change only while their document is a draft."""
 
     def _draft(self, obj: Any) -> bool:
-        return obj is None or getattr(obj, "status", "draft") == "draft"
+        return obj is None or bool(obj.lines_editable)
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return self._draft(obj) and super().has_add_permission(request, obj)  # type: ignore[misc]
@@ -119,7 +118,7 @@ class DocumentAdmin(OrganisationScopedAdmin):
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         fields = list(self.computed)
-        if obj is not None and obj.status != "draft":
+        if obj is not None and not obj.lines_editable:
             fields += [
                 f.name
                 for f in self.model._meta.fields
@@ -139,7 +138,7 @@ class DocumentAdmin(OrganisationScopedAdmin):
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)
-        if form.instance.status != "draft":
+        if not form.instance.lines_editable:
             return
         try:
             services.document_recalculate(document=form.instance)
@@ -261,11 +260,6 @@ class InvoiceAdmin(DocumentAdmin):
             # A few accounts at most: ticks read better than a multi-select.
             kwargs["widget"] = UnfoldAdminCheckboxSelectMultipleWidget
         return super().formfield_for_manytomany(db_field, request, **kwargs)
-
-    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        if not change and obj.due_date is None:
-            obj.due_date = obj.issue_date + datetime.timedelta(days=obj.contact.payment_terms_days)
-        super().save_model(request, obj, form, change)
 
     @admin.display(boolean=True, description=_("overdue"))
     def overdue(self, invoice: Invoice) -> bool:

@@ -204,6 +204,7 @@ def _acme_estimates(contact: Contact, catalogue: Catalogue, today: datetime.date
     accepted = services.estimate_accept(
         estimate=estimate(90, catalogue.line("Brand identity package", "1", contact)),
         signed_name="Arthur Brooks",
+        when=timezone.now() - 85 * DAY,
     )
     invoice = services.estimate_convert_to_invoice(
         estimate=accepted, issue_date=today - 80 * DAY, due_date=today + 10 * DAY

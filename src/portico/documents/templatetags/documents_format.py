@@ -9,6 +9,7 @@ from typing import Any
 from babel.numbers import format_decimal
 from django import template
 
+from portico.core.money import format_money
 from portico.documents import formatting
 
 register = template.Library()
@@ -19,7 +20,7 @@ def money(context: template.Context, amount: Decimal | None, currency: str = "")
     if amount is None:
         return ""
     code = str(currency or context.get("currency") or "USD")
-    return formatting.money_formatter(code, str(context.get("locale") or "en"))(Decimal(amount))
+    return format_money(Decimal(amount), code, str(context.get("locale") or "en"))
 
 
 @register.simple_tag(takes_context=True)

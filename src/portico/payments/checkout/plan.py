@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
@@ -54,23 +54,11 @@ class Plan:
 
 
 def parse_amount(value: object, currency: str) -> Decimal:
-    """A positive amount with no more decimals than the currency has; refuses NaN and floats."""
-    if isinstance(value, bool | float):
-        raise CheckoutRefused(_("Enter the amount as a number."), code="invalid_amount")
+    """`core.money.parse_amount`, refused as a checkout refusal (nothing was charged)."""
     try:
-        amount = Decimal(str(value).strip()) if not isinstance(value, Decimal) else value
-    except (InvalidOperation, ValueError):
-        raise CheckoutRefused(_("Enter the amount as a number."), code="invalid_amount") from None
-    if not amount.is_finite():
-        raise CheckoutRefused(_("Enter the amount as a number."), code="invalid_amount")
-    if amount <= 0:
-        raise CheckoutRefused(_("The amount must be more than zero."), code="non_positive_amount")
-    if money.quantize(amount, currency) != amount:
-        raise CheckoutRefused(
-            _("The amount has more decimals than %(currency)s allows.") % {"currency": currency},
-            code="too_precise",
-        )
-    return amount
+        return money.parse_amount(value, currency)
+    except DomainError as error:
+        raise CheckoutRefused(error.message, code=error.code) from None
 
 
 def _oldest_due_first(invoices: Sequence[Invoice]) -> list[Invoice]:

@@ -8,11 +8,8 @@ The PDF (documents) still prints every line.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal
 
-from babel import Locale, UnknownLocaleError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import dateformat, formats, timezone
@@ -78,22 +75,8 @@ def page_number(request: HttpRequest) -> int:
         return 1
 
 
-def money_formatter(currency: str) -> Callable[[Decimal], str]:
-    """What the `money` template filter prints, with the locale's pattern looked up once."""
-    try:
-        locale = Locale.parse((get_language() or "en").replace("-", "_"))
-    except (ValueError, UnknownLocaleError):
-        locale = Locale.parse("en")
-    pattern = locale.currency_formats["standard"]
-
-    def formatted(amount: Decimal) -> str:
-        return str(pattern.apply(money.quantize(amount, currency), locale, currency=currency))
-
-    return formatted
-
-
 def rows_of(statement: Statement) -> list[Row]:
-    formatted = money_formatter(statement.currency)
+    formatted = money.money_formatter(statement.currency, get_language() or "en")
     short_date = str(formats.get_format("SHORT_DATE_FORMAT"))
     dates: dict[datetime.date, str] = {}  # many lines share a date
     return [

@@ -41,6 +41,12 @@ class SalesDocument(OrganisationOwned):
     PORTAL_HIDDEN: ClassVar[Q] = Q(status="draft")
     """What the portal never shows of this kind (`.exclude(Model.PORTAL_HIDDEN)`): drafts."""
 
+    @property
+    def lines_editable(self) -> bool:
+        """Lines, amounts and dates change only while the document is a draft (a new,
+        unsaved document is one)."""
+        return self.pk is None or getattr(self, "status", "draft") == "draft"
+
     contact = models.ForeignKey(
         "contacts.Contact",
         on_delete=models.PROTECT,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -25,6 +26,11 @@ class LineInput:
     item: Item | None = None
     discount_percent: Decimal = Decimal(0)
     tax: Tax | None = None
+
+
+def default_due_date(contact: Contact, issue_date: datetime.date) -> datetime.date:
+    """An invoice without a due date is due after the customer's payment terms."""
+    return issue_date + datetime.timedelta(days=contact.payment_terms_days)
 
 
 def check_contact(contact: Contact) -> str:
@@ -208,6 +214,8 @@ def document_prepare(*, document: Any) -> None:
     from portico.sales import numbering
 
     document.currency = check_contact(document.contact)
+    if hasattr(document, "due_date") and document.due_date is None:
+        document.due_date = default_due_date(document.contact, document.issue_date)
     if not document.number:
         document.number = numbering.next_number(
             organisation=document.contact.organisation, kind=document.number_kind()
@@ -216,7 +224,7 @@ def document_prepare(*, document: Any) -> None:
 
 def document_recalculate(*, document: Any) -> None:
     """Recompute line amounts and totals after lines were edited in the back office."""
-    if getattr(document, "status", "draft") == "draft":
+    if document.lines_editable:
         document.currency = check_contact(document.contact)
     rows = list(document.lines.select_related("item", "tax"))
     ensure_same_organisation(document, *[r.item for r in rows], *[r.tax for r in rows])

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from portico.contacts.models import Contact
 from portico.core.errors import DomainError
@@ -113,15 +114,26 @@ def estimate_mark_viewed(*, estimate: Estimate, when: datetime.datetime | None =
 
 @transaction.atomic
 def estimate_accept(
-    *, estimate: Estimate, signed_name: str = "", ip: str | None = None
+    *,
+    estimate: Estimate,
+    signed_name: str = "",
+    ip: str | None = None,
+    when: datetime.datetime | None = None,
 ) -> Estimate:
-    return _move(
-        estimate,
-        Status.ACCEPTED,
-        accepted_at=timezone.now(),
-        signed_name=signed_name.strip()[:200],
-        accepted_ip=ip,
-    )
+    """Accept an open estimate that has not expired (expiry is checked on the day of `when`,
+    now by default); the signature — name, time, IP — is kept here, once."""
+    when = when or timezone.now()
+    locked = _lock(estimate)
+    if locked.expiry_date is not None and locked.expiry_date < timezone.localdate(when):
+        raise DomainError(
+            _("This estimate has expired; ask for a new one."), code="estimate_expired"
+        )
+    transitions.move(locked, Status.ACCEPTED)
+    locked.accepted_at = when
+    locked.signed_name = signed_name.strip()[:200]
+    locked.accepted_ip = ip
+    locked.save()
+    return locked
 
 
 @transaction.atomic

@@ -14,7 +14,12 @@ from portico.core.errors import DomainError
 from portico.core.hooks import Hook
 from portico.sales import ledger, transitions
 from portico.sales.models import Estimate, Invoice, InvoiceLine, RecurringProfile, SalesOrder
-from portico.sales.services.common import LineInput, document_edit, document_new
+from portico.sales.services.common import (
+    LineInput,
+    default_due_date,
+    document_edit,
+    document_new,
+)
 
 Status = Invoice.Status
 
@@ -51,7 +56,7 @@ def invoice_create(
     if kind not in Invoice.Kind.values:
         raise DomainError(f"Unknown invoice kind {kind!r}.", code="invalid_kind", field="kind")
     if due_date is None:
-        due_date = issue_date + datetime.timedelta(days=contact.payment_terms_days)
+        due_date = default_due_date(contact, issue_date)
     _check_dates(issue_date, due_date)
     invoice: Invoice = document_new(
         model=Invoice,

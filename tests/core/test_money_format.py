@@ -5,11 +5,11 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from babel.numbers import format_currency
 from hypothesis import given
 from hypothesis import strategies as st
 
-from portico.core.money import format_money
-from portico.documents import formatting
+from portico.core import money
 
 CASES = [
     ("USD", "en"),
@@ -26,6 +26,11 @@ CASES = [
 @pytest.mark.parametrize(("currency", "locale"), CASES)
 @given(amount=st.decimals(min_value=Decimal("-1e12"), max_value=Decimal("1e12"), places=4))
 def test_fast_money_matches_babel(currency: str, locale: str, amount: Decimal) -> None:
-    assert formatting.money_formatter(currency, locale)(amount) == format_money(
-        amount, currency, locale
+    assert money.format_money(amount, currency, locale) == format_currency(
+        money.quantize(amount, currency), currency, locale=locale
     )
+
+
+def test_a_django_language_code_or_an_unknown_locale_still_formats() -> None:
+    assert money.format_money(Decimal("1234.5"), "EUR", "pt-br") == "€\xa01.234,50"
+    assert money.format_money(Decimal("1234.5"), "USD", "xx-nowhere") == "$1,234.50"
