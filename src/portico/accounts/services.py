@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import zoneinfo
+from decimal import Decimal, InvalidOperation
+
 from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from portico.accounts.models import Membership, User, normalise_email
-from portico.orgs.models import Organisation
+from portico.orgs import services as org_services
+from portico.orgs.models import Organisation, Tax
 
 
 @transaction.atomic
@@ -29,3 +34,54 @@ def staff_add(
         user=user, organisation=organisation, defaults={"role": role}
     )
     return membership
+
+
+@transaction.atomic
+def organisation_setup(
+    *,
+    name: str,
+    slug: str,
+    owner_email: str,
+    owner_password: str | None,
+    owner_name: str = "",
+    currency: str = "USD",
+    country: str = "",
+    time_zone: str = "UTC",
+    tax_name: str = "",
+    tax_rate: str = "0",
+) -> Membership:
+    """A new organisation, its default tax and its owner, all or nothing.
+
+    Every value is checked before anything is written; the errors name the option that was
+    wrong ("slug: An organisation with this portal address already exists.").
+    """
+    errors: dict[str, list[str]] = {}
+    if time_zone not in zoneinfo.available_timezones():
+        errors["time_zone"] = [f"{time_zone!r} is not a time zone (e.g. Europe/Berlin)."]
+    try:
+        rate = Decimal(tax_rate)
+        if not rate.is_finite() or not Decimal(0) <= rate <= Decimal(100):
+            raise InvalidOperation
+    except (InvalidOperation, ValueError):
+        errors["tax_rate"] = ["A tax rate is a number between 0 and 100."]
+        rate = Decimal(0)
+    if errors:
+        raise ValidationError(errors)
+    organisation = org_services.organisation_create(
+        name=name,
+        slug=slug,
+        primary_email=owner_email,
+        base_currency=currency,
+        country=country,
+        timezone=time_zone,
+    )
+    tax = Tax(organisation=organisation, name=tax_name or "No tax", rate=rate, is_default=True)
+    tax.full_clean()
+    tax.save()
+    return staff_add(
+        organisation=organisation,
+        email=owner_email,
+        role=Membership.Role.OWNER,
+        password=owner_password,
+        full_name=owner_name,
+    )
