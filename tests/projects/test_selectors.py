@@ -223,7 +223,11 @@ def test_another_customers_approval_is_404(
         )
 
 
-@pytest.mark.parametrize("approval_id", [uuid.uuid4(), str(uuid.uuid4()), "not-a-uuid", "1"])
+@pytest.mark.parametrize(
+    "approval_id",
+    [uuid.UUID(int=7), "00000000-0000-4000-8000-000000000009", "not-a-uuid", "1"],
+    ids=["uuid", "uuid-text", "not-a-uuid", "integer"],
+)
 def test_a_missing_or_malformed_approval_id_is_404(
     org: Organisation, customer_a: Contact, approval_id: Any
 ) -> None:
