@@ -179,9 +179,7 @@ def attachment_upload(
         raise Http404("No such page.")
     urls = links.portal_links(scope, document, found)
     # The document's page posts `back=page`; the print view's form comes back to the print view.
-    back = (
-        urls["back_url"] + "#files" if request.POST.get("back") == "page" else urls["print_url"]
-    )
+    back = urls["back_url"] + "#files" if request.POST.get("back") == "page" else urls["print_url"]
     uploads.attach_posted_file(
         request,
         organisation=scope.organisation,
