@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.utils import translation
+
+from portico.orgs.selectors import preferences_of
+
+if TYPE_CHECKING:
+    from portico.contacts.models import Contact, ContactPerson
+    from portico.orgs.models import Organisation
 
 
 @dataclass(frozen=True)
@@ -45,6 +54,62 @@ def render_email(template: str, context: dict[str, object]) -> tuple[str, str]:
     text = render_to_string(f"{template}.txt", context)
     html = render_to_string(f"{template}.html", context)
     return text, html
+
+
+def language_for(
+    *,
+    organisation: Organisation,
+    contact: Contact | None = None,
+    person: ContactPerson | None = None,
+) -> str:
+    """The recipient's language: the person's, else the customer's, else the organisation's."""
+    for source in (person, contact, organisation):
+        language = str(getattr(source, "language", "") or "") if source is not None else ""
+        if language:
+            return language
+    return str(settings.LANGUAGE_CODE)
+
+
+def site_link(path: str) -> str:
+    """An absolute link for an email: the site's address in front of a path from `reverse`."""
+    return f"{getattr(settings, 'SITE_URL', '').rstrip('/')}{path}"
+
+
+def compose_email(
+    *,
+    organisation: Organisation,
+    to: list[str],
+    template: str,
+    language: str,
+    subject: Callable[[], str],
+    context: dict[str, Any],
+    reply_to: list[str] | None = None,
+) -> OutgoingEmail:
+    """One email from `<template>.txt` and `<template>.html` (on the shared layout), rendered
+    with `language` active; `subject` is called inside that language too.
+
+    The context has `organisation`, `preferences` and `logo_url` for the layout. Replies go to
+    the organisation unless `reply_to` says otherwise.
+    """
+    logo_url = site_link(organisation.logo.url) if organisation.logo else ""
+    with translation.override(language):
+        text, html = render_email(
+            template,
+            {
+                "organisation": organisation,
+                "preferences": preferences_of(organisation),
+                "logo_url": logo_url,
+                **context,
+            },
+        )
+        title = str(subject())
+    return OutgoingEmail(
+        to=to,
+        subject=title,
+        text=text,
+        html=html,
+        reply_to=reply_to if reply_to is not None else [organisation.primary_email],
+    )
 
 
 def send_after_commit(email: OutgoingEmail) -> None:

@@ -8,14 +8,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portico.activity.mail import OutgoingEmail, send_after_commit
+from portico.activity.mail import compose_email, language_for, send_after_commit, site_link
 from portico.activity.models import (
     COMMENT_MAX_LENGTH,
     ActivityLog,
@@ -139,18 +138,21 @@ def _wants_email(organisation: Organisation, kind: str) -> bool:
 
 
 def _email_business(notification: Notification, organisation: Organisation) -> None:
-    site = getattr(settings, "SITE_URL", "").rstrip("/")
-    lines = [
-        notification.text,
-        "",
-        _("See every notification in the back office:"),
-        f"{site}/admin/activity/notification/",
-    ]
     send_after_commit(
-        OutgoingEmail(
+        compose_email(
+            organisation=organisation,
             to=[organisation.primary_email],
-            subject=_("[%(org)s] %(text)s") % {"org": organisation.name, "text": notification.text},
-            text="\n".join(lines) + "\n",
+            template="activity/email/notification",
+            # Staff have no language of their own: the organisation's.
+            language=language_for(organisation=organisation),
+            subject=lambda: (
+                _("[%(org)s] %(text)s") % {"org": organisation.name, "text": notification.text}
+            ),
+            context={
+                "notification": notification,
+                "link": site_link("/admin/activity/notification/"),
+            },
+            reply_to=[],
         )
     )
 

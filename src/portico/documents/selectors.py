@@ -17,7 +17,7 @@ from django.http import Http404
 from portico.contacts.models import Contact
 from portico.contacts.scope import Module, PortalScope
 from portico.core.tenancy import get_for_scope
-from portico.documents.kinds import DocumentKind
+from portico.documents.kinds import DocumentKind, kind_of
 from portico.orgs.models import Organisation
 from portico.payments import portal_selectors as payments_portal
 from portico.payments.models import Payment
@@ -69,6 +69,25 @@ def attachments_for_portal(*, scope: PortalScope, kind: DocumentKind, document: 
         Attachment.objects.filter(
             organisation=scope.organisation,
             show_in_portal=True,
+            **{kind.attachment_field: document},
+        ).order_by("created_at", "id")
+    )
+
+
+def document_files_for_portal(*, scope: PortalScope, document: Any) -> list[Attachment]:
+    """The files a document's portal page lists, in one query whatever their number: those
+    marked *show in portal*, without the ones posted with a comment (the thread shows them)."""
+    try:
+        kind = kind_of(document)
+    except LookupError:
+        return []
+    if not kind.attachment_field:
+        return []
+    return list(
+        Attachment.objects.filter(
+            organisation=scope.organisation,
+            show_in_portal=True,
+            comment__isnull=True,
             **{kind.attachment_field: document},
         ).order_by("created_at", "id")
     )

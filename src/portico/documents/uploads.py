@@ -14,6 +14,13 @@ from portico.documents import forms, services
 from portico.documents.kinds import DocumentKind
 from portico.orgs.models import Organisation
 
+PORTAL_UPLOAD_KINDS = frozenset({"estimate", "invoice", "retainer-invoice"})
+"""The documents a customer may attach files to from the portal."""
+
+
+def portal_upload_allowed(kind: DocumentKind) -> bool:
+    return kind.slug in PORTAL_UPLOAD_KINDS
+
 
 def attach_posted_file(
     request: HttpRequest,

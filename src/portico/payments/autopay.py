@@ -12,19 +12,17 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portico.activity import services as activity_services
-from portico.activity.mail import OutgoingEmail, send_after_commit
 from portico.activity.models import Notification
 from portico.contacts.models import Contact, ContactPerson
 from portico.contacts.scope import PortalScope
 from portico.core.errors import DomainError, PortalFailure
 from portico.orgs.models import Organisation
+from portico.payments import notices
 from portico.payments.checkout import services as checkout_services
 from portico.payments.gateways.base import MethodKind
 from portico.payments.models import Checkout, SavedMethod
@@ -158,29 +156,7 @@ def _tell_both(invoice: Invoice, outcome: AutopayOutcome, *, remedy: str) -> Non
 
 def _email_customer(invoice: Invoice, outcome: AutopayOutcome) -> None:
     """Ask the customer's primary person to pay in the portal instead."""
-    email = checkout_services.primary_email_of(invoice.contact_id)
-    if not email:
-        return
-    site = getattr(settings, "SITE_URL", "").rstrip("/")
-    link = reverse(
-        "portal:invoice_detail",
-        kwargs={"org_slug": invoice.organisation.slug, "invoice_id": invoice.public_id},
-    )
-    lines = [
-        _("We could not charge invoice %(invoice)s automatically.") % {"invoice": invoice.number},
-        _("Reason: %(code)s %(message)s") % {"code": outcome.code, "message": outcome.message},
-        "",
-        _("Nothing was charged. You can pay it in the portal:"),
-        f"{site}{link}",
-    ]
-    send_after_commit(
-        OutgoingEmail(
-            to=[email],
-            subject=_("Automatic payment of %(invoice)s from %(org)s did not go through")
-            % {"invoice": invoice.number, "org": invoice.organisation.name},
-            text="\n".join(lines) + "\n",
-        )
-    )
+    notices.autopay_failed_send(invoice=invoice, code=outcome.code, message=outcome.message)
 
 
 def autopay_enqueue(invoice: Invoice) -> None:

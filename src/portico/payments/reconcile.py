@@ -1,6 +1,6 @@
 """Reconcile: settle from the gateway the checkouts a crash, a timeout or a lost webhook left
-open. Posting goes through `checkout.checkout_apply_result`, which locks and re-checks the
-checkout, so any number of runs post a charge exactly once."""
+open. Posting goes through `notices.checkout_settle` (`checkout_apply_result`, which locks and
+re-checks the checkout), so any number of runs post a charge exactly once."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portico.orgs.models import Organisation
+from portico.payments import notices
 from portico.payments.checkout import services as checkout_services
 from portico.payments.gateways import registry
 from portico.payments.gateways.base import ChargeStatus, GatewayError
@@ -43,7 +44,7 @@ def checkout_reconcile(*, checkout: Checkout) -> Checkout:
         return _close_never_charged(checkout)
     if result.status == ChargeStatus.PENDING and checkout.state == State.PENDING:
         return checkout
-    return checkout_services.checkout_apply_result(checkout_id=checkout.pk, result=result)
+    return notices.checkout_settle(checkout_id=checkout.pk, result=result)
 
 
 @transaction.atomic

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
+from django.core.files.base import ContentFile
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -14,6 +15,7 @@ from portico.contacts.models import Contact
 from portico.orgs.models import Organisation
 from portico.payments import services as payment_services
 from portico.sales import services as sales_services
+from portico.sales.models import Attachment, Estimate, Invoice, SalesOrder
 from tests.contacts.factories import ContactPersonFactory
 from tests.portal.pages.conftest import logged_in, url
 from tests.projects.factories import ProjectFactory, TimeEntryFactory, TimesheetApprovalFactory
@@ -23,8 +25,19 @@ pytestmark = pytest.mark.django_db
 PAGE_BUDGET = 10
 
 
+def attach(document: Invoice | Estimate | SalesOrder, name: str) -> None:
+    """A file shown in the portal on `document`: the page lists it in the same one query."""
+    field = {Estimate: "estimate", Invoice: "invoice", SalesOrder: "sales_order"}[type(document)]
+    attachment = Attachment(
+        organisation=document.organisation, name=name, show_in_portal=True, **{field: document}
+    )
+    attachment.file.save(name, ContentFile(b"%PDF-1.7\n%%EOF\n"), save=False)
+    attachment.save()
+
+
 def history(contact: Contact, size: int) -> dict[str, str]:
-    """`size` of everything, and the public id of one of each for the detail pages."""
+    """`size` of everything (files on the first invoice, estimate and order too), and the
+    public id of one of each for the detail pages."""
     invoices = [sales.invoice(contact, "10.00") for _ in range(size)]
     payment = None
     for invoice in invoices[: size // 2]:
@@ -47,6 +60,9 @@ def history(contact: Contact, size: int) -> dict[str, str]:
     approval = TimesheetApprovalFactory(project=project, entries=entries)
     for _ in range(size):
         TimesheetApprovalFactory(project=project)
+    for document in (invoices[0], estimates[0], orders[0]):
+        for n in range(size):
+            attach(document, f"file-{n}.pdf")
     assert payment is not None
     return {
         "invoice": str(invoices[0].public_id),

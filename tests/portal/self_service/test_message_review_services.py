@@ -39,6 +39,24 @@ def test_a_message_is_emailed_to_the_business_with_reply_to_the_person(
     assert Notification.objects.get(kind=Notification.Kind.MESSAGED).contact == scope.contact
 
 
+def test_the_message_email_is_on_the_shared_layout_in_the_organisations_language(
+    scope: PortalScope, django_capture_on_commit_callbacks: Any
+) -> None:
+    # given a business working in German and a person who reads French
+    scope.organisation.language = "de"
+    scope.organisation.save()
+    scope.person.language = "fr"
+    scope.person.save()
+    # when
+    with django_capture_on_commit_callbacks(execute=True):
+        services.customer_message_send(scope=scope, subject="Delivery", body="Where is it?")
+    # then the staff email is in the organisation's language, with its branding
+    sent = next(m for m in mail.outbox if "Delivery" in m.subject)
+    html = str(sent.alternatives[0][0])
+    assert '<html lang="de"' in html and scope.organisation.name in html
+    assert "Where is it?" in html and "Where is it?" in sent.body
+
+
 @pytest.mark.parametrize(
     ("subject", "body", "field"),
     [

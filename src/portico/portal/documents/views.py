@@ -33,8 +33,6 @@ from portico.documents.kinds import DocumentKind, kind_named
 from portico.portal.scoping import client_ip, portal_view
 from portico.statements import selectors as statement_selectors
 
-UPLOAD_KINDS = {"estimate", "invoice", "retainer-invoice"}
-
 
 def _urls(scope: PortalScope, kind: DocumentKind, document: Any) -> dict[str, str]:
     return {
@@ -79,7 +77,7 @@ def document_print(
     page = context.document_context(document, found)
     page.update(_urls(scope, found, document), toolbar=True, browser=True)
     page["attachments"] = _attachment_links(scope, found, document)
-    if found.slug in UPLOAD_KINDS:
+    if uploads.portal_upload_allowed(found):
         page["upload_url"] = reverse(
             "portal:document_upload",
             kwargs={
@@ -177,12 +175,11 @@ def attachment_upload(
 ) -> HttpResponse:
     found = kind_named(kind)
     document = selectors.document_get_for_portal(scope=scope, kind=found, public_id=public_id)
-    back = reverse(
-        "portal:document_print",
-        kwargs={"org_slug": scope.organisation.slug, "kind": found.slug, "public_id": public_id},
-    )
-    if found.slug not in UPLOAD_KINDS:
+    if not uploads.portal_upload_allowed(found):
         raise Http404("No such page.")
+    urls = links.portal_links(scope, document, found)
+    # The document's page posts `back=page`; the print view's form comes back to the print view.
+    back = urls["back_url"] + "#files" if request.POST.get("back") == "page" else urls["print_url"]
     uploads.attach_posted_file(
         request,
         organisation=scope.organisation,
@@ -226,7 +223,9 @@ def statement_print(request: HttpRequest, scope: PortalScope) -> HttpResponse:
         toolbar=True,
         browser=True,
         brand_css_url=reverse("portal:brand_css", kwargs={"org_slug": slug}),
-        back_url=reverse("portal:home", kwargs={"org_slug": slug}),
+        # Back to the portal's statement page, on the same period.
+        back_url=reverse("portal:statement", kwargs={"org_slug": slug})
+        + f"?period=custom&start={statement.start:%Y-%m-%d}&end={statement.end:%Y-%m-%d}",
         pdf_url=reverse("portal:statement_pdf", kwargs={"org_slug": slug})
         + f"?start={statement.start:%Y-%m-%d}&end={statement.end:%Y-%m-%d}",
     )

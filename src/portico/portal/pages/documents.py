@@ -1,4 +1,4 @@
-"""Helpers shared by the document pages: totals from prefetched lines, comment URLs."""
+"""Helpers shared by the document pages: totals from prefetched lines, comment URLs, files."""
 
 from __future__ import annotations
 
@@ -7,10 +7,14 @@ from urllib.parse import urlencode
 
 from django.db.models import Model
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from portico.contacts.scope import PortalScope
 from portico.core import money
-from portico.documents import links
+from portico.core import uploads as core_uploads
+from portico.documents import links, uploads
+from portico.documents import selectors as document_selectors
+from portico.documents.kinds import kind_of
 from portico.projects.models import TimesheetApproval
 from portico.sales.models import Estimate, Invoice, SalesOrder
 from portico.sales.services.common import totals_of as _totals_of
@@ -68,3 +72,26 @@ def document_links(scope: PortalScope, document: Any) -> dict[str, str]:
         return links.portal_links(scope, document)
     except LookupError:
         return {}
+
+
+def files_of(scope: PortalScope, document: Any) -> dict[str, Any]:
+    """The page's "Files" card: the files shown in the portal (one query) and, where the
+    customer may attach files to this kind of document, where the upload form posts."""
+    kind = kind_of(document)
+    upload_url = ""
+    if uploads.portal_upload_allowed(kind):
+        upload_url = reverse(
+            "portal:document_upload",
+            kwargs={
+                "org_slug": scope.organisation.slug,
+                "kind": kind.slug,
+                "public_id": document.public_id,
+            },
+        )
+    return {
+        "upload_help": _(
+            "PDF, PNG, JPEG, GIF, text, CSV, Word (.docx) or Excel (.xlsx), up to {mb} MB."
+        ).format(mb=core_uploads.MAX_BYTES // (1024 * 1024)),
+        "files": document_selectors.document_files_for_portal(scope=scope, document=document),
+        "upload_url": upload_url,
+    }

@@ -84,6 +84,7 @@ def _detail(
         comment_url=documents.comment_url(scope, estimate),
         signature=getattr(estimate, "portal_acceptance", None),
         links=documents.document_links(scope, estimate),
+        **documents.files_of(scope, estimate),
     )
     return render(request, "portal/pages/estimates/detail.html", context, status=status)
 

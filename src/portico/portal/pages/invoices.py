@@ -86,6 +86,7 @@ def invoice_detail(request: HttpRequest, scope: PortalScope, invoice_id: UUID) -
         comment_form=CommentForm(),
         comment_url=documents.comment_url(scope, invoice),
         links=documents.document_links(scope, invoice),
+        **documents.files_of(scope, invoice),
         # Only an open invoice can have a bank debit waiting on it, or be paid online.
         payment_pending=open_balance
         and checkout_selectors.invoice_payment_pending(scope=scope, invoice_id=invoice.pk),

@@ -65,5 +65,6 @@ def sales_order_detail(
         comment_form=CommentForm(),
         comment_url=documents.comment_url(scope, order),
         links=documents.document_links(scope, order),
+        **documents.files_of(scope, order),
     )
     return render(request, "portal/pages/sales_orders/detail.html", context)

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import dateformat, formats, timezone
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
@@ -63,8 +65,19 @@ def statement(request: HttpRequest, scope: PortalScope) -> HttpResponse:
         pay_url=documents.pay_url(scope, [])
         if result is not None and result.closing_balance > 0
         else "",
+        **(print_links(scope, result) if result is not None else {}),
     )
     return render(request, "portal/pages/statement.html", context, status=status)
+
+
+def print_links(scope: PortalScope, statement: Statement) -> dict[str, str]:
+    """The print view and PDF of the statement shown, for the same period."""
+    slug = scope.organisation.slug
+    period = urlencode({"start": statement.start.isoformat(), "end": statement.end.isoformat()})
+    return {
+        "print_url": f"{reverse('portal:statement_print', kwargs={'org_slug': slug})}?{period}",
+        "pdf_url": f"{reverse('portal:statement_pdf', kwargs={'org_slug': slug})}?{period}",
+    }
 
 
 def page_number(request: HttpRequest) -> int:

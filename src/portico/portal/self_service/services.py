@@ -21,7 +21,13 @@ from django.utils.translation import gettext as _
 from portico.accounts.models import User, normalise_email
 from portico.activity import services as activity
 from portico.activity.invitations import portal_link
-from portico.activity.mail import OutgoingEmail, render_email, send_after_commit
+from portico.activity.mail import (
+    OutgoingEmail,
+    compose_email,
+    language_for,
+    render_email,
+    send_after_commit,
+)
 from portico.activity.models import Notification
 from portico.contacts import portal_tokens as tokens
 from portico.contacts.models import (
@@ -454,17 +460,18 @@ def customer_message_send(
         subject=subject,
         body=body,
     )
-    text, html = render_email(
-        "portal/self_service/email/customer_message",
-        {"message": message, "person": person, "contact": scope.contact},
-    )
     send_after_commit(
-        OutgoingEmail(
+        compose_email(
+            organisation=scope.organisation,
             to=[scope.organisation.primary_email],
-            subject=_("[%(customer)s] %(subject)s")
-            % {"customer": scope.contact.display_name, "subject": subject},
-            text=text,
-            html=html,
+            template="portal/self_service/email/customer_message",
+            # For the business's staff: the organisation's language.
+            language=language_for(organisation=scope.organisation),
+            subject=lambda: (
+                _("[%(customer)s] %(subject)s")
+                % {"customer": scope.contact.display_name, "subject": subject}
+            ),
+            context={"message": message, "person": person, "contact": scope.contact},
             reply_to=[person.email] if person.email else [],
         )
     )

@@ -1,0 +1,65 @@
+"""The business's notification emails: one template on the shared layout, in the
+organisation's language (staff have no language of their own)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core import mail
+
+from portico.activity import services
+from portico.activity.models import Notification
+from portico.contacts.models import Contact
+from portico.orgs.models import Organisation
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_a_notification_email_is_in_the_organisations_language(
+    org: Organisation,
+    customer_a: Contact,
+    django_capture_on_commit_callbacks: Any,
+    language: str,
+) -> None:
+    # given a business working in `language`, and a customer who reads another one
+    org.language = language
+    org.save()
+    customer_a.language = "fr"
+    customer_a.save()
+    # when a customer event is notified
+    with django_capture_on_commit_callbacks(execute=True):
+        services.notification_create(
+            organisation=org,
+            kind=Notification.Kind.AUTOPAY_OFF,
+            event_key="autopay_off:test",
+            text="Customer A turned off autopay for “Hosting”.",
+            contact=customer_a,
+        )
+    # then the staff email is rendered from the templates in the organisation's language
+    (sent,) = mail.outbox
+    html = str(sent.alternatives[0].content)
+    assert sent.to == [org.primary_email]
+    assert sent.subject == f"[{org.name}] Customer A turned off autopay for “Hosting”."
+    assert f'<html lang="{language}"' in html
+    assert "turned off autopay for “Hosting”" in sent.body and "&ldquo;" not in sent.body
+    assert "Hosting" in html and "/admin/activity/notification/" in sent.body
+    assert "/admin/activity/notification/" in html
+    assert sent.reply_to == []
+
+
+def test_user_text_in_a_notification_is_escaped_in_html_and_kept_in_text(
+    org: Organisation, customer_a: Contact, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        services.notification_create(
+            organisation=org,
+            kind=Notification.Kind.COMMENTED,
+            event_key="commented:test",
+            text="<b>Ann & co</b> commented",
+            contact=customer_a,
+        )
+    (sent,) = mail.outbox
+    assert "<b>Ann & co</b> commented" in sent.body
+    assert "&lt;b&gt;Ann &amp; co&lt;/b&gt; commented" in str(sent.alternatives[0].content)
