@@ -147,7 +147,9 @@ def reminder_schedule_fill_defaults(*, schedule: ReminderSchedule) -> list[Remin
     return ReminderStage.objects.bulk_create(stages)
 
 
-def local_now(organisation: Organisation, now: datetime.datetime | None = None) -> datetime.datetime:
+def local_now(
+    organisation: Organisation, now: datetime.datetime | None = None
+) -> datetime.datetime:
     """`now` (default: this moment) in the organisation's time zone (UTC if it is unknown)."""
     try:
         zone = zoneinfo.ZoneInfo(organisation.timezone or "UTC")
@@ -185,9 +187,7 @@ def refusal(invoice: Invoice) -> DomainError | None:
         return DomainError(
             _("This customer does not receive payment reminders."), code="contact_reminders_off"
         )
-    if CheckoutItem.objects.filter(
-        invoice=invoice, checkout__state__in=PAYMENT_UNDER_WAY
-    ).exists():
+    if CheckoutItem.objects.filter(invoice=invoice, checkout__state__in=PAYMENT_UNDER_WAY).exists():
         return DomainError(
             _("A payment of this invoice is under way (a bank debit waiting to settle)."),
             code="payment_pending",
@@ -336,7 +336,11 @@ def _record_and_queue(
 
 
 def stage_due(
-    *, stages: list[ReminderStage], invoice: Invoice, today: datetime.date, zone_now: datetime.datetime
+    *,
+    stages: list[ReminderStage],
+    invoice: Invoice,
+    today: datetime.date,
+    zone_now: datetime.datetime,
 ) -> ReminderStage | None:
     """The stage the schedule sends `invoice` on `today`, if any (before the sent check)."""
     if invoice.due_date is None:
@@ -437,7 +441,9 @@ def reminders_send_due(*, now: datetime.datetime | None = None) -> int:
 # --- by hand --------------------------------------------------------------------------------
 
 
-def _texts_for_today(organisation: Organisation, invoice: Invoice, today: datetime.date) -> tuple[str, str]:
+def _texts_for_today(
+    organisation: Organisation, invoice: Invoice, today: datetime.date
+) -> tuple[str, str]:
     """A hand-sent reminder says what the schedule would say by now: the text of the latest
     stage whose day has come (the earliest stage before that), else the default text."""
     stages = list(ReminderStage.objects.filter(schedule=schedule_of(organisation)).order_by("days"))
@@ -452,7 +458,11 @@ def _texts_for_today(organisation: Organisation, invoice: Invoice, today: dateti
 
 @transaction.atomic
 def invoice_remind(
-    *, organisation: Organisation, invoice: Invoice, sent_by: User | None, now: datetime.datetime | None = None
+    *,
+    organisation: Organisation,
+    invoice: Invoice,
+    sent_by: User | None,
+    now: datetime.datetime | None = None,
 ) -> InvoiceReminder:
     """Staff send a reminder now, outside the schedule; recorded as sent by hand."""
     if invoice.organisation_id != organisation.pk:
