@@ -414,3 +414,18 @@ def test_the_last_reminded_time_is_read_with_the_invoices(
 
     assert rows[reminded.pk] == InvoiceReminder.objects.get().created_at
     assert rows[quiet.pk] is None
+
+
+def test_the_scheduler_queues_the_reminder_job(
+    org: Organisation, customer_a: Contact, customer_a_person: ContactPerson
+) -> None:
+    from portico.core import scheduled
+
+    issue(customer_a)
+    with time_machine.travel(at(DUE + datetime.timedelta(days=7)), tick=False), committed():
+        names = scheduled.scheduled_enqueue()
+
+    assert "payment reminders" in names
+    assert [m.subject for m in mail.outbox] == [
+        f"Invoice {Invoice.objects.get().number} is overdue"
+    ]

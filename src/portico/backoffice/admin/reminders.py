@@ -79,3 +79,7 @@ class InvoiceReminderInline(ReadOnlyMixin, ScopedTabularInline):
     extra = 0
     can_delete = False
     verbose_name_plural = _("payment reminders sent")
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Not on the "add invoice" page: a new invoice has no reminders.
+        return obj is not None and super().has_view_permission(request, obj)
