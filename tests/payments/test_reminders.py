@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import importlib
 import uuid
 import zoneinfo
 from collections.abc import Iterator
@@ -429,3 +430,25 @@ def test_the_scheduler_queues_the_reminder_job(
     assert [m.subject for m in mail.outbox] == [
         f"Invoice {Invoice.objects.get().number} is overdue"
     ]
+
+
+def test_the_data_migration_gives_existing_organisations_the_default_schedule_once(
+    org: Organisation, other_org: Organisation
+) -> None:
+    from django.apps import apps
+
+    migration = importlib.import_module(
+        "portico.payments.migrations.0008_reminder_schedule_defaults"
+    )
+    edited = reminders.schedule_of(other_org)
+
+    for _ in range(2):
+        migration.add_schedules(apps, None)
+
+    schedule = ReminderSchedule.objects.get(organisation=org)
+    stages = list(ReminderStage.objects.filter(schedule=schedule))
+    assert [s.days for s in stages] == [-3, 0, 7, 14, 30]
+    for stage in stages:
+        stage.full_clean()  # the frozen texts know only real placeholders
+        assert (stage.subject, stage.message) == reminders.default_stage_texts(stage.days)
+    assert ReminderStage.objects.filter(schedule=edited).count() == 5

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -382,6 +383,7 @@ class ReminderStage(OrganisationOwned):
     schedule = models.ForeignKey(ReminderSchedule, on_delete=models.CASCADE, related_name="stages")
     days = models.SmallIntegerField(
         _("days after the due date"),
+        validators=[MinValueValidator(-60), MaxValueValidator(365)],
         help_text=_("Negative for before the due date, 0 for on the due date."),
     )
     enabled = models.BooleanField(_("on"), default=True)

@@ -7,6 +7,9 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
+from django.conf import settings
+from django.urls import reverse
+
 from portico.contacts.models import Contact
 from portico.devdata.demo.context import DemoContext
 from portico.orgs.models import Tax
@@ -22,7 +25,15 @@ DAY = datetime.timedelta(days=1)
 def load(context: DemoContext) -> None:
     organisation = context.organisation
     assert organisation is not None, "the orgs step runs first"
-    reminders.schedule_of(organisation)
+    schedule = reminders.schedule_of(organisation)
+    url = reverse("admin:payments_reminderschedule_change", args=[schedule.pk])
+    context.logins.append(
+        (
+            "Payment reminders",
+            f"{settings.SITE_URL}{url}",
+            "the schedule; each invoice's page lists its reminders and has “Send reminder”",
+        )
+    )
     contact = Contact.objects.filter(organisation=organisation, display_name=CUSTOMER).first()
     if contact is None:
         return
