@@ -342,7 +342,8 @@ def stage_due(
     today: datetime.date,
     zone_now: datetime.datetime,
 ) -> ReminderStage | None:
-    """The stage the schedule sends `invoice` on `today`, if any (before the sent check)."""
+    """The stage the schedule sends `invoice` on `today`, if any (whether it already went out
+    is checked by the caller and, under the invoice lock, by `_send_stage`)."""
     if invoice.due_date is None:
         return None
     sent_day = invoice.sent_at.astimezone(zone_now.tzinfo).date() if invoice.sent_at else None
