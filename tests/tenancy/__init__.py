@@ -24,6 +24,8 @@ from portico.contacts.models import (
     SelfServiceSettings,
 )
 from portico.orgs.models import GatewayAccount, Item, Organisation, PortalPreferences, Tax
+from portico.payments import reminders
+from portico.payments.models import ReminderSchedule
 from portico.projects.models import Project, TimeEntry, TimesheetApproval
 from tests.accounts.factories import MembershipFactory
 from tests.activity.factories import ROWS as ACTIVITY_ROWS
@@ -61,6 +63,8 @@ ROW_MAKERS: dict[type[models.Model], RowMaker] = {
     **ACTIVITY_ROWS,
     # Checkouts, saved methods, webhook receipts, online payment settings (issue 7).
     **CHECKOUT_ROWS,
+    # The payment reminder schedule, one per organisation, made on first use (issue 14).
+    ReminderSchedule: lambda org: reminders.schedule_of(org),
 }
 
 

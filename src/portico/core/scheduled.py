@@ -1,8 +1,8 @@
 """Periodic work, queued as tasks. The apps register their jobs from `AppConfig.ready`
-(recurring invoices and estimate expiry from sales, checkout reconciliation from payments);
-the scheduler queues them in the order they were registered. Every job is idempotent, so
-queueing it more often than needed — two workers, a cron line and a worker, a restart —
-changes nothing."""
+(recurring invoices and estimate expiry from sales, checkout reconciliation and payment
+reminders from payments); the scheduler queues them in the order they were registered. Every
+job is idempotent, so queueing it more often than needed — two workers, a cron line and a
+worker, a restart — changes nothing."""
 
 from __future__ import annotations
 

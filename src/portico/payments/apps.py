@@ -16,4 +16,5 @@ class PaymentsConfig(AppConfig):
         registry.kinds()  # loads every gateway, so a gateway account's kind offers them all
 
         scheduled.register("checkout reconciliation", tasks.checkout_reconciliation_enqueue)
+        scheduled.register("payment reminders", tasks.payment_reminders_enqueue)
         recurring.invoice_autopay.register(autopay.autopay_enqueue)

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from portico.core import placeholders
 from portico.core.tenancy import OrganisationOwned
 
 MONEY: dict[str, Any] = {"max_digits": 18, "decimal_places": 4}
@@ -347,3 +350,102 @@ class CheckoutSettings(OrganisationOwned):
 
     def __str__(self) -> str:
         return str(_("Online payment settings"))
+
+
+# --- payment reminders (issue 14) ----------------------------------------------------------------
+
+
+class ReminderSchedule(OrganisationOwned):
+    """An organisation's payment reminders: a master switch and its stages (made with the
+    defaults the first time the organisation needs them, see `payments.reminders`)."""
+
+    enabled = models.BooleanField(
+        _("send payment reminders"),
+        default=True,
+        help_text=_("Email the customer at each stage below until the invoice is paid."),
+    )
+
+    class Meta:
+        verbose_name = _("payment reminder schedule")
+        verbose_name_plural = _("payment reminder schedule")
+        constraints = [
+            models.UniqueConstraint(fields=["organisation"], name="reminder_schedule_once")
+        ]
+
+    def __str__(self) -> str:
+        return str(_("Payment reminder schedule"))
+
+
+class ReminderStage(OrganisationOwned):
+    """One step of the schedule: `days` after the due date (negative: before it), with the
+    subject and message the business wrote (placeholders allowed, unknown ones refused)."""
+
+    schedule = models.ForeignKey(ReminderSchedule, on_delete=models.CASCADE, related_name="stages")
+    days = models.SmallIntegerField(
+        _("days after the due date"),
+        validators=[MinValueValidator(-60), MaxValueValidator(365)],
+        help_text=_("Negative for before the due date, 0 for on the due date."),
+    )
+    enabled = models.BooleanField(_("on"), default=True)
+    subject = models.CharField(_("subject"), max_length=200, validators=[placeholders.validate])
+    message = models.TextField(_("message"), max_length=4000, validators=[placeholders.validate])
+
+    class Meta:
+        verbose_name = _("reminder stage")
+        verbose_name_plural = _("reminder stages")
+        ordering = ["days"]
+        constraints = [
+            models.UniqueConstraint(fields=["schedule", "days"], name="reminder_stage_days_once")
+        ]
+
+    def __str__(self) -> str:
+        if self.days < 0:
+            return str(_("%(days)s days before the due date") % {"days": -self.days})
+        if self.days == 0:
+            return str(_("On the due date"))
+        return str(_("%(days)s days overdue") % {"days": self.days})
+
+
+class InvoiceReminder(OrganisationOwned):
+    """A reminder sent for one invoice: by the schedule (once per stage) or by hand."""
+
+    invoice = models.ForeignKey(
+        "sales.Invoice", on_delete=models.CASCADE, related_name="reminders", editable=False
+    )
+    stage = models.ForeignKey(
+        ReminderStage,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("stage"),
+    )
+    manual = models.BooleanField(_("sent by hand"), default=False, editable=False)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("sent by"),
+    )
+    subject = models.CharField(_("subject"), max_length=300, editable=False)
+    sent_to = models.CharField(_("sent to"), max_length=1000, editable=False)
+
+    class Meta:
+        verbose_name = _("payment reminder")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            # The claim that makes the schedule send each stage once, however many workers run.
+            models.UniqueConstraint(
+                fields=["invoice", "stage"],
+                condition=Q(stage__isnull=False),
+                name="invoice_reminder_once_per_stage",
+            ),
+        ]
+        indexes = [models.Index(fields=["invoice", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.invoice} · {self.subject}"

@@ -6,7 +6,7 @@ import datetime
 
 from django_tasks import task
 
-from portico.payments import autopay, reconcile
+from portico.payments import autopay, reconcile, reminders
 
 
 @task()
@@ -24,6 +24,18 @@ def autopay_invoice(invoice_id: int) -> str:
     return outcome.checkout.state if outcome.checkout is not None else outcome.code
 
 
+@task()
+def send_payment_reminders() -> int:
+    """Email the reminders each organisation's schedule has due today, in its own time zone
+    (the day the scheduler passes is the server's; each stage is sent once per invoice)."""
+    return reminders.reminders_send_due()
+
+
 def checkout_reconciliation_enqueue(day: datetime.date) -> None:
     """The periodic job (see `portico.core.scheduled`); reconciliation is not tied to a day."""
     reconcile_checkouts.enqueue()
+
+
+def payment_reminders_enqueue(day: datetime.date) -> None:
+    """The periodic job (see `portico.core.scheduled`); "today" is each organisation's own."""
+    send_payment_reminders.enqueue()

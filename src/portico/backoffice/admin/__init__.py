@@ -11,7 +11,8 @@ from portico.backoffice.admin import (
     orgs,
     payments,
     projects,
+    reminders,
     sales,
 )
 
-__all__ = ["accounts", "activity", "contacts", "orgs", "payments", "projects", "sales"]
+__all__ = ["accounts", "activity", "contacts", "orgs", "payments", "projects", "reminders", "sales"]

@@ -85,7 +85,7 @@ class DeletedFilter(admin.SimpleListFilter):
 @admin.register(Contact, site=site)
 class ContactAdmin(OrganisationScopedAdmin):
     list_display = ["display_name", "company_name", "email", "currency", "portal_status"]
-    list_filter = [DeletedFilter, "currency", "allow_bank_debit"]
+    list_filter = [DeletedFilter, "currency", "allow_bank_debit", "reminders_off"]
     search_fields = ["display_name", "company_name", "email", "persons__email"]
     inlines = [ContactPersonInline, ReviewInline]
     actions = ["soft_delete", "restore", "enable_portal"]
@@ -105,7 +105,15 @@ class ContactAdmin(OrganisationScopedAdmin):
         ),
         (
             _("Billing"),
-            {"fields": ["currency", "payment_terms_days", "allow_bank_debit", "language"]},
+            {
+                "fields": [
+                    "currency",
+                    "payment_terms_days",
+                    "allow_bank_debit",
+                    "language",
+                    "reminders_off",
+                ]
+            },
         ),
         (
             _("Billing address"),

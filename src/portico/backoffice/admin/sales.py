@@ -3,25 +3,30 @@ call the services."""
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
-from django.http import HttpRequest
-from django.urls import reverse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from unfold.widgets import UnfoldAdminCheckboxSelectMultipleWidget
 
 from portico.backoffice.admin.common import run_each, service_action
+from portico.backoffice.admin.reminders import InvoiceReminderInline
 from portico.backoffice.scoping import OrganisationScopedAdmin, ScopedTabularInline
 from portico.backoffice.sites import site
+from portico.backoffice.staff import as_staff
 from portico.core import uploads
 from portico.core.errors import DomainError
-from portico.payments import autopay, credit_notes
+from portico.payments import autopay, credit_notes, reminders
 from portico.payments import services as payments
 from portico.sales import services
 from portico.sales.models import (
@@ -222,11 +227,12 @@ class InvoiceAdmin(DocumentAdmin):
         "total",
         "balance_due",
         "currency",
+        "last_reminded",
     ]
-    list_filter: list[Any] = ["status", "kind", OverdueFilter]
+    list_filter: list[Any] = ["status", "kind", OverdueFilter, "reminders_off"]
     computed = [*DocumentAdmin.computed, "balance_due", "estimate", "sales_order"]
-    inlines = [InvoiceLineInline, AttachmentInline]
-    actions = ["send", "void", "record_payment", "apply_credit"]
+    inlines = [InvoiceLineInline, AttachmentInline, InvoiceReminderInline]
+    actions = ["send", "void", "record_payment", "apply_credit", "send_reminder"]
     fields = [
         "contact",
         "kind",
@@ -236,6 +242,7 @@ class InvoiceAdmin(DocumentAdmin):
         "due_date",
         "allow_partial_payment",
         "payment_gateways",
+        "reminders_off",
         "status",
         "currency",
         "discount",
@@ -251,7 +258,16 @@ class InvoiceAdmin(DocumentAdmin):
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         fields = super().get_readonly_fields(request, obj)
+        # Reminders can be stopped on an issued invoice too: the one field that stays open.
+        fields = [name for name in fields if name != "reminders_off"]
         return [*fields, "kind"] if obj is not None and "kind" not in fields else fields
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        return reminders.with_last_reminded(super().get_queryset(request))
+
+    @admin.display(description=_("last reminded"), ordering="last_reminded_at")
+    def last_reminded(self, invoice: Any) -> datetime.datetime | None:
+        return getattr(invoice, "last_reminded_at", None)
 
     def formfield_for_manytomany(
         self, db_field: Any, request: HttpRequest, **kwargs: Any
@@ -260,6 +276,66 @@ class InvoiceAdmin(DocumentAdmin):
             # A few accounts at most: ticks read better than a multi-select.
             kwargs["widget"] = UnfoldAdminCheckboxSelectMultipleWidget
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        if change and not obj.lines_editable:
+            # An issued invoice changes only through services; here only its reminder switch.
+            if "reminders_off" in form.changed_data:
+                reminders.invoice_reminders_set(invoice=obj, off=obj.reminders_off)
+            return
+        super().save_model(request, obj, form, change)
+
+    def get_urls(self) -> list[Any]:
+        remind = self.admin_site.admin_view(self.remind_view)
+        return [
+            path("<path:object_id>/remind/", remind, name="sales_invoice_remind"),
+            *super().get_urls(),
+        ]
+
+    def remind_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """GET asks to confirm; POST sends a payment reminder now (recorded as by hand)."""
+        invoice = self.get_object(request, object_id)
+        if not self.has_change_permission(request, invoice):
+            raise Http404("No such invoice.")
+        back = reverse("admin:sales_invoice_change", args=[invoice.pk])
+        if request.method == "POST":
+            staff = as_staff(request)
+            try:
+                reminder = reminders.invoice_remind(
+                    organisation=staff.organisation, invoice=invoice, sent_by=staff.user
+                )
+            except DomainError as error:
+                self.message_user(request, error.message, messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    _("Reminder sent to %(addresses)s.") % {"addresses": reminder.sent_to},
+                    messages.SUCCESS,
+                )
+            return redirect(back)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Send a payment reminder"),
+            "invoice": invoice,
+            "opts": self.opts,
+            "back_url": back,
+            "recipients": [p.email for p in reminders.recipients_of(invoice.contact)],
+            "problem": reminders.refusal(invoice),
+        }
+        return TemplateResponse(request, "admin/sales/invoice/remind_confirm.html", context)
+
+    @admin.action(description=_("Send a payment reminder now"))
+    def send_reminder(self, request: HttpRequest, queryset: QuerySet[Invoice]) -> None:
+        staff = as_staff(request)
+        run_each(
+            self,
+            request,
+            queryset.select_related("contact", "organisation"),
+            lambda i: reminders.invoice_remind(
+                organisation=staff.organisation, invoice=i, sent_by=staff.user
+            ),
+            _("Reminders sent"),
+        )
 
     @admin.display(boolean=True, description=_("overdue"))
     def overdue(self, invoice: Invoice) -> bool:

@@ -37,6 +37,11 @@ class Contact(OrganisationOwned):
     )
     allow_bank_debit = models.BooleanField(_("allow bank debit (ACH)"), default=False)
     language = models.CharField(_("language"), max_length=10, default="en")
+    reminders_off = models.BooleanField(
+        _("don't send payment reminders"),
+        default=False,
+        help_text=_("The reminder schedule skips this customer's invoices."),
+    )
 
     billing_attention = models.CharField(_("attention"), max_length=200, blank=True)
     billing_street = models.CharField(_("street"), max_length=200, blank=True)

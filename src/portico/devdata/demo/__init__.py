@@ -19,6 +19,7 @@ from portico.devdata.demo import (
     payments,
     portal,
     projects,
+    reminders,
     sales,
     sandbox,
     self_service,
@@ -41,6 +42,7 @@ def steps() -> list[Callable[[DemoContext], None]]:
         activity.load,
         documents.load,
         checkout.load,
+        reminders.load,
     ]
 
 

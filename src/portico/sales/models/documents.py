@@ -145,6 +145,11 @@ class Invoice(SalesDocument):
         related_name="invoices",
     )
     recurring_period = models.DateField(null=True, blank=True, editable=False)
+    reminders_off = models.BooleanField(
+        _("stop reminders"),
+        default=False,
+        help_text=_("No payment reminder is sent for this invoice, by the schedule or by hand."),
+    )
     payment_gateways = models.ManyToManyField(
         "orgs.GatewayAccount",
         blank=True,
