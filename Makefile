@@ -90,9 +90,12 @@ migrations-check: install
 	@echo "==> makemigrations --check"
 	$(PORTICO) makemigrations --check --dry-run
 
+# Most of the suite waits (browsers, live servers), so a few more workers than cores pays off;
+# a file's tests stay on one worker (its live server and fixtures are shared).
+PYTEST_WORKERS ?= 3
 pytest: install assets system-deps
-	@echo "==> pytest on SQLite"
-	$(BIN)/pytest -q
+	@echo "==> pytest on SQLite ($(PYTEST_WORKERS) workers)"
+	$(BIN)/pytest -q -n $(PYTEST_WORKERS) --dist loadfile
 
 pytest-postgres: install postgres
 	@echo "==> pytest on PostgreSQL (tests marked postgres)"
