@@ -46,6 +46,15 @@ def checkout_reconcile(*, checkout: Checkout) -> Checkout:
     return checkout_services.checkout_apply_result(checkout_id=checkout.pk, result=result)
 
 
+def checkout_reconcile_by_id(*, checkout_id: int) -> str:
+    """`checkout_reconcile` for the checkout with this pk (a task's argument); answers its state,
+    or "" when the checkout is gone."""
+    found = Checkout.objects.select_related("gateway_account").filter(pk=checkout_id).first()
+    if found is None:
+        return ""
+    return str(checkout_reconcile(checkout=found).state)
+
+
 @transaction.atomic
 def _close_never_charged(checkout: Checkout) -> Checkout:
     locked = Checkout.objects.select_for_update().get(pk=checkout.pk)

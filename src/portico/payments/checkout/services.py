@@ -356,9 +356,15 @@ def _charge(checkout: Checkout, *, token: str, billing: BillingAddress | None) -
 
 
 def _mark_unknown(checkout: Checkout) -> Checkout:
-    Checkout.objects.filter(pk=checkout.pk, state=State.PROCESSING).update(
+    """The gateway's answer was lost: the customer sees "being confirmed" until a reconcile,
+    queued now to run within the minute, asks the gateway what happened."""
+    from portico.payments import tasks
+
+    marked = Checkout.objects.filter(pk=checkout.pk, state=State.PROCESSING).update(
         state=State.UNKNOWN, updated_at=timezone.now()
     )
+    if marked:
+        transaction.on_commit(lambda: tasks.reconcile_checkout_soon(checkout.pk))
     checkout.refresh_from_db()
     return checkout
 
