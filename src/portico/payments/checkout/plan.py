@@ -7,7 +7,8 @@ capped by the balances, and one sum is applied oldest-due first.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping, Sequence
+import hashlib
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -159,3 +160,16 @@ def balances_changed(invoices: Sequence[Invoice], expected: Mapping[int, Decimal
         if invoice.pk in expected and expected[invoice.pk] != invoice.balance_due:
             return True
     return False
+
+
+def digest_of(rows: Iterable[tuple[int, str, Decimal]]) -> str:
+    """A constant-size fingerprint of a set of invoices as shown: (pk, status, balance due) of
+    each. Another invoice in the set, or any status or balance changed, gives another digest."""
+    text = ";".join(
+        f"{pk}:{status}:{balance.normalize():f}" for pk, status, balance in sorted(rows)
+    )
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def balances_digest(invoices: Iterable[Invoice]) -> str:
+    return digest_of((i.pk, i.status, i.balance_due) for i in invoices)

@@ -184,6 +184,7 @@ def _checkout_create(
     amounts: Mapping[int, object] | None,
     amount: object | None,
     expected_balances: Mapping[int, Decimal] | None,
+    expected_digest: str | None,
     method_kind: str,
     saved_method: SavedMethod | None,
     save_method: bool,
@@ -209,6 +210,8 @@ def _checkout_create(
             busy, prevent_duplicates=settings_for(scope.organisation).prevent_duplicate_payments
         )
     if expected_balances is not None and checkout_plan.balances_changed(locked, expected_balances):
+        raise AmountChanged()
+    if expected_digest is not None and checkout_plan.balances_digest(locked) != expected_digest:
         raise AmountChanged()
     plan = plan_build(
         invoices=locked, currency=scope.contact.currency, amounts=amounts, amount=amount
@@ -244,6 +247,7 @@ def checkout_start(
     amounts: Mapping[int, object] | None = None,
     amount: object | None = None,
     expected_balances: Mapping[int, Decimal] | None = None,
+    expected_digest: str | None = None,
     token: str = "",
     method_kind: str = MethodKind.CARD,
     saved_method: SavedMethod | None = None,
@@ -254,6 +258,9 @@ def checkout_start(
 ) -> Checkout:
     """Pay `invoices` (already scoped to `scope` by a selector) once per `idempotency_key`,
     through `account` (or the saved method's, or the first gateway the invoices offer).
+
+    `expected_balances` (invoice pk → balance) or `expected_digest` (`plan.balances_digest` of
+    the invoices as the payer saw them) refuse with `AmountChanged` when they changed since.
 
     Answers the checkout (succeeded, pending, failed or unknown). Raises `CheckoutRefused`,
     `AmountChanged` or `PortalFailure` when nothing was charged.
@@ -276,6 +283,8 @@ def checkout_start(
     if expected_balances is not None and checkout_plan.balances_changed(
         invoices, expected_balances
     ):
+        raise AmountChanged()
+    if expected_digest is not None and checkout_plan.balances_digest(invoices) != expected_digest:
         raise AmountChanged()
     # Plan once without locks to refuse bad input before anything is written.
     plan = plan_build(
@@ -310,6 +319,7 @@ def checkout_start(
             amounts=amounts,
             amount=amount,
             expected_balances=expected_balances,
+            expected_digest=expected_digest,
             method_kind=method_kind,
             saved_method=saved_method,
             save_method=save_method,
