@@ -180,6 +180,43 @@ def pending_invoice_ids(*, scope: PortalScope) -> set[int]:
     )
 
 
+CONFIRMING_STATES = (Checkout.State.CREATED, Checkout.State.PROCESSING, Checkout.State.UNKNOWN)
+"""A payment was sent to the gateway and its outcome is not recorded yet: "being confirmed"."""
+
+
+def payment_states_for_portal(*, scope: PortalScope, invoice_ids: Iterable[int]) -> dict[int, str]:
+    """The state of the open checkout on each of `invoice_ids` that has one ("pending" for a
+    bank debit waiting to settle, otherwise a payment being confirmed); one query."""
+    wanted = list(invoice_ids)
+    if not wanted:
+        return {}
+    rows = (
+        CheckoutItem.objects.filter(
+            checkout__organisation=scope.organisation,
+            checkout__contact=scope.contact,
+            checkout__state__in=Checkout.OPEN_STATES,
+            invoice_id__in=wanted,
+        )
+        .order_by("checkout_id")
+        .values_list("invoice_id", "checkout__state")
+    )
+    return dict(rows)
+
+
+def invoices_being_confirmed_for_portal(*, scope: PortalScope) -> int:
+    """How many of the customer's invoices have a payment whose outcome is being confirmed."""
+    return (
+        CheckoutItem.objects.filter(
+            checkout__organisation=scope.organisation,
+            checkout__contact=scope.contact,
+            checkout__state__in=CONFIRMING_STATES,
+        )
+        .values("invoice_id")
+        .distinct()
+        .count()
+    )
+
+
 def invoice_payment_pending(*, scope: PortalScope, invoice_id: int) -> bool:
     """A bank debit on this invoice is waiting to settle: it cannot be paid again meanwhile."""
     return CheckoutItem.objects.filter(
