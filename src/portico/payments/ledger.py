@@ -176,8 +176,8 @@ def gateway_check(
             try:
                 # A day earlier: a payment's date is the organisation's day, not UTC's.
                 earlier = start - datetime.timedelta(days=1) if start is not None else None
-                for charge in registry.gateway_for(account).charges(created_from=earlier):
-                    charges[charge.transaction_id] = charge
+                for listed in registry.gateway_for(account).charges(created_from=earlier):
+                    charges[listed.transaction_id] = listed
             except GatewayError as exc:
                 found.append(
                     GatewayDifference(
@@ -225,17 +225,17 @@ def gateway_check(
                         currency=currency,
                     )
                 )
-        for transaction_id, charge in charges.items():
-            before = start is not None and (charge.created_at is None or charge.created_at < start)
-            if charge.succeeded and transaction_id not in recorded and not before:
+        for transaction_id, made in charges.items():
+            before = start is not None and (made.created_at is None or made.created_at < start)
+            if made.succeeded and transaction_id not in recorded and not before:
                 found.append(
                     GatewayDifference(
                         Difference.NO_PAYMENT,
                         org_name,
                         label,
                         transaction_id=transaction_id,
-                        charge_amount=charge.amount,
-                        currency=charge.currency,
+                        charge_amount=made.amount,
+                        currency=made.currency,
                     )
                 )
     return found

@@ -112,7 +112,7 @@ def chosen_for_portal(
     """The open invoices the customer chose that can be paid now: no payment in progress on
     them, and a usable gateway takes them."""
     invoices = _payable_annotated(scope, usable).filter(
-        payment_state__isnull=True, offered_online=True
+        Q(payment_state__isnull=True), Q(offered_online=True)
     )
     if choice.everything:
         return invoices.exclude(public_id__in=_uuids(choice.skip))
@@ -237,7 +237,7 @@ def gateway_account_for_portal(*, scope: PortalScope) -> GatewayAccount | None:
 
 
 def gateways_offered_for_portal(
-    *, scope: PortalScope, invoices: Sequence[Invoice]
+    *, scope: PortalScope, invoices: Sequence[Invoice] | QuerySet[Invoice]
 ) -> list[GatewayAccount]:
     """The gateways every one of `invoices` (already scoped) offers."""
     return gateway_choice.gateways_offered(organisation=scope.organisation, invoices=invoices)

@@ -4,6 +4,7 @@ own fields (an iframe); these views only ever receive a one-time token."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from urllib.parse import urlencode
 from uuid import UUID
 
@@ -128,7 +129,7 @@ def _pay_page(
         form = PayForm(initial=initial, methods=methods, allow_bank=allow_bank)
     else:
         # The same answers again, for what is chosen now: a new key, no used token.
-        data = posted.data.copy()
+        data = request.POST.copy()
         data.update(
             {
                 "key": services.new_key(),
@@ -180,8 +181,10 @@ def _pay_page(
 SEPARATE_MAX = 10
 
 
-def _pay_url(scope: PortalScope, invoice_ids: list[str] | None = None, **extra: str) -> str:
-    query = urlencode([*(("invoice", i) for i in invoice_ids or []), *extra.items()])
+def _pay_url(
+    scope: PortalScope, invoice_ids: list[str] | None = None, extra: Mapping[str, str] | None = None
+) -> str:
+    query = urlencode([*(("invoice", i) for i in invoice_ids or []), *(extra or {}).items()])
     return f"{_url(scope, 'checkout')}?{query}" if query else _url(scope, "checkout")
 
 
@@ -189,9 +192,11 @@ def _page_urls(scope: PortalScope, rows: Page, search: str) -> dict[str, str]:
     extra = {"q": search} if search else {}
     urls = {}
     if rows.has_previous():
-        urls["previous"] = _pay_url(scope, page=str(rows.previous_page_number()), **extra)
+        urls["previous"] = _pay_url(
+            scope, extra={"page": str(rows.previous_page_number()), **extra}
+        )
     if rows.has_next():
-        urls["next"] = _pay_url(scope, page=str(rows.next_page_number()), **extra)
+        urls["next"] = _pay_url(scope, extra={"page": str(rows.next_page_number()), **extra})
     return urls
 
 
@@ -204,7 +209,11 @@ def _gateway_links(
     if len(offered) < 2:
         return []
     return [
-        (a, _pay_url(scope, gateway=str(a.public_id)), account is not None and a == account)
+        (
+            a,
+            _pay_url(scope, extra={"gateway": str(a.public_id)}),
+            account is not None and a == account,
+        )
         for a in offered
     ]
 
@@ -321,7 +330,7 @@ def pay_choose(request: HttpRequest, scope: PortalScope) -> HttpResponse:
             }
         )
     back = {k: v for k in ("q", "page") if (v := request.POST.get(k, ""))}
-    return redirect(_pay_url(scope, **back))
+    return redirect(_pay_url(scope, extra=back))
 
 
 @portal_view(module=Module.PAYMENTS)
