@@ -166,6 +166,9 @@ def _pay_page(
         "too_many_to_list": shown.chosen.count > SEPARATE_MAX,
         "rows": shown.rows,
         "row_items": [(i, choice.has(str(i.public_id))) for i in shown.rows],
+        "shown_ids": [
+            str(i.public_id) for i in shown.rows if not i.payment_state and i.offered_online
+        ],
         "chosen": shown.chosen,
         "open_count": shown.open_count,
         "open_total": shown.open_total,
@@ -227,7 +230,12 @@ def _separate_links(scope: PortalScope, invoices: list[Invoice]) -> list[tuple[I
 
 def _ticks_of_page(request: HttpRequest, scope: PortalScope) -> selectors.Choice:
     """Save the ticks the posted page showed (no more than a page's worth) into the choice."""
-    shown = request.POST.getlist("shown")[:PAGE_TICKS_MAX]
+    shown = [
+        public_id
+        for value in request.POST.getlist("shown")[:PAGE_TICKS_MAX]
+        for public_id in value.split(",")[:PAGE_TICKS_MAX]
+        if public_id
+    ][:PAGE_TICKS_MAX]
     if not shown:
         return selection.choice_get(request.session, scope)
     return selection.choose_on_page(
