@@ -117,7 +117,9 @@ def test_a_refusal_is_shown_next_to_the_amount(
     page.get_by_label("Amount").fill("5000")
     type_card(page, "4242 4242 4242 4242")
     page.get_by_role("button", name="Pay", exact=True).click()
-    expect(page.locator("#id_amount_errors")).to_contain_text("is more than the")
+    expect(page.locator("#id_amount_errors")).to_have_text(
+        "The amount is more than the $300.00 due."
+    )
     expect(page.get_by_label("Amount")).to_have_value("5000")
     screenshot("portal-pay-amount-refused")
     assert Payment.objects.count() == 0

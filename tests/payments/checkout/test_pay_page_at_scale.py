@@ -186,7 +186,7 @@ def test_an_amount_above_what_is_chosen_is_refused_next_to_the_amount(
     html = response.content.decode()
     assert response.status_code == 400
     amount_errors = re.search(r'id="id_amount_errors">([^<]+)<', html)
-    assert amount_errors and "more than the" in amount_errors.group(1)
+    assert amount_errors and amount_errors.group(1) == "The amount is more than the $30.00 due."
     assert 'value="1000.00"' in html  # what was typed stays, to be corrected
     assert Checkout.objects.count() == 0 and Charge.objects.count() == 0
 

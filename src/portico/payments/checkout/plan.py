@@ -118,7 +118,9 @@ def plan_build(
         due = sum((i.balance_due for i in invoices), ZERO)
         if left > due:
             raise CheckoutRefused(
-                _("The amount is more than the %(due)s due.") % {"due": due}, code="above_balance"
+                _("The amount is more than the %(due)s due.")
+                % {"due": money.format_money(due, currency)},
+                code="above_balance",
             )
         for invoice in _oldest_due_first(invoices):
             if left <= 0:
@@ -140,7 +142,11 @@ def plan_build(
             if part > invoice.balance_due:
                 raise CheckoutRefused(
                     _("%(amount)s is more than the %(due)s due on invoice %(number)s.")
-                    % {"amount": part, "due": invoice.balance_due, "number": invoice.number},
+                    % {
+                        "amount": money.format_money(part, currency),
+                        "due": money.format_money(invoice.balance_due, currency),
+                        "number": invoice.number,
+                    },
                     code="above_balance",
                 )
             if part < invoice.balance_due and not invoice.allow_partial_payment:
