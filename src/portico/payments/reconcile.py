@@ -21,6 +21,10 @@ logger = logging.getLogger(__name__)
 
 State = Checkout.State
 STALE_PROCESSING = datetime.timedelta(minutes=5)
+FRESH_UNKNOWN = datetime.timedelta(seconds=20)
+"""A charge the gateway has no record of yet may still be on its way (a timeout, not a refusal):
+an unknown checkout is closed as never charged only once it is older than this. Its own
+reconcile task runs after `tasks.RECONCILE_DELAY`, which is longer."""
 
 
 def checkout_reconcile(*, checkout: Checkout) -> Checkout:
@@ -40,6 +44,8 @@ def checkout_reconcile(*, checkout: Checkout) -> Checkout:
     if result is None:
         if checkout.state == State.PENDING:
             return checkout
+        if checkout.state == State.UNKNOWN and checkout.updated_at > timezone.now() - FRESH_UNKNOWN:
+            return checkout  # the next run decides
         return _close_never_charged(checkout)
     if result.status == ChargeStatus.PENDING and checkout.state == State.PENDING:
         return checkout

@@ -12,7 +12,7 @@ from portico.payments import autopay, reconcile
 
 logger = logging.getLogger(__name__)
 
-RECONCILE_DELAY = datetime.timedelta(seconds=30)
+RECONCILE_DELAY = reconcile.FRESH_UNKNOWN + datetime.timedelta(seconds=10)
 """How long after a checkout is left unknown its own reconcile runs: the customer sees "being
 confirmed" for well under a minute, and a gateway that answers late has had time to record it."""
 
