@@ -97,6 +97,8 @@ def usable_accounts(
 def payable_online(usable: Sequence[GatewayAccount]) -> Q:
     """Invoices a usable account may take: none ticked (every account offered), or one of the
     ticked ones usable. A filter for a queryset of invoices (no query of its own)."""
+    if not usable:
+        return Q(pk__in=[])
     through = Invoice.payment_gateways.through.objects
     ticked = Exists(through.filter(invoice_id=OuterRef("pk")))
     ticked_usable = Exists(
@@ -104,8 +106,6 @@ def payable_online(usable: Sequence[GatewayAccount]) -> Q:
             invoice_id=OuterRef("pk"), gatewayaccount_id__in=[account.pk for account in usable]
         )
     )
-    if not usable:
-        return Q(pk__in=[])
     return ~ticked | ticked_usable
 
 

@@ -12,7 +12,7 @@ from decimal import Decimal
 from uuid import UUID
 
 from django.core.paginator import Page
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
 
 from portico.contacts.scope import PortalScope
 from portico.core import money
@@ -65,11 +65,9 @@ def _open_checkout_state() -> Subquery:
 
 
 def _payable_annotated(scope: PortalScope, usable: Sequence[GatewayAccount]) -> QuerySet[Invoice]:
-    through = Invoice.payment_gateways.through.objects
     return payable_invoices_for_portal(scope=scope).annotate(
         payment_state=_open_checkout_state(),
         offered_online=gateway_choice.payable_online(usable),
-        gateways_ticked=Exists(through.filter(invoice_id=OuterRef("pk"))),
     )
 
 
@@ -169,17 +167,6 @@ def invoices_chosen_for_portal(*, scope: PortalScope, invoice_ids: Iterable[str]
     )
 
 
-def pending_invoice_ids(*, scope: PortalScope) -> set[int]:
-    """Invoices with a bank debit waiting to settle ("payment pending")."""
-    return set(
-        CheckoutItem.objects.filter(
-            checkout__organisation=scope.organisation,
-            checkout__contact=scope.contact,
-            checkout__state=Checkout.State.PENDING,
-        ).values_list("invoice_id", flat=True)
-    )
-
-
 CONFIRMING_STATES = (Checkout.State.CREATED, Checkout.State.PROCESSING, Checkout.State.UNKNOWN)
 """A payment was sent to the gateway and its outcome is not recorded yet: "being confirmed"."""
 
@@ -215,16 +202,6 @@ def invoices_being_confirmed_for_portal(*, scope: PortalScope) -> int:
         .distinct()
         .count()
     )
-
-
-def invoice_payment_pending(*, scope: PortalScope, invoice_id: int) -> bool:
-    """A bank debit on this invoice is waiting to settle: it cannot be paid again meanwhile."""
-    return CheckoutItem.objects.filter(
-        checkout__organisation=scope.organisation,
-        checkout__contact=scope.contact,
-        checkout__state=Checkout.State.PENDING,
-        invoice_id=invoice_id,
-    ).exists()
 
 
 def gateway_account_for_portal(*, scope: PortalScope) -> GatewayAccount | None:
