@@ -167,10 +167,6 @@ def invoices_chosen_for_portal(*, scope: PortalScope, invoice_ids: Iterable[str]
     )
 
 
-CONFIRMING_STATES = (Checkout.State.CREATED, Checkout.State.PROCESSING, Checkout.State.UNKNOWN)
-"""A payment was sent to the gateway and its outcome is not recorded yet: "being confirmed"."""
-
-
 def payment_states_for_portal(*, scope: PortalScope, invoice_ids: Iterable[int]) -> dict[int, str]:
     """The state of the open checkout on each of `invoice_ids` that has one ("pending" for a
     bank debit waiting to settle, otherwise a payment being confirmed); one query."""
@@ -188,20 +184,6 @@ def payment_states_for_portal(*, scope: PortalScope, invoice_ids: Iterable[int])
         .values_list("invoice_id", "checkout__state")
     )
     return dict(rows)
-
-
-def invoices_being_confirmed_for_portal(*, scope: PortalScope) -> int:
-    """How many of the customer's invoices have a payment whose outcome is being confirmed."""
-    return (
-        CheckoutItem.objects.filter(
-            checkout__organisation=scope.organisation,
-            checkout__contact=scope.contact,
-            checkout__state__in=CONFIRMING_STATES,
-        )
-        .values("invoice_id")
-        .distinct()
-        .count()
-    )
 
 
 def gateway_account_for_portal(*, scope: PortalScope) -> GatewayAccount | None:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from portico.contacts.scope import Module, PortalScope
 from portico.payments import portal_selectors as payment_selectors
-from portico.payments.checkout import selectors as checkout_selectors
 from portico.portal import scoping
 from portico.portal.pages import documents
 from portico.sales import portal_selectors as selectors
@@ -27,6 +26,6 @@ def dashboard_context(scope: PortalScope) -> dict[str, object]:
         ),
         "can_see": {item.module: url for item, url in scoping.menu_for(scope)},
         "confirming": (
-            checkout_selectors.invoices_being_confirmed_for_portal(scope=scope) if paying else 0
+            payment_selectors.invoices_being_confirmed_for_portal(scope=scope) if paying else 0
         ),
     }
