@@ -320,3 +320,16 @@ def test_the_pay_page_costs_the_same_queries_for_10_and_300_open_invoices(
     assert queries_of(client_a, "/portal/studio-a/invoices") == queries_of(
         client_a, "/portal/studio-a/invoices?page=3"
     )
+
+
+def test_a_pay_now_link_for_an_invoice_paid_since_says_so(
+    client_a: Client,  # noqa: F811
+    customer_a: Contact,
+    invoice: Invoice,
+    pay: Any,
+    tokenise: Tokenise,
+) -> None:
+    sales.invoice(customer_a, "20.00")
+    pay([invoice], token=tokenise())
+    html = client_a.get(PAY, {"invoice": str(invoice.public_id)}).content.decode()
+    assert 'id="requested-gone"' in html and chosen_count(html) == 0

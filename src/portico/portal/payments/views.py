@@ -174,6 +174,8 @@ def _pay_page(
         "open_total": shown.open_total,
         "search": shown.search,
         "page_urls": _page_urls(scope, shown.rows, shown.search),
+        # A "Pay now" link for invoices paid, voided or being paid since it was shown.
+        "requested_gone": posted is None and "invoice" in request.GET and not shown.chosen.count,
         "unused_credit": payment_selectors.unused_credit_for_portal(scope=scope),
         "currency": scope.contact.currency,
         "hosted_fields": selectors.hosted_fields_urls(scope=scope, account=account),
