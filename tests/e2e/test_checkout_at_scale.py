@@ -1,5 +1,6 @@
 """Paying in the browser as a customer with 500 open invoices: one from its page, then all of
-the rest from home's "Pay all", paging and searching on the way, with the choice kept."""
+the rest from home's "Pay all", paging and searching on the way, with the choice kept; and a
+payment left unknown by a crash, shown as being confirmed until reconciled."""
 
 from __future__ import annotations
 
@@ -7,14 +8,19 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.test import Client
 from playwright.sync_api import Page, expect
 
 from portico.contacts.models import Contact, ContactPerson
+from portico.contacts.scope import PortalScope
 from portico.orgs.models import GatewayAccount, Organisation
-from portico.payments.models import Payment
+from portico.payments import reconcile
+from portico.payments.checkout import services as checkout_services
+from portico.payments.models import Checkout, Payment
 from portico.sales.models import Invoice
 from tests.e2e.portal_pages_support import log_in, no_horizontal_scroll, phone_screenshot
 from tests.e2e.test_checkout_journeys import type_card
+from tests.gateways.conftest import CARD_DEFAULTS
 from tests.gateways.factories import GatewayAccountFactory
 from tests.sales import factories as sales
 
@@ -123,3 +129,58 @@ def test_a_refusal_is_shown_next_to_the_amount(
     expect(page.get_by_label("Amount")).to_have_value("5000")
     screenshot("portal-pay-amount-refused")
     assert Payment.objects.count() == 0
+
+
+def test_a_payment_left_unknown_shows_being_confirmed_until_reconciled(
+    page: Page,
+    browser: Any,
+    signed_in: str,
+    account: GatewayAccount,
+    org: Organisation,
+    customer_a: Contact,
+    customer_a_person: ContactPerson,
+    screenshot: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # given a card charged for an invoice, and a crash before the payment was recorded
+    invoice = sales.invoice(customer_a, "75.00")
+    sales.invoice(customer_a, "40.00")
+    data = {**CARD_DEFAULTS, "number": "4242424242424242", "account": account.publishable_key}
+    token = Client().post("/sandbox-gateway/v1/tokens", data).json()["token"]
+
+    def crash(**kwargs: Any) -> None:
+        raise RuntimeError("power cut")
+
+    monkeypatch.setattr(checkout_services, "checkout_apply_result", crash)
+    done = checkout_services.checkout_start(
+        scope=PortalScope(organisation=org, contact=customer_a, person=customer_a_person),
+        invoices=[invoice],
+        idempotency_key="crashed-once",
+        token=token,
+    )
+    monkeypatch.undo()
+    assert done.state == Checkout.State.UNKNOWN
+
+    # then the customer sees it being confirmed, not unpaid, on the list, its page and home
+    page.goto(f"{signed_in}/invoices")
+    row = page.get_by_role("row").filter(has_text=invoice.number)
+    expect(row).to_contain_text("Payment being confirmed")
+    screenshot("portal-invoices-being-confirmed")
+    phone = phone_screenshot(
+        browser,
+        page,
+        f"{signed_in}/invoices/{invoice.public_id}",
+        "portal-invoice-being-confirmed-phone",
+    )
+    expect(phone.locator("#payment-confirming")).to_be_visible()
+    expect(phone.locator("#pay-now")).to_have_count(0)
+    assert no_horizontal_scroll(phone)
+    phone.context.close()
+    page.goto(f"{signed_in}/")
+    expect(page.locator("#payment-confirming")).to_contain_text("being confirmed")
+
+    # when reconcile asks the gateway, the invoice is paid
+    reconcile.checkouts_reconcile()
+    page.goto(f"{signed_in}/invoices/{invoice.public_id}")
+    expect(page.locator("#payment-confirming")).to_have_count(0)
+    expect(page.locator("h1")).to_contain_text("Paid")
