@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from typing import Any
 
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from portico.orgs.models import GatewayAccount, Organisation
@@ -16,19 +18,30 @@ from portico.payments.checkout.plan import CheckoutRefused
 from portico.sales.models import Invoice
 
 
-def gateways_offered(
-    *, organisation: Organisation, invoices: Sequence[Invoice]
-) -> list[GatewayAccount]:
-    """The active accounts every one of `invoices` offers (two queries, whatever the count)."""
-    active = list(
+def active_accounts(organisation: Organisation) -> list[GatewayAccount]:
+    return list(
         GatewayAccount.objects.filter(organisation=organisation, is_active=True).order_by("pk")
     )
-    if not active or not invoices:
+
+
+def gateways_offered(
+    *, organisation: Organisation, invoices: Sequence[Invoice] | QuerySet[Invoice]
+) -> list[GatewayAccount]:
+    """The active accounts every one of `invoices` offers (two queries, whatever the count;
+    a queryset of invoices stays in the database as a subquery)."""
+    active = active_accounts(organisation)
+    if not active:
+        return active
+    if isinstance(invoices, QuerySet):
+        chosen: Any = invoices.order_by().values("pk")
+    elif invoices:
+        chosen = [invoice.pk for invoice in invoices]
+    else:
         return active
     ticked: dict[int, set[int]] = defaultdict(set)
-    rows = Invoice.payment_gateways.through.objects.filter(
-        invoice_id__in=[invoice.pk for invoice in invoices]
-    ).values_list("invoice_id", "gatewayaccount_id")
+    rows = Invoice.payment_gateways.through.objects.filter(invoice_id__in=chosen).values_list(
+        "invoice_id", "gatewayaccount_id"
+    )
     for invoice_id, account_id in rows:
         ticked[invoice_id].add(account_id)
     allowed = {account.pk for account in active}
@@ -68,3 +81,62 @@ def gateway_choose(
             "payment services. Pay them one at a time."
         )
     raise CheckoutRefused(message, code="no_common_gateway")
+
+
+# --- which invoices can be paid online at all, and why not ---------------------------------------
+
+
+def usable_accounts(
+    *, organisation: Organisation, currency: str, active: Sequence[GatewayAccount] | None = None
+) -> list[GatewayAccount]:
+    """The active accounts that take payments in `currency`."""
+    accounts = active_accounts(organisation) if active is None else active
+    return [account for account in accounts if currency in account.currency_list]
+
+
+def payable_online(usable: Sequence[GatewayAccount]) -> Q:
+    """Invoices a usable account may take: none ticked (every account offered), or one of the
+    ticked ones usable. A filter for a queryset of invoices (no query of its own)."""
+    if not usable:
+        return Q(pk__in=[])
+    through = Invoice.payment_gateways.through.objects
+    ticked = Exists(through.filter(invoice_id=OuterRef("pk")))
+    ticked_usable = Exists(
+        through.filter(
+            invoice_id=OuterRef("pk"), gatewayaccount_id__in=[account.pk for account in usable]
+        )
+    )
+    return ~ticked | ticked_usable
+
+
+def offline_reason(
+    *,
+    organisation: Organisation,
+    currency: str,
+    ticked: Sequence[GatewayAccount] | None = None,
+    active: Sequence[GatewayAccount] | None = None,
+) -> str:
+    """Why an invoice in `currency` (offering the `ticked` accounts, or every one when none is
+    ticked) cannot be paid online, or "" when it can."""
+    accounts = active_accounts(organisation) if active is None else list(active)
+    if not accounts:
+        return _("This business does not take online payments yet.")
+    usable = usable_accounts(organisation=organisation, currency=currency, active=accounts)
+    if not usable:
+        return _(
+            "Payments in %(currency)s cannot be taken online: none of the business's payment "
+            "services accepts this currency."
+        ) % {"currency": currency}
+    if ticked:
+        usable_ids = {account.pk for account in usable}
+        if not any(account.pk in usable_ids for account in ticked):
+            return _(
+                "The payment services chosen for this invoice are not available for online payment."
+            )
+    return ""
+
+
+def invoice_offline_reason(*, organisation: Organisation, invoice: Invoice) -> str:
+    """`offline_reason` for one invoice (two queries)."""
+    ticked = list(invoice.payment_gateways.all())
+    return offline_reason(organisation=organisation, currency=invoice.currency, ticked=ticked)

@@ -1,17 +1,22 @@
-"""The ledger's postings of payments, and the check that proves the ledger agrees with the
-documents (open invoice balances and unused credit)."""
+"""The ledger's postings of payments, the check that proves the ledger agrees with the
+documents (open invoice balances and unused credit), and the check of online payments against
+the gateways' own record of charges."""
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from decimal import Decimal
+from enum import StrEnum
 from typing import Any
 
 from django.db.models import Q, Sum
 
 from portico.contacts.models import Contact
 from portico.core import money
-from portico.orgs.models import Organisation
+from portico.orgs.models import GatewayAccount, Organisation
+from portico.payments.gateways import registry
+from portico.payments.gateways.base import ChargeResult, GatewayError
 from portico.payments.models import CustomerCredit, Payment
 from portico.sales import ledger
 from portico.sales.ledger import Balance
@@ -96,3 +101,141 @@ def check(
         if posted != held:
             mismatches.append(Mismatch(contact_id, name, posted, held))
     return mismatches
+
+
+# --- the books against the gateway's record --------------------------------------------------
+
+
+class Difference(StrEnum):
+    NO_CHARGE = "no_charge"
+    NO_PAYMENT = "no_payment"
+    AMOUNT = "amount"
+    UNREADABLE = "unreadable"
+
+
+@dataclass(frozen=True)
+class GatewayDifference:
+    """One way an organisation's online payments and a gateway's charges disagree."""
+
+    difference: Difference
+    organisation: str
+    gateway: str
+    transaction_id: str = ""
+    payment: str = ""
+    payment_amount: Decimal | None = None
+    charge_amount: Decimal | None = None
+    currency: str = ""
+    detail: str = ""
+
+    def describe(self) -> str:
+        where = f"{self.organisation} · {self.gateway}"
+        if self.difference == Difference.NO_CHARGE:
+            return (
+                f"{where}: payment {self.payment} ({self.payment_amount} {self.currency}) is "
+                f"recorded as online, but the gateway has no succeeded charge "
+                f"{self.transaction_id or '(no transaction id)'}"
+                + (f" ({self.detail})" if self.detail else "")
+            )
+        if self.difference == Difference.NO_PAYMENT:
+            return (
+                f"{where}: charge {self.transaction_id} of {self.charge_amount} {self.currency} "
+                f"succeeded, but no payment records it"
+            )
+        if self.difference == Difference.AMOUNT:
+            return (
+                f"{where}: payment {self.payment} is {self.payment_amount} {self.currency}, "
+                f"charge {self.transaction_id} is {self.charge_amount} {self.currency}"
+            )
+        return f"{where}: the gateway's charges could not be read ({self.detail})"
+
+
+def gateway_check(
+    *, organisation: Organisation | None = None, since: datetime.date | None = None
+) -> list[GatewayDifference]:
+    """Compare every online payment with the charges its gateway recorded, per organisation and
+    gateway kind: a payment with no succeeded charge, a succeeded charge with no payment, and
+    amounts that differ. `since` limits both sides to that day and later."""
+    accounts = GatewayAccount.objects.select_related("organisation").order_by("pk")
+    if organisation is not None:
+        accounts = accounts.filter(organisation=organisation)
+    groups: dict[tuple[int, str], list[GatewayAccount]] = {}
+    for account in accounts:
+        groups.setdefault((account.organisation_id, account.kind), []).append(account)
+    start = (
+        datetime.datetime.combine(since, datetime.time.min, tzinfo=datetime.UTC)
+        if since is not None
+        else None
+    )
+    found: list[GatewayDifference] = []
+    for (organisation_id, kind), members in groups.items():
+        org_name = members[0].organisation.name
+        label = ", ".join(account.display_name for account in members)
+        charges: dict[str, ChargeResult] = {}
+        unreadable = False
+        for account in members:
+            try:
+                # A day earlier: a payment's date is the organisation's day, not UTC's.
+                earlier = start - datetime.timedelta(days=1) if start is not None else None
+                for listed in registry.gateway_for(account).charges(created_from=earlier):
+                    charges[listed.transaction_id] = listed
+            except GatewayError as exc:
+                found.append(
+                    GatewayDifference(
+                        Difference.UNREADABLE, org_name, account.display_name, detail=exc.message
+                    )
+                )
+                unreadable = True
+        if unreadable:
+            continue  # half a record would report every payment of the other half as missing
+        payments = Payment.objects.filter(
+            organisation_id=organisation_id, source=Payment.Source.ONLINE, gateway=kind
+        ).order_by("pk")
+        if since is not None:
+            payments = payments.filter(date__gte=since)
+        recorded: set[str] = set()
+        for number, amount, currency, transaction_id in payments.values_list(
+            "number", "amount", "currency", "gateway_transaction_id"
+        ):
+            recorded.add(transaction_id)
+            charge = charges.get(transaction_id)
+            if charge is None or not charge.succeeded:
+                detail = f"the charge {charge.status}" if charge is not None else ""
+                found.append(
+                    GatewayDifference(
+                        Difference.NO_CHARGE,
+                        org_name,
+                        label,
+                        transaction_id=transaction_id,
+                        payment=number,
+                        payment_amount=amount,
+                        currency=currency,
+                        detail=detail,
+                    )
+                )
+            elif money.quantize(charge.amount, currency) != money.quantize(amount, currency):
+                found.append(
+                    GatewayDifference(
+                        Difference.AMOUNT,
+                        org_name,
+                        label,
+                        transaction_id=transaction_id,
+                        payment=number,
+                        payment_amount=amount,
+                        charge_amount=charge.amount,
+                        currency=currency,
+                    )
+                )
+        for transaction_id, made in charges.items():
+            before = start is not None and (made.created_at is None or made.created_at < start)
+            if made.succeeded and transaction_id not in recorded and not before:
+                found.append(
+                    GatewayDifference(
+                        Difference.NO_PAYMENT,
+                        org_name,
+                        label,
+                        transaction_id=transaction_id,
+                        charge_amount=made.amount,
+                        currency=made.currency,
+                    )
+                )
+    return found

@@ -184,6 +184,8 @@ class Checkout(OrganisationOwned):
         UNKNOWN = "unknown", _("Unknown (to reconcile)")
 
     OPEN_STATES = (State.CREATED, State.PROCESSING, State.PENDING, State.UNKNOWN)
+    # Sent to the gateway, outcome not recorded yet: the customer sees "being confirmed".
+    CONFIRMING_STATES = (State.CREATED, State.PROCESSING, State.UNKNOWN)
 
     contact = models.ForeignKey(
         "contacts.Contact", on_delete=models.PROTECT, related_name="checkouts"

@@ -6,7 +6,6 @@ amounts formatted by currency in the templates.
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -17,8 +16,7 @@ from portico.activity.mail import (
     send_after_commit,
     site_link,
 )
-from portico.payments.checkout import services as checkout_services
-from portico.payments.gateways.base import ChargeResult
+from portico.contacts.models import ContactPerson
 from portico.payments.models import Checkout
 from portico.sales.models import Invoice
 
@@ -39,6 +37,25 @@ def _language_of_checkout(checkout: Checkout) -> str:
 
 
 # --- receipt ------------------------------------------------------------------------------------
+
+
+def receipt_recipients(checkout: Checkout) -> list[str]:
+    """The person who paid; for autopay (no person), the customer's primary contact person."""
+    if checkout.person is not None:
+        return [checkout.person.email] if checkout.person.email else []
+    primary = primary_email_of(checkout.contact_id)
+    return [primary] if primary else []
+
+
+def primary_email_of(contact_id: int) -> str:
+    """The customer's primary contact person's email, or "" when there is none."""
+    found = (
+        ContactPerson.objects.filter(contact_id=contact_id, is_primary=True)
+        .exclude(email="")
+        .values_list("email", flat=True)
+        .first()
+    )
+    return found or ""
 
 
 def receipt_email(checkout: Checkout, numbers: str, recipients: list[str]) -> OutgoingEmail:
@@ -76,7 +93,7 @@ def receipt_email(checkout: Checkout, numbers: str, recipients: list[str]) -> Ou
 
 def autopay_failed_send(*, invoice: Invoice, code: str, message: str) -> None:
     """Ask the customer's primary person to pay in the portal: autopay charged nothing."""
-    email = checkout_services.primary_email_of(invoice.contact_id)
+    email = primary_email_of(invoice.contact_id)
     if not email:
         return
     organisation = invoice.organisation
@@ -106,7 +123,7 @@ def autopay_failed_send(*, invoice: Invoice, code: str, message: str) -> None:
 def bank_debit_failed_send(checkout: Checkout) -> None:
     """Tell the customer their pending bank debit failed: nothing was taken, the invoices are
     open again. Goes to the person who paid, else the customer's primary person."""
-    recipients = checkout_services.receipt_recipients(checkout)
+    recipients = receipt_recipients(checkout)
     if not recipients:
         return
     organisation = checkout.organisation
@@ -135,20 +152,3 @@ def bank_debit_failed_send(checkout: Checkout) -> None:
             },
         )
     )
-
-
-@transaction.atomic
-def checkout_settle(*, checkout_id: int, result: ChargeResult) -> Checkout:
-    """Post a gateway's answer (`checkout_apply_result`) and, when it turns a pending bank
-    debit into a failure, email the customer. The row is locked first, so of two deliveries of
-    the same outcome only the one that changed the state sends the email."""
-    was = (
-        Checkout.objects.select_for_update()
-        .filter(pk=checkout_id)
-        .values_list("state", flat=True)
-        .get()
-    )
-    checkout = checkout_services.checkout_apply_result(checkout_id=checkout_id, result=result)
-    if was == Checkout.State.PENDING and checkout.state == Checkout.State.FAILED:
-        bank_debit_failed_send(checkout)
-    return checkout

@@ -32,7 +32,14 @@ from django.utils import timezone
 from portico.contacts.models import Contact
 from portico.contacts.scope import PortalScope
 from portico.core.tenancy import get_for_scope
-from portico.payments.models import CreditApplication, CustomerCredit, Payment, PaymentAllocation
+from portico.payments.models import (
+    Checkout,
+    CheckoutItem,
+    CreditApplication,
+    CustomerCredit,
+    Payment,
+    PaymentAllocation,
+)
 from portico.sales import portal_selectors as sales_portal
 from portico.sales.models import Invoice
 from portico.sales.portal_selectors import ListQuery, money_sum, paginate, sort_by
@@ -158,6 +165,20 @@ def invoice_applied_for_portal(*, scope: PortalScope, invoice: Invoice) -> list[
 
 
 # --- home dashboard ----------------------------------------------------------------------------
+
+
+def invoices_being_confirmed_for_portal(*, scope: PortalScope) -> int:
+    """How many of the customer's invoices have a payment whose outcome is being confirmed."""
+    return (
+        CheckoutItem.objects.filter(
+            checkout__organisation=scope.organisation,
+            checkout__contact=scope.contact,
+            checkout__state__in=Checkout.CONFIRMING_STATES,
+        )
+        .values("invoice_id")
+        .distinct()
+        .count()
+    )
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """Reconcile: settle from the gateway the checkouts a crash, a timeout or a lost webhook left
-open. Posting goes through `notices.checkout_settle` (`checkout_apply_result`, which locks and
-re-checks the checkout), so any number of runs post a charge exactly once."""
+open. Posting goes through `checkout.services.checkout_settle` (`checkout_apply_result`, which
+locks and re-checks the checkout), so any number of runs post a charge exactly once."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portico.orgs.models import Organisation
-from portico.payments import notices
 from portico.payments.checkout import services as checkout_services
 from portico.payments.gateways import registry
 from portico.payments.gateways.base import ChargeStatus, GatewayError
@@ -22,6 +21,10 @@ logger = logging.getLogger(__name__)
 
 State = Checkout.State
 STALE_PROCESSING = datetime.timedelta(minutes=5)
+FRESH_UNKNOWN = datetime.timedelta(seconds=20)
+"""A charge the gateway has no record of yet may still be on its way (a timeout, not a refusal):
+an unknown checkout is closed as never charged only once it is older than this. Its own
+reconcile task runs after `tasks.RECONCILE_DELAY`, which is longer."""
 
 
 def checkout_reconcile(*, checkout: Checkout) -> Checkout:
@@ -41,10 +44,21 @@ def checkout_reconcile(*, checkout: Checkout) -> Checkout:
     if result is None:
         if checkout.state == State.PENDING:
             return checkout
+        if checkout.state == State.UNKNOWN and checkout.updated_at > timezone.now() - FRESH_UNKNOWN:
+            return checkout  # the next run decides
         return _close_never_charged(checkout)
     if result.status == ChargeStatus.PENDING and checkout.state == State.PENDING:
         return checkout
-    return notices.checkout_settle(checkout_id=checkout.pk, result=result)
+    return checkout_services.checkout_settle(checkout_id=checkout.pk, result=result)
+
+
+def checkout_reconcile_by_id(*, checkout_id: int) -> str:
+    """`checkout_reconcile` for the checkout with this pk (a task's argument); answers its state,
+    or "" when the checkout is gone."""
+    found = Checkout.objects.select_related("gateway_account").filter(pk=checkout_id).first()
+    if found is None:
+        return ""
+    return str(checkout_reconcile(checkout=found).state)
 
 
 @transaction.atomic

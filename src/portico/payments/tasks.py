@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 import datetime
+import logging
 
+from django.utils import timezone
 from django_tasks import task
 
 from portico.payments import autopay, reconcile, reminders
+
+logger = logging.getLogger(__name__)
+
+RECONCILE_DELAY = reconcile.FRESH_UNKNOWN + datetime.timedelta(seconds=10)
+"""How long after a checkout is left unknown its own reconcile runs: the customer sees "being
+confirmed" for well under a minute, and a gateway that answers late has had time to record it."""
 
 
 @task()
@@ -14,6 +22,26 @@ def reconcile_checkouts() -> dict[str, int]:
     """Resolve checkouts left unknown, stuck in processing or pending (run every few minutes,
     e.g. `portico payments reconcile` from cron); posting is exactly once, so overlap is safe."""
     return reconcile.checkouts_reconcile()
+
+
+@task()
+def reconcile_checkout(checkout_id: int) -> str:
+    """Settle one checkout from the gateway's record (queued when a checkout is left unknown)."""
+    return reconcile.checkout_reconcile_by_id(checkout_id=checkout_id)
+
+
+def reconcile_checkout_soon(checkout_id: int) -> None:
+    """Queue `reconcile_checkout` to run `RECONCILE_DELAY` from now.
+
+    A backend that cannot defer (the immediate one, in tests and one-off commands) would run it
+    at once, inside the request that just lost the gateway's answer: there the periodic job
+    reconciles instead, as it does every unknown checkout whatever its age.
+    """
+    if not reconcile_checkout.get_backend().supports_defer:
+        logger.info("checkout #%s: tasks cannot wait; the periodic job reconciles it", checkout_id)
+        return
+    deferred = reconcile_checkout.using(run_after=timezone.now() + RECONCILE_DELAY)
+    deferred.enqueue(checkout_id=checkout_id)
 
 
 @task()

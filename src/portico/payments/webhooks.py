@@ -11,7 +11,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from portico.orgs.models import GatewayAccount
-from portico.payments import notices
+from portico.payments.checkout import services as checkout_services
 from portico.payments.gateways import registry
 from portico.payments.gateways.base import ChargeResult, GatewayError, WebhookEvent
 from portico.payments.models import Checkout, WebhookEventReceipt
@@ -46,7 +46,7 @@ def webhook_handle(*, account: GatewayAccount, event: WebhookEvent) -> bool:
     if checkout is None:
         logger.info("webhook %s: no checkout for %s", event.event_id, event.transaction_id)
         return True
-    notices.checkout_settle(
+    checkout_services.checkout_settle(
         checkout_id=checkout.pk,
         result=ChargeResult(
             transaction_id=event.transaction_id,

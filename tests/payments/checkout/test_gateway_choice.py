@@ -160,11 +160,14 @@ def test_invoices_with_nothing_in_common_are_offered_one_at_a_time(
         f"/portal/studio-a/pay/?invoice={first.public_id}&invoice={second.public_id}"
     )
     html = response.content.decode()
-    assert 'id="no-common-gateway"' in html and 'id="pay-form"' not in html
+    # the list stays (to choose fewer) but Pay cannot be pressed for the two together
+    assert 'id="no-common-gateway"' in html
+    assert re.search(r'id="pay-button" disabled', html)
     links = re.findall(r'href="(/portal/studio-a/pay/\?invoice=[^"]+)"', html)
     assert len(links) == 2
     single = client_a.get(links[0].replace("&amp;", "&")).content.decode()
-    assert 'id="pay-form"' in single
+    assert 'id="no-common-gateway"' not in single
+    assert not re.search(r'id="pay-button" disabled', single)
 
 
 def test_an_invoice_offering_only_an_inactive_gateway_cannot_be_paid_online(
@@ -176,7 +179,9 @@ def test_an_invoice_offering_only_an_inactive_gateway_cannot_be_paid_online(
     retired = GatewayAccountFactory(organisation=org, is_active=False)
     invoice.payment_gateways.set([retired])
     html = client_a.get(f"/portal/studio-a/pay/?invoice={invoice.public_id}").content.decode()
-    assert "cannot be paid online" in html and 'id="pay-form"' not in html
+    # the invoice says why, and cannot be ticked
+    assert "Cannot be paid online" in html and "data-not-online" in html
+    assert f'name="invoice" value="{invoice.public_id}"' not in html
 
 
 def _token(account: GatewayAccount) -> str:

@@ -30,9 +30,11 @@ def client_a(customer_a_person: Any, password: str, org: Organisation) -> Client
 def form_of(response: Any) -> dict[str, Any]:
     html = response.content.decode()
     key = re.search(r'name="key" value="([^"]+)"', html)
-    seen = re.search(r'name="seen" value="([^"]*)"', html)
-    assert key and seen
-    return {"key": key.group(1), "seen": seen.group(1)}
+    digest = re.search(r'name="digest" value="([0-9a-f]{64})"', html)
+    assert key and digest
+    shown = re.search(r'name="shown" value="([^"]*)"', html)
+    assert shown
+    return {"key": key.group(1), "digest": digest.group(1), "shown": shown.group(1)}
 
 
 def test_pay_now_shows_the_invoice_and_the_card_fields(

@@ -7,7 +7,8 @@ capped by the balances, and one sum is applied oldest-due first.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping, Sequence
+import hashlib
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -105,7 +106,9 @@ def plan_build(
         due = sum((i.balance_due for i in invoices), ZERO)
         if left > due:
             raise CheckoutRefused(
-                _("The amount is more than the %(due)s due.") % {"due": due}, code="above_balance"
+                _("The amount is more than the %(due)s due.")
+                % {"due": money.format_money(due, currency)},
+                code="above_balance",
             )
         for invoice in _oldest_due_first(invoices):
             if left <= 0:
@@ -127,7 +130,11 @@ def plan_build(
             if part > invoice.balance_due:
                 raise CheckoutRefused(
                     _("%(amount)s is more than the %(due)s due on invoice %(number)s.")
-                    % {"amount": part, "due": invoice.balance_due, "number": invoice.number},
+                    % {
+                        "amount": money.format_money(part, currency),
+                        "due": money.format_money(invoice.balance_due, currency),
+                        "number": invoice.number,
+                    },
                     code="above_balance",
                 )
             if part < invoice.balance_due and not invoice.allow_partial_payment:
@@ -147,3 +154,16 @@ def balances_changed(invoices: Sequence[Invoice], expected: Mapping[int, Decimal
         if invoice.pk in expected and expected[invoice.pk] != invoice.balance_due:
             return True
     return False
+
+
+def digest_of(rows: Iterable[tuple[int, str, Decimal]]) -> str:
+    """A constant-size fingerprint of a set of invoices as shown: (pk, status, balance due) of
+    each. Another invoice in the set, or any status or balance changed, gives another digest."""
+    text = ";".join(
+        f"{pk}:{status}:{balance.normalize():f}" for pk, status, balance in sorted(rows)
+    )
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def balances_digest(invoices: Iterable[Invoice]) -> str:
+    return digest_of((i.pk, i.status, i.balance_due) for i in invoices)

@@ -7,19 +7,24 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
 from uuid import UUID
 
-from django.db.models import F, QuerySet
+from django.core.paginator import Page
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
 
 from portico.contacts.scope import PortalScope
+from portico.core import money
 from portico.core.tenancy import get_for_scope
 from portico.orgs.models import GatewayAccount
 from portico.payments import gateway_choice
+from portico.payments.checkout import plan
 from portico.payments.gateways import registry
 from portico.payments.gateways.base import MethodKind
 from portico.payments.models import Checkout, CheckoutItem, SavedMethod
 from portico.sales.models import Invoice, RecurringProfile
-from portico.sales.portal_selectors import OPEN, invoices_for_portal
+from portico.sales.portal_selectors import OPEN, invoices_for_portal, paginate
 
 
 def _uuids(values: Iterable[str]) -> list[UUID]:
@@ -42,6 +47,112 @@ def payable_invoices_for_portal(*, scope: PortalScope) -> QuerySet[Invoice]:
     )
 
 
+# --- the pay page: open invoices a page at a time, and the customer's choice among them ----------
+
+SEARCH_MAX_LENGTH = 60
+
+
+def _open_checkout_state() -> Subquery:
+    """The state of the open checkout on the invoice (pending bank debit, or a payment being
+    confirmed), or NULL: such an invoice cannot be paid again until it ends."""
+    return Subquery(
+        CheckoutItem.objects.filter(
+            invoice_id=OuterRef("pk"), checkout__state__in=Checkout.OPEN_STATES
+        )
+        .order_by("-checkout_id")
+        .values("checkout__state")[:1]
+    )
+
+
+def _payable_annotated(scope: PortalScope, usable: Sequence[GatewayAccount]) -> QuerySet[Invoice]:
+    return payable_invoices_for_portal(scope=scope).annotate(
+        payment_state=_open_checkout_state(),
+        offered_online=gateway_choice.payable_online(usable),
+    )
+
+
+@dataclass(frozen=True)
+class Choice:
+    """Which open invoices the customer chose to pay: every one but `skip`, or only `ids`
+    (public ids). Kept by the portal between pages; never trusted beyond being a filter."""
+
+    everything: bool = True
+    ids: frozenset[str] = field(default_factory=frozenset)
+    skip: frozenset[str] = field(default_factory=frozenset)
+
+    def has(self, public_id: str) -> bool:
+        return public_id not in self.skip if self.everything else public_id in self.ids
+
+
+@dataclass(frozen=True)
+class Chosen:
+    """The chosen invoices as the page shows them, from one query whatever their number."""
+
+    count: int
+    total: Decimal
+    full_only: int
+    digest: str
+
+
+@dataclass(frozen=True)
+class PayPage:
+    rows: Page
+    chosen: Chosen
+    open_count: int
+    open_total: Decimal
+    usable: list[GatewayAccount]
+    search: str
+
+
+def chosen_for_portal(
+    *, scope: PortalScope, choice: Choice, usable: Sequence[GatewayAccount]
+) -> QuerySet[Invoice]:
+    """The open invoices the customer chose that can be paid now: no payment in progress on
+    them, and a usable gateway takes them."""
+    invoices = _payable_annotated(scope, usable).filter(
+        Q(payment_state__isnull=True), Q(offered_online=True)
+    )
+    if choice.everything:
+        return invoices.exclude(public_id__in=_uuids(choice.skip))
+    return invoices.filter(public_id__in=_uuids(choice.ids))
+
+
+def chosen_summary(invoices: QuerySet[Invoice]) -> Chosen:
+    rows = list(invoices.values_list("pk", "status", "balance_due", "allow_partial_payment"))
+    return Chosen(
+        count=len(rows),
+        total=sum((balance for _, _, balance, _ in rows), Decimal(0)),
+        full_only=sum(1 for *_, partial in rows if not partial),
+        digest=plan.digest_of((pk, status, balance) for pk, status, balance, _ in rows),
+    )
+
+
+def pay_page_for_portal(
+    *, scope: PortalScope, choice: Choice, search: str = "", page: int = 1
+) -> PayPage:
+    """One page of the customer's open invoices (filtered by number or reference), and the
+    chosen ones' count, total and digest: a fixed number of queries for any history."""
+    usable = gateway_choice.usable_accounts(
+        organisation=scope.organisation, currency=scope.contact.currency
+    )
+    search = search.strip()[:SEARCH_MAX_LENGTH]
+    rows = _payable_annotated(scope, usable)
+    if search:
+        rows = rows.filter(Q(number__icontains=search) | Q(reference__icontains=search))
+    chosen = chosen_summary(chosen_for_portal(scope=scope, choice=choice, usable=usable))
+    open_rows = payable_invoices_for_portal(scope=scope).order_by()
+    figures = open_rows.aggregate(count=Count("pk"), total=Sum("balance_due"))
+    return PayPage(
+        rows=paginate(rows, page),
+        chosen=chosen,
+        open_count=figures["count"],
+        # SQLite sums decimals in floating point: back to the currency's minor unit.
+        open_total=money.quantize(figures["total"] or Decimal(0), scope.contact.currency),
+        usable=usable,
+        search=search,
+    )
+
+
 def invoices_chosen_for_portal(*, scope: PortalScope, invoice_ids: Iterable[str]) -> list[Invoice]:
     """The customer's invoices among `invoice_ids` (unknown or foreign ids are left out),
     whatever their status: the checkout explains why a paid or void one cannot be paid."""
@@ -56,25 +167,23 @@ def invoices_chosen_for_portal(*, scope: PortalScope, invoice_ids: Iterable[str]
     )
 
 
-def pending_invoice_ids(*, scope: PortalScope) -> set[int]:
-    """Invoices with a bank debit waiting to settle ("payment pending")."""
-    return set(
+def payment_states_for_portal(*, scope: PortalScope, invoice_ids: Iterable[int]) -> dict[int, str]:
+    """The state of the open checkout on each of `invoice_ids` that has one ("pending" for a
+    bank debit waiting to settle, otherwise a payment being confirmed); one query."""
+    wanted = list(invoice_ids)
+    if not wanted:
+        return {}
+    rows = (
         CheckoutItem.objects.filter(
             checkout__organisation=scope.organisation,
             checkout__contact=scope.contact,
-            checkout__state=Checkout.State.PENDING,
-        ).values_list("invoice_id", flat=True)
+            checkout__state__in=Checkout.OPEN_STATES,
+            invoice_id__in=wanted,
+        )
+        .order_by("checkout_id")
+        .values_list("invoice_id", "checkout__state")
     )
-
-
-def invoice_payment_pending(*, scope: PortalScope, invoice_id: int) -> bool:
-    """A bank debit on this invoice is waiting to settle: it cannot be paid again meanwhile."""
-    return CheckoutItem.objects.filter(
-        checkout__organisation=scope.organisation,
-        checkout__contact=scope.contact,
-        checkout__state=Checkout.State.PENDING,
-        invoice_id=invoice_id,
-    ).exists()
+    return dict(rows)
 
 
 def gateway_account_for_portal(*, scope: PortalScope) -> GatewayAccount | None:
@@ -87,7 +196,7 @@ def gateway_account_for_portal(*, scope: PortalScope) -> GatewayAccount | None:
 
 
 def gateways_offered_for_portal(
-    *, scope: PortalScope, invoices: Sequence[Invoice]
+    *, scope: PortalScope, invoices: Sequence[Invoice] | QuerySet[Invoice]
 ) -> list[GatewayAccount]:
     """The gateways every one of `invoices` (already scoped) offers."""
     return gateway_choice.gateways_offered(organisation=scope.organisation, invoices=invoices)

@@ -27,12 +27,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portico.activity import services as activity_services
-from portico.activity.mail import OutgoingEmail, send_after_commit
+from portico.activity.mail import send_after_commit
 from portico.contacts.models import Contact, ContactPerson
 from portico.core import money
 from portico.core.errors import PortalError, PortalFailure
 from portico.orgs.models import GatewayAccount, Organisation, Tax
-from portico.payments import gateway_choice
+from portico.payments import gateway_choice, notices
 from portico.payments import services as payment_services
 from portico.payments.checkout import plan as checkout_plan
 from portico.payments.checkout.plan import AmountChanged, CheckoutRefused, plan_build
@@ -184,6 +184,7 @@ def _checkout_create(
     amounts: Mapping[int, object] | None,
     amount: object | None,
     expected_balances: Mapping[int, Decimal] | None,
+    expected_digest: str | None,
     method_kind: str,
     saved_method: SavedMethod | None,
     save_method: bool,
@@ -209,6 +210,8 @@ def _checkout_create(
             busy, prevent_duplicates=settings_for(scope.organisation).prevent_duplicate_payments
         )
     if expected_balances is not None and checkout_plan.balances_changed(locked, expected_balances):
+        raise AmountChanged()
+    if expected_digest is not None and checkout_plan.balances_digest(locked) != expected_digest:
         raise AmountChanged()
     plan = plan_build(
         invoices=locked, currency=scope.contact.currency, amounts=amounts, amount=amount
@@ -244,6 +247,7 @@ def checkout_start(
     amounts: Mapping[int, object] | None = None,
     amount: object | None = None,
     expected_balances: Mapping[int, Decimal] | None = None,
+    expected_digest: str | None = None,
     token: str = "",
     method_kind: str = MethodKind.CARD,
     saved_method: SavedMethod | None = None,
@@ -254,6 +258,9 @@ def checkout_start(
 ) -> Checkout:
     """Pay `invoices` (already scoped to `scope` by a selector) once per `idempotency_key`,
     through `account` (or the saved method's, or the first gateway the invoices offer).
+
+    `expected_balances` (invoice pk → balance) or `expected_digest` (`plan.balances_digest` of
+    the invoices as the payer saw them) refuse with `AmountChanged` when they changed since.
 
     Answers the checkout (succeeded, pending, failed or unknown). Raises `CheckoutRefused`,
     `AmountChanged` or `PortalFailure` when nothing was charged.
@@ -276,6 +283,8 @@ def checkout_start(
     if expected_balances is not None and checkout_plan.balances_changed(
         invoices, expected_balances
     ):
+        raise AmountChanged()
+    if expected_digest is not None and checkout_plan.balances_digest(invoices) != expected_digest:
         raise AmountChanged()
     # Plan once without locks to refuse bad input before anything is written.
     plan = plan_build(
@@ -310,6 +319,7 @@ def checkout_start(
             amounts=amounts,
             amount=amount,
             expected_balances=expected_balances,
+            expected_digest=expected_digest,
             method_kind=method_kind,
             saved_method=saved_method,
             save_method=save_method,
@@ -356,9 +366,15 @@ def _charge(checkout: Checkout, *, token: str, billing: BillingAddress | None) -
 
 
 def _mark_unknown(checkout: Checkout) -> Checkout:
-    Checkout.objects.filter(pk=checkout.pk, state=State.PROCESSING).update(
+    """The gateway's answer was lost: the customer sees "being confirmed" until a reconcile,
+    queued now to run within the minute, asks the gateway what happened."""
+    from portico.payments import tasks
+
+    marked = Checkout.objects.filter(pk=checkout.pk, state=State.PROCESSING).update(
         state=State.UNKNOWN, updated_at=timezone.now()
     )
+    if marked:
+        transaction.on_commit(lambda: tasks.reconcile_checkout_soon(checkout.pk))
     checkout.refresh_from_db()
     return checkout
 
@@ -497,51 +513,26 @@ def _post_payment(checkout: Checkout) -> None:
         person=checkout.person,
         payment=payment,
     )
-    recipients = receipt_recipients(checkout)
+    recipients = notices.receipt_recipients(checkout)
     if recipients:
-        send_after_commit(_receipt_email(checkout, numbers, recipients))
+        send_after_commit(notices.receipt_email(checkout, numbers, recipients))
 
 
-def receipt_recipients(checkout: Checkout) -> list[str]:
-    """The person who paid; for autopay (no person), the customer's primary contact person."""
-    if checkout.person is not None:
-        return [checkout.person.email] if checkout.person.email else []
-    primary = primary_email_of(checkout.contact_id)
-    return [primary] if primary else []
-
-
-def primary_email_of(contact_id: int) -> str:
-    """The customer's primary contact person's email, or "" when there is none."""
-    found = (
-        ContactPerson.objects.filter(contact_id=contact_id, is_primary=True)
-        .exclude(email="")
-        .values_list("email", flat=True)
-        .first()
+@transaction.atomic
+def checkout_settle(*, checkout_id: int, result: ChargeResult) -> Checkout:
+    """Post a gateway's answer (`checkout_apply_result`) and, when it turns a pending bank
+    debit into a failure, email the customer. The row is locked first, so of two deliveries of
+    the same outcome only the one that changed the state sends the email."""
+    was = (
+        Checkout.objects.select_for_update()
+        .filter(pk=checkout_id)
+        .values_list("state", flat=True)
+        .get()
     )
-    return found or ""
-
-
-def _receipt_email(checkout: Checkout, numbers: str, recipients: list[str]) -> OutgoingEmail:
-    amount = money.format_money(checkout.amount, checkout.currency)
-    method = f"{checkout.brand or checkout.method_kind} •••• {checkout.last4}".strip()
-    assert checkout.payment is not None
-    lines = [
-        _("Thank you for your payment to %(org)s.") % {"org": checkout.organisation.name},
-        "",
-        _("Receipt: %(number)s") % {"number": checkout.payment.number},
-        _("Amount: %(amount)s") % {"amount": amount},
-        _("Invoices: %(numbers)s") % {"numbers": numbers},
-        _("Paid with: %(method)s") % {"method": method},
-        _("Transaction: %(id)s") % {"id": checkout.gateway_transaction_id},
-    ]
-    if checkout.autopay:
-        lines.insert(1, _("It was charged automatically (autopay) for a recurring invoice."))
-    return OutgoingEmail(
-        to=recipients,
-        subject=_("Receipt %(number)s from %(org)s")
-        % {"number": checkout.payment.number, "org": checkout.organisation.name},
-        text="\n".join(lines) + "\n",
-    )
+    checkout = checkout_apply_result(checkout_id=checkout_id, result=result)
+    if was == Checkout.State.PENDING and checkout.state == Checkout.State.FAILED:
+        notices.bank_debit_failed_send(checkout)
+    return checkout
 
 
 def new_key() -> str:

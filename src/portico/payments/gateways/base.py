@@ -17,7 +17,7 @@ gateway's hosted fields, or the reference of a saved method.
 from __future__ import annotations
 
 import abc
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -249,6 +249,11 @@ class Gateway(abc.ABC):
     @abc.abstractmethod
     def retrieve_charge(self, *, idempotency_key: str) -> ChargeResult | None:
         """The charge made with this key, or None when the gateway never made one."""
+
+    @abc.abstractmethod
+    def charges(self, *, created_from: datetime | None = None) -> Iterator[ChargeResult]:
+        """Every charge the gateway recorded on this account (from `created_from` on), oldest
+        first, read page by page: the gateway's own record, to check the books against."""
 
     @abc.abstractmethod
     def save_method(self, request: SaveMethodRequest) -> SavedMethodResult:

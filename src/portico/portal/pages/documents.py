@@ -63,7 +63,8 @@ def pay_url(scope: PortalScope, invoices: list[Invoice]) -> str:
         return ""
     url = reverse("portal:checkout", kwargs={"org_slug": scope.organisation.slug})
     query = urlencode([("invoice", str(i.public_id)) for i in payable])
-    return f"{url}?{query}" if query else url
+    # No invoice named ("Pay all"): every open invoice is chosen, whatever was chosen before.
+    return f"{url}?{query}" if query else f"{url}?all=1"
 
 
 def document_links(scope: PortalScope, document: Any) -> dict[str, str]:

@@ -5,7 +5,7 @@ The portal shell's home view renders `portal/pages/home.html` with `dashboard_co
 
 from __future__ import annotations
 
-from portico.contacts.scope import PortalScope
+from portico.contacts.scope import Module, PortalScope
 from portico.payments import portal_selectors as payment_selectors
 from portico.portal import scoping
 from portico.portal.pages import documents
@@ -13,8 +13,9 @@ from portico.sales import portal_selectors as selectors
 
 
 def dashboard_context(scope: PortalScope) -> dict[str, object]:
-    """The dashboard's figures (three queries whatever the customer's history)."""
+    """The dashboard's figures (four queries whatever the customer's history)."""
     billing = scope.sees_billing
+    paying = billing and scope.allows(Module.PAYMENTS)
     figures = payment_selectors.home_figures_for_portal(scope=scope) if billing else None
     return {
         "figures": figures,
@@ -24,4 +25,7 @@ def dashboard_context(scope: PortalScope) -> dict[str, object]:
             documents.pay_url(scope, []) if figures and figures.outstanding_count else ""
         ),
         "can_see": {item.module: url for item, url in scoping.menu_for(scope)},
+        "confirming": (
+            payment_selectors.invoices_being_confirmed_for_portal(scope=scope) if paying else 0
+        ),
     }

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 from portico.activity import selectors as activity_selectors
 from portico.activity import services as activity_services
 from portico.contacts.scope import Module, PortalScope
+from portico.payments import gateway_choice
 from portico.payments import portal_selectors as payment_selectors
 from portico.payments.checkout import selectors as checkout_selectors
 from portico.portal.pages import common, documents
@@ -54,14 +55,24 @@ def invoice_list(request: HttpRequest, scope: PortalScope) -> HttpResponse:
         kinds=[c.value for c in KINDS],
     )
     page = selectors.invoice_list_for_portal(scope=scope, query=query)
+    states = (
+        checkout_selectors.payment_states_for_portal(
+            scope=scope, invoice_ids=[invoice.pk for invoice in page]
+        )
+        if scope.allows(Module.PAYMENTS)
+        else {}
+    )
     return common.render_list(
         request,
         title=_("Invoices"),
         partial="portal/pages/invoices/_list.html",
         target="invoice-list",
-        context=common.page_context(
-            scope, page=page, query=query, filters=FILTERS, sorts=SORTS, kinds=KINDS
-        ),
+        context={
+            **common.page_context(
+                scope, page=page, query=query, filters=FILTERS, sorts=SORTS, kinds=KINDS
+            ),
+            "payment_states": states,
+        },
     )
 
 
@@ -73,9 +84,18 @@ def invoice_detail(request: HttpRequest, scope: PortalScope, invoice_id: UUID) -
         scope=scope, document=invoice, origin=common.origin_of(request)
     )
     open_balance = invoice.status in Invoice.PAYABLE_STATUSES and invoice.balance_due > 0
-    offered = open_balance and bool(
-        checkout_selectors.gateways_offered_for_portal(scope=scope, invoices=[invoice])
+    # Only an open invoice can have a payment in progress on it, or be paid online.
+    states = (
+        checkout_selectors.payment_states_for_portal(scope=scope, invoice_ids=[invoice.pk])
+        if open_balance
+        else {}
     )
+    offline = (
+        gateway_choice.invoice_offline_reason(organisation=scope.organisation, invoice=invoice)
+        if open_balance
+        else ""
+    )
+    offered = open_balance and not offline
     context = common.page_context(
         scope,
         invoice=invoice,
@@ -87,10 +107,9 @@ def invoice_detail(request: HttpRequest, scope: PortalScope, invoice_id: UUID) -
         comment_url=documents.comment_url(scope, invoice),
         links=documents.document_links(scope, invoice),
         **documents.files_of(scope, invoice),
-        # Only an open invoice can have a bank debit waiting on it, or be paid online.
-        payment_pending=open_balance
-        and checkout_selectors.invoice_payment_pending(scope=scope, invoice_id=invoice.pk),
+        payment_states=states,
+        payment_state=states.get(invoice.pk, ""),
         pay_url=documents.pay_url(scope, [invoice]) if offered else "",
-        not_online=open_balance and not offered,
+        not_online=offline,
     )
     return render(request, "portal/pages/invoices/detail.html", context)

@@ -3,7 +3,6 @@ them and answers with its own codes (too many decimals, above the balance…).""
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import forms
@@ -11,44 +10,45 @@ from django.utils.translation import gettext_lazy as _
 
 from portico.payments.models import SavedMethod
 from portico.portal.self_service.forms import SelfServiceForm
-from portico.sales.models import Invoice
 
 MONTHS = [(m, f"{m:02d}") for m in range(1, 13)]
 
 
 class PayForm(SelfServiceForm):
-    invoice = forms.MultipleChoiceField(
-        label=_("Invoices"),
-        widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": _("Choose at least one invoice to pay.")},
-    )
+    """How to pay the chosen invoices. The choice itself is kept in the session (see
+    `selection`), so nothing here grows with the customer's history: `digest` stands for every
+    chosen invoice and balance as the page showed them."""
+
     amount = forms.CharField(
         label=_("Amount"),
         required=False,
         max_length=30,
         help_text=_("Leave empty to pay the chosen invoices in full."),
     )
-    method = forms.ChoiceField(label=_("Pay with"), widget=forms.RadioSelect)
+    method = forms.ChoiceField(
+        label=_("Pay with"),
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choose how to pay."),
+            "invalid_choice": _("Choose how to pay."),
+        },
+    )
     token = forms.CharField(required=False, max_length=100, widget=forms.HiddenInput)
     save_method = forms.BooleanField(
         label=_("Save this card or account for future payments"), required=False
     )
     key = forms.CharField(max_length=80, widget=forms.HiddenInput)
     gateway = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)
-    seen = forms.CharField(required=False, max_length=4000, widget=forms.HiddenInput)
+    digest = forms.CharField(max_length=64, widget=forms.HiddenInput)
 
     def __init__(
         self,
         *args: Any,
-        invoices: list[Invoice],
         methods: list[SavedMethod],
         allow_bank: bool,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        invoice_field = self.fields["invoice"]
-        assert isinstance(invoice_field, forms.MultipleChoiceField)
-        invoice_field.choices = [(str(i.public_id), i.number) for i in invoices]
         choices = [(f"saved:{m.public_id}", str(m)) for m in methods]
         choices.append(("card", str(_("A new card"))))
         if allow_bank:
@@ -58,17 +58,6 @@ class PayForm(SelfServiceForm):
         method_field.choices = choices
         self.fields["save_method"].widget.attrs["class"] = "form-check-input"
         self.fields["amount"].widget.attrs.update(inputmode="decimal", autocomplete="off")
-
-    def seen_balances(self, invoices: list[Invoice]) -> dict[int, Decimal]:
-        """The balances the person saw ("public id=amount;…"), for the invoices chosen."""
-        shown: dict[str, Decimal] = {}
-        for pair in (self.cleaned_data.get("seen") or "").split(";"):
-            public_id, _sep, value = pair.partition("=")
-            try:
-                shown[public_id] = Decimal(value)
-            except InvalidOperation:
-                continue
-        return {i.pk: shown[str(i.public_id)] for i in invoices if str(i.public_id) in shown}
 
 
 class MethodTokenForm(forms.Form):

@@ -8,6 +8,7 @@ from portico.portal.payments import views
 
 urlpatterns = [
     path("", views.pay, name="checkout"),
+    path("choose", views.pay_choose, name="checkout_choose"),
     path("credit", views.credit_apply, name="checkout_credit_apply"),
     path("checkouts/<uuid:checkout_id>", views.checkout_detail, name="checkout_detail"),
     path("methods", views.methods, name="saved_methods"),

@@ -4,11 +4,13 @@ own fields (an iframe); these views only ever receive a one-time token."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from urllib.parse import urlencode
 from uuid import UUID
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.core.paginator import Page
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,41 +21,95 @@ from portico.contacts.scope import Module, PortalScope
 from portico.core.errors import DomainError, PortalFailure
 from portico.core.money import format_money
 from portico.orgs.models import GatewayAccount
-from portico.payments import autopay, saved_methods
+from portico.payments import autopay, gateway_choice, saved_methods
 from portico.payments import portal_selectors as payment_selectors
 from portico.payments.checkout import selectors, services
 from portico.payments.gateways.base import BillingAddress, MethodKind
 from portico.payments.models import Checkout
 from portico.portal.pages.common import origin_of
+from portico.portal.payments import selection
 from portico.portal.payments.forms import MethodEditForm, MethodTokenForm, PayForm
 from portico.portal.scoping import portal_view
 from portico.sales.models import Invoice
+from portico.sales.portal_selectors import PAGE_SIZE
 
 
 def _url(scope: PortalScope, name: str, **kwargs: object) -> str:
     return reverse(f"portal:{name}", kwargs={"org_slug": scope.organisation.slug, **kwargs})
 
 
+PAGE_TICKS_MAX = 2 * PAGE_SIZE
+"""A page posts the ids it shows and those ticked: never more than a page holds."""
+
+AMOUNT_CODES = frozenset(
+    {
+        "invalid_amount",
+        "non_positive_amount",
+        "too_precise",
+        "above_balance",
+        "partial_payment_not_allowed",
+    }
+)
+METHOD_CODES = frozenset(
+    {"no_method", "bank_not_allowed", "foreign_method", "token_invalid", "token_used"}
+)
+INVOICE_CODES = frozenset(
+    {
+        "no_invoices",
+        "amount_changed",
+        "already_paid",
+        "in_progress",
+        "payment_pending",
+        "gateway_not_offered",
+        "no_common_gateway",
+        "currency",
+    }
+)
+
+
+def _place_of(error: DomainError) -> str:
+    """Where the page shows a refusal: next to what caused it."""
+    if error.code in AMOUNT_CODES:
+        return "amount"
+    if error.code in METHOD_CODES:
+        return "method"
+    if error.code in INVOICE_CODES or error.code.startswith("invoice_"):
+        return "invoices"
+    return "pay"
+
+
+def _int(value: str | None, default: int = 1) -> int:
+    try:
+        return max(1, int(value or default))
+    except ValueError:
+        return default
+
+
 def _pay_page(
     request: HttpRequest,
     scope: PortalScope,
     *,
-    form: PayForm | None = None,
+    choice: selectors.Choice,
+    posted: PayForm | None = None,
     error: DomainError | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    payable = list(selectors.payable_invoices_for_portal(scope=scope))
-    pending = selectors.pending_invoice_ids(scope=scope)
-    asked = (request.GET if form is None else request.POST).getlist("invoice")
-    known = {str(i.public_id) for i in payable}
-    chosen = [i for i in asked if i in known] or [
-        str(i.public_id) for i in payable if i.pk not in pending
-    ]
-    chosen_invoices = [i for i in payable if str(i.public_id) in chosen]
-    offered = selectors.gateways_offered_for_portal(
-        scope=scope, invoices=chosen_invoices or payable
+    source = request.GET if posted is None else request.POST
+    search = source.get("q", "")
+    shown = selectors.pay_page_for_portal(
+        scope=scope, choice=choice, search=search, page=_int(source.get("page"))
     )
-    wanted = request.GET.get("gateway") if form is None else form.data.get("gateway")
+    chosen_invoices = selectors.chosen_for_portal(scope=scope, choice=choice, usable=shown.usable)
+    usable_ids = {a.pk for a in shown.usable}
+    if shown.chosen.count:
+        offered = [
+            a
+            for a in selectors.gateways_offered_for_portal(scope=scope, invoices=chosen_invoices)
+            if a.pk in usable_ids
+        ]
+    else:
+        offered = list(shown.usable)
+    wanted = request.GET.get("gateway") if posted is None else posted.data.get("gateway")
     account = selectors.gateway_pick(offered, wanted)
     methods = [
         m
@@ -61,87 +117,175 @@ def _pay_page(
         if m.gateway_account_id in {a.pk for a in offered}
     ]
     allow_bank = scope.contact.allow_bank_debit
-    if form is None or error is not None:
+    place = _place_of(error) if error is not None else ""
+    if posted is None:
         default_method = next((f"saved:{m.public_id}" for m in methods if m.is_default), "card")
         initial = {
-            "invoice": chosen,
-            "method": form.data.get("method", default_method) if form else default_method,
-            "amount": form.data.get("amount", "") if form else "",
+            "method": default_method,
             "key": services.new_key(),
             "gateway": str(account.public_id) if account else "",
-            "seen": ";".join(f"{i.public_id}={i.balance_due}" for i in payable),
+            "digest": shown.chosen.digest,
         }
-        form = PayForm(initial=initial, invoices=payable, methods=methods, allow_bank=allow_bank)
+        form = PayForm(initial=initial, methods=methods, allow_bank=allow_bank)
+    else:
+        # The same answers again, for what is chosen now: a new key, no used token.
+        data = request.POST.copy()
+        data.update(
+            {
+                "key": services.new_key(),
+                "token": "",
+                "digest": shown.chosen.digest,
+                "gateway": str(account.public_id) if account else "",
+            }
+        )
+        form = PayForm(data, methods=methods, allow_bank=allow_bank)
+        form.is_valid()
+        if error is not None and place in ("amount", "method"):
+            form.add_error(place, error.message)
+    offline = (
+        ""
+        if shown.usable
+        else gateway_choice.offline_reason(
+            organisation=scope.organisation, currency=scope.contact.currency
+        )
+    )
+    separately: list[tuple[Invoice, str]] = []
+    if shown.chosen.count and not offered:
+        separately = _separate_links(scope, list(chosen_invoices[: SEPARATE_MAX + 1]))
     context = {
         "scope": scope,
         "form": form,
-        "error": error,
+        "error": error if place in ("invoices", "pay") else None,
+        "error_place": place,
         "account": account,
-        "takes_payments": bool(offered) or selectors.gateway_account_for_portal(scope=scope),
-        "gateway_links": _gateway_links(scope, offered, account, chosen),
-        "separately": [] if offered else _separate_links(scope, chosen_invoices),
-        "invoices": payable,
-        "pending": pending,
-        "total": sum((i.balance_due for i in payable if i.pk not in pending), services.ZERO),
+        "offered": offered,
+        "offline": offline,
+        "takes_payments": bool(shown.usable),
+        "gateway_links": _gateway_links(scope, offered, account),
+        "separately": separately,
+        "too_many_to_list": shown.chosen.count > SEPARATE_MAX,
+        "rows": shown.rows,
+        "row_items": [(i, choice.has(str(i.public_id))) for i in shown.rows],
+        "shown_ids": [
+            str(i.public_id) for i in shown.rows if not i.payment_state and i.offered_online
+        ],
+        "chosen": shown.chosen,
+        "open_count": shown.open_count,
+        "open_total": shown.open_total,
+        "search": shown.search,
+        "page_urls": _page_urls(scope, shown.rows, shown.search),
+        # A "Pay now" link for invoices paid, voided or being paid since it was shown.
+        "requested_gone": posted is None and "invoice" in request.GET and not shown.chosen.count,
         "unused_credit": payment_selectors.unused_credit_for_portal(scope=scope),
-        "all_pending": bool(payable) and all(i.pk in pending for i in payable),
         "currency": scope.contact.currency,
         "hosted_fields": selectors.hosted_fields_urls(scope=scope, account=account),
-        "requested_paid": bool(request.GET.getlist("invoice")) and not payable,
     }
     return render(request, "portal/payments/pay.html", context, status=status)
 
 
-def _pay_url(scope: PortalScope, invoice_ids: list[str], **extra: str) -> str:
-    query = urlencode([*(("invoice", i) for i in invoice_ids), *extra.items()])
-    return f"{_url(scope, 'checkout')}?{query}"
+SEPARATE_MAX = 10
+
+
+def _pay_url(
+    scope: PortalScope, invoice_ids: list[str] | None = None, extra: Mapping[str, str] | None = None
+) -> str:
+    query = urlencode([*(("invoice", i) for i in invoice_ids or []), *(extra or {}).items()])
+    return f"{_url(scope, 'checkout')}?{query}" if query else _url(scope, "checkout")
+
+
+def _page_urls(scope: PortalScope, rows: Page, search: str) -> dict[str, str]:
+    extra = {"q": search} if search else {}
+    urls = {}
+    if rows.has_previous():
+        urls["previous"] = _pay_url(
+            scope, extra={"page": str(rows.previous_page_number()), **extra}
+        )
+    if rows.has_next():
+        urls["next"] = _pay_url(scope, extra={"page": str(rows.next_page_number()), **extra})
+    return urls
 
 
 def _gateway_links(
     scope: PortalScope,
     offered: list[GatewayAccount],
     account: GatewayAccount | None,
-    chosen: list[str],
 ) -> list[tuple[GatewayAccount, str, bool]]:
-    """The payment services to choose from, when the invoices offer more than one."""
+    """The payment services to choose from, when the chosen invoices offer more than one."""
     if len(offered) < 2:
         return []
     return [
-        (a, _pay_url(scope, chosen, gateway=str(a.public_id)), account is not None and a == account)
+        (
+            a,
+            _pay_url(scope, extra={"gateway": str(a.public_id)}),
+            account is not None and a == account,
+        )
         for a in offered
     ]
 
 
 def _separate_links(scope: PortalScope, invoices: list[Invoice]) -> list[tuple[Invoice, str]]:
     """Invoices with no gateway in common: each can still be paid on its own."""
-    if len(invoices) < 2:
+    if len(invoices) < 2 or len(invoices) > SEPARATE_MAX:
         return []
     return [(i, _pay_url(scope, [str(i.public_id)])) for i in invoices]
+
+
+def _ticks_of_page(request: HttpRequest, scope: PortalScope) -> selectors.Choice:
+    """Save the ticks the posted page showed (no more than a page's worth) into the choice."""
+    shown = [
+        public_id
+        for value in request.POST.getlist("shown")[:PAGE_TICKS_MAX]
+        for public_id in value.split(",")[:PAGE_TICKS_MAX]
+        if public_id
+    ][:PAGE_TICKS_MAX]
+    if not shown:
+        return selection.choice_get(request.session, scope)
+    return selection.choose_on_page(
+        request.session,
+        scope,
+        shown=shown,
+        ticked=request.POST.getlist("invoice")[:PAGE_TICKS_MAX],
+    )
 
 
 @portal_view(module=Module.PAYMENTS)
 @require_http_methods(["GET", "POST"])
 def pay(request: HttpRequest, scope: PortalScope) -> HttpResponse:
     if request.method == "GET":
-        return _pay_page(request, scope)
+        if "invoice" in request.GET:
+            choice = selection.choose_only(
+                request.session, scope, request.GET.getlist("invoice")[:PAGE_TICKS_MAX]
+            )
+        elif request.GET.get("all"):
+            choice = selection.choose_all(request.session, scope)
+        else:
+            choice = selection.choice_get(request.session, scope)
+        return _pay_page(request, scope, choice=choice)
     made = selectors.checkout_by_key_for_portal(scope=scope, key=request.POST.get("key", ""))
     if made is not None:
         return redirect(_url(scope, "checkout_detail", checkout_id=made.public_id))
-    payable = list(selectors.payable_invoices_for_portal(scope=scope))
+    choice = _ticks_of_page(request, scope)
     methods = list(selectors.saved_methods_for_portal(scope=scope))
-    form = PayForm(
-        request.POST,
-        invoices=payable,
-        methods=methods,
-        allow_bank=scope.contact.allow_bank_debit,
-    )
+    form = PayForm(request.POST, methods=methods, allow_bank=scope.contact.allow_bank_debit)
     if not form.is_valid():
-        if "invoice" in form.errors:
-            # A chosen invoice is no longer payable (paid or voided meanwhile): ask again.
-            return _pay_page(request, scope, form=form, error=services.AmountChanged(), status=409)
-        return _pay_page(request, scope, form=form, status=400)
+        error: DomainError | None = None
+        if "digest" in form.errors or "key" in form.errors:
+            error = services.AmountChanged()
+        return _pay_page(request, scope, choice=choice, posted=form, error=error, status=400)
     data = form.cleaned_data
-    invoices = selectors.invoices_chosen_for_portal(scope=scope, invoice_ids=data["invoice"])
+    usable = gateway_choice.usable_accounts(
+        organisation=scope.organisation, currency=scope.contact.currency
+    )
+    invoices = list(
+        selectors.chosen_for_portal(scope=scope, choice=choice, usable=usable).select_related(
+            "recurring_profile"
+        )
+    )
+    if not invoices:
+        refused = services.CheckoutRefused(
+            _("Choose at least one invoice to pay."), code="no_invoices"
+        )
+        return _pay_page(request, scope, choice=choice, posted=form, error=refused, status=400)
     account = selectors.gateway_get_for_portal(scope=scope, gateway_id=data["gateway"])
     method = data["method"]
     saved = None
@@ -153,7 +297,7 @@ def pay(request: HttpRequest, scope: PortalScope) -> HttpResponse:
             invoices=invoices,
             idempotency_key=data["key"],
             amount=data["amount"] or None,
-            expected_balances=form.seen_balances(invoices),
+            expected_digest=data["digest"],
             token=data["token"] if saved is None else "",
             method_kind=MethodKind.BANK if method == "bank" else MethodKind.CARD,
             saved_method=saved,
@@ -161,18 +305,52 @@ def pay(request: HttpRequest, scope: PortalScope) -> HttpResponse:
             account=account,
         )
     except services.AmountChanged as exc:
-        return _pay_page(request, scope, form=form, error=exc, status=409)
+        return _pay_page(request, scope, choice=choice, posted=form, error=exc, status=409)
     except (PortalFailure, DomainError) as exc:
-        return _pay_page(request, scope, form=form, error=exc, status=400)
+        return _pay_page(request, scope, choice=choice, posted=form, error=exc, status=400)
+    selection.choose_all(request.session, scope)
     return redirect(_url(scope, "checkout_detail", checkout_id=done.public_id))
 
 
 @portal_view(module=Module.PAYMENTS)
 @require_POST
+def pay_choose(request: HttpRequest, scope: PortalScope) -> HttpResponse:
+    """Change which invoices are chosen: the ticks of one page, or all, or none. Answers the
+    chosen count, total and digest as JSON to the page's script, else goes back to the page."""
+    action = request.POST.get("action", "")
+    if action == "all":
+        choice = selection.choose_all(request.session, scope)
+    elif action == "none":
+        choice = selection.choose_none(request.session, scope)
+    else:
+        choice = _ticks_of_page(request, scope)
+    if "application/json" in request.headers.get("Accept", ""):
+        usable = gateway_choice.usable_accounts(
+            organisation=scope.organisation, currency=scope.contact.currency
+        )
+        chosen = selectors.chosen_summary(
+            selectors.chosen_for_portal(scope=scope, choice=choice, usable=usable)
+        )
+        return JsonResponse(
+            {
+                "count": chosen.count,
+                "total": format_money(chosen.total, scope.contact.currency),
+                "full_only": chosen.full_only,
+                "digest": chosen.digest,
+            }
+        )
+    back = {k: v for k in ("q", "page") if (v := request.POST.get(k, ""))}
+    return redirect(_pay_url(scope, extra=back))
+
+
+@portal_view(module=Module.PAYMENTS)
+@require_POST
 def credit_apply(request: HttpRequest, scope: PortalScope) -> HttpResponse:
-    invoices = selectors.invoices_chosen_for_portal(
-        scope=scope, invoice_ids=request.POST.getlist("invoice")
+    choice = _ticks_of_page(request, scope)
+    usable = gateway_choice.usable_accounts(
+        organisation=scope.organisation, currency=scope.contact.currency
     )
+    invoices = list(selectors.chosen_for_portal(scope=scope, choice=choice, usable=usable))
     try:
         applied = services.checkout_credit_apply(scope=scope, invoices=invoices)
     except DomainError as exc:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from django import template
 from django.http import HttpRequest
 
@@ -22,3 +24,9 @@ def menu_active(request: HttpRequest, url: str, home_url: str) -> bool:
 def portal_menu(scope: PortalScope) -> list[tuple[MenuItem, str]]:
     """The sections `scope`'s person may open, as (item, url) in menu order."""
     return scoping.menu_for(scope)
+
+
+@register.filter
+def state_of(states: Mapping[int, str] | None, pk: int) -> str:
+    """The payment state of the document with primary key `pk` ("" when none is known)."""
+    return (states or {}).get(pk, "")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hmac
 import json
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -148,6 +148,23 @@ class SandboxGateway(Gateway):
         except ProcessorError as exc:
             raise _gateway_error(exc) from None
         return _charge(data) if data else None
+
+    def charges(self, *, created_from: datetime | None = None) -> Iterator[ChargeResult]:
+        after = ""
+        while True:
+            try:
+                page = processor.charge_list(
+                    secret_key=self.config.secret_key,
+                    created_gte=created_from,
+                    starting_after=after,
+                )
+            except ProcessorError as exc:
+                raise _gateway_error(exc) from None
+            for data in page["data"]:
+                yield _charge(data)
+            if not page["has_more"] or not page["data"]:
+                return
+            after = page["data"][-1]["id"]
 
     def save_method(self, request: SaveMethodRequest) -> SavedMethodResult:
         if not self.config.reference_transactions_enabled:

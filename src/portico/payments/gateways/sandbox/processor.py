@@ -15,7 +15,7 @@ import re
 import secrets
 import string
 from collections.abc import Mapping, Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -377,6 +377,33 @@ def charge_retrieve(
     else:
         raise ProcessorError("invalid_request", "Give a charge id or an idempotency key.")
     return charge_json(charge) if charge else None
+
+
+def charge_list(
+    *,
+    secret_key: str,
+    created_gte: datetime | None = None,
+    starting_after: str = "",
+    limit: int = 100,
+) -> dict[str, Any]:
+    """One page of the account's charges, oldest first (as a processor's list endpoint pages:
+    `starting_after` is the last charge id of the previous page)."""
+    account = _authenticate(secret_key)
+    charges = Charge.objects.filter(account=account).select_related("saved_method")
+    if created_gte is not None:
+        charges = charges.filter(created_at__gte=created_gte)
+    if starting_after:
+        after = Charge.objects.filter(account=account, charge_id=starting_after).first()
+        if after is None:
+            raise ProcessorError("invalid_request", "No such charge to start after.")
+        charges = charges.filter(pk__gt=after.pk)
+    size = max(1, min(limit, 100))
+    page = list(charges.order_by("pk")[: size + 1])
+    return {
+        "object": "list",
+        "data": [charge_json(charge) for charge in page[:size]],
+        "has_more": len(page) > size,
+    }
 
 
 def charge_json(charge: Charge) -> dict[str, Any]:

@@ -1,7 +1,9 @@
-"""`portico ledger check`: prove every customer's ledger agrees with their documents."""
+"""`portico ledger check`: prove every customer's ledger agrees with their documents, and every
+online payment with the gateway's record of charges."""
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -11,11 +13,24 @@ from portico.payments import ledger
 
 
 class Command(BaseCommand):
-    help = "Check that each customer's ledger balance equals open invoices less unused credit."
+    help = (
+        "Check that each customer's ledger balance equals open invoices less unused credit, and "
+        "that online payments match the charges the gateways recorded."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("action", choices=["check"])
         parser.add_argument("--org", help="Only this organisation (its portal address).")
+        parser.add_argument(
+            "--since",
+            type=datetime.date.fromisoformat,
+            help="Compare only payments and charges from this day on (YYYY-MM-DD).",
+        )
+        parser.add_argument(
+            "--no-gateway",
+            action="store_true",
+            help="Skip the comparison with the gateways (e.g. when they cannot be reached).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         organisation = organisation_option(options["org"])
@@ -26,6 +41,21 @@ class Command(BaseCommand):
                 f"credit {m.ledger.credit}; documents owe {m.documents.receivable}, "
                 f"credit {m.documents.credit}"
             )
+        differences = []
+        if not options["no_gateway"]:
+            differences = ledger.gateway_check(organisation=organisation, since=options["since"])
+            for difference in differences:
+                self.stderr.write(difference.describe())
+        problems = []
         if mismatches:
-            raise CommandError(f"{len(mismatches)} customer(s) out of balance.")
-        self.stdout.write(self.style.SUCCESS("Ledger agrees with invoices and credit."))
+            problems.append(f"{len(mismatches)} customer(s) out of balance")
+        if differences:
+            problems.append(f"{len(differences)} difference(s) with the gateways")
+        if problems:
+            raise CommandError("; ".join(problems) + ".")
+        self.stdout.write(
+            self.style.SUCCESS(
+                "Ledger agrees with invoices and credit"
+                + ("." if options["no_gateway"] else "; online payments agree with the gateways.")
+            )
+        )

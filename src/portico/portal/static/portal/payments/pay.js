@@ -43,6 +43,40 @@
     if (form.hasAttribute("data-submit-on-token")) { form.submit(); }
   });
 
+  // The choice of invoices lives on the server (it spans pages): each tick is saved as it is
+  // made, and the form's digest follows, so "Pay" pays exactly what the summary shows.
+  var chooseUrl = form.getAttribute("data-choose-url");
+  var digest = form.querySelector("input[name=digest]");
+  var csrf = form.querySelector("input[name=csrfmiddlewaretoken]");
+  var note = document.querySelector("[data-full-only-note]");
+  function showChosen(data) {
+    document.querySelectorAll("[data-chosen-count]").forEach(function (el) { el.textContent = data.count; });
+    document.querySelectorAll("[data-chosen-total]").forEach(function (el) { el.textContent = data.total; });
+    if (digest) { digest.value = data.digest; }
+    if (note) { note.classList.toggle("d-none", !data.full_only); }
+  }
+  Array.prototype.slice.call(form.querySelectorAll("input[data-choose]")).forEach(function (box) {
+    box.addEventListener("change", function () {
+      if (!chooseUrl) { return; }
+      var body = new FormData();
+      body.append("csrfmiddlewaretoken", csrf ? csrf.value : "");
+      body.append("shown", box.value);
+      if (box.checked) { body.append("invoice", box.value); }
+      fetch(chooseUrl, {
+        method: "POST",
+        body: body,
+        credentials: "same-origin",
+        headers: { "Accept": "application/json" }
+      }).then(function (response) {
+        if (!response.ok) { throw new Error(String(response.status)); }
+        return response.json();
+      }).then(showChosen).catch(function () {
+        // The ticks of this page are posted with the form anyway; the server re-checks them.
+        if (status) { status.textContent = ""; }
+      });
+    });
+  });
+
   form.addEventListener("submit", function (event) {
     var button = event.submitter;
     // One click, one submission; the idempotency key covers a second one anyway.
