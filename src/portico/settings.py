@@ -299,6 +299,7 @@ UNFOLD = {
     "SITE_SYMBOL": "receipt_long",
     "SHOW_HISTORY": True,
     "SHOW_VIEW_ON_SITE": False,
+    "DASHBOARD_CALLBACK": "portico.backoffice.dashboard.dashboard_callback",
 }
 
 # The sandbox payment processor: seconds before a bank debit settles (webhook follows).

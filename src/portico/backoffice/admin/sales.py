@@ -16,6 +16,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from unfold.widgets import UnfoldAdminCheckboxSelectMultipleWidget
 
+from portico.backoffice.admin import filters
 from portico.backoffice.admin.common import run_each, service_action
 from portico.backoffice.scoping import OrganisationScopedAdmin, ScopedTabularInline
 from portico.backoffice.sites import site
@@ -223,7 +224,7 @@ class InvoiceAdmin(DocumentAdmin):
         "balance_due",
         "currency",
     ]
-    list_filter: list[Any] = ["status", "kind", OverdueFilter]
+    list_filter: list[Any] = ["status", "kind", OverdueFilter, filters.ReceivablesFilter]
     computed = [*DocumentAdmin.computed, "balance_due", "estimate", "sales_order"]
     inlines = [InvoiceLineInline, AttachmentInline]
     actions = ["send", "void", "record_payment", "apply_credit"]
