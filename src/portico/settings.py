@@ -86,6 +86,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "portico.accounts.middleware.OrganisationMiddleware",
     "portico.portal.self_service.middleware.PortalLanguageMiddleware",
+    "portico.portal.middleware.PortalAddressMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "portico.core.middleware.ContentSecurityPolicyMiddleware",

@@ -43,6 +43,11 @@ class OrganisationAdmin(SettingsAdmin):
         ),
     ]
 
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        services.organisation_update(
+            organisation=obj, previous_slug=str(form.initial.get("slug") or "")
+        )
+
 
 @admin.register(PortalPreferences, site=site)
 class PortalPreferencesAdmin(SettingsAdmin):
