@@ -276,7 +276,7 @@ def test_the_home_page_shows_figures_that_link_to_their_lists(
     owed(usd, "123.45", 40)
     page = owner_client.get(reverse("admin:index")).content.decode()
     assert "$123.45" in page
-    assert "Overdue by age" in page
+    assert "Unpaid invoices by age" in page
     assert f"{reverse('admin:sales_invoice_changelist')}?receivables=31-60&amp;currency=USD" in page
 
 

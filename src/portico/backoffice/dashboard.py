@@ -102,11 +102,13 @@ def _currency_order(base: str, codes: set[str]) -> list[str]:
     return [base, *sorted(codes - {base})]
 
 
-def _aging_chart(block: list[Figure], amounts: list[Decimal], currency: str) -> str:
+def _aging_chart(amounts: list[Decimal], currency: str) -> str:
     colours = ["#16a34a", "#facc15", "#f97316", "#ea580c", "#dc2626"]
+    # Short axis labels (the list beside the chart names each bar in full).
+    labels = [_("Not yet due"), _("1–30 days"), _("31–60"), _("61–90"), _("90+")]
     return json.dumps(
         {
-            "labels": [figure.label for figure in block],
+            "labels": [str(label) for label in labels],
             "datasets": [
                 {
                     "label": currency,
@@ -269,7 +271,7 @@ def _currency_blocks(organisation: Organisation, today: datetime.date) -> list[C
         ]
         block.aging = [_receivable(name, currency, amounts, counts) for name in sales.AGING_BUCKETS]
         block.aging_chart = _aging_chart(
-            block.aging, [amounts.get(name, Decimal(0)) for name in sales.AGING_BUCKETS], currency
+            [amounts.get(name, Decimal(0)) for name in sales.AGING_BUCKETS], currency
         )
         paid = received.get(currency)
         this_amount = paid.this_month if paid else Decimal(0)
