@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from portico.contacts.models import Contact, ContactPerson
 from portico.core.timezones import zone_of
+from portico.documents.forms import PeriodForm
 from portico.orgs.models import Organisation
 from portico.portal import selectors as portal_selectors
 from tests.portal.conftest import enable_with_password, portal_login
@@ -121,3 +122,10 @@ def test_resolving_a_portal_activates_its_zone(org: Organisation) -> None:
 def test_an_unknown_stored_zone_falls_back_to_utc(org: Organisation) -> None:
     assert zone_of("Not/AZone") == zoneinfo.ZoneInfo("UTC")
     assert zone_of("Europe/Paris") == zoneinfo.ZoneInfo("Europe/Paris")
+
+
+def test_a_statement_runs_to_the_organisations_today(time_machine: Any) -> None:
+    time_machine.move_to(NOON_UTC)
+    with timezone.override(zoneinfo.ZoneInfo(FAR_EAST)):
+        start, end = PeriodForm({}).period()
+    assert (start, end) == (datetime.date(2026, 1, 1), datetime.date(2026, 6, 16))
