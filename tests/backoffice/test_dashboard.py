@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from portico.activity.models import Comment, Notification
 from portico.backoffice import dashboard
@@ -18,11 +19,13 @@ from portico.contacts.models import Contact, DetailsChangeItem
 from portico.orgs.models import Organisation
 from portico.payments import services as payments
 from portico.payments.models import Checkout
+from portico.projects.models import TimesheetApproval
 from portico.sales import selectors as sales_selectors
 from portico.sales import services as sales_services
 from portico.sales.models import Invoice
 from tests.contacts.factories import ContactFactory
 from tests.gateways.factories import GatewayAccountFactory
+from tests.projects.factories import ProjectFactory, TimesheetApprovalFactory
 from tests.sales import factories as make
 
 pytestmark = pytest.mark.django_db
@@ -318,3 +321,55 @@ def test_the_change_request_link_lists_the_unanswered_requests(
     (link,) = [w.url for w in dashboard.dashboard_for(org).waiting if "change requests" in w.label]
     response = owner_client.get(link)
     assert [c.pk for c in response.context["cl"].result_list] == [request.pk]
+
+
+def test_every_waiting_number_opens_a_list_of_exactly_those_rows(
+    owner_client: Client, org: Organisation, customer_a: Contact, customer_a_person: Any
+) -> None:
+    # given one of each thing that waits for the business, and one that no longer does
+    estimate = sales_services.estimate_send(estimate=make.estimate(customer_a))
+    Comment.objects.create(
+        organisation=org,
+        contact=customer_a,
+        estimate=estimate,
+        kind=Comment.Kind.CHANGE_REQUEST,
+        author_person=customer_a_person,
+        body="Cheaper, please.",
+    )
+    DetailsChangeItem.objects.create(
+        organisation=org,
+        contact=customer_a,
+        person=customer_a_person,
+        batch=uuid.uuid4(),
+        field="phone",
+        old_value="1",
+        new_value="2",
+        status=DetailsChangeItem.Status.PENDING,
+    )
+    TimesheetApprovalFactory(
+        project=ProjectFactory(contact=customer_a),
+        status=TimesheetApproval.Status.REJECTED,
+        reason="Too many hours",
+        decided_at=timezone.now() - datetime.timedelta(days=2),
+    )
+    TimesheetApprovalFactory(
+        project=ProjectFactory(contact=customer_a),
+        status=TimesheetApproval.Status.REJECTED,
+        reason="Long ago",
+        decided_at=timezone.now() - datetime.timedelta(days=90),
+    )
+    checkout(org, customer_a, Checkout.State.FAILED)
+    old_failure = checkout(org, customer_a, Checkout.State.FAILED)
+    Checkout.objects.filter(pk=old_failure.pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=90)
+    )
+    checkout(org, customer_a, Checkout.State.UNKNOWN)
+
+    # when each number on the home page is followed
+    for item in dashboard.dashboard_for(org).waiting:
+        response = owner_client.get(item.url)
+
+        # then the list holds exactly what was counted
+        assert response.status_code == 200, item.url
+        assert item.count == 1, item.label
+        assert len(response.context["cl"].result_list) == 1, item.url

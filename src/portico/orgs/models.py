@@ -39,7 +39,10 @@ class Organisation(PublicIdModel):
         max_length=50,
         unique=True,
         validators=[slug_validator],
-        help_text=_("The portal lives at /portal/<address>/."),
+        help_text=_(
+            "The portal lives at /portal/<address>/. After a change, the old address keeps "
+            "leading here until another business takes it."
+        ),
     )
     base_currency = models.CharField(
         _("base currency"),

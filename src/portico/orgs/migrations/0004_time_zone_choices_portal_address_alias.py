@@ -2,6 +2,7 @@
 
 import zoneinfo
 
+import django.core.validators
 import django.db.models.deletion
 import portico.core.timezones
 from django.db import migrations, models
@@ -45,5 +46,10 @@ class Migration(migrations.Migration):
                 'verbose_name': 'former portal address',
                 'verbose_name_plural': 'former portal addresses',
             },
+        ),
+        migrations.AlterField(
+            model_name='organisation',
+            name='slug',
+            field=models.CharField(help_text='The portal lives at /portal/<address>/. After a change, the old address keeps leading here until another business takes it.', max_length=50, unique=True, validators=[django.core.validators.RegexValidator('^[a-z0-9](?:[a-z0-9-]{0,48}[a-z0-9])?$', 'Use 1–50 lower-case letters, digits and hyphens, not starting or ending with a hyphen.')], verbose_name='portal address'),
         ),
     ]
