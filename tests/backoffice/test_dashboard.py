@@ -121,7 +121,9 @@ def test_the_base_currency_comes_first_and_currencies_are_never_added(org: Organ
     assert "currency=USD" in usd_block.receivables[0].url
 
 
-def test_paid_this_month_is_compared_with_last_month(org: Organisation) -> None:
+def test_paid_this_month_is_compared_with_last_month(
+    org: Organisation, owner_client: Client
+) -> None:
     usd = ContactFactory(organisation=org, currency="USD")
     paid(usd, "100.00", datetime.date(2026, 6, 1))
     paid(usd, "20.00", datetime.date(2026, 6, 15))
@@ -139,6 +141,12 @@ def test_paid_this_month_is_compared_with_last_month(org: Organisation) -> None:
     assert "date__gte=2026-06-01" in block.paid_this_month.url
     assert "date__gte=2026-05-01" in block.paid_last_month.url
     assert "date__lt=2026-06-01" in block.paid_last_month.url
+
+    # and each figure opens the payments it sums
+    this_month = owner_client.get(block.paid_this_month.url).context["cl"].result_list
+    last_month = owner_client.get(block.paid_last_month.url).context["cl"].result_list
+    assert sorted(p.amount for p in this_month) == [Decimal("20.00"), Decimal("100.00")]
+    assert [p.amount for p in last_month] == [Decimal("300.00")]
 
 
 def test_an_empty_organisation_shows_its_base_currency_at_zero(org: Organisation) -> None:
