@@ -108,3 +108,6 @@ def test_changing_the_address_in_the_back_office_records_the_old_one(
     org.refresh_from_db()
     assert org.slug == "studio-renamed"
     assert PortalAddressAlias.objects.get(slug="studio-a").organisation == org
+    assert "/portal/studio-a/ (they lead to the current address)" in (
+        owner_client.get(url).content.decode()
+    )
