@@ -86,6 +86,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "portico.accounts.middleware.OrganisationMiddleware",
     "portico.portal.self_service.middleware.PortalLanguageMiddleware",
+    "portico.portal.middleware.PortalAddressMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "portico.core.middleware.ContentSecurityPolicyMiddleware",
@@ -299,6 +300,7 @@ UNFOLD = {
     "SITE_SYMBOL": "receipt_long",
     "SHOW_HISTORY": True,
     "SHOW_VIEW_ON_SITE": False,
+    "DASHBOARD_CALLBACK": "portico.backoffice.dashboard.dashboard_callback",
 }
 
 # The sandbox payment processor: seconds before a bank debit settles (webhook follows).

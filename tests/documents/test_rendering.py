@@ -202,9 +202,11 @@ def test_the_organisations_logo_is_served_and_another_organisations_is_not(
     org.logo.save("a.png", ContentFile(png), save=True)
     other_org.logo.save("b.png", ContentFile(png), save=True)
     fetcher = rendering.SafeFetcher(org)
-    assert fetcher.fetch(f"http://127.0.0.1:8000{org.logo.url}").read() == png
+    assert fetcher.fetch(f"http://127.0.0.1:8000{org.logo_url}").read() == png
     with pytest.raises(rendering.FetchRefused):
-        fetcher.fetch(f"http://127.0.0.1:8000{other_org.logo.url}")
+        fetcher.fetch(f"http://127.0.0.1:8000{other_org.logo_url}")
+    with pytest.raises(rendering.FetchRefused):
+        fetcher.fetch(f"http://127.0.0.1:8000{org.logo.url}")  # the raw media address
 
 
 def test_the_pdf_is_cached_per_version_and_rendered_again_after_a_change(

@@ -6,8 +6,12 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, reverse
 
+from portico.activity.models import Notification
 from portico.backoffice.sites import site
 from portico.orgs.models import Organisation
+from tests.contacts.factories import ContactFactory
+from tests.payments import factories as payments
+from tests.sales import factories as sales
 from tests.tenancy import ROW_MAKERS
 
 pytestmark = pytest.mark.django_db
@@ -81,3 +85,26 @@ def test_lists_show_only_the_own_organisations_rows(
     assert response.status_code == 200
     pks = [obj.pk for obj in response.context["cl"].result_list]
     assert foreign.pk not in pks
+
+
+def test_the_home_page_shows_nothing_of_another_organisation(
+    owner_client: Client, other_org: Organisation
+) -> None:
+    # given organisation B has a customer who owes, paid and did things in its portal
+    customer = ContactFactory(organisation=other_org, currency="JPY", display_name="B-only")
+    sales.invoice(customer, "777.00")
+    payments.payment(customer, "555")
+    Notification.objects.create(
+        organisation=other_org,
+        kind=Notification.Kind.PAID,
+        event_key="b:paid",
+        text="Secret customer of B paid",
+        contact=customer,
+    )
+
+    # when organisation A's owner opens the back office
+    page = owner_client.get(reverse("admin:index")).content.decode()
+
+    # then none of B's figures, currencies or activity appear
+    assert "JPY" not in page and "777" not in page and "555" not in page
+    assert "Secret customer of B" not in page

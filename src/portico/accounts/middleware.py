@@ -5,14 +5,17 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 
 from portico.accounts import selectors
+from portico.core.timezones import zone_of
 
 ACTIVE_ORGANISATION_SESSION_KEY = "portico_active_organisation"
 
 
 class OrganisationMiddleware:
-    """Sets `request.membership` and `request.organisation` (both None for non-staff)."""
+    """Sets `request.membership` and `request.organisation` (both None for non-staff), and
+    makes the organisation's time zone the current one, so every "today" is the business's."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -27,4 +30,9 @@ class OrganisationMiddleware:
             )
         request.membership = membership  # type: ignore[attr-defined]
         request.organisation = membership.organisation if membership else None  # type: ignore[attr-defined]
-        return self.get_response(request)
+        if membership is not None:
+            timezone.activate(zone_of(membership.organisation.timezone))
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()

@@ -57,14 +57,12 @@ def portal_link(organisation: Organisation, path: str = "") -> str:
 
 def email_person(*, person: ContactPerson, template: str, subject: str, **context: object) -> None:
     organisation = person.organisation
-    logo_url = f"{settings.SITE_URL}{organisation.logo.url}" if organisation.logo else ""
     text, html = render_email(
         f"portal/email/{template}",
         {
             "organisation": organisation,
             "preferences": preferences_of(organisation),
             "person": person,
-            "logo_url": logo_url,
             "portal_url": portal_link(organisation),
             **context,
         },

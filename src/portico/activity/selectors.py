@@ -6,11 +6,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from django.db.models import F, FilteredRelation, Model, Q
+from django.db.models import Exists, F, FilteredRelation, Model, OuterRef, Q, QuerySet
 
 from portico.activity.models import Comment, Notification
 from portico.activity.services import target_field
 from portico.contacts.scope import PortalScope
+from portico.sales.models import Estimate
 
 if TYPE_CHECKING:
     from portico.orgs.models import Organisation
@@ -53,3 +54,32 @@ def comments_for_portal(*, scope: PortalScope, target: Model) -> list[Comment]:
 
 def notifications_unread_count(*, organisation: Organisation) -> int:
     return Notification.objects.filter(organisation=organisation, read_at__isnull=True).count()
+
+
+RECENT_ACTIVITY_LIMIT = 8
+
+
+def notifications_recent(
+    *, organisation: Organisation, limit: int = RECENT_ACTIVITY_LIMIT
+) -> list[Notification]:
+    """What customers did lately (viewed, accepted, paid, commented…), newest first, one query."""
+    return list(
+        Notification.objects.filter(organisation=organisation)
+        .select_related("contact")
+        .order_by("-created_at", "-id")[:limit]
+    )
+
+
+def change_requests_unanswered(*, organisation: Organisation) -> QuerySet[Comment]:
+    """Customers' change requests on estimates still open, with no staff comment after them."""
+    staff_reply_after = Comment.objects.filter(
+        organisation=organisation,
+        estimate_id=OuterRef("estimate_id"),
+        author_user__isnull=False,
+        created_at__gt=OuterRef("created_at"),
+    )
+    return Comment.objects.filter(
+        organisation=organisation,
+        kind=Comment.Kind.CHANGE_REQUEST,
+        estimate__status__in=[Estimate.Status.SENT, Estimate.Status.VIEWED],
+    ).exclude(Exists(staff_reply_after))

@@ -10,6 +10,7 @@ class BackOfficeSite(UnfoldAdminSite):
     site_header = "Portico back office"
     site_title = "Portico"
     index_title = "Back office"
+    index_template = "backoffice/dashboard.html"
 
     def has_permission(self, request: HttpRequest) -> bool:
         """Staff with a membership may enter; what they see is their organisation's only."""

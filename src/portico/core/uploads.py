@@ -151,3 +151,12 @@ def validate_attachment_file(upload: Any) -> None:
     finally:
         if hasattr(upload, "seek"):
             upload.seek(0)
+
+
+def image_type(content: bytes) -> str | None:
+    """The raster image type the bytes really are (PNG, JPEG, GIF, WebP); None for anything
+    else, SVG included (it can carry script)."""
+    if content[:4] == b"RIFF" and content[8:12] == b"WEBP":
+        return "image/webp"
+    found = sniff(content, "")
+    return found if found is not None and found.startswith("image/") else None

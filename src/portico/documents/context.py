@@ -71,7 +71,7 @@ def branding(organisation: Organisation) -> dict[str, Any]:
     return {
         "organisation": organisation,
         "organisation_address": organisation.address_lines,
-        "logo_url": organisation.logo.url if organisation.logo else "",
+        "logo_url": organisation.logo_url,
         "brand_colour": preferences.brand_colour,
         "paper": organisation.paper_size,
     }

@@ -4,6 +4,7 @@ import datetime
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portico.core.errors import DomainError
@@ -48,7 +49,7 @@ class PeriodForm(forms.Form):
     end = forms.DateField(required=False)
 
     def period(self) -> tuple[datetime.date, datetime.date]:
-        today = datetime.date.today()
+        today = timezone.localdate()  # the organisation's today (its zone is active)
         data: dict[str, Any] = self.cleaned_data if self.is_valid() else {}
         end = data.get("end") or today
         start = data.get("start") or end.replace(month=1, day=1)

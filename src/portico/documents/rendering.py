@@ -119,7 +119,7 @@ class SafeFetcher(URLFetcher):
         logo = self.organisation.logo if self.organisation is not None else None
         if not logo:
             return None
-        if url != urljoin(base_url(), logo.url):
+        if self.organisation is None or url != urljoin(base_url(), self.organisation.logo_url):
             return None
         name = str(logo.name or "")
         extension = posixpath.splitext(name)[1].lower()

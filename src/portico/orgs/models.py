@@ -4,15 +4,23 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from portico.core.currencies import currency_choices, validate_currency
 from portico.core.tenancy import OrganisationOwned, PublicIdModel
+from portico.core.timezones import (
+    language_choices,
+    time_zone_choices,
+    validate_language,
+    validate_time_zone,
+)
 
 slug_validator = RegexValidator(
     r"^[a-z0-9](?:[a-z0-9-]{0,48}[a-z0-9])?$",
@@ -31,7 +39,10 @@ class Organisation(PublicIdModel):
         max_length=50,
         unique=True,
         validators=[slug_validator],
-        help_text=_("The portal lives at /portal/<address>/."),
+        help_text=_(
+            "The portal lives at /portal/<address>/. After a change, the old address keeps "
+            "leading here until another business takes it."
+        ),
     )
     base_currency = models.CharField(
         _("base currency"),
@@ -51,8 +62,21 @@ class Organisation(PublicIdModel):
     postal_code = models.CharField(_("postal code"), max_length=20, blank=True)
     country = CountryField(_("country"), blank=True)
     logo = models.ImageField(_("logo"), upload_to="logos/", blank=True)
-    timezone = models.CharField(_("time zone"), max_length=64, default="UTC")
-    language = models.CharField(_("language"), max_length=10, default="en")
+    timezone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        default="UTC",
+        choices=time_zone_choices,
+        validators=[validate_time_zone],
+        help_text=_("Due dates, overdue invoices and statements use today's date in this zone."),
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        default="en",
+        choices=language_choices,
+        validators=[validate_language],
+    )
     paper_size = models.CharField(
         _("paper size"), max_length=10, choices=PaperSize.choices, default=PaperSize.A4
     )
@@ -64,11 +88,42 @@ class Organisation(PublicIdModel):
         return self.name
 
     @property
+    def logo_url(self) -> str:
+        """The logo's address on this site (the brand view), or "" without a logo. The stored
+        name is in it, so a new logo gets a new address and browsers may cache each for good."""
+        if not self.logo:
+            return ""
+        return reverse("brand_logo", kwargs={"name": self.logo.name})
+
+    @property
+    def logo_absolute_url(self) -> str:
+        """`logo_url` for emails, which are read away from the site."""
+        return f"{settings.SITE_URL}{self.logo_url}" if self.logo else ""
+
+    @property
     def address_lines(self) -> list[str]:
         place = " ".join(part for part in (self.postal_code, self.city) if part)
         country = str(self.country.name or "")  # type: ignore[attr-defined]
         lines = [self.street, self.street2, place, self.state, country]
         return [line for line in lines if line]
+
+
+class PortalAddressAlias(models.Model):
+    """A portal address (slug) the organisation used before: /portal/<old>/… redirects to the
+    current address, unless another organisation has taken the old one since."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="former_addresses"
+    )
+    slug = models.CharField(_("former portal address"), max_length=50, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("former portal address")
+        verbose_name_plural = _("former portal addresses")
+
+    def __str__(self) -> str:
+        return self.slug
 
 
 class PortalPreferences(models.Model):

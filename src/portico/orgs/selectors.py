@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from portico.orgs.models import Organisation, PortalPreferences
+from django.db.models import QuerySet
+
+from portico.orgs.models import GatewayAccount, Organisation, PortalPreferences, Tax
 
 
 def preferences_of(organisation: Organisation) -> PortalPreferences:
@@ -11,3 +13,26 @@ def preferences_of(organisation: Organisation) -> PortalPreferences:
         return organisation.portal_preferences
     except PortalPreferences.DoesNotExist:
         return PortalPreferences(organisation=organisation)
+
+
+def default_tax(*, organisation: Organisation) -> QuerySet[Tax]:
+    return Tax.objects.filter(organisation=organisation, is_default=True)
+
+
+def gateways_active(*, organisation: Organisation) -> QuerySet[GatewayAccount]:
+    return GatewayAccount.objects.filter(organisation=organisation, is_active=True)
+
+
+def portal_branded(*, organisation: Organisation) -> QuerySet[PortalPreferences]:
+    """Preferences the business made its own: a brand colour of its choice or a banner."""
+    default_colour = PortalPreferences._meta.get_field("brand_colour").default
+    return PortalPreferences.objects.filter(organisation=organisation).exclude(
+        brand_colour__iexact=default_colour, banner_text=""
+    )
+
+
+def business_details_complete(organisation: Organisation) -> bool:
+    """Enough for a document's letterhead: an address, a country and a logo."""
+    return bool(
+        organisation.street and organisation.city and organisation.country and organisation.logo
+    )

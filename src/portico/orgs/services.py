@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from portico.orgs.models import Organisation, PortalPreferences, Tax
+from portico.orgs.models import Organisation, PortalAddressAlias, PortalPreferences, Tax
 
 
 @transaction.atomic
@@ -16,7 +16,22 @@ def organisation_create(
     )
     organisation.full_clean()
     organisation.save()
+    # An address another organisation left behind is this one's now.
+    PortalAddressAlias.objects.filter(slug=organisation.slug).delete()
     PortalPreferences.objects.create(organisation=organisation)
+    return organisation
+
+
+@transaction.atomic
+def organisation_update(*, organisation: Organisation, previous_slug: str) -> Organisation:
+    """Save an edited organisation. When its portal address changed, the old one is kept as
+    an alias that redirects to the new one (links in sent emails keep working)."""
+    organisation.save()
+    if previous_slug and previous_slug != organisation.slug:
+        PortalAddressAlias.objects.filter(slug=organisation.slug).delete()
+        PortalAddressAlias.objects.update_or_create(
+            slug=previous_slug, defaults={"organisation": organisation}
+        )
     return organisation
 
 

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import QuerySet, Sum
+from django.db.models import Count, DecimalField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from portico.contacts.models import Contact
-from portico.payments.models import CustomerCredit
+from portico.orgs.models import Organisation
+from portico.payments.models import Checkout, CustomerCredit, Payment
 from portico.sales import ledger
 
 
@@ -41,3 +44,73 @@ def unused_credit(*, contact: Contact) -> Decimal:
         total=Coalesce(Sum("remaining"), Decimal(0))
     )["total"]
     return Decimal(total)
+
+
+# --- the back office's dashboard ---------------------------------------------------------------
+
+AMOUNT = DecimalField(max_digits=18, decimal_places=4)
+
+
+def _sum(field: str, condition: Q) -> Coalesce:
+    return Coalesce(Sum(field, filter=condition), Value(Decimal(0)), output_field=AMOUNT)
+
+
+def month_start(day: datetime.date) -> datetime.date:
+    return day.replace(day=1)
+
+
+def previous_month_start(day: datetime.date) -> datetime.date:
+    return month_start(month_start(day) - datetime.timedelta(days=1))
+
+
+@dataclass(frozen=True)
+class PaymentsReceived:
+    """Payments received in one currency this month (to `today`) and in the whole last month."""
+
+    currency: str
+    this_month: Decimal
+    this_month_count: int
+    last_month: Decimal
+    last_month_count: int
+
+
+def payments_received_by_currency(
+    *, organisation: Organisation, today: datetime.date | None = None
+) -> list[PaymentsReceived]:
+    """This month's and last month's payments per currency, in one aggregate query."""
+    today = today or timezone.localdate()
+    this_month = Q(date__gte=month_start(today))
+    last_month = Q(date__lt=month_start(today))
+    rows = (
+        Payment.objects.filter(
+            organisation=organisation, date__gte=previous_month_start(today), date__lte=today
+        )
+        .order_by()
+        .values("currency")
+        .annotate(
+            this_month=Coalesce(
+                Sum("amount", filter=this_month), Value(Decimal(0)), output_field=AMOUNT
+            ),
+            this_month_count=Count("pk", filter=this_month),
+            last_month=Coalesce(
+                Sum("amount", filter=last_month), Value(Decimal(0)), output_field=AMOUNT
+            ),
+            last_month_count=Count("pk", filter=last_month),
+        )
+        .order_by("currency")
+    )
+    return [PaymentsReceived(**row) for row in rows]
+
+
+def checkouts_failed_since(
+    *, organisation: Organisation, since: datetime.datetime
+) -> QuerySet[Checkout]:
+    """Online payment attempts that failed since `since` (the customer may not have retried)."""
+    return Checkout.objects.filter(
+        organisation=organisation, state=Checkout.State.FAILED, created_at__gte=since
+    )
+
+
+def checkouts_to_reconcile(*, organisation: Organisation) -> QuerySet[Checkout]:
+    """Attempts left unknown by a crash or timeout, until the reconcile job settles them."""
+    return Checkout.objects.filter(organisation=organisation, state=Checkout.State.UNKNOWN)

@@ -9,18 +9,47 @@ from typing import TYPE_CHECKING
 from uuid import UUID
 
 from django.http import Http404
-from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from portico.contacts.models import ContactPerson, PortalSession
-from portico.orgs.models import Organisation
+from portico.core.timezones import zone_of
+from portico.orgs.models import Organisation, PortalAddressAlias
 
 if TYPE_CHECKING:
     from portico.accounts.models import User
 
 
+class PortalMoved(Exception):
+    """The portal asked for lives at a new address (`portico.portal.middleware` redirects)."""
+
+    def __init__(self, *, old_slug: str, new_slug: str) -> None:
+        super().__init__(f"/portal/{old_slug}/ moved to /portal/{new_slug}/")
+        self.old_slug = old_slug
+        self.new_slug = new_slug
+
+
 def organisation_for_portal(*, slug: str) -> Organisation:
-    """The organisation at /portal/<slug>/, with its preferences; 404 when there is none."""
-    return get_object_or_404(Organisation.objects.select_related("portal_preferences"), slug=slug)
+    """The organisation at /portal/<slug>/, with its preferences; 404 when there is none.
+
+    Every portal request resolves its organisation here, so this is also where the
+    organisation's time zone becomes the current one (`OrganisationMiddleware` resets it when
+    the response is done): due dates, overdue and statements count from the business's today.
+    """
+    organisation = (
+        Organisation.objects.select_related("portal_preferences").filter(slug=slug).first()
+    )
+    if organisation is None:
+        # A live address always wins; only an address nobody uses now may be a former one.
+        moved_to = (
+            PortalAddressAlias.objects.filter(slug=slug)
+            .values_list("organisation__slug", flat=True)
+            .first()
+        )
+        if moved_to is not None:
+            raise PortalMoved(old_slug=slug, new_slug=moved_to)
+        raise Http404("No such portal.")
+    timezone.activate(zone_of(organisation.timezone))
+    return organisation
 
 
 def persons_for_user(*, user: User, organisation: Organisation) -> list[ContactPerson]:

@@ -6,6 +6,7 @@ passes its organisation, the portal passes its scope's (organisation, contact) p
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -234,3 +235,14 @@ def approval_get_for_contact(
         )
     )
     return get_for_scope(approvals, approval_id, message="No such record.")
+
+
+def approvals_rejected_since(
+    *, organisation: Organisation, since: datetime.datetime
+) -> QuerySet[TimesheetApproval]:
+    """Timesheets a customer rejected since `since`: the business has entries to correct."""
+    return TimesheetApproval.objects.filter(
+        organisation=organisation,
+        status=TimesheetApproval.Status.REJECTED,
+        decided_at__gte=since,
+    )

@@ -23,6 +23,7 @@ from portico.activity.models import (
     NotificationSettings,
 )
 from portico.backoffice.admin.common import ReadOnlyMixin
+from portico.backoffice.admin.filters import UnansweredChangeRequestFilter
 from portico.backoffice.scoping import OrganisationScopedAdmin, organisation_of
 from portico.backoffice.sites import site
 from portico.backoffice.staff import as_staff
@@ -113,7 +114,7 @@ class CommentAdmin(OrganisationScopedAdmin):
         "show_in_portal",
         "created_at",
     ]
-    list_filter = ["show_in_portal", "kind"]
+    list_filter = ["show_in_portal", "kind", UnansweredChangeRequestFilter]
     search_fields = ["body", "contact__display_name"]
     list_select_related = ["contact", "author_user", "author_person"]
     autocomplete_fields: list[str] = []

@@ -32,7 +32,20 @@ class SettingsAdmin(OrganisationScopedAdmin):
 class OrganisationAdmin(SettingsAdmin):
     list_display = ["name", "slug", "base_currency", "primary_email"]
     fieldsets = [
-        (None, {"fields": ["name", "slug", "primary_email", "phone", "website", "tax_number"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "name",
+                    "slug",
+                    "former_addresses",
+                    "primary_email",
+                    "phone",
+                    "website",
+                    "tax_number",
+                ]
+            },
+        ),
         (
             _("Address"),
             {"fields": ["street", "street2", "city", "state", "postal_code", "country"]},
@@ -42,6 +55,22 @@ class OrganisationAdmin(SettingsAdmin):
             {"fields": ["base_currency", "timezone", "language", "paper_size", "logo"]},
         ),
     ]
+
+    readonly_fields = ["former_addresses"]
+
+    @admin.display(description=_("former portal addresses"))
+    def former_addresses(self, obj: Organisation) -> str:
+        slugs = [alias.slug for alias in obj.former_addresses.order_by("-created_at")]
+        if not slugs:
+            return str(_("None: the portal has always lived at this address."))
+        return str(_("%(slugs)s (they lead to the current address)")) % {
+            "slugs": ", ".join(f"/portal/{slug}/" for slug in slugs)
+        }
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        services.organisation_update(
+            organisation=obj, previous_slug=str(form.initial.get("slug") or "")
+        )
 
 
 @admin.register(PortalPreferences, site=site)

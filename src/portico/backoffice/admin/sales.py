@@ -19,6 +19,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from unfold.widgets import UnfoldAdminCheckboxSelectMultipleWidget
 
+from portico.backoffice.admin import filters
 from portico.backoffice.admin.common import run_each, service_action
 from portico.backoffice.admin.reminders import InvoiceReminderInline
 from portico.backoffice.scoping import OrganisationScopedAdmin, ScopedTabularInline
@@ -229,7 +230,13 @@ class InvoiceAdmin(DocumentAdmin):
         "currency",
         "last_reminded",
     ]
-    list_filter: list[Any] = ["status", "kind", OverdueFilter, "reminders_off"]
+    list_filter: list[Any] = [
+        "status",
+        "kind",
+        OverdueFilter,
+        filters.ReceivablesFilter,
+        "reminders_off",
+    ]
     computed = [*DocumentAdmin.computed, "balance_due", "estimate", "sales_order"]
     inlines = [InvoiceLineInline, AttachmentInline, InvoiceReminderInline]
     actions = ["send", "void", "record_payment", "apply_credit", "send_reminder"]
