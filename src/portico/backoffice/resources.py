@@ -111,6 +111,9 @@ class OrganisationResource(resources.ModelResource):
     def before_import(self, dataset: Any, **kwargs: Any) -> None:
         if self.organisation is None:
             raise ValidationError(_("Imports need an organisation."))
+        if dataset.headers and ID not in dataset.headers:
+            # A file of new rows may leave the id column out.
+            dataset.append_col([""] * dataset.height, header=ID)
         super().before_import(dataset, **kwargs)
 
 
