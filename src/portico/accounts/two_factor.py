@@ -29,8 +29,9 @@ def new_key() -> str:
 
 
 def key_as_text(key: str) -> str:
-    """The secret as people type it into an app without a camera (base32)."""
-    return base64.b32encode(unhexlify(key)).decode()
+    """The secret as people type it into an app without a camera (base32, in groups of 4)."""
+    text = base64.b32encode(unhexlify(key)).decode().rstrip("=")
+    return " ".join(text[i : i + 4] for i in range(0, len(text), 4))
 
 
 def code_matches_key(*, key: str, code: str) -> bool:

@@ -58,6 +58,7 @@ class OrganisationResource(resources.ModelResource):
     def __init__(self, *, organisation: Organisation | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.organisation = organisation
+        self.file_columns: set[str] | None = None
         for field in self.fields.values():
             if isinstance(field.widget, ScopedForeignKeyWidget):
                 field.widget.organisation = organisation
@@ -107,6 +108,17 @@ class OrganisationResource(resources.ModelResource):
         if field.attribute == "public_id":
             return  # the id only finds the row; it is never written
         super().import_field(field, instance, row, *args, **kwargs)
+
+    def import_data(self, dataset: Any, *args: Any, **kwargs: Any) -> Any:
+        self.file_columns = {*(dataset.headers or []), ID}
+        return super().import_data(dataset, *args, **kwargs)
+
+    def get_import_fields(self) -> list[Any]:
+        # The preview shows the columns of the file, not every column a file may have.
+        fields = super().get_import_fields()
+        if self.file_columns is None:
+            return fields
+        return [field for field in fields if field.column_name in self.file_columns]
 
     def before_import(self, dataset: Any, **kwargs: Any) -> None:
         if self.organisation is None:

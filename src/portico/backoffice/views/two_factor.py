@@ -29,6 +29,17 @@ from portico.backoffice.staff import as_staff
 SESSION_KEY = "staff_totp_key"
 
 
+class SetupCodeForm(forms.Form):
+    code = forms.CharField(
+        label=gettext_lazy("Code from your authenticator app"),
+        max_length=16,
+        widget=UnfoldAdminTextInputWidget(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+        help_text=gettext_lazy("The six digits the app shows for Portico."),
+    )
+
+
 class CodeForm(forms.Form):
     code = forms.CharField(
         label=gettext_lazy("Code from your authenticator app"),
@@ -66,7 +77,7 @@ def setup(request: HttpRequest) -> HttpResponse:
         return HttpResponseRedirect(reverse("admin:two_factor_verify"))
     key = request.session.get(SESSION_KEY) or two_factor.new_key()
     request.session[SESSION_KEY] = key
-    form = CodeForm(request.POST or None)
+    form = SetupCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if two_factor.code_matches_key(key=key, code=form.cleaned_data["code"]):
             device, codes = two_factor.two_factor_enable(user=staff.user, key=key)
