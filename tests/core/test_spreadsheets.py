@@ -9,13 +9,22 @@ from portico.core.spreadsheets import neutralise
 
 @pytest.mark.parametrize(
     "text",
-    ["=1+1", '=HYPERLINK("http://x.example","click")', "+44 20 7946 0000", "-rm", "@SUM(A1)", "\t=1"],
+    [
+        "=1+1",
+        '=HYPERLINK("http://x.example","click")',
+        "+44 20 7946 0000",
+        "-rm",
+        "@SUM(A1)",
+        "\t=1",
+    ],
 )
 def test_formula_looking_text_gets_a_quote(text: str) -> None:
     assert neutralise(text) == "'" + text
 
 
-@pytest.mark.parametrize("value", ["-12.50", "+3", "12", Decimal("-1.00"), 7, 2.5, None, "Acme", ""])
+@pytest.mark.parametrize(
+    "value", ["-12.50", "+3", "12", Decimal("-1.00"), 7, 2.5, None, "Acme", ""]
+)
 def test_numbers_and_plain_text_are_left_alone(value: object) -> None:
     assert neutralise(value) == value
 
