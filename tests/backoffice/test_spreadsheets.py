@@ -223,6 +223,9 @@ def test_a_file_with_bad_rows_imports_nothing_and_lists_each_bad_row(
     assert "confirm_form" not in preview.context or preview.context["confirm_form"] is None
     assert row_errors(preview) == [2, 3]
     assert not Contact.objects.filter(organisation=org).exists()
+    # the form still lists every column a file may have, the table only the file's
+    assert "shipping_country" in preview.content.decode()
+    assert preview.context["result"].diff_headers == ["id", "display_name", "email", "currency"]
 
 
 def test_another_organisations_customer_id_is_a_row_error_never_a_write(

@@ -120,6 +120,10 @@ class OrganisationResource(resources.ModelResource):
             return fields
         return [field for field in fields if field.column_name in self.file_columns]
 
+    def get_user_visible_fields(self) -> list[Any]:
+        # What the import form lists: every column a file may have.
+        return list(super(OrganisationResource, self).get_import_fields())
+
     def before_import(self, dataset: Any, **kwargs: Any) -> None:
         if self.organisation is None:
             raise ValidationError(_("Imports need an organisation."))
