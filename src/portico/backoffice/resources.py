@@ -122,7 +122,7 @@ class OrganisationResource(resources.ModelResource):
 
     def get_user_visible_fields(self) -> list[Any]:
         # What the import form lists: every column a file may have.
-        return list(super(OrganisationResource, self).get_import_fields())
+        return list(super().get_import_fields())
 
     def before_import(self, dataset: Any, **kwargs: Any) -> None:
         if self.organisation is None:
