@@ -13,6 +13,8 @@ import dj_database_url
 import dj_email_url
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from django.urls import reverse_lazy
+from django.utils.translation import gettext_lazy as _
 
 from portico.core.config import env_bool, env_int, env_list, env_str
 
@@ -304,6 +306,12 @@ UNFOLD = {
     "SITE_SYMBOL": "receipt_long",
     "SHOW_HISTORY": True,
     "SHOW_VIEW_ON_SITE": False,
+    "ACCOUNT": {
+        "navigation": [
+            {"title": _("Change password"), "link": reverse_lazy("admin:password_change")},
+            {"title": _("Two-factor sign-in"), "link": reverse_lazy("admin:two_factor_setup")},
+        ]
+    },
 }
 
 # django-import-export: an import runs in one transaction, so a file with a bad row writes

@@ -314,3 +314,34 @@ def test_staff_may_import_customers_but_not_a_read_only_member(
     assert reader_client.get(reverse("admin:contacts_contact_import")).status_code == 403
     # a read-only member may still export
     assert export(reader_client, "contacts_contact_export").status_code == 200
+
+
+def test_the_lists_offer_import_and_export_by_role(
+    owner_client: Client, reader_client_factory: Any
+) -> None:
+    export_url = reverse("admin:contacts_contact_export")
+    import_url = reverse("admin:contacts_contact_import")
+
+    owner_page = owner_client.get(reverse("admin:contacts_contact_changelist")).content.decode()
+    reader_page = (
+        reader_client_factory().get(reverse("admin:contacts_contact_changelist")).content.decode()
+    )
+
+    assert export_url in owner_page and import_url in owner_page
+    assert export_url in reader_page and import_url not in reader_page
+    invoices = owner_client.get(reverse("admin:sales_invoice_changelist")).content.decode()
+    assert reverse("admin:sales_invoice_export") in invoices
+    assert "/admin/sales/invoice/import/" not in invoices
+
+
+@pytest.fixture
+def reader_client_factory(org: Organisation) -> Any:
+    from portico.accounts.models import Membership
+    from tests.accounts.factories import MembershipFactory
+
+    def make_client() -> Client:
+        client = Client()
+        client.force_login(MembershipFactory(organisation=org, role=Membership.Role.READ_ONLY).user)
+        return client
+
+    return make_client

@@ -267,3 +267,22 @@ def test_a_back_office_session_ends_after_the_idle_timeout(
     assert response["Location"].startswith(reverse("admin:login"))
     assert "_auth_user_id" not in client.session
     assert client.get(ADMIN).status_code == 302
+
+
+# --- turning it on without being asked ------------------------------------------------------
+
+
+def test_a_member_may_turn_on_two_factor_from_the_account_menu(
+    owner_client: Client, owner: User
+) -> None:
+    index = owner_client.get(ADMIN)
+    assert SETUP in index.content.decode()
+
+    owner_client.get(SETUP)
+    key = owner_client.session[SESSION_KEY]
+    assert owner_client.post(SETUP, {"code": code_for(key)}).status_code == 200
+
+    # once on, the set-up page says so instead of replacing the device
+    again = owner_client.get(SETUP, follow=True)
+    assert "already on" in again.content.decode()
+    assert TOTPDevice.objects.filter(user=owner).count() == 1

@@ -58,6 +58,8 @@ class ImportExportAdminMixin(ImportMixin, ExportAdminMixin):
 
     import_formats = FORMATS
     import_form_class = ImportForm
+    # Both buttons on the list (ImportMixin alone would offer only "Import").
+    import_export_change_list_template = "admin/import_export/change_list_import_export.html"
 
     def has_import_permission(self, request: HttpRequest) -> bool:
         return (

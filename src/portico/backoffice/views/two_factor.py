@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -73,6 +74,13 @@ def setup(request: HttpRequest) -> HttpResponse:
     staff = as_staff(request)
     if security.has_device(request, fresh=True):
         if security.is_verified(request):
+            messages.info(
+                request,
+                _(
+                    "Two-factor sign-in is already on. If you lost your phone, sign in with a "
+                    "recovery code and ask the owner to reset it."
+                ),
+            )
             return HttpResponseRedirect(_next(request))
         return HttpResponseRedirect(reverse("admin:two_factor_verify"))
     key = request.session.get(SESSION_KEY) or two_factor.new_key()
