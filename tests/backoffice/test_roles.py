@@ -200,3 +200,47 @@ def test_what_each_role_may_change(
 def test_staff_add_customers_but_not_taxes(teammate_client: Client) -> None:
     assert teammate_client.get(reverse("admin:contacts_contact_add")).status_code == 200
     assert teammate_client.get(reverse("admin:orgs_tax_add")).status_code == 403
+
+
+# --- the team --------------------------------------------------------------------------------
+
+
+def test_an_admin_neither_makes_owners_nor_changes_an_owner(
+    org: Organisation, owner: User, teammate: User
+) -> None:
+    admin_user = MembershipFactory(organisation=org, role=Membership.Role.ADMIN).user
+    client = Client()
+    client.force_login(admin_user)
+    teammate_membership = Membership.objects.get(user=teammate)
+    owner_membership = Membership.objects.get(user=owner)
+    change = "admin:accounts_membership_change"
+
+    # an owner's membership is view-only for an admin
+    response = client.post(reverse(change, args=[owner_membership.pk]), {"role": "staff"})
+    owner_membership.refresh_from_db()
+    assert response.status_code == 403
+    assert owner_membership.role == Membership.Role.OWNER
+
+    # and "owner" is not a role an admin can hand out
+    form = client.get(reverse(change, args=[teammate_membership.pk])).context["adminform"].form
+    assert Membership.Role.OWNER not in dict(form.fields["role"].choices)
+    client.post(reverse(change, args=[teammate_membership.pk]), {"role": "owner"})
+    teammate_membership.refresh_from_db()
+    assert teammate_membership.role == Membership.Role.STAFF
+
+    # an admin may make a teammate read-only
+    client.post(reverse(change, args=[teammate_membership.pk]), {"role": "read_only"})
+    teammate_membership.refresh_from_db()
+    assert teammate_membership.role == Membership.Role.READ_ONLY
+
+
+def test_nobody_changes_their_own_role(owner_client: Client, owner: User) -> None:
+    own = Membership.objects.get(user=owner)
+
+    response = owner_client.post(
+        reverse("admin:accounts_membership_change", args=[own.pk]), {"role": "staff"}
+    )
+
+    own.refresh_from_db()
+    assert response.status_code == 403
+    assert own.role == Membership.Role.OWNER

@@ -14,6 +14,11 @@ from portico.backoffice.scoping import OrganisationScopedAdmin
 from portico.backoffice.sites import site
 
 
+def _is_owner(request: HttpRequest) -> bool:
+    membership = getattr(request, "membership", None)
+    return membership is not None and membership.role == Membership.Role.OWNER
+
+
 @admin.register(Membership, site=site)
 class MembershipAdmin(OrganisationScopedAdmin):
     """The team: who works in this organisation's back office, and as what.
@@ -31,6 +36,26 @@ class MembershipAdmin(OrganisationScopedAdmin):
 
     def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
         return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        allowed = super().has_change_permission(request, obj)
+        if not allowed or obj is None:
+            return allowed
+        # Nobody changes their own role (the last owner cannot step down by mistake), and only
+        # an owner changes an owner's.
+        if obj.user_id == request.user.pk:
+            return False
+        return obj.role != Membership.Role.OWNER or _is_owner(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self.has_change_permission(request, obj)
+
+    def formfield_for_choice_field(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "role" and not _is_owner(request):
+            kwargs["choices"] = [
+                c for c in Membership.Role.choices if c[0] != Membership.Role.OWNER
+            ]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
 
     def has_reset_two_factor_permission(self, request: HttpRequest) -> bool:
         membership = getattr(request, "membership", None)
@@ -52,6 +77,7 @@ class MembershipAdmin(OrganisationScopedAdmin):
         reset = 0
         for membership in queryset.select_related("user"):
             if two_factor.two_factor_disable(user=membership.user):
+                self.log_change(request, membership, "Reset two-factor sign-in.")
                 reset += 1
         self.message_user(
             request,
