@@ -17,6 +17,7 @@ from portico.accounts.models import User
 from portico.backoffice.views.two_factor import SESSION_KEY
 from portico.contacts.models import Contact
 from portico.orgs.models import Organisation
+from tests.e2e.test_accessibility import serious_violations
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -58,6 +59,7 @@ def test_a_staff_member_sets_up_two_factor_sign_in(
     expect(qr).to_be_visible()
     assert qr.evaluate("img => img.naturalWidth") > 0
     screenshot("backoffice-two-factor-setup")
+    assert serious_violations(page) == []
 
     # when they type the app's code
     code = f"{TOTP(unhexlify(setup_key(page))).token():06d}"
@@ -67,6 +69,7 @@ def test_a_staff_member_sets_up_two_factor_sign_in(
     # then the recovery codes are shown once, and the back office opens
     expect(page.locator("#recovery-codes li")).to_have_count(10)
     screenshot("backoffice-two-factor-codes")
+    assert serious_violations(page) == []
     page.get_by_role("link", name="Continue to the back office").click()
     expect(page.get_by_role("link", name="Customers").first).to_be_visible()
     assert csp_violations == []
