@@ -345,3 +345,23 @@ def reader_client_factory(org: Organisation) -> Any:
         return client
 
     return make_client
+
+
+def test_items_import_from_an_xlsx_file(owner_client: Client, org: Organisation) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["name", "rate", "unit"])
+    sheet.append(["Workshop day", 1200, "day"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    file = SimpleUploadedFile("items.xlsx", buffer.getvalue())
+
+    preview = owner_client.post(
+        reverse("admin:orgs_item_import"),
+        {"import_file": file, "format": XLSX_FORMAT, "resource": "0"},
+    )
+    confirm(owner_client, "orgs_item_process_import", preview)
+
+    item = Item.objects.get(name="Workshop day")
+    assert item.organisation == org
+    assert item.rate == Decimal("1200")
