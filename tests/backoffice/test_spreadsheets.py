@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 from decimal import Decimal
 from typing import Any
@@ -365,3 +366,28 @@ def test_items_import_from_an_xlsx_file(owner_client: Client, org: Organisation)
     item = Item.objects.get(name="Workshop day")
     assert item.organisation == org
     assert item.rate == Decimal("1200")
+
+
+def test_previewed_files_nobody_confirmed_are_swept_after_a_day(
+    owner_client: Client, settings: Any
+) -> None:
+    import os
+    import time
+
+    from portico.backoffice import tasks
+    from portico.backoffice.exports import IMPORT_FOLDER
+
+    # given two previews, one of them left for more than a day
+    for name in ("Old Ltd", "New Ltd"):
+        upload(owner_client, "contacts_contact_import", f"display_name,currency\n{name},USD\n")
+    folder = settings.MEDIA_ROOT / IMPORT_FOLDER
+    old, new = sorted(folder.iterdir(), key=lambda p: p.stat().st_mtime)
+    two_days_ago = time.time() - 2 * 24 * 3600
+    os.utime(old, (two_days_ago, two_days_ago))
+
+    # when the periodic job runs
+    tasks.import_files_sweep_enqueue(datetime.date.today())
+
+    # then only the stale file is gone
+    assert not old.exists()
+    assert new.exists()

@@ -54,6 +54,7 @@ def test_the_apps_register_their_periodic_jobs_in_order() -> None:
         "recurring invoices",
         "estimate expiry",
         "checkout reconciliation",
+        "unconfirmed import files",
     ]
 
 

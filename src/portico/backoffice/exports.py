@@ -12,7 +12,9 @@ from typing import Any
 
 import tablib
 from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from import_export.admin import ExportMixin, ImportMixin
@@ -121,3 +123,26 @@ def statement_response(statement: Statement, *, file_format: str) -> HttpRespons
         f'.{fmt.get_extension()}"'
     )
     return response
+
+
+# --- files waiting between preview and confirmation ------------------------------------------
+
+IMPORT_FOLDER = "django-import-export"  # MediaStorage's folder
+
+
+def import_files_remove_stale(*, older_than: datetime.timedelta) -> int:
+    """Delete uploaded import files whose preview was never confirmed (a confirmed import
+    deletes its own); they hold customers' data and have no other use."""
+    storage = default_storage
+    try:
+        _dirs, names = storage.listdir(IMPORT_FOLDER)
+    except FileNotFoundError:
+        return 0
+    cutoff = timezone.now() - older_than
+    removed = 0
+    for name in names:
+        path = f"{IMPORT_FOLDER}/{name}"
+        if storage.get_modified_time(path) < cutoff:
+            storage.delete(path)
+            removed += 1
+    return removed
