@@ -13,6 +13,8 @@ import dj_database_url
 import dj_email_url
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from django.urls import reverse_lazy
+from django.utils.translation import gettext_lazy as _
 
 from portico.core.config import env_bool, env_int, env_list, env_str
 
@@ -40,6 +42,7 @@ CSRF_TRUSTED_ORIGINS = [SITE_URL]
 INSTALLED_APPS = [
     "unfold",
     "unfold.contrib.filters",
+    "unfold.contrib.import_export",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -49,6 +52,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    "import_export",
     "django_countries",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -85,6 +89,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "portico.accounts.middleware.OrganisationMiddleware",
+    "portico.backoffice.security.StaffSecurityMiddleware",
     "portico.portal.self_service.middleware.PortalLanguageMiddleware",
     "portico.portal.middleware.PortalAddressMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -166,6 +171,8 @@ SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SESSION_COOKIE_AGE = env_int("SESSION_ABSOLUTE_SECONDS", 60 * 60 * 12, minimum=60)
 SESSION_IDLE_SECONDS = env_int("SESSION_IDLE_SECONDS", 60 * 60, minimum=60)
+# A back-office session ends after this long without a request (staff see more than customers).
+STAFF_IDLE_SECONDS = env_int("STAFF_IDLE_SECONDS", 30 * 60, minimum=60)
 
 # HTTPS hardening when not in development.
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -301,7 +308,19 @@ UNFOLD = {
     "SHOW_HISTORY": True,
     "SHOW_VIEW_ON_SITE": False,
     "DASHBOARD_CALLBACK": "portico.backoffice.dashboard.dashboard_callback",
+    "ACCOUNT": {
+        "navigation": [
+            {"title": _("Change password"), "link": reverse_lazy("admin:password_change")},
+            {"title": _("Two-factor sign-in"), "link": reverse_lazy("admin:two_factor_setup")},
+        ]
+    },
 }
+
+# django-import-export: an import runs in one transaction, so a file with a bad row writes
+# nothing; files wait between preview and confirmation in the cache-free media storage.
+IMPORT_EXPORT_USE_TRANSACTIONS = True
+IMPORT_EXPORT_SKIP_ADMIN_LOG = False
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.MediaStorage"
 
 # The sandbox payment processor: seconds before a bank debit settles (webhook follows).
 SANDBOX_SETTLE_SECONDS = env_int("SANDBOX_SETTLE_SECONDS", 60, minimum=0)

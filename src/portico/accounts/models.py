@@ -85,6 +85,7 @@ class Membership(models.Model):
         OWNER = "owner", _("Owner")
         ADMIN = "admin", _("Admin")
         STAFF = "staff", _("Staff")
+        READ_ONLY = "read_only", _("Read-only")
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     organisation = models.ForeignKey(
@@ -103,4 +104,14 @@ class Membership(models.Model):
 
     @property
     def can_manage_settings(self) -> bool:
+        """Organisation settings, gateways, taxes and the team."""
         return self.role in {self.Role.OWNER, self.Role.ADMIN}
+
+    @property
+    def can_write(self) -> bool:
+        """Day-to-day work on the books: everyone but a read-only member."""
+        return self.role != self.Role.READ_ONLY
+
+    @property
+    def can_reset_two_factor(self) -> bool:
+        return self.role == self.Role.OWNER

@@ -20,10 +20,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import OuterRef, QuerySet
 from django.utils.translation import gettext as _
-from django_otp import devices_for_user
 from django_tasks import task
 
 from portico.accounts import selectors as account_selectors
+from portico.accounts import two_factor
 from portico.accounts.models import User, normalise_email
 from portico.activity.mail import OutgoingEmail, render_email, send_after_commit
 from portico.contacts import portal_tokens as tokens
@@ -284,8 +284,7 @@ def set_password(user: User, password: str) -> None:
 
 @transaction.atomic
 def portal_two_factor_disable(*, user: User) -> None:
-    for device in devices_for_user(user, confirmed=None):
-        device.delete()
+    two_factor.two_factor_disable(user=user)
 
 
 @transaction.atomic

@@ -21,6 +21,11 @@ def organisation_of(request: HttpRequest) -> Any:
     return getattr(request, "organisation", None)
 
 
+def _may_write(request: HttpRequest) -> bool:
+    membership = getattr(request, "membership", None)
+    return membership is not None and membership.can_write
+
+
 def _assign_organisation(instance: models.Model, organisation: Any) -> None:
     has_field = any(f.name == "organisation" for f in instance._meta.concrete_fields)
     if (
@@ -72,7 +77,11 @@ class ScopedFormfieldsMixin:
 
 
 class MembershipPermissionsMixin:
-    """Any member may work with the books; settings need an owner or admin."""
+    """The member's role decides, on every screen: a read-only member looks; staff work with
+    the books; settings (`settings_model`) need an owner or admin.
+
+    Screens that narrow these further call `super()`, so the role is always asked first.
+    """
 
     settings_model = False
 
@@ -81,7 +90,7 @@ class MembershipPermissionsMixin:
 
     def _may_change(self, request: HttpRequest) -> bool:
         membership = getattr(request, "membership", None)
-        if membership is None:
+        if membership is None or not membership.can_write:
             return False
         return membership.can_manage_settings if self.settings_model else True
 
@@ -111,6 +120,12 @@ class OrganisationScopedAdmin(MembershipPermissionsMixin, ScopedFormfieldsMixin,
 
     def get_queryset(self, request: HttpRequest) -> models.QuerySet[Any]:
         return scope_to_organisation(super().get_queryset(request), organisation_of(request))
+
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+        # Every action changes something (a send, a void, a reminder): none for read-only.
+        if not _may_write(request):
+            return {}
+        return super().get_actions(request)
 
     def get_object(
         self, request: HttpRequest, object_id: str, from_field: str | None = None

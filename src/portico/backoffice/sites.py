@@ -2,8 +2,36 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
+from django.urls import URLPattern, URLResolver, path
 from unfold.sites import UnfoldAdminSite
+
+# What a read-only member may still post: their own session, password and second factor,
+# and the export form (it writes nothing).
+READ_ONLY_MAY_POST = {"logout", "password_change", "two_factor_setup", "two_factor_verify"}
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+def read_only_may_post(url_name: str | None) -> bool:
+    if not url_name:
+        return False
+    return url_name in READ_ONLY_MAY_POST or url_name.endswith("_export")
+
+
+def refuse_writes_by_read_only(request: HttpRequest) -> None:
+    """One gate for every admin URL, custom ones included: a read-only member's POST is a 403
+    whatever the screen's own permission methods say."""
+    membership = getattr(request, "membership", None)
+    if membership is None or membership.can_write or request.method in SAFE_METHODS:
+        return
+    match = getattr(request, "resolver_match", None)
+    if not read_only_may_post(match.url_name if match else None):
+        raise PermissionDenied
 
 
 class BackOfficeSite(UnfoldAdminSite):
@@ -19,6 +47,31 @@ class BackOfficeSite(UnfoldAdminSite):
             and request.user.is_staff
             and getattr(request, "membership", None) is not None
         )
+
+    def admin_view(self, view: Callable[..., Any], cacheable: bool = False) -> Any:
+        @wraps(view)
+        def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+            refuse_writes_by_read_only(request)
+            return view(request, *args, **kwargs)
+
+        return super().admin_view(guarded, cacheable)
+
+    def get_urls(self) -> list[URLResolver | URLPattern]:
+        from portico.backoffice.views import two_factor
+
+        return [
+            path(
+                "two-factor/setup/",
+                self.admin_view(two_factor.setup),
+                name="two_factor_setup",
+            ),
+            path(
+                "two-factor/verify/",
+                self.admin_view(two_factor.verify),
+                name="two_factor_verify",
+            ),
+            *super().get_urls(),
+        ]
 
 
 site = BackOfficeSite(name="admin")

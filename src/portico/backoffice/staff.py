@@ -6,6 +6,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, cast
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.http.response import HttpResponseBase
 
@@ -34,17 +35,21 @@ def as_staff(request: HttpRequest) -> StaffRequest:
     return cast(StaffRequest, request)
 
 
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 StaffView = Callable[..., HttpResponseBase]
 
 
 def staff_view(view: StaffView) -> StaffView:
     """Only members of an organisation (`as_staff`); the view gets the organisation of the
-    membership as its second argument, and the response is never cached."""
+    membership as its second argument, and the response is never cached. A read-only
+    member's POST is refused here, for every staff page."""
 
     @responses.never_cached
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         staff = as_staff(request)
+        if not staff.membership.can_write and request.method not in SAFE_METHODS:
+            raise PermissionDenied  # a read-only member reads, prints and downloads only
         return view(staff, staff.organisation, *args, **kwargs)
 
     return wrapper

@@ -9,11 +9,23 @@ from __future__ import annotations
 from django.urls import include, path
 
 from portico.backoffice.sites import site
-from portico.backoffice.views import documents, sales
+from portico.backoffice.views import documents, exports, sales
 
 document_patterns = [
     path("statement/<uuid:contact_id>/print", documents.statement_print, name="statement_print"),
     path("statement/<uuid:contact_id>/pdf", documents.statement_pdf, name="statement_pdf"),
+    path(
+        "statement/<uuid:contact_id>/csv",
+        exports.statement_export,
+        {"file_format": "csv"},
+        name="statement_csv",
+    ),
+    path(
+        "statement/<uuid:contact_id>/xlsx",
+        exports.statement_export,
+        {"file_format": "xlsx"},
+        name="statement_xlsx",
+    ),
     path("files/<uuid:attachment_id>", documents.attachment_download, name="file"),
     path("<slug:kind>/<uuid:public_id>/print", documents.document_print, name="print"),
     path("<slug:kind>/<uuid:public_id>/pdf", documents.document_pdf, name="pdf"),

@@ -80,6 +80,14 @@ class Organisation(PublicIdModel):
     paper_size = models.CharField(
         _("paper size"), max_length=10, choices=PaperSize.choices, default=PaperSize.A4
     )
+    require_staff_two_factor = models.BooleanField(
+        _("require two-factor for staff"),
+        default=False,
+        help_text=_(
+            "Every member must set up an authenticator app and give a code after the "
+            "password on each back-office login."
+        ),
+    )
 
     class Meta:
         ordering = ["name"]

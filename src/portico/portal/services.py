@@ -11,10 +11,9 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_otp import devices_for_user
-from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from portico.accounts import two_factor
 from portico.accounts.models import User
 from portico.activity import invitations
 from portico.contacts import portal_tokens as tokens
@@ -28,7 +27,7 @@ if TYPE_CHECKING:
 
 Status = ContactPerson.PortalStatus
 Purpose = PortalToken.Purpose
-RECOVERY_CODES = 10
+RECOVERY_CODES = two_factor.RECOVERY_CODES
 
 
 # --- email -----------------------------------------------------------------------------------
@@ -192,13 +191,6 @@ def portal_logout_record(*, session_key: str | None) -> None:
 # --- two-factor ------------------------------------------------------------------------------
 
 
-@transaction.atomic
 def portal_two_factor_enable(*, user: User, key: str) -> tuple[TOTPDevice, list[str]]:
     """Confirm an authenticator app (its secret `key`) and make fresh recovery codes."""
-    for device in devices_for_user(user, confirmed=None):
-        device.delete()
-    totp = TOTPDevice.objects.create(user=user, name="Authenticator app", key=key, confirmed=True)
-    static = StaticDevice.objects.create(user=user, name="Recovery codes", confirmed=True)
-    codes = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
-    StaticToken.objects.bulk_create([StaticToken(device=static, token=code) for code in codes])
-    return totp, codes
+    return two_factor.two_factor_enable(user=user, key=key)

@@ -6,15 +6,10 @@ shows an empty state so the menu, roles and the wall can be seen and tested.
 
 from __future__ import annotations
 
-import base64
-import io
 import time
-from binascii import unhexlify
 from collections.abc import Callable
 from uuid import UUID
 
-import qrcode
-import qrcode.image.svg
 from django.contrib import auth, messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
@@ -25,9 +20,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp import match_token, user_has_device
-from django_otp.oath import TOTP
-from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
 
+from portico.accounts import two_factor
 from portico.accounts.models import User, normalise_email
 from portico.activity import invitations
 from portico.contacts import portal_tokens as tokens
@@ -316,13 +310,6 @@ def two_factor_verify(request: HttpRequest, access: PortalAccess) -> HttpRespons
     )
 
 
-def _qr_data_uri(text: str) -> str:
-    image = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
-    buffer = io.BytesIO()
-    image.save(buffer)
-    return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode()
-
-
 @portal_access_view(unverified=True)
 @never_cache
 @require_http_methods(["GET", "POST"])
@@ -333,12 +320,11 @@ def two_factor_setup(request: HttpRequest, access: PortalAccess) -> HttpResponse
         if is_verified(request):
             return redirect(portal_url(organisation, "account"))
         return redirect(portal_url(organisation, "two_factor_verify"))
-    key = request.session.get(SESSION_TOTP_KEY) or default_key()
+    key = request.session.get(SESSION_TOTP_KEY) or two_factor.new_key()
     request.session[SESSION_TOTP_KEY] = key
     form = forms.CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        code = form.cleaned_data["code"]
-        if code.isdigit() and TOTP(unhexlify(key)).verify(int(code), tolerance=1):
+        if two_factor.code_matches_key(key=key, code=form.cleaned_data["code"]):
             device, codes = services.portal_two_factor_enable(user=access.user, key=key)
             otp_login(request, device)
             request.session[SESSION_HAS_DEVICE] = True
@@ -353,12 +339,11 @@ def two_factor_setup(request: HttpRequest, access: PortalAccess) -> HttpResponse
                 _public_context(organisation, codes=codes),
             )
         form.add_error("code", _("That code is not correct. Check the time on your phone."))
-    uri = TOTPDevice(key=key, user=access.user, name=organisation.name).config_url
     context = _public_context(
         organisation,
         form=form,
-        qr=_qr_data_uri(uri),
-        secret=base64.b32encode(unhexlify(key)).decode(),
+        qr=two_factor.qr_data_uri(key=key, user=access.user, issuer=organisation.name),
+        secret=two_factor.key_as_text(key),
         required=preferences_of(organisation).require_two_factor,
     )
     return render(

@@ -61,7 +61,7 @@ class NotificationAdmin(ReadOnlyMixin, OrganisationScopedAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         # The changelist needs it for actions; the form stays read-only.
-        return self._member(request)
+        return self._may_change(request)
 
     def changelist_view(
         self, request: HttpRequest, extra_context: dict[str, Any] | None = None

@@ -14,7 +14,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from portico.activity import invitations
+from portico.backoffice import resources
 from portico.backoffice.admin.common import ReadOnlyMixin
+from portico.backoffice.exports import ImportExportAdminMixin
 from portico.backoffice.scoping import OrganisationScopedAdmin, ScopedTabularInline
 from portico.backoffice.sites import site
 from portico.backoffice.staff import as_staff
@@ -83,7 +85,8 @@ class DeletedFilter(admin.SimpleListFilter):
 
 
 @admin.register(Contact, site=site)
-class ContactAdmin(OrganisationScopedAdmin):
+class ContactAdmin(ImportExportAdminMixin, OrganisationScopedAdmin):
+    resource_classes = [resources.ContactResource]
     list_display = ["display_name", "company_name", "email", "currency", "portal_status"]
     list_filter = [DeletedFilter, "currency", "allow_bank_debit", "reminders_off"]
     search_fields = ["display_name", "company_name", "email", "persons__email"]
@@ -271,7 +274,8 @@ class ContactPersonAdminForm(forms.ModelForm):
 
 
 @admin.register(ContactPerson, site=site)
-class ContactPersonAdmin(OrganisationScopedAdmin):
+class ContactPersonAdmin(ImportExportAdminMixin, OrganisationScopedAdmin):
+    resource_classes = [resources.ContactPersonResource]
     form = ContactPersonAdminForm
     list_display = [
         "full_name",

@@ -8,6 +8,8 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from portico.backoffice import resources
+from portico.backoffice.exports import ImportExportAdminMixin
 from portico.backoffice.scoping import OrganisationScopedAdmin
 from portico.backoffice.sites import site
 from portico.orgs import services
@@ -54,6 +56,7 @@ class OrganisationAdmin(SettingsAdmin):
             _("Preferences"),
             {"fields": ["base_currency", "timezone", "language", "paper_size", "logo"]},
         ),
+        (_("Staff security"), {"fields": ["require_staff_two_factor"]}),
     ]
 
     readonly_fields = ["former_addresses"]
@@ -94,7 +97,8 @@ class TaxAdmin(OrganisationScopedAdmin):
 
 
 @admin.register(Item, site=site)
-class ItemAdmin(OrganisationScopedAdmin):
+class ItemAdmin(ImportExportAdminMixin, OrganisationScopedAdmin):
+    resource_classes = [resources.ItemResource]
     list_display = ["name", "rate", "unit", "tax", "is_active"]
     list_filter = ["is_active"]
     search_fields = ["name", "description"]

@@ -20,7 +20,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from unfold.contrib.filters.forms import AutocompleteDropdownForm
 
+from portico.backoffice import resources
 from portico.backoffice.admin.common import ReadOnlyMixin, run_each
+from portico.backoffice.exports import ExportAdminMixin
 from portico.backoffice.scoping import OrganisationScopedAdmin, ScopedTabularInline
 from portico.backoffice.sites import site
 from portico.backoffice.staff import as_staff
@@ -127,7 +129,8 @@ class PaymentForm(forms.ModelForm):
 
 
 @admin.register(Payment, site=site)
-class PaymentAdmin(OrganisationScopedAdmin):
+class PaymentAdmin(ExportAdminMixin, OrganisationScopedAdmin):
+    resource_classes = [resources.PaymentResource]
     """Adding records the payment through the service (whatever is not allocated becomes
     credit, applied to invoices with the invoice action); a recorded payment keeps its figures."""
 

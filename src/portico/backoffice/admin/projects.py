@@ -15,7 +15,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from portico.accounts.models import User
+from portico.backoffice import resources
 from portico.backoffice.admin.common import ReadOnlyMixin
+from portico.backoffice.exports import ExportAdminMixin
 from portico.backoffice.scoping import (
     OrganisationScopedAdmin,
     ScopedInlineMixin,
@@ -286,7 +288,8 @@ class InvoicedFilter(admin.SimpleListFilter):
 
 
 @admin.register(TimeEntry, site=site)
-class TimeEntryAdmin(StaffChoicesMixin, OrganisationScopedAdmin):
+class TimeEntryAdmin(ExportAdminMixin, StaffChoicesMixin, OrganisationScopedAdmin):
+    resource_classes = [resources.TimeEntryResource]
     form = TimeEntryForm
     list_display = [
         "date",

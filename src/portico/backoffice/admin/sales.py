@@ -19,9 +19,11 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from unfold.widgets import UnfoldAdminCheckboxSelectMultipleWidget
 
+from portico.backoffice import resources
 from portico.backoffice.admin import filters
 from portico.backoffice.admin.common import run_each, service_action
 from portico.backoffice.admin.reminders import InvoiceReminderInline
+from portico.backoffice.exports import ExportAdminMixin
 from portico.backoffice.scoping import OrganisationScopedAdmin, ScopedTabularInline
 from portico.backoffice.sites import site
 from portico.backoffice.staff import as_staff
@@ -215,7 +217,8 @@ class OverdueFilter(admin.SimpleListFilter):
 
 
 @admin.register(Invoice, site=site)
-class InvoiceAdmin(DocumentAdmin):
+class InvoiceAdmin(ExportAdminMixin, DocumentAdmin):
+    resource_classes = [resources.InvoiceResource]
     list_display = [
         "number",
         "contact",

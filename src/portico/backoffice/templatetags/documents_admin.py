@@ -32,6 +32,16 @@ def document_staff_links(original: Any) -> list[dict[str, str]]:
                 "link": reverse("backoffice_documents:statement_pdf", kwargs=kwargs),
                 "icon": "picture_as_pdf",
             },
+            {
+                "title": _("Statement CSV"),
+                "link": reverse("backoffice_documents:statement_csv", kwargs=kwargs),
+                "icon": "csv",
+            },
+            {
+                "title": _("Statement XLSX"),
+                "link": reverse("backoffice_documents:statement_xlsx", kwargs=kwargs),
+                "icon": "table_view",
+            },
         ]
     try:
         kind = kind_of(original)
