@@ -27,9 +27,7 @@ class DocumentEmailTemplate(OrganisationOwned):
     """
 
     kind = models.CharField(_("document kind"), max_length=30, choices=SendableKind.choices)
-    subject = models.CharField(
-        _("subject"), max_length=200, validators=[placeholders.validate]
-    )
+    subject = models.CharField(_("subject"), max_length=200, validators=[placeholders.validate])
     message = models.TextField(_("message"), max_length=4000, validators=[placeholders.validate])
 
     class Meta:
