@@ -38,7 +38,9 @@ def portal_links(
         "pdf_url": reverse("portal:document_pdf", kwargs=kwargs),
         "back_url": reverse("portal:home", kwargs={"org_slug": slug}),
     }
-    if scope.preferences.allow_forwarding:
+    if scope.is_link:
+        links.pop("back_url")
+    elif scope.preferences.allow_forwarding:
         links["forward_url"] = reverse("portal:document_forward", kwargs=kwargs)
     if kind.slug in DETAIL_URLS:
         name, key = DETAIL_URLS[kind.slug]

@@ -19,15 +19,17 @@ from typing import TYPE_CHECKING, Any
 
 from babel.dates import format_date
 from django.db import IntegrityError, transaction
+from django.http import Http404
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from portico.activity import services as activity_services
 from portico.activity.mail import OutgoingEmail, render_email, send_after_commit
-from portico.contacts.models import ContactPerson
+from portico.contacts import document_links
+from portico.contacts.models import ContactPerson, DocumentLink
 from portico.contacts.scope import PortalScope
-from portico.core import placeholders
+from portico.core import placeholders, ratelimit
 from portico.core.errors import DomainError
 from portico.core.money import format_money
 from portico.documents import links
@@ -545,3 +547,96 @@ def recurring_invoice_send(invoice: Invoice) -> None:
             error.message,
             error.code,
         )
+
+
+# --- document links: opened, renewed -----------------------------------------------------------
+
+LINK_RENEWALS_PER_HOUR = 3
+
+
+def document_link_opened(
+    *, scope: PortalScope, link: DocumentLink, document: Any, ip: str | None, user_agent: str = ""
+) -> None:
+    """Count the use and log it with the visitor's IP in the customer's activity log."""
+    document_links.link_record_use(link=link)
+    activity_services.activity_record(
+        scope=scope,
+        action="document_link_opened",
+        target=document,
+        detail=f"personal link {link.public_id} ({link.document_kind})",
+        origin=activity_services.Origin(ip=ip, user_agent=user_agent),
+    )
+
+
+@transaction.atomic
+def document_link_renew(*, link: DocumentLink, ip: str | None = None) -> bool:
+    """Email a fresh link to the address the expired one went to.
+
+    Only for an expired link (a revoked one stays dead), a person with an address and a
+    document the portal still shows; at most `LINK_RENEWALS_PER_HOUR` per link. Answers
+    whether a new link was sent (the page says the same either way).
+    """
+    person = link.person
+    if link.revoked_at is not None or not link.is_expired or not person.email:
+        return False
+    if person.portal_status == Status.DISABLED or person.contact.is_deleted:
+        return False
+    if not ratelimit.take(
+        f"documents:link-renew:{link.pk}", limit=LINK_RENEWALS_PER_HOUR, window_seconds=3600
+    ):
+        return False
+    from portico.documents import selectors
+    from portico.documents.kinds import kind_named
+
+    kind = kind_named(link.document_kind)
+    scope = PortalScope(link.organisation, person.contact, person, document_id=link.document_id)
+    try:
+        document = selectors.document_get_for_portal(
+            scope=scope, kind=kind, public_id=link.document_id
+        )
+    except Http404:
+        return False
+    if document.status in UNSENDABLE.get(type(document), frozenset()):
+        return False
+    organisation = link.organisation
+    personal = links.personal_link_url(person=person, kind=kind.slug, document=document)
+    language = language_for(person, document)
+    with translation.override(language):
+        preferences = preferences_of(organisation)
+        text, html = render_email(
+            "documents/email/link_renewed",
+            {
+                "organisation": organisation,
+                "preferences": preferences,
+                "logo_url": links.absolute(organisation.logo.url) if organisation.logo else "",
+                "person": person,
+                "kind": kind,
+                "document": document,
+                "link": personal,
+                "days": preferences.document_link_days,
+            },
+        )
+        subject = _("Your new link to %(title)s %(number)s") % {
+            "title": kind.title,
+            "number": document.number,
+        }
+    from portico.documents.services import sender_for
+
+    send_after_commit(
+        OutgoingEmail(
+            to=[person.email],
+            subject=subject,
+            text=text,
+            html=html,
+            from_email=sender_for(organisation),
+            reply_to=[organisation.primary_email] if organisation.primary_email else [],
+        )
+    )
+    activity_services.activity_record(
+        scope=scope,
+        action="document_link_renewed",
+        target=document,
+        detail=f"new link emailed to {person.email}",
+        origin=activity_services.Origin(ip=ip),
+    )
+    return True

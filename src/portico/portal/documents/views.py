@@ -70,7 +70,7 @@ def _render_problem(request: HttpRequest, scope: PortalScope, error: DomainError
 
 @responses.never_cached
 @require_GET
-@portal_view
+@portal_view(link=True)
 def document_print(
     request: HttpRequest, scope: PortalScope, kind: str, public_id: UUID
 ) -> HttpResponse:
@@ -79,7 +79,7 @@ def document_print(
     page = context.document_context(document, found)
     page.update(_urls(scope, found, document), toolbar=True, browser=True)
     page["attachments"] = _attachment_links(scope, found, document)
-    if found.slug in UPLOAD_KINDS:
+    if found.slug in UPLOAD_KINDS and not scope.is_link:
         page["upload_url"] = reverse(
             "portal:document_upload",
             kwargs={
@@ -94,7 +94,7 @@ def document_print(
 
 @responses.never_cached
 @require_GET
-@portal_view
+@portal_view(link=True)
 def document_pdf(
     request: HttpRequest, scope: PortalScope, kind: str, public_id: UUID
 ) -> HttpResponse:

@@ -65,7 +65,7 @@ def invoice_list(request: HttpRequest, scope: PortalScope) -> HttpResponse:
     )
 
 
-@portal_view(module=Module.INVOICES)
+@portal_view(module=Module.INVOICES, link=True)
 @require_GET
 def invoice_detail(request: HttpRequest, scope: PortalScope, invoice_id: UUID) -> HttpResponse:
     invoice = selectors.invoice_get_for_portal(scope=scope, invoice_id=invoice_id)

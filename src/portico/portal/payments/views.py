@@ -119,7 +119,7 @@ def _separate_links(scope: PortalScope, invoices: list[Invoice]) -> list[tuple[I
     return [(i, _pay_url(scope, [str(i.public_id)])) for i in invoices]
 
 
-@portal_view(module=Module.PAYMENTS)
+@portal_view(module=Module.PAYMENTS, link=True)
 @require_http_methods(["GET", "POST"])
 def pay(request: HttpRequest, scope: PortalScope) -> HttpResponse:
     if request.method == "GET":
@@ -189,7 +189,7 @@ def credit_apply(request: HttpRequest, scope: PortalScope) -> HttpResponse:
     return redirect(_url(scope, "checkout"))
 
 
-@portal_view(module=Module.PAYMENTS)
+@portal_view(module=Module.PAYMENTS, link=True)
 @require_GET
 def checkout_detail(request: HttpRequest, scope: PortalScope, checkout_id: UUID) -> HttpResponse:
     done = selectors.checkout_get_for_portal(scope=scope, checkout_id=checkout_id)
