@@ -81,7 +81,7 @@ def invoice_detail(request: HttpRequest, scope: PortalScope, invoice_id: UUID) -
         invoice=invoice,
         totals=documents.totals_of(invoice),
         applied=payment_selectors.invoice_applied_for_portal(scope=scope, invoice=invoice),
-        can_see_payments=scope.allows(Module.PAYMENTS),
+        can_see_payments=scope.allows(Module.PAYMENTS) and not scope.is_link,
         comments=activity_selectors.comments_for_portal(scope=scope, target=invoice),
         comment_form=CommentForm(),
         comment_url=documents.comment_url(scope, invoice),

@@ -157,7 +157,8 @@ def pay(request: HttpRequest, scope: PortalScope) -> HttpResponse:
             token=data["token"] if saved is None else "",
             method_kind=MethodKind.BANK if method == "bank" else MethodKind.CARD,
             saved_method=saved,
-            save_method=data["save_method"],
+            # A document link pays once; it never keeps a card on the customer's account.
+            save_method=data["save_method"] and not scope.is_link,
             account=account,
         )
     except services.AmountChanged as exc:
@@ -197,9 +198,15 @@ def checkout_detail(request: HttpRequest, scope: PortalScope, checkout_id: UUID)
         "scope": scope,
         "checkout": done,
         "items": selectors.checkout_items(checkout=done),
-        "receipt_url": _receipt_url(scope, done),
+        "receipt_url": "" if scope.is_link else _receipt_url(scope, done),
+        "document_url": _document_url(scope, done) if scope.is_link else "",
     }
     return render(request, "portal/payments/checkout.html", context)
+
+
+def _document_url(scope: PortalScope, done: Checkout) -> str:
+    """Back to the link's invoice (a link visitor sees no payments list or receipt page)."""
+    return _url(scope, "invoice_detail", invoice_id=scope.document_id)
 
 
 def _receipt_url(scope: PortalScope, done: Checkout) -> str:
