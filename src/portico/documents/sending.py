@@ -404,8 +404,10 @@ def _send(
     if document.organisation_id != organisation.pk:
         raise DomainError("This document belongs to another organisation.", code="foreign_record")
     # Decide on the stored status, not on a copy a page loaded earlier.
-    document = type(document)._default_manager.select_related("contact", "organisation").get(
-        pk=document.pk
+    document = (
+        type(document)
+        ._default_manager.select_related("contact", "organisation")
+        .get(pk=document.pk)
     )
     kind = sendable_kind(document)
     if document.status in UNSENDABLE.get(type(document), frozenset()):

@@ -314,7 +314,8 @@ def portal_view(
                 organisation = selectors.organisation_for_portal(slug=org_slug)
                 narrowed = link_scope(request, organisation)
                 if narrowed is not None:
-                    if not link or not narrowed.allows(required):
+                    # A page without a section of its own (print, PDF) checks the document's.
+                    if not link or (required is not Module.HOME and not narrowed.allows(required)):
                         raise Http404("No such page.")
                     link_request = cast(PortalRequest, request)
                     link_request.portal_scope = narrowed
