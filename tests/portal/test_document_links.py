@@ -277,9 +277,13 @@ def url_names_without_objects() -> list[str]:
         for entry in patterns:
             if isinstance(entry, URLResolver):
                 walk(entry.url_patterns, entry.namespace or namespace)
-            elif isinstance(entry, URLPattern) and namespace == "portal" and entry.name:
-                if not [k for k in entry.pattern.converters if k != "org_slug"]:
-                    found.append(entry.name)
+            elif (
+                isinstance(entry, URLPattern)
+                and namespace == "portal"
+                and entry.name
+                and not [k for k in entry.pattern.converters if k != "org_slug"]
+            ):
+                found.append(entry.name)
 
     walk(get_resolver().url_patterns, "")
     return found
