@@ -19,6 +19,7 @@ from portico.backoffice.forms import SendForm
 from portico.backoffice.sites import site
 from portico.backoffice.staff import StaffRequest, staff_view
 from portico.core.errors import DomainError
+from portico.core.middleware import in_admin_shell
 from portico.documents import (
     context,
     forms,
@@ -179,9 +180,10 @@ def document_send(
         "is_draft": getattr(document, "status", "") == "draft",
         "history": sending.send_history(organisation=organisation, document=document),
     }
-    return render(
+    response = render(
         request, "backoffice/documents/send.html", context, status=400 if form.errors else 200
     )
+    return in_admin_shell(response)
 
 
 def _lines(text: str) -> str:
