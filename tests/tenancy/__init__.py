@@ -28,6 +28,7 @@ from portico.projects.models import Project, TimeEntry, TimesheetApproval
 from tests.accounts.factories import MembershipFactory
 from tests.activity.factories import ROWS as ACTIVITY_ROWS
 from tests.contacts.factories import ContactFactory, ContactPersonFactory
+from tests.documents.tenancy_rows import ROWS as SEND_ROWS
 from tests.gateways.factories import GatewayAccountFactory
 from tests.orgs.factories import ItemFactory, PortalPreferencesFactory, TaxFactory
 from tests.payments.checkout.tenancy_rows import ROWS as CHECKOUT_ROWS
@@ -61,6 +62,8 @@ ROW_MAKERS: dict[type[models.Model], RowMaker] = {
     **ACTIVITY_ROWS,
     # Checkouts, saved methods, webhook receipts, online payment settings (issue 7).
     **CHECKOUT_ROWS,
+    # Send: email wording per document kind and the record of each send (issue 14).
+    **SEND_ROWS,
 }
 
 

@@ -8,10 +8,11 @@ from portico.backoffice.admin import (
     accounts,
     activity,
     contacts,
+    documents,
     orgs,
     payments,
     projects,
     sales,
 )
 
-__all__ = ["accounts", "activity", "contacts", "orgs", "payments", "projects", "sales"]
+__all__ = ["accounts", "activity", "contacts", "documents", "orgs", "payments", "projects", "sales"]

@@ -60,6 +60,7 @@ class ContactPersonInline(ScopedTabularInline):
         "email",
         "phone",
         "is_primary",
+        "receives_documents",
         "portal_status",
         "portal_last_login",
     ]
@@ -250,6 +251,7 @@ class ContactPersonAdminForm(forms.ModelForm):
             "designation",
             "language",
             "is_primary",
+            "receives_documents",
             "portal_role",
         ]
 
