@@ -13,6 +13,7 @@ from portico.core import uploads
 from portico.devdata.demo.context import DemoContext
 from portico.documents import sending, services
 from portico.documents.kinds import kind_of
+from portico.documents.models import DocumentSend
 from portico.projects.models import TimesheetApproval
 from portico.sales.models import Attachment, Invoice
 
@@ -59,6 +60,11 @@ def load(context: DemoContext) -> None:
 def _send(context: DemoContext, invoice: Invoice) -> None:
     """Send the invoice as the owner would from the back office (once, however often run)."""
     assert context.organisation is not None
+    # Later steps may pay this invoice; a second run must not pick and send another one.
+    if DocumentSend.objects.filter(
+        organisation=context.organisation, key__startswith="demo:send:"
+    ).exists():
+        return
     result = sending.document_send(
         organisation=context.organisation,
         document=invoice,
