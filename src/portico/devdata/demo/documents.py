@@ -40,7 +40,7 @@ def load(context: DemoContext) -> None:
     _approval_comment_with_file(context)
     if invoice is None:
         return
-    _send(context, invoice)
+    _send(context)
     if Attachment.objects.filter(
         organisation=organisation, invoice=invoice, name=REPORT_NAME
     ).exists():
@@ -57,13 +57,26 @@ def load(context: DemoContext) -> None:
     context.say(f"Attached {REPORT_NAME} to {invoice.number} (shown in the portal).")
 
 
-def _send(context: DemoContext, invoice: Invoice) -> None:
-    """Send the invoice as the owner would from the back office (once, however often run)."""
+def _send(context: DemoContext) -> None:
+    """Send Acme's newest open invoice as the owner would from the back office (once, however
+    often the demo runs)."""
     assert context.organisation is not None
     # Later steps may pay this invoice; a second run must not pick and send another one.
     if DocumentSend.objects.filter(
         organisation=context.organisation, key__startswith="demo:send:"
     ).exists():
+        return
+    invoice = (
+        Invoice.objects.filter(
+            organisation=context.organisation,
+            contact__display_name="Acme Corporation",
+            kind=Invoice.Kind.REGULAR,
+            status__in=Invoice.OPEN_STATUSES,
+        )
+        .order_by("-issue_date", "-id")
+        .first()
+    )
+    if invoice is None:
         return
     result = sending.document_send(
         organisation=context.organisation,
