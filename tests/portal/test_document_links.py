@@ -356,3 +356,24 @@ def test_the_link_session_carries_a_scope_limited_to_one_document(
         organisation=customer_a_person.organisation, link_id=DocumentLink.objects.get().pk
     )
     assert link is not None and link.person == customer_a_person
+
+
+def test_an_estimate_is_accepted_through_its_link(customer_a_person: ContactPerson) -> None:
+    estimate = sales.estimate_send(estimate=make.estimate(customer_a_person.contact))
+    client = Client()
+    opened = client.get(link_to(customer_a_person, estimate))
+    assert opened["Location"] == f"/portal/studio-a/estimates/{estimate.public_id}"
+    accepted = client.post(f"{opened['Location']}/accept", {"signed_name": "Ann Customer"})
+    assert accepted.status_code == 302
+    estimate.refresh_from_db()
+    assert estimate.status == "accepted"
+
+
+def test_a_credit_note_link_opens_its_print_view_only(customer_a_person: ContactPerson) -> None:
+    note = make.credit_note(customer_a_person.contact)
+    client = Client()
+    opened = client.get(link_to(customer_a_person, note))
+    assert opened["Location"] == f"/portal/studio-a/documents/credit-note/{note.public_id}/print"
+    page = client.get(opened["Location"])
+    assert page.status_code == 200 and note.number in page.content.decode()
+    assert "/forward" not in page.content.decode()
