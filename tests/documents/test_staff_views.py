@@ -178,3 +178,28 @@ def test_staff_download_a_statement(
     )
     assert response.status_code == 200
     assert "Customer A" in pdf_text(response.content)
+
+
+def test_the_list_action_sends_each_selected_document_once_even_when_submitted_twice(
+    owner_client: Client,
+    customer_a: Contact,
+    customer_a_person: ContactPerson,
+    customer_b_person: ContactPerson,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    # given a draft invoice of customer A and a sent one of customer B
+    draft = make.invoice(customer_a, "10.00", send=False)
+    sent = make.invoice(customer_b_person.contact, "20.00")
+    changelist = reverse("admin:sales_invoice_changelist")
+    post = {"action": "send_by_email", "_selected_action": [draft.pk, sent.pk]}
+    # when the owner runs "Send by email" on both, and the form is submitted again
+    with django_capture_on_commit_callbacks(execute=True):
+        assert owner_client.post(changelist, post).status_code == 302
+        assert owner_client.post(changelist, post).status_code == 302
+    # then each went to its default recipient once, and the draft is now sent
+    assert sorted(m.to[0] for m in mail.outbox) == [
+        "ann@customer-a.example",
+        "bob@customer-b.example",
+    ]
+    draft.refresh_from_db()
+    assert draft.status == "sent"

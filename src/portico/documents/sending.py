@@ -532,6 +532,18 @@ def send_history(*, organisation: Organisation, document: Any) -> list[DocumentS
     )
 
 
+def sent_moments_ago(
+    *, organisation: Organisation, document: Any, by: User | None, seconds: int = 60
+) -> bool:
+    """Whether `by` sent `document` in the last `seconds` (a list action submitted twice)."""
+    return DocumentSend.objects.filter(
+        organisation=organisation,
+        document_id=document.public_id,
+        sent_by=by,
+        created_at__gte=timezone.now() - datetime.timedelta(seconds=seconds),
+    ).exists()
+
+
 def recurring_invoice_send(invoice: Invoice) -> None:
     """A recurring profile's new invoice, sent to the default recipients (hook handler).
 

@@ -162,11 +162,18 @@ class DocumentAdmin(OrganisationScopedAdmin):
     @admin.action(description=_("Send by email (default recipients and wording)"))
     def send_by_email(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
         staff = as_staff(request)
-        # One key per session, document and minute: a double-submitted action sends once.
+        # A double-submitted action sends once: the recent send is seen, and a concurrent twin
+        # shares the key (session, document, minute).
         minute = int(time.time() // 60)
         session = request.session.session_key or ""
 
         def send(document: Any) -> object:
+            if sending.sent_moments_ago(
+                organisation=staff.organisation, document=document, by=staff.user
+            ):
+                raise DomainError(
+                    str(_("It was sent a moment ago; it was not sent again.")), code="just_sent"
+                )
             key = hashlib.sha256(f"{session}:{document.public_id}:{minute}".encode()).hexdigest()
             return sending.document_send(
                 organisation=staff.organisation,
