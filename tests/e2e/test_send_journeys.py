@@ -119,6 +119,9 @@ def test_a_person_without_portal_access_pays_through_the_document_link(
     link = button_link(message)
     assert "/d/" in link
     mail.outbox.clear()
+    # (the email as it reads, for the screenshots)
+    page.set_content(message.alternatives[0][0])  # type: ignore[attr-defined]
+    screenshot("email-invoice-sent")
 
     # when Ann opens her personal link
     page.goto(link)
