@@ -313,3 +313,24 @@ def test_a_recurring_profile_that_does_not_send_automatically_emails_nothing(
     with django_capture_on_commit_callbacks(execute=True):
         assert sales.recurring_generate_due(today=datetime.date(2026, 3, 20))
     assert mail.outbox == []
+
+
+def test_a_reminder_is_recorded_as_one(
+    owner: User,
+    customer_a: Contact,
+    customer_a_person: ContactPerson,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    invoice = make.invoice(customer_a)
+    result = send(
+        invoice,
+        owner,
+        django_capture_on_commit_callbacks,
+        subject="Reminder: {document_number} is {days_overdue} days overdue",
+        message="Hello {contact_name}, {balance_due} is still to pay: {link}",
+        key=f"reminder:{invoice.public_id}:overdue-7",
+        purpose=DocumentSend.Purpose.REMINDER,
+    )
+    assert result.record.purpose == "reminder"
+    assert ActivityLog.objects.get().action == "reminder_sent"
+    assert re.search(r"still to pay: http\S+/d/\S+", mail.outbox[0].body)

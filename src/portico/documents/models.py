@@ -46,6 +46,10 @@ class DocumentEmailTemplate(OrganisationOwned):
 class DocumentSend(OrganisationOwned):
     """One Send of one document: who got it, with which wording; the key stops a second click."""
 
+    class Purpose(models.TextChoices):
+        SEND = "send", _("Sent")
+        REMINDER = "reminder", _("Payment reminder")
+
     kind = models.CharField(_("document kind"), max_length=30, choices=SendableKind.choices)
     document_id = models.UUIDField(_("document"), db_index=True)
     number = models.CharField(_("number"), max_length=40)
@@ -61,6 +65,9 @@ class DocumentSend(OrganisationOwned):
         verbose_name=_("sent by"),
     )
     automatic = models.BooleanField(_("sent automatically"), default=False)
+    purpose = models.CharField(
+        _("purpose"), max_length=20, choices=Purpose.choices, default=Purpose.SEND
+    )
     key = models.CharField(max_length=80)
     recipients = models.JSONField(_("recipients"), default=list)
     """[{"person": public id, "name", "email", "language", "link": bool}, …]"""

@@ -352,11 +352,13 @@ def document_send(
     attach_pdf: bool = True,
     key: str = "",
     automatic: bool = False,
+    purpose: str = DocumentSend.Purpose.SEND,
 ) -> SendResult:
     """Email `document` to `persons` (default: `default_recipients`) and the `cc` addresses.
 
     `subject`/`message` None means the organisation's wording for the kind, in each
-    recipient's language; given ones are checked against `core.placeholders`. A draft moves
+    recipient's language; given ones are checked against `core.placeholders`. `purpose`
+    (send | reminder) is kept on the record and names the activity-log line. A draft moves
     to sent (estimates, invoices), confirmed (sales orders) or open (credit notes); a sent one
     is sent again. `key` makes a repeat harmless: a key that already sent returns that record
     with `sent_now=False` and sends nothing. Emails leave after the transaction commits.
@@ -378,6 +380,7 @@ def document_send(
                 attach_pdf=attach_pdf,
                 key=key,
                 automatic=automatic,
+                purpose=purpose,
             )
     except IntegrityError:
         # The same key committed first in a concurrent request: that one sent it.
@@ -400,6 +403,7 @@ def _send(
     attach_pdf: bool,
     key: str,
     automatic: bool,
+    purpose: str,
 ) -> DocumentSend:
     if document.organisation_id != organisation.pk:
         raise DomainError("This document belongs to another organisation.", code="foreign_record")
@@ -441,6 +445,7 @@ def _send(
         contact_id=document.contact_id,
         sent_by=sent_by,
         automatic=automatic,
+        purpose=purpose,
         key=key,
         cc=addresses,
         subject="",
@@ -514,7 +519,7 @@ def _send(
             continue
         activity_services.activity_record(
             scope=PortalScope(organisation, document.contact, letter.person),
-            action="document_sent",
+            action="document_sent" if purpose == DocumentSend.Purpose.SEND else f"{purpose}_sent",
             target=document,
             detail=f"{kind.slug} {document.number} emailed to {letter.to} {who}"
             + (f", cc {', '.join(addresses)}" if addresses else ""),

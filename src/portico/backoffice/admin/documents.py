@@ -34,8 +34,8 @@ class DocumentEmailTemplateAdmin(OrganisationScopedAdmin):
 
 @admin.register(DocumentSend, site=site)
 class DocumentSendAdmin(ReadOnlyMixin, OrganisationScopedAdmin):
-    list_display = ["created_at", "kind", "number", "contact", "sent_to", "sent_by", "automatic"]
-    list_filter = ["kind", "automatic"]
+    list_display = ["created_at", "kind", "number", "contact", "sent_to", "sent_by", "purpose"]
+    list_filter = ["kind", "purpose", "automatic"]
     list_select_related = ["contact", "sent_by"]
     search_fields = ["number", "contact__display_name", "subject"]
     fields = [
@@ -45,6 +45,7 @@ class DocumentSendAdmin(ReadOnlyMixin, OrganisationScopedAdmin):
         "contact",
         "sent_by",
         "automatic",
+        "purpose",
         "sent_to",
         "subject",
         "attached_pdf",
