@@ -203,3 +203,26 @@ def test_the_list_action_sends_each_selected_document_once_even_when_submitted_t
     ]
     draft.refresh_from_db()
     assert draft.status == "sent"
+
+
+def test_submitting_the_send_form_twice_sends_once(
+    owner_client: Client,
+    customer_a_person: ContactPerson,
+    documents: dict[str, Any],
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    estimate = documents["estimate"]
+    form = owner_client.get(url("send", "estimate", estimate)).context["form"]
+    data = {
+        "persons": [customer_a_person.pk],
+        "subject": form.initial["subject"],
+        "message": form.initial["message"],
+        "key": form.initial["key"],
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        first = owner_client.post(url("send", "estimate", estimate), data)
+        second = owner_client.post(url("send", "estimate", estimate), data, follow=True)
+    assert first.status_code == 302
+    assert "it was not sent again" in second.content.decode()
+    assert len(mail.outbox) == 1
+    assert not mail.outbox[0].attachments  # "attach PDF" was left off
