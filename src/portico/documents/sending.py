@@ -32,7 +32,7 @@ from portico.contacts.scope import PortalScope
 from portico.core import placeholders, ratelimit
 from portico.core.errors import DomainError
 from portico.core.money import format_money
-from portico.documents import links
+from portico.documents import links, services
 from portico.documents.context import locale_for
 from portico.documents.kinds import DocumentKind, kind_of
 from portico.documents.models import DocumentEmailTemplate, DocumentSend, SendableKind
@@ -183,12 +183,10 @@ def recipient_choices(document: Any) -> list[ContactPerson]:
 
 
 def _clean_cc(cc: Sequence[str]) -> list[str]:
-    from portico.documents.services import clean_recipients
-
     if not any(value.strip() for value in cc):
         return []
     try:
-        return clean_recipients(cc)
+        return services.clean_recipients(cc)
     except DomainError as error:
         raise DomainError(error.message, code=error.code, field="cc") from None
 
@@ -318,14 +316,12 @@ def _compose(
                 "attached": attachment is not None,
             },
         )
-    from portico.documents.services import sender_for
-
     return OutgoingEmail(
         to=[letter.to],
         subject=" ".join(filled_subject.split())[:300],
         text=text,
         html=html,
-        from_email=sender_for(organisation),
+        from_email=services.sender_for(organisation),
         reply_to=[organisation.primary_email] if organisation.primary_email else [],
         attachments=[attachment] if attachment else [],
     )
@@ -459,9 +455,7 @@ def _send(
     )
     attachment = None
     if attach_pdf:
-        from portico.documents.services import _pdf_attachment
-
-        attachment = _pdf_attachment(document, kind)
+        attachment = services.pdf_attachment(document, kind)
     portal_page = links.portal_document_url(organisation, kind.slug, document.public_id)
     letters: list[_Letter] = []
     for person in chosen:
@@ -643,15 +637,13 @@ def document_link_renew(*, link: DocumentLink, ip: str | None = None) -> bool:
             "title": kind.title,
             "number": document.number,
         }
-    from portico.documents.services import sender_for
-
     send_after_commit(
         OutgoingEmail(
             to=[person.email],
             subject=subject,
             text=text,
             html=html,
-            from_email=sender_for(organisation),
+            from_email=services.sender_for(organisation),
             reply_to=[organisation.primary_email] if organisation.primary_email else [],
         )
     )

@@ -103,7 +103,7 @@ def _take_forward_allowance(person: ContactPerson, count: int) -> None:
         )
 
 
-def _pdf_attachment(document: Any, kind: DocumentKind) -> tuple[str, str, str]:
+def pdf_attachment(document: Any, kind: DocumentKind) -> tuple[str, str, str]:
     content = pdf.document_pdf(document, kind)
     from portico.documents.responses import safe_filename
 
@@ -163,7 +163,7 @@ def document_forward(
     message = message.strip()[:MAX_MESSAGE]
     _take_forward_allowance(scope.person, len(addresses))
     organisation, contact = scope.organisation, scope.contact
-    attachment = _pdf_attachment(document, kind)
+    attachment = pdf_attachment(document, kind)
     known = {
         email.lower()
         for email in ContactPerson.objects.filter(organisation=organisation, contact=contact)
