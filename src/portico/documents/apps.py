@@ -9,4 +9,4 @@ class DocumentsConfig(AppConfig):
         from portico.documents import sending
         from portico.sales.services import recurring
 
-        recurring.invoice_email.register(sending.recurring_invoice_send)
+        recurring.invoice_email.register(sending.recurring_invoice_enqueue)

@@ -543,14 +543,24 @@ def sent_moments_ago(
     ).exists()
 
 
-def recurring_invoice_send(invoice: Invoice) -> None:
-    """A recurring profile's new invoice, sent to the default recipients (hook handler).
+def recurring_invoice_enqueue(invoice: Invoice) -> None:
+    """Hook handler (`sales.services.recurring.invoice_email`): once the new invoice's
+    transaction commits, email it in the background, so a mail or PDF problem never undoes
+    the invoice."""
+    from portico.documents.tasks import send_recurring_invoice
 
-    Keyed by the invoice, so a retried generation sends it once; a customer with nobody to
-    email is logged and the invoice stays sent, as "Mark as sent" would leave it.
+    transaction.on_commit(lambda: send_recurring_invoice.enqueue(invoice.pk))
+
+
+def recurring_invoice_send_by_id(*, invoice_id: int) -> str:
+    """Send a recurring profile's invoice to the default recipients with the default wording.
+
+    Keyed by the invoice, so a retried task sends it once; a customer with nobody to email
+    is logged (the invoice stays sent, as "Mark as sent" would leave it).
     """
+    invoice = Invoice.objects.select_related("organisation", "contact").get(pk=invoice_id)
     try:
-        document_send(
+        result = document_send(
             organisation=invoice.organisation,
             document=invoice,
             sent_by=None,
@@ -564,6 +574,8 @@ def recurring_invoice_send(invoice: Invoice) -> None:
             error.message,
             error.code,
         )
+        return error.code
+    return "sent" if result.sent_now else "already_sent"
 
 
 # --- document links: opened, renewed -----------------------------------------------------------
