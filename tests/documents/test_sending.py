@@ -334,3 +334,21 @@ def test_a_reminder_is_recorded_as_one(
     assert result.record.purpose == "reminder"
     assert ActivityLog.objects.get().action == "reminder_sent"
     assert re.search(r"still to pay: http\S+/d/\S+", mail.outbox[0].body)
+
+
+def test_a_mail_failure_never_undoes_the_recurring_invoice(
+    customer_a: Contact,
+    customer_a_person: ContactPerson,
+    django_capture_on_commit_callbacks: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def broken(**kwargs: Any) -> None:
+        raise RuntimeError("the PDF renderer fell over")
+
+    monkeypatch.setattr(sending, "document_send", broken)
+    make.recurring_profile(customer_a, send_automatically=True, frequency="monthly")
+    with django_capture_on_commit_callbacks(execute=True):
+        made = sales.recurring_generate_due(today=datetime.date(2026, 3, 20))
+    assert made
+    assert Invoice.objects.filter(pk__in=[i.pk for i in made], status="sent").count() == len(made)
+    assert mail.outbox == []
