@@ -377,3 +377,25 @@ def test_a_credit_note_link_opens_its_print_view_only(customer_a_person: Contact
     page = client.get(opened["Location"])
     assert page.status_code == 200 and note.number in page.content.decode()
     assert "/forward" not in page.content.decode()
+
+
+def test_a_file_shown_on_the_links_document_downloads_and_no_other(
+    customer_a_person: ContactPerson, invoice: Invoice
+) -> None:
+    from django.core.files.base import ContentFile
+
+    from portico.sales.models import Attachment
+
+    def file_on(document: Invoice) -> Attachment:
+        attachment = Attachment(
+            organisation_id=document.organisation_id, invoice=document, show_in_portal=True
+        )
+        attachment.file.save("report.csv", ContentFile(b"a,b\n1,2\n"), save=True)
+        return attachment
+
+    mine, theirs = file_on(invoice), file_on(make.invoice(invoice.contact))
+    client = Client()
+    client.get(link_to(customer_a_person, invoice))
+    files = "/portal/studio-a/documents/files"
+    assert client.get(f"{files}/{mine.public_id}").status_code == 200
+    assert client.get(f"{files}/{theirs.public_id}").status_code == 404

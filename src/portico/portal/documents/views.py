@@ -196,7 +196,7 @@ def attachment_upload(
 
 @responses.never_cached
 @require_GET
-@portal_view
+@portal_view(link=True)
 def attachment_download(
     request: HttpRequest, scope: PortalScope, attachment_id: UUID
 ) -> HttpResponse:
