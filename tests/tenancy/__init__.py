@@ -30,6 +30,7 @@ from portico.projects.models import Project, TimeEntry, TimesheetApproval
 from tests.accounts.factories import MembershipFactory
 from tests.activity.factories import ROWS as ACTIVITY_ROWS
 from tests.contacts.factories import ContactFactory, ContactPersonFactory
+from tests.documents.tenancy_rows import ROWS as SEND_ROWS
 from tests.gateways.factories import GatewayAccountFactory
 from tests.orgs.factories import ItemFactory, PortalPreferencesFactory, TaxFactory
 from tests.payments.checkout.tenancy_rows import ROWS as CHECKOUT_ROWS
@@ -65,6 +66,8 @@ ROW_MAKERS: dict[type[models.Model], RowMaker] = {
     **CHECKOUT_ROWS,
     # The payment reminder schedule, one per organisation, made on first use (issue 14).
     ReminderSchedule: lambda org: reminders.schedule_of(org),
+    # Send: email wording per document kind and the record of each send (issue 14).
+    **SEND_ROWS,
 }
 
 

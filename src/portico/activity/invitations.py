@@ -26,6 +26,7 @@ from portico.accounts import selectors as account_selectors
 from portico.accounts import two_factor
 from portico.accounts.models import User, normalise_email
 from portico.activity.mail import OutgoingEmail, render_email, send_after_commit
+from portico.contacts import document_links
 from portico.contacts import portal_tokens as tokens
 from portico.contacts.models import ContactPerson, PortalSession, PortalToken
 from portico.core.errors import DomainError
@@ -259,6 +260,7 @@ def portal_access_disable_many(*, persons: QuerySet[ContactPerson]) -> int:
             portal_status=Status.DISABLED
         )
     tokens.revoke_open_tokens(person_ids=person_ids)
+    document_links.links_revoke_for_persons(person_ids=person_ids)
     user_ids = {user_id for _, user_id in targets if user_id}
     for user_id in user_ids:
         end_sessions(PortalSession.objects.of_user(user_id))

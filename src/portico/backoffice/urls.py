@@ -29,7 +29,7 @@ document_patterns = [
     path("files/<uuid:attachment_id>", documents.attachment_download, name="file"),
     path("<slug:kind>/<uuid:public_id>/print", documents.document_print, name="print"),
     path("<slug:kind>/<uuid:public_id>/pdf", documents.document_pdf, name="pdf"),
-    path("<slug:kind>/<uuid:public_id>/email", documents.document_email, name="email"),
+    path("<slug:kind>/<uuid:public_id>/send", documents.document_send, name="send"),
     path("<slug:kind>/<uuid:public_id>/files", documents.attachment_upload, name="upload"),
 ]
 

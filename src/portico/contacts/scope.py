@@ -8,12 +8,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any, TypeVar
+from uuid import UUID
+
+from django.db.models import QuerySet
 
 from portico.contacts.models import Contact, ContactPerson
 from portico.orgs.models import Organisation, PortalPreferences
 from portico.orgs.selectors import preferences_of
 
 Role = ContactPerson.PortalRole
+Q = TypeVar("Q", bound=QuerySet[Any])
 
 
 class Module(StrEnum):
@@ -30,6 +35,8 @@ class Module(StrEnum):
     ACCOUNT = "account"
 
 
+# What a document link may open: the document's own section, and paying it.
+LINK_MODULES = frozenset({Module.ESTIMATES, Module.INVOICES, Module.PAYMENTS, Module.SALES_ORDERS})
 BILLING_MODULES = frozenset({Module.ESTIMATES, Module.INVOICES, Module.PAYMENTS, Module.STATEMENT})
 PROJECT_MODULES = frozenset({Module.PROJECTS, Module.TIMESHEETS})
 ROLE_MODULES: dict[str, frozenset[Module]] = {
@@ -46,6 +53,23 @@ class PortalScope:
     organisation: Organisation
     contact: Contact
     person: ContactPerson
+    document_id: UUID | None = None
+    """Set when the visitor came through a personal document link: the one document (its
+    public id) this scope reaches. Every selector narrows to it (`only_document`)."""
+
+    @property
+    def is_link(self) -> bool:
+        return self.document_id is not None
+
+    def only_document(self, rows: Q, path: str = "public_id") -> Q:
+        """`rows` as this scope may see them: all of them, or the link's one document."""
+        if self.document_id is None:
+            return rows
+        return rows.filter(**{path: self.document_id})
+
+    def nothing_for_link(self, rows: Q) -> Q:
+        """Rows a link visitor never sees (saved cards, other payments, credit)."""
+        return rows.none() if self.is_link else rows
 
     @property
     def preferences(self) -> PortalPreferences:
@@ -70,7 +94,10 @@ class PortalScope:
     def allows(self, module: Module | str) -> bool:
         """The person's role includes `module` and the organisation shows it."""
         module = Module(module)
-        if module not in ROLE_MODULES.get(self.role, frozenset()):
+        if self.is_link:
+            if module not in LINK_MODULES:
+                return False
+        elif module not in ROLE_MODULES.get(self.role, frozenset()):
             return False
         preferences = self.preferences
         if module is Module.SALES_ORDERS:

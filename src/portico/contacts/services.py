@@ -31,6 +31,8 @@ def contact_create(
 def contact_person_create(
     *, contact: Contact, first_name: str, email: str = "", **fields: Any
 ) -> ContactPerson:
+    # The primary person gets documents by email unless told otherwise.
+    fields.setdefault("receives_documents", bool(fields.get("is_primary")))
     person = ContactPerson(
         organisation_id=contact.organisation_id,
         contact=contact,

@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class DocumentsConfig(AppConfig):
     name = "portico.documents"
     label = "documents"
+
+    def ready(self) -> None:
+        from portico.documents import sending
+        from portico.sales.services import recurring
+
+        recurring.invoice_email.register(sending.recurring_invoice_enqueue)

@@ -7,11 +7,16 @@ templates: `{% load documents_links %}{% portal_document_links document as links
 from __future__ import annotations
 
 from typing import Any
+from uuid import UUID
 
+from django.conf import settings
 from django.urls import reverse
 
+from portico.contacts import document_links
+from portico.contacts.models import ContactPerson
 from portico.contacts.scope import PortalScope
 from portico.documents.kinds import DocumentKind, kind_of
+from portico.orgs.models import Organisation
 
 DETAIL_URLS: dict[str, tuple[str, str]] = {
     "estimate": ("portal:estimate_detail", "estimate_id"),
@@ -33,9 +38,60 @@ def portal_links(
         "pdf_url": reverse("portal:document_pdf", kwargs=kwargs),
         "back_url": reverse("portal:home", kwargs={"org_slug": slug}),
     }
-    if scope.preferences.allow_forwarding:
+    if scope.is_link:
+        links.pop("back_url")
+    elif scope.preferences.allow_forwarding:
         links["forward_url"] = reverse("portal:document_forward", kwargs=kwargs)
     if kind.slug in DETAIL_URLS:
         name, key = DETAIL_URLS[kind.slug]
         links["back_url"] = reverse(name, kwargs={"org_slug": slug, key: document.public_id})
     return links
+
+
+# --- addresses in emails: the document's portal page and a recipient's personal link ---------
+
+PAGE_URLS: dict[str, tuple[str, str]] = {
+    "estimate": ("portal:estimate_detail", "estimate_id"),
+    "invoice": ("portal:invoice_detail", "invoice_id"),
+    "retainer-invoice": ("portal:invoice_detail", "invoice_id"),
+    "sales-order": ("portal:sales_order_detail", "sales_order_id"),
+}
+
+
+def absolute(path: str) -> str:
+    return f"{settings.SITE_URL}{path}"
+
+
+def portal_document_path(organisation_slug: str, kind: str, public_id: UUID) -> str:
+    """The document's page in the portal (Pay now, Accept…); a kind without one (a credit
+    note) opens its portal print view."""
+    if kind in PAGE_URLS:
+        name, key = PAGE_URLS[kind]
+        return reverse(name, kwargs={"org_slug": organisation_slug, key: public_id})
+    return reverse(
+        "portal:document_print",
+        kwargs={"org_slug": organisation_slug, "kind": kind, "public_id": public_id},
+    )
+
+
+def portal_document_url(organisation: Organisation, kind: str, public_id: UUID) -> str:
+    """Absolute address of the document's portal page, for emails (login first if need be)."""
+    return absolute(portal_document_path(organisation.slug, kind, public_id))
+
+
+def personal_link_url(*, person: ContactPerson, document: Any, kind: str | None = None) -> str:
+    """A new personal document link for `person` to `document`, as an absolute URL.
+
+    Opens that one document without a password until it expires (the organisation's
+    `document_link_days`) or is revoked (document voided, portal access disabled); every use
+    is logged. Call it once per email: each call issues a fresh link.
+    """
+    slug = kind or kind_of(document).slug
+    _link, secret = document_links.link_issue(
+        person=person, kind=slug, document_id=document.public_id
+    )
+    path = reverse(
+        "portal:document_link",
+        kwargs={"org_slug": document.organisation.slug, "token": secret},
+    )
+    return absolute(path)

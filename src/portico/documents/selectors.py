@@ -41,7 +41,7 @@ def _portal_rows(scope: PortalScope, kind: DocumentKind) -> models.QuerySet[Any]
         SalesOrder: sales_portal.sales_orders_for_portal,
         Payment: payments_portal.payments_for_portal,
     }
-    rows = _rows(kind, scope.organisation).filter(contact=scope.contact)
+    rows = scope.only_document(_rows(kind, scope.organisation).filter(contact=scope.contact))
     base = shared.get(kind.model)
     if base is not None:
         return rows & base(scope=scope).filter(**kind.only)

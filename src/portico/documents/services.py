@@ -1,4 +1,4 @@
-"""Writes for documents: attach files, forward a document, email it to the customer."""
+"""Writes for documents: attach files, forward a document (staff Send: `documents.sending`)."""
 
 from __future__ import annotations
 
@@ -11,12 +11,10 @@ from email.utils import formataddr, parseaddr
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.validators import validate_email
 from django.db import transaction
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from portico.activity import services as activity_services
@@ -24,6 +22,7 @@ from portico.activity.mail import OutgoingEmail, render_email, send_after_commit
 from portico.contacts import services as contact_services
 from portico.contacts.models import ContactPerson
 from portico.contacts.scope import PortalScope
+from portico.core import ratelimit
 from portico.core.errors import DomainError
 from portico.core.uploads import CheckedFile
 from portico.documents import pdf
@@ -33,7 +32,7 @@ from portico.payments.models import Payment
 from portico.sales.models import Attachment
 
 if TYPE_CHECKING:
-    from portico.accounts.models import User
+    pass
 
 logger = logging.getLogger(__name__)
 
@@ -94,14 +93,9 @@ def sender_for(organisation: Organisation) -> str:
 
 
 def _take_forward_allowance(person: ContactPerson, count: int) -> None:
-    key = f"documents:forwards:{person.pk}"
-    cache.add(key, 0, timeout=3600)
-    try:
-        used = cache.incr(key, count)
-    except ValueError:  # expired between add and incr
-        cache.set(key, count, timeout=3600)
-        used = count
-    if used > FORWARDS_PER_HOUR:
+    if not ratelimit.take(
+        f"documents:forwards:{person.pk}", limit=FORWARDS_PER_HOUR, window_seconds=3600, count=count
+    ):
         raise DomainError(
             _("You have forwarded many documents in the last hour. Please try again later."),
             code="rate_limited",
@@ -109,20 +103,12 @@ def _take_forward_allowance(person: ContactPerson, count: int) -> None:
         )
 
 
-def _pdf_attachment(document: Any, kind: DocumentKind) -> tuple[str, str, str]:
+def pdf_attachment(document: Any, kind: DocumentKind) -> tuple[str, str, str]:
     content = pdf.document_pdf(document, kind)
     from portico.documents.responses import safe_filename
 
     name = safe_filename(pdf.filename_for(kind, document.number), ".pdf")
     return (name, base64.b64encode(content).decode("ascii"), "application/pdf")
-
-
-def _portal_link(organisation: Organisation, kind: DocumentKind, document: Any) -> str:
-    path = reverse(
-        "portal:document_print",
-        kwargs={"org_slug": organisation.slug, "kind": kind.slug, "public_id": document.public_id},
-    )
-    return f"{settings.SITE_URL}{path}"
 
 
 def _tell_business(
@@ -177,7 +163,7 @@ def document_forward(
     message = message.strip()[:MAX_MESSAGE]
     _take_forward_allowance(scope.person, len(addresses))
     organisation, contact = scope.organisation, scope.contact
-    attachment = _pdf_attachment(document, kind)
+    attachment = pdf_attachment(document, kind)
     known = {
         email.lower()
         for email in ContactPerson.objects.filter(organisation=organisation, contact=contact)
@@ -222,61 +208,6 @@ def document_forward(
         )
     _tell_business(scope=scope, document=document, kind=kind, addresses=addresses, ip=ip)
     return ForwardResult(sent_to=addresses, persons_added=added)
-
-
-@transaction.atomic
-def document_email_to_contacts(
-    *, organisation: Organisation, kind: DocumentKind, document: Any, sent_by: User
-) -> list[str]:
-    """Staff: email the document (PDF attached, portal link inside) to the customer's persons."""
-    if document.organisation_id != organisation.pk:
-        raise DomainError("This document belongs to another organisation.", code="foreign_record")
-    if getattr(document, "status", "") == "draft":
-        raise DomainError(
-            _("Send or confirm the document before emailing it."), code="document_draft"
-        )
-    persons = list(
-        ContactPerson.objects.filter(organisation=organisation, contact=document.contact)
-        .exclude(email="")
-        .order_by("-is_primary", "pk")
-    )
-    if not persons:
-        raise DomainError(
-            _("This customer has no contact person with an email address."), code="no_recipients"
-        )
-    attachment = _pdf_attachment(document, kind)
-    link = _portal_link(organisation, kind, document)
-    for person in persons:
-        text, html = render_email(
-            "documents/email/document",
-            {
-                "organisation": organisation,
-                "person": person,
-                "kind": kind,
-                "document": document,
-                "link": link,
-            },
-        )
-        send_after_commit(
-            OutgoingEmail(
-                to=[person.email],
-                subject=_("%(title)s %(number)s from %(organisation)s")
-                % {
-                    "title": kind.title,
-                    "number": document.number,
-                    "organisation": organisation.name,
-                },
-                text=text,
-                html=html,
-                from_email=sender_for(organisation),
-                reply_to=[organisation.primary_email] if organisation.primary_email else [],
-                attachments=[attachment],
-            )
-        )
-    logger.info(
-        "staff %s emailed %s %s to %d persons", sent_by.pk, kind.slug, document.number, len(persons)
-    )
-    return [person.email for person in persons]
 
 
 @transaction.atomic

@@ -158,6 +158,14 @@ class PortalPreferences(models.Model):
         default=False,
         help_text=_("Every portal user must set up an authenticator app before going further."),
     )
+    document_link_days = models.PositiveSmallIntegerField(
+        _("document links work for (days)"),
+        default=30,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+        help_text=_(
+            "A sent document's personal link opens it without a password for this many days."
+        ),
+    )
 
     class Meta:
         verbose_name = _("portal preferences")

@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from portico.contacts import document_links
 from portico.core.errors import DomainError
 from portico.payments.models import CustomerCredit
 from portico.sales import ledger, transitions
@@ -55,6 +56,7 @@ def credit_note_void(*, credit_note: CreditNote, date: datetime.date | None = No
         )
     transitions.move(note, Status.VOID)
     note.save(update_fields=["status", "updated_at"])
+    document_links.links_revoke_for_document(document_id=note.public_id)
     if credit is not None:
         credit.remaining = Decimal(0)
         credit.save(update_fields=["remaining", "updated_at"])

@@ -62,7 +62,9 @@ PAYMENT_SORTS: dict[str, tuple[str, ...]] = {
 
 
 def payments_for_portal(*, scope: PortalScope) -> QuerySet[Payment]:
-    return Payment.objects.filter(organisation=scope.organisation, contact=scope.contact)
+    return scope.nothing_for_link(
+        Payment.objects.filter(organisation=scope.organisation, contact=scope.contact)
+    )
 
 
 def payment_list_for_portal(*, scope: PortalScope, query: ListQuery) -> Page:
@@ -94,7 +96,9 @@ def last_payment_for_portal(*, scope: PortalScope) -> Payment | None:
 
 def unused_credit_for_portal(*, scope: PortalScope) -> Decimal:
     """The customer's credit not yet applied or refunded (one aggregate query)."""
-    credits = CustomerCredit.objects.filter(organisation=scope.organisation, contact=scope.contact)
+    credits = scope.nothing_for_link(
+        CustomerCredit.objects.filter(organisation=scope.organisation, contact=scope.contact)
+    )
     return credits.aggregate(total=money_sum("remaining"))["total"]
 
 

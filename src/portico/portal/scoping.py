@@ -24,6 +24,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from portico.contacts import document_links
 from portico.contacts.models import ContactPerson
 from portico.contacts.scope import Module, PortalScope
 from portico.core.errors import PortalError
@@ -40,6 +41,8 @@ Status = ContactPerson.PortalStatus
 P = ParamSpec("P")
 
 SESSION_PERSON = "portal_person:{organisation_id}"
+SESSION_LINK = "portal_link:{organisation_id}"
+"""The document link a visitor without a login opened (`portal.views.document_link`)."""
 SESSION_LOGIN_AT = "portal_login_at"
 SESSION_SEEN_AT = "portal_seen_at"
 SESSION_HAS_DEVICE = "portal_has_device"
@@ -72,7 +75,9 @@ MENU: tuple[MenuItem, ...] = (
 
 
 def menu_for(scope: PortalScope) -> list[tuple[MenuItem, str]]:
-    """(item, url) for each section this person may open, in menu order."""
+    """(item, url) for each section this person may open, in menu order (none for a link)."""
+    if scope.is_link:
+        return []
     items = []
     for item in MENU:
         if not scope.allows(item.module):
@@ -94,6 +99,7 @@ class PortalRequest(HttpRequest):
     user: User
     portal_scope: PortalScope
     portal_customer_count: int
+    """0 for a document-link visit (no login, no customer to switch to)."""
 
 
 class Problem(StrEnum):
@@ -217,6 +223,21 @@ ScopeView: TypeAlias = Callable[Concatenate[PortalRequest, PortalScope, P], Http
 Wrapped: TypeAlias = Callable[..., HttpResponse]
 
 
+def link_scope(request: HttpRequest, organisation: Organisation) -> PortalScope | None:
+    """The one-document scope of a document-link visit, checked again on every request (a
+    revoked or expired link stops working at once), or None."""
+    key = SESSION_LINK.format(organisation_id=organisation.pk)
+    link_id = request.session.get(key)
+    if link_id is None:
+        return None
+    link = document_links.link_get_live(organisation=organisation, link_id=int(link_id))
+    if link is None or not preferences_of(organisation).portal_enabled:
+        request.session.pop(key, None)
+        return None
+    person = link.person
+    return PortalScope(organisation, person.contact, person, document_id=link.document_id)
+
+
 def _resolve_access(
     request: HttpRequest, org_slug: str, *, unverified: bool
 ) -> PortalAccess | HttpResponse:
@@ -265,16 +286,23 @@ def portal_access_view(*, unverified: bool = False) -> Callable[[AccessView[P]],
 def portal_view(view: ScopeView[P], /) -> Wrapped: ...
 @overload
 def portal_view(
-    view: None = None, /, *, module: Module | str = Module.HOME
+    view: None = None, /, *, module: Module | str = Module.HOME, link: bool = False
 ) -> Callable[[ScopeView[P]], Wrapped]: ...
 def portal_view(
-    view: ScopeView[P] | None = None, /, *, module: Module | str = Module.HOME
+    view: ScopeView[P] | None = None,
+    /,
+    *,
+    module: Module | str = Module.HOME,
+    link: bool = False,
 ) -> Wrapped | Callable[[ScopeView[P]], Wrapped]:
     """Wrap a portal page: `@portal_view` or `@portal_view(module=Module.INVOICES)`.
 
     The URL must capture `org_slug`; the view is called as `view(request, scope, **other_kwargs)`
     and `request.portal_scope` is set for templates. A module outside the person's role or
     switched off in the preferences answers 404.
+
+    `link=True` lets a document-link visitor (no login) in with a scope narrowed to the link's
+    one document (its page, PDF, answer, payment); every other page answers them 404.
     """
     required = Module(module)
 
@@ -282,6 +310,17 @@ def portal_view(
         @login_not_required
         @wraps(view)
         def wrapper(request: HttpRequest, org_slug: str, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not request.user.is_authenticated:
+                organisation = selectors.organisation_for_portal(slug=org_slug)
+                narrowed = link_scope(request, organisation)
+                if narrowed is not None:
+                    # A page without a section of its own (print, PDF) checks the document's.
+                    if not link or (required is not Module.HOME and not narrowed.allows(required)):
+                        raise Http404("No such page.")
+                    link_request = cast(PortalRequest, request)
+                    link_request.portal_scope = narrowed
+                    link_request.portal_customer_count = 0
+                    return view(link_request, narrowed, *args, **kwargs)
             access = _resolve_access(request, org_slug, unverified=False)
             if isinstance(access, HttpResponse):
                 return access

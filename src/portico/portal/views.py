@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import cast
 from uuid import UUID
 
 from django.contrib import auth, messages
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -24,15 +25,21 @@ from django_otp import match_token, user_has_device
 from portico.accounts import two_factor
 from portico.accounts.models import User, normalise_email
 from portico.activity import invitations
+from portico.contacts import document_links
 from portico.contacts import portal_tokens as tokens
 from portico.contacts.models import ContactPerson
 from portico.contacts.scope import Module, PortalScope
+from portico.core import ratelimit
 from portico.core.errors import DomainError
+from portico.documents import links, sending
+from portico.documents import selectors as document_selectors
+from portico.documents.kinds import kind_named
 from portico.orgs.models import Organisation
 from portico.orgs.selectors import preferences_of
 from portico.portal import forms, selectors, services
 from portico.portal.scoping import (
     SESSION_HAS_DEVICE,
+    SESSION_LINK,
     SESSION_LOGIN_AT,
     SESSION_PERSON,
     SESSION_SEEN_AT,
@@ -450,3 +457,98 @@ def two_factor_disable(request: HttpRequest, scope: PortalScope) -> HttpResponse
         request.session[SESSION_HAS_DEVICE] = False
         messages.success(request, _("Two-factor login is off."))
     return redirect(portal_url(scope.organisation, "account"))
+
+
+# --- personal document links -----------------------------------------------------------------
+
+LINK_OPENS_PER_IP = 60
+LINK_WINDOW_SECONDS = 600
+
+
+def _link_page(
+    request: HttpRequest,
+    organisation: Organisation,
+    problem: str,
+    *,
+    status: int,
+    renew_url: str = "",
+    **extra: object,
+) -> HttpResponse:
+    context = _public_context(organisation, problem=problem, renew_url=renew_url, **extra)
+    return render(request, "portal/document_link_problem.html", context, status=status)
+
+
+@login_not_required
+@never_cache
+@require_GET
+def document_link(request: HttpRequest, org_slug: str, token: str) -> HttpResponse:
+    """A personal document link from an email: opens that one document, no password.
+
+    A visitor without a login gets a session narrowed to the document (`scoping.link_scope`);
+    someone logged in as a person of the same customer goes straight to the page.
+    """
+    organisation = selectors.organisation_for_portal(slug=org_slug)
+    ip = client_ip(request)
+    if not ratelimit.take(
+        f"portal:document-link:{ip}", limit=LINK_OPENS_PER_IP, window_seconds=LINK_WINDOW_SECONDS
+    ):
+        return _link_page(request, organisation, "rate_limited", status=429)
+    link = document_links.link_by_secret(organisation=organisation, secret=token)
+    if link is None:
+        return _link_page(request, organisation, "invalid", status=404)
+    if not preferences_of(organisation).portal_enabled:
+        return problem_page(request, organisation, Problem.PORTAL_OFF)
+    problem = document_links.link_problem(link)
+    renew_url = portal_url(organisation, "document_link_renew", token=token)
+    if problem is tokens.TokenProblem.EXPIRED:
+        return _link_page(request, organisation, "expired", status=410, renew_url=renew_url)
+    if problem is not None:
+        return _link_page(request, organisation, "revoked", status=410)
+    person = link.person
+    scope = PortalScope(organisation, person.contact, person, document_id=link.document_id)
+    kind = kind_named(link.document_kind)
+    try:
+        document = document_selectors.document_get_for_portal(
+            scope=scope, kind=kind, public_id=link.document_id
+        )
+    except Http404:
+        return _link_page(request, organisation, "revoked", status=410)
+    sending.document_link_opened(
+        scope=scope,
+        link=link,
+        document=document,
+        ip=ip,
+        user_agent=request.META.get("HTTP_USER_AGENT", ""),
+    )
+    destination = links.portal_document_path(organisation.slug, kind.slug, document.public_id)
+    if request.user.is_authenticated:
+        access = access_for(user=cast(User, request.user), organisation=organisation)
+        mine = [p for p in access.persons if p.contact_id == person.contact_id]
+        if access.problem is None and mine:
+            key = SESSION_PERSON.format(organisation_id=organisation.pk)
+            request.session[key] = mine[0].pk
+            return redirect(destination)
+        # Someone else's login in this browser: the link does not mix with it.
+        return _link_page(request, organisation, "other_login", status=403)
+    request.session.cycle_key()
+    request.session[SESSION_LINK.format(organisation_id=organisation.pk)] = link.pk
+    return redirect(destination)
+
+
+@login_not_required
+@never_cache
+@require_POST
+def document_link_renew(request: HttpRequest, org_slug: str, token: str) -> HttpResponse:
+    """Send me a fresh link: from an expired document link, to the address it went to."""
+    organisation = selectors.organisation_for_portal(slug=org_slug)
+    ip = client_ip(request)
+    if not ratelimit.take(
+        f"portal:document-link:{ip}", limit=LINK_OPENS_PER_IP, window_seconds=LINK_WINDOW_SECONDS
+    ):
+        return _link_page(request, organisation, "rate_limited", status=429)
+    link = document_links.link_by_secret(organisation=organisation, secret=token)
+    if link is None:
+        return _link_page(request, organisation, "invalid", status=404)
+    sending.document_link_renew(link=link, ip=ip)
+    # The same answer whether or not a link went out: the page confirms nothing.
+    return _link_page(request, organisation, "renew_requested", status=200)

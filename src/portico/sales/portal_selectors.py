@@ -89,8 +89,10 @@ ESTIMATE_SORTS = {**DOCUMENT_SORTS, "expiry": ("expiry_date", "id")}
 
 
 def estimates_for_portal(*, scope: PortalScope) -> QuerySet[Estimate]:
-    return Estimate.objects.filter(organisation=scope.organisation, contact=scope.contact).exclude(
-        Estimate.PORTAL_HIDDEN
+    return scope.only_document(
+        Estimate.objects.filter(organisation=scope.organisation, contact=scope.contact).exclude(
+            Estimate.PORTAL_HIDDEN
+        )
     )
 
 
@@ -133,8 +135,10 @@ INVOICE_SORTS = {**DOCUMENT_SORTS, "-due": ("-due_date", "-id"), "due": ("due_da
 
 
 def invoices_for_portal(*, scope: PortalScope) -> QuerySet[Invoice]:
-    return Invoice.objects.filter(organisation=scope.organisation, contact=scope.contact).exclude(
-        Invoice.PORTAL_HIDDEN
+    return scope.only_document(
+        Invoice.objects.filter(organisation=scope.organisation, contact=scope.contact).exclude(
+            Invoice.PORTAL_HIDDEN
+        )
     )
 
 
@@ -170,9 +174,11 @@ ORDER_SORTS = DOCUMENT_SORTS
 
 
 def sales_orders_for_portal(*, scope: PortalScope) -> QuerySet[SalesOrder]:
-    return SalesOrder.objects.filter(
-        organisation=scope.organisation, contact=scope.contact
-    ).exclude(SalesOrder.PORTAL_HIDDEN)
+    return scope.only_document(
+        SalesOrder.objects.filter(organisation=scope.organisation, contact=scope.contact).exclude(
+            SalesOrder.PORTAL_HIDDEN
+        )
+    )
 
 
 def sales_order_list_for_portal(*, scope: PortalScope, query: ListQuery) -> Page:

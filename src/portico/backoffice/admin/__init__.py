@@ -8,6 +8,7 @@ from portico.backoffice.admin import (
     accounts,
     activity,
     contacts,
+    documents,
     orgs,
     payments,
     projects,
@@ -15,4 +16,14 @@ from portico.backoffice.admin import (
     sales,
 )
 
-__all__ = ["accounts", "activity", "contacts", "orgs", "payments", "projects", "reminders", "sales"]
+__all__ = [
+    "accounts",
+    "activity",
+    "contacts",
+    "documents",
+    "orgs",
+    "payments",
+    "projects",
+    "reminders",
+    "sales",
+]

@@ -62,6 +62,7 @@ class ContactPersonInline(ScopedTabularInline):
         "email",
         "phone",
         "is_primary",
+        "receives_documents",
         "portal_status",
         "portal_last_login",
     ]
@@ -261,6 +262,7 @@ class ContactPersonAdminForm(forms.ModelForm):
             "designation",
             "language",
             "is_primary",
+            "receives_documents",
             "portal_role",
         ]
 

@@ -4,6 +4,8 @@ call the services."""
 from __future__ import annotations
 
 import datetime
+import hashlib
+import time
 from decimal import Decimal
 from typing import Any
 
@@ -29,6 +31,7 @@ from portico.backoffice.sites import site
 from portico.backoffice.staff import as_staff
 from portico.core import uploads
 from portico.core.errors import DomainError
+from portico.documents import sending
 from portico.payments import autopay, credit_notes, reminders
 from portico.payments import services as payments
 from portico.sales import services
@@ -162,12 +165,37 @@ class DocumentAdmin(OrganisationScopedAdmin):
         # numbers are gap-free: a document is voided or cancelled, never deleted
         return False
 
+    @admin.action(description=_("Send by email (default recipients and wording)"))
+    def send_by_email(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        staff = as_staff(request)
+        # A double-submitted action sends once: the recent send is seen, and a concurrent twin
+        # shares the key (session, document, minute).
+        minute = int(time.time() // 60)
+        session = request.session.session_key or ""
+
+        def send(document: Any) -> object:
+            if sending.sent_moments_ago(
+                organisation=staff.organisation, document=document, by=staff.user
+            ):
+                raise DomainError(
+                    str(_("It was sent a moment ago; it was not sent again.")), code="just_sent"
+                )
+            key = hashlib.sha256(f"{session}:{document.public_id}:{minute}".encode()).hexdigest()
+            return sending.document_send(
+                organisation=staff.organisation,
+                document=document,
+                sent_by=staff.user,
+                key=f"list:{key[:40]}",
+            )
+
+        run_each(self, request, queryset.select_related("contact", "organisation"), send, _("Sent"))
+
 
 @admin.register(Estimate, site=site)
 class EstimateAdmin(DocumentAdmin):
     list_display = [*DocumentAdmin.list_display, "expiry_date"]
     inlines = [EstimateLineInline, AttachmentInline]
-    actions = ["send", "mark_accepted", "mark_declined", "convert_to_invoice"]
+    actions = ["send_by_email", "send", "mark_accepted", "mark_declined", "convert_to_invoice"]
     fields = [
         "contact",
         "number",
@@ -242,7 +270,7 @@ class InvoiceAdmin(ExportAdminMixin, DocumentAdmin):
     ]
     computed = [*DocumentAdmin.computed, "balance_due", "estimate", "sales_order"]
     inlines = [InvoiceLineInline, AttachmentInline, InvoiceReminderInline]
-    actions = ["send", "void", "record_payment", "apply_credit", "send_reminder"]
+    actions = ["send_by_email", "send", "void", "record_payment", "apply_credit", "send_reminder"]
     fields = [
         "contact",
         "kind",
@@ -382,7 +410,7 @@ class InvoiceAdmin(ExportAdminMixin, DocumentAdmin):
 @admin.register(SalesOrder, site=site)
 class SalesOrderAdmin(DocumentAdmin):
     inlines = [SalesOrderLineInline, AttachmentInline]
-    actions = ["confirm", "fulfil", "cancel", "convert_to_invoice"]
+    actions = ["send_by_email", "confirm", "fulfil", "cancel", "convert_to_invoice"]
     fields = [
         "contact",
         "number",
@@ -421,7 +449,7 @@ class SalesOrderAdmin(DocumentAdmin):
 @admin.register(CreditNote, site=site)
 class CreditNoteAdmin(DocumentAdmin):
     inlines = [CreditNoteLineInline, AttachmentInline]
-    actions = ["open_note", "void"]
+    actions = ["send_by_email", "open_note", "void"]
     fields = [
         "contact",
         "number",

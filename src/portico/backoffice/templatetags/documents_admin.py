@@ -1,4 +1,4 @@
-"""Back-office buttons for documents: print view, PDF, email to the customer, statement."""
+"""Back-office buttons for documents: print view, PDF, Send, statement."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from portico.contacts.models import Contact
+from portico.documents import sending
 from portico.documents.kinds import kind_of
 
 register = template.Library()
@@ -60,12 +61,12 @@ def document_staff_links(original: Any) -> list[dict[str, str]]:
             "icon": "picture_as_pdf",
         },
     ]
-    if getattr(original, "status", "") != "draft":
+    if kind.slug in sending.SENDABLE:
         links.append(
             {
-                "title": _("Email to customer"),
-                "link": reverse("backoffice_documents:email", kwargs=kwargs),
-                "icon": "forward_to_inbox",
+                "title": _("Send"),
+                "link": reverse("backoffice_documents:send", kwargs=kwargs),
+                "icon": "send",
             }
         )
     return links

@@ -1,21 +1,25 @@
-"""Back office: the same print views and PDFs for staff, plus "email to the customer" and
+"""Back office: the same print views and PDFs for staff, plus Send (email to the customer) and
 attachments. Mounted at /backoffice/documents/; every lookup is scoped by the organisation
 `@staff_view` hands over (from the staff membership), and non-staff get a 404."""
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from portico.backoffice.forms import SendForm
+from portico.backoffice.sites import site
 from portico.backoffice.staff import StaffRequest, staff_view
 from portico.core.errors import DomainError
+from portico.core.middleware import in_admin_shell
 from portico.documents import (
     context,
     forms,
@@ -23,7 +27,7 @@ from portico.documents import (
     rendering,
     responses,
     selectors,
-    services,
+    sending,
     uploads,
 )
 from portico.documents.kinds import DocumentKind, kind_named
@@ -56,7 +60,9 @@ def document_print(
         browser=True,
         back_url=reverse("admin:index"),
         pdf_url=reverse("backoffice_documents:pdf", kwargs=kwargs),
-        email_url=reverse("backoffice_documents:email", kwargs=kwargs),
+        email_url=reverse("backoffice_documents:send", kwargs=kwargs)
+        if found.slug in sending.SENDABLE
+        else "",
         attachments=[
             {
                 "name": file.name or _("File"),
@@ -94,34 +100,94 @@ def document_pdf(
     return responses.pdf_response(content, name=pdf.filename_for(found, document.number))
 
 
+def _change_url(document: Any) -> str:
+    meta = document._meta
+    return reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[document.pk])
+
+
 @staff_view
-def document_email(
+@require_http_methods(["GET", "POST"])
+def document_send(
     request: StaffRequest, organisation: Organisation, kind: str, public_id: UUID
 ) -> HttpResponse:
-    """GET asks to confirm; POST emails the PDF to the customer's contact persons."""
+    """Send: choose recipients, cc, subject and message, then email the document."""
     found = kind_named(kind)
+    if found.slug not in sending.SENDABLE:
+        raise Http404("No such document.")
     document = selectors.document_get_for_staff(
         organisation=organisation, kind=found, public_id=public_id
     )
-    back = reverse("backoffice_documents:print", kwargs=_kwargs(found, public_id))
-    if request.method != "POST":
-        return render(
-            request,
-            "backoffice/documents/email_confirm.html",
-            {"kind": found, "document": document, "back_url": back},
-        )
-    try:
-        sent = services.document_email_to_contacts(
-            organisation=organisation,
-            kind=found,
-            document=document,
-            sent_by=request.user,
-        )
-    except DomainError as error:
-        messages.error(request, error.message)
+    persons = sending.recipient_choices(document)
+    wording = sending.wording_for(organisation=organisation, kind=found.slug)
+    back = _change_url(document)
+    if request.method == "POST":
+        form = SendForm(request.POST, persons=persons)
+        if form.is_valid():
+            data = form.cleaned_data
+            # Unchanged built-in wording is left to the service: it follows each reader's language.
+            same = not wording.custom and (data["subject"], _lines(data["message"])) == (
+                wording.subject,
+                _lines(wording.message),
+            )
+            try:
+                result = sending.document_send(
+                    organisation=organisation,
+                    document=document,
+                    sent_by=request.user,
+                    persons=list(data["persons"]),
+                    cc=form.cc_addresses(),
+                    subject=None if same else data["subject"],
+                    message=None if same else data["message"],
+                    attach_pdf=data["attach_pdf"],
+                    key=data["key"],
+                )
+            except DomainError as error:
+                form.add_error(error.field if error.field in form.fields else None, error.message)
+            else:
+                if result.sent_now:
+                    messages.success(
+                        request,
+                        _("%(title)s %(number)s was sent to %(addresses)s.")
+                        % {
+                            "title": found.title,
+                            "number": result.record.number,
+                            "addresses": ", ".join(result.record.addresses),
+                        },
+                    )
+                else:
+                    messages.info(request, _("This was already sent; it was not sent again."))
+                return redirect(back)
     else:
-        messages.success(request, _("Emailed to %(addresses)s.") % {"addresses": ", ".join(sent)})
-    return redirect(back)
+        form = SendForm(
+            initial={
+                "persons": [p.pk for p in sending.default_recipients(document)],
+                "subject": wording.subject,
+                "message": wording.message,
+                "attach_pdf": True,
+                "key": uuid.uuid4().hex,
+            },
+            persons=persons,
+        )
+    context = {
+        **site.each_context(request),
+        "title": _("Send %(title)s %(number)s") % {"title": found.title, "number": document.number},
+        "form": form,
+        "kind": found,
+        "document": document,
+        "back_url": back,
+        "print_url": reverse("backoffice_documents:print", kwargs=_kwargs(found, public_id)),
+        "no_persons": not persons,
+        "is_draft": getattr(document, "status", "") == "draft",
+        "history": sending.send_history(organisation=organisation, document=document),
+    }
+    response = render(
+        request, "backoffice/documents/send.html", context, status=400 if form.errors else 200
+    )
+    return in_admin_shell(response)
+
+
+def _lines(text: str) -> str:
+    return "\n".join(line.rstrip() for line in text.strip().splitlines())
 
 
 @staff_view

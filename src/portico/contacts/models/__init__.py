@@ -11,6 +11,7 @@ from portico.contacts.models.customers import (
     PortalToken,
     PortalTokenQuerySet,
 )
+from portico.contacts.models.links import DocumentLink, DocumentLinkQuerySet
 from portico.contacts.models.self_service import (
     MESSAGE_MAX_LENGTH,
     REVIEW_MAX_LENGTH,
@@ -33,6 +34,8 @@ __all__ = [
     "ContactQuerySet",
     "CustomerMessage",
     "DetailsChangeItem",
+    "DocumentLink",
+    "DocumentLinkQuerySet",
     "PendingEmailChange",
     "PortalSession",
     "PortalSessionQuerySet",

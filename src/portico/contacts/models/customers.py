@@ -124,6 +124,14 @@ class ContactPerson(OrganisationOwned):
     designation = models.CharField(_("designation"), max_length=100, blank=True)
     language = models.CharField(_("language"), max_length=10, blank=True)
     is_primary = models.BooleanField(_("primary contact"), default=False)
+    receives_documents = models.BooleanField(
+        _("receives documents by email"),
+        default=False,
+        help_text=_(
+            "Ticked in advance when a document is sent. A customer with no one ticked gets "
+            "its documents at the primary contact's address."
+        ),
+    )
     portal_status = models.CharField(
         _("portal status"),
         max_length=12,

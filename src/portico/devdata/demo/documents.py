@@ -1,5 +1,6 @@
-"""Demo step: a usage report attached (shown in the portal) to Acme's newest open invoice, and
-Acme's comment with a file on its pending timesheet approval."""
+"""Demo step: a usage report attached (shown in the portal) to Acme's newest open invoice, that
+invoice sent by email (Send: var/mail/ holds it once the worker ran), and Acme's comment with a
+file on its pending timesheet approval."""
 
 from __future__ import annotations
 
@@ -10,8 +11,9 @@ from portico.contacts.models import ContactPerson
 from portico.contacts.scope import PortalScope
 from portico.core import uploads
 from portico.devdata.demo.context import DemoContext
-from portico.documents import services
+from portico.documents import sending, services
 from portico.documents.kinds import kind_of
+from portico.documents.models import DocumentSend
 from portico.projects.models import TimesheetApproval
 from portico.sales.models import Attachment, Invoice
 
@@ -38,6 +40,7 @@ def load(context: DemoContext) -> None:
     _approval_comment_with_file(context)
     if invoice is None:
         return
+    _send(context)
     if Attachment.objects.filter(
         organisation=organisation, invoice=invoice, name=REPORT_NAME
     ).exists():
@@ -52,6 +55,40 @@ def load(context: DemoContext) -> None:
         uploaded_by="demo",
     )
     context.say(f"Attached {REPORT_NAME} to {invoice.number} (shown in the portal).")
+
+
+def _send(context: DemoContext) -> None:
+    """Send Acme's newest open invoice as the owner would from the back office (once, however
+    often the demo runs)."""
+    assert context.organisation is not None
+    # Later steps may pay this invoice; a second run must not pick and send another one.
+    if DocumentSend.objects.filter(
+        organisation=context.organisation, key__startswith="demo:send:"
+    ).exists():
+        return
+    invoice = (
+        Invoice.objects.filter(
+            organisation=context.organisation,
+            contact__display_name="Acme Corporation",
+            kind=Invoice.Kind.REGULAR,
+            status__in=Invoice.OPEN_STATUSES,
+        )
+        .order_by("-issue_date", "-id")
+        .first()
+    )
+    if invoice is None:
+        return
+    result = sending.document_send(
+        organisation=context.organisation,
+        document=invoice,
+        sent_by=context.owner,
+        key=f"demo:send:{invoice.public_id}",
+    )
+    if result.sent_now:
+        context.say(
+            f"Sent {invoice.number} by email to {', '.join(result.record.addresses)} "
+            "(with a personal document link)."
+        )
 
 
 def _approval_comment_with_file(context: DemoContext) -> None:

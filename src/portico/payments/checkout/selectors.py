@@ -222,8 +222,10 @@ def gateway_get_for_portal(*, scope: PortalScope, gateway_id: str) -> GatewayAcc
 
 def autopay_profiles_for_portal(*, scope: PortalScope) -> QuerySet[RecurringProfile]:
     """The customer's live recurring profiles that charge their default method."""
-    return RecurringProfile.objects.live().filter(
-        organisation=scope.organisation, contact=scope.contact, autopay=True
+    return scope.nothing_for_link(
+        RecurringProfile.objects.live().filter(
+            organisation=scope.organisation, contact=scope.contact, autopay=True
+        )
     )
 
 
@@ -245,7 +247,10 @@ def hosted_fields_urls(*, scope: PortalScope, account: GatewayAccount | None) ->
 
 
 def saved_methods_for_portal(*, scope: PortalScope) -> QuerySet[SavedMethod]:
-    methods = SavedMethod.objects.filter(organisation=scope.organisation, contact=scope.contact)
+    # A document link pays with a new card only: the customer's saved ones are not its to use.
+    methods = scope.nothing_for_link(
+        SavedMethod.objects.filter(organisation=scope.organisation, contact=scope.contact)
+    )
     if not scope.contact.allow_bank_debit:
         methods = methods.exclude(kind=MethodKind.BANK)
     return methods.select_related("gateway_account").order_by("-is_default", "-created_at")
@@ -259,6 +264,10 @@ def checkout_get_for_portal(*, scope: PortalScope, checkout_id: UUID | str) -> C
     checkouts = Checkout.objects.filter(
         organisation=scope.organisation, contact=scope.contact
     ).select_related("payment", "saved_method")
+    if scope.is_link:
+        checkouts = scope.only_document(checkouts, "items__invoice__public_id").filter(
+            person=scope.person
+        )
     return get_for_scope(checkouts, checkout_id)
 
 

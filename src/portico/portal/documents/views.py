@@ -68,7 +68,7 @@ def _render_problem(request: HttpRequest, scope: PortalScope, error: DomainError
 
 @responses.never_cached
 @require_GET
-@portal_view
+@portal_view(link=True)
 def document_print(
     request: HttpRequest, scope: PortalScope, kind: str, public_id: UUID
 ) -> HttpResponse:
@@ -77,7 +77,7 @@ def document_print(
     page = context.document_context(document, found)
     page.update(_urls(scope, found, document), toolbar=True, browser=True)
     page["attachments"] = _attachment_links(scope, found, document)
-    if uploads.portal_upload_allowed(found):
+    if uploads.portal_upload_allowed(found) and not scope.is_link:
         page["upload_url"] = reverse(
             "portal:document_upload",
             kwargs={
@@ -92,7 +92,7 @@ def document_print(
 
 @responses.never_cached
 @require_GET
-@portal_view
+@portal_view(link=True)
 def document_pdf(
     request: HttpRequest, scope: PortalScope, kind: str, public_id: UUID
 ) -> HttpResponse:
@@ -193,7 +193,7 @@ def attachment_upload(
 
 @responses.never_cached
 @require_GET
-@portal_view
+@portal_view(link=True)
 def attachment_download(
     request: HttpRequest, scope: PortalScope, attachment_id: UUID
 ) -> HttpResponse:

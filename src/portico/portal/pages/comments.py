@@ -70,21 +70,21 @@ def _refused_file(error: DomainError, name: str) -> DomainError:
     return DomainError(message, code=error.code, field=error.field)
 
 
-@portal_view(module=Module.INVOICES)
+@portal_view(module=Module.INVOICES, link=True)
 @require_POST
 def invoice_comment(request: HttpRequest, scope: PortalScope, invoice_id: UUID) -> HttpResponse:
     invoice = selectors.invoice_get_for_portal(scope=scope, invoice_id=invoice_id)
     return _add(request, scope, invoice)
 
 
-@portal_view(module=Module.ESTIMATES)
+@portal_view(module=Module.ESTIMATES, link=True)
 @require_POST
 def estimate_comment(request: HttpRequest, scope: PortalScope, estimate_id: UUID) -> HttpResponse:
     estimate = selectors.estimate_get_for_portal(scope=scope, estimate_id=estimate_id)
     return _add(request, scope, estimate)
 
 
-@portal_view(module=Module.SALES_ORDERS)
+@portal_view(module=Module.SALES_ORDERS, link=True)
 @require_POST
 def sales_order_comment(
     request: HttpRequest, scope: PortalScope, sales_order_id: UUID

@@ -89,7 +89,7 @@ def _detail(
     return render(request, "portal/pages/estimates/detail.html", context, status=status)
 
 
-@portal_view(module=Module.ESTIMATES)
+@portal_view(module=Module.ESTIMATES, link=True)
 @require_GET
 def estimate_detail(request: HttpRequest, scope: PortalScope, estimate_id: UUID) -> HttpResponse:
     estimate = selectors.estimate_get_for_portal(scope=scope, estimate_id=estimate_id)
@@ -125,7 +125,7 @@ def _answer(
     return _detail(request, scope, estimate, status=400, **{form_name: form})
 
 
-@portal_view(module=Module.ESTIMATES)
+@portal_view(module=Module.ESTIMATES, link=True)
 @require_POST
 def estimate_accept(request: HttpRequest, scope: PortalScope, estimate_id: UUID) -> HttpResponse:
     def act(*, estimate: Estimate, data: dict[str, Any], origin: Any) -> None:
@@ -144,7 +144,7 @@ def estimate_accept(request: HttpRequest, scope: PortalScope, estimate_id: UUID)
     )
 
 
-@portal_view(module=Module.ESTIMATES)
+@portal_view(module=Module.ESTIMATES, link=True)
 @require_POST
 def estimate_decline(request: HttpRequest, scope: PortalScope, estimate_id: UUID) -> HttpResponse:
     def act(*, estimate: Estimate, data: dict[str, Any], origin: Any) -> None:
@@ -163,7 +163,7 @@ def estimate_decline(request: HttpRequest, scope: PortalScope, estimate_id: UUID
     )
 
 
-@portal_view(module=Module.ESTIMATES)
+@portal_view(module=Module.ESTIMATES, link=True)
 @require_POST
 def estimate_request_changes(
     request: HttpRequest, scope: PortalScope, estimate_id: UUID

@@ -76,7 +76,7 @@ def invoice_list(request: HttpRequest, scope: PortalScope) -> HttpResponse:
     )
 
 
-@portal_view(module=Module.INVOICES)
+@portal_view(module=Module.INVOICES, link=True)
 @require_GET
 def invoice_detail(request: HttpRequest, scope: PortalScope, invoice_id: UUID) -> HttpResponse:
     invoice = selectors.invoice_get_for_portal(scope=scope, invoice_id=invoice_id)
@@ -101,7 +101,7 @@ def invoice_detail(request: HttpRequest, scope: PortalScope, invoice_id: UUID) -
         invoice=invoice,
         totals=documents.totals_of(invoice),
         applied=payment_selectors.invoice_applied_for_portal(scope=scope, invoice=invoice),
-        can_see_payments=scope.allows(Module.PAYMENTS),
+        can_see_payments=scope.allows(Module.PAYMENTS) and not scope.is_link,
         comments=activity_selectors.comments_for_portal(scope=scope, target=invoice),
         comment_form=CommentForm(),
         comment_url=documents.comment_url(scope, invoice),

@@ -48,7 +48,7 @@ def sales_order_list(request: HttpRequest, scope: PortalScope) -> HttpResponse:
     )
 
 
-@portal_view(module=Module.SALES_ORDERS)
+@portal_view(module=Module.SALES_ORDERS, link=True)
 @require_GET
 def sales_order_detail(
     request: HttpRequest, scope: PortalScope, sales_order_id: UUID

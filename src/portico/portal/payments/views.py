@@ -248,7 +248,7 @@ def _ticks_of_page(request: HttpRequest, scope: PortalScope) -> selectors.Choice
     )
 
 
-@portal_view(module=Module.PAYMENTS)
+@portal_view(module=Module.PAYMENTS, link=True)
 @require_http_methods(["GET", "POST"])
 def pay(request: HttpRequest, scope: PortalScope) -> HttpResponse:
     if request.method == "GET":
@@ -301,7 +301,8 @@ def pay(request: HttpRequest, scope: PortalScope) -> HttpResponse:
             token=data["token"] if saved is None else "",
             method_kind=MethodKind.BANK if method == "bank" else MethodKind.CARD,
             saved_method=saved,
-            save_method=data["save_method"],
+            # A document link pays once; it never keeps a card on the customer's account.
+            save_method=data["save_method"] and not scope.is_link,
             account=account,
         )
     except services.AmountChanged as exc:
@@ -312,7 +313,7 @@ def pay(request: HttpRequest, scope: PortalScope) -> HttpResponse:
     return redirect(_url(scope, "checkout_detail", checkout_id=done.public_id))
 
 
-@portal_view(module=Module.PAYMENTS)
+@portal_view(module=Module.PAYMENTS, link=True)
 @require_POST
 def pay_choose(request: HttpRequest, scope: PortalScope) -> HttpResponse:
     """Change which invoices are chosen: the ticks of one page, or all, or none. Answers the
@@ -367,7 +368,7 @@ def credit_apply(request: HttpRequest, scope: PortalScope) -> HttpResponse:
     return redirect(_url(scope, "checkout"))
 
 
-@portal_view(module=Module.PAYMENTS)
+@portal_view(module=Module.PAYMENTS, link=True)
 @require_GET
 def checkout_detail(request: HttpRequest, scope: PortalScope, checkout_id: UUID) -> HttpResponse:
     done = selectors.checkout_get_for_portal(scope=scope, checkout_id=checkout_id)
@@ -375,9 +376,15 @@ def checkout_detail(request: HttpRequest, scope: PortalScope, checkout_id: UUID)
         "scope": scope,
         "checkout": done,
         "items": selectors.checkout_items(checkout=done),
-        "receipt_url": _receipt_url(scope, done),
+        "receipt_url": "" if scope.is_link else _receipt_url(scope, done),
+        "document_url": _document_url(scope, done) if scope.is_link else "",
     }
     return render(request, "portal/payments/checkout.html", context)
+
+
+def _document_url(scope: PortalScope, done: Checkout) -> str:
+    """Back to the link's invoice (a link visitor sees no payments list or receipt page)."""
+    return _url(scope, "invoice_detail", invoice_id=scope.document_id)
 
 
 def _receipt_url(scope: PortalScope, done: Checkout) -> str:

@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from portico.contacts import document_links
 from portico.contacts.models import Contact
 from portico.core.errors import DomainError
 from portico.core.hooks import Hook
@@ -159,6 +160,7 @@ def invoice_void(*, invoice: Invoice, date: datetime.date | None = None) -> Invo
     invoice.save(update_fields=["status", "balance_due", "updated_at"])
     if was_issued and invoice.kind == Invoice.Kind.REGULAR:
         ledger.record(ledger.invoice_voided(invoice, date=date or timezone.localdate()))
+    document_links.links_revoke_for_document(document_id=invoice.public_id)
     invoice_voided(invoice)
     return invoice
 

@@ -124,6 +124,7 @@ def _generate_one(profile_id: int, today: datetime.date) -> list[Invoice]:
                 )
                 if profile.send_automatically:
                     invoice = invoice_send(invoice=invoice)
+                    invoice_email(invoice)
                     if profile.autopay:
                         invoice_autopay(invoice)
                 made.append(invoice)
@@ -131,6 +132,10 @@ def _generate_one(profile_id: int, today: datetime.date) -> list[Invoice]:
             profile.save(update_fields=["next_date", "updated_at"])
     return made
 
+
+# Emailing belongs to documents (Send), which builds on sales: its AppConfig.ready registers
+# how a profile's invoice that "sends automatically" is emailed to the customer.
+invoice_email: Hook[Invoice] = Hook("email a recurring invoice")
 
 # Charging belongs to payments, which builds on sales: its AppConfig.ready registers how an
 # invoice of a profile on autopay is charged once its transaction commits.

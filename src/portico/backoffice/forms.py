@@ -1,0 +1,74 @@
+"""Staff forms that are not a model's admin form: Send a document."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from unfold.widgets import (
+    UnfoldAdminCheckboxSelectMultipleWidget,
+    UnfoldAdminTextareaWidget,
+    UnfoldAdminTextInputWidget,
+    UnfoldBooleanSwitchWidget,
+)
+
+from portico.contacts.models import ContactPerson
+from portico.core import placeholders
+
+
+class PersonChoice(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: ContactPerson) -> str:
+        return f"{obj.full_name} <{obj.email}>"
+
+
+class SendForm(forms.Form):
+    """Recipients (the customer's persons), cc, subject and message, PDF on or off.
+
+    The key is minted when the form is shown; posting the same key twice sends once.
+    """
+
+    persons = PersonChoice(
+        label=_("Recipients"),
+        queryset=ContactPerson.objects.none(),
+        required=False,
+        widget=UnfoldAdminCheckboxSelectMultipleWidget,
+    )
+    cc = forms.CharField(
+        label=_("Cc"),
+        required=False,
+        max_length=1000,
+        help_text=_("Other addresses, separated by commas."),
+        widget=UnfoldAdminTextInputWidget,
+    )
+    subject = forms.CharField(
+        label=_("Subject"),
+        max_length=200,
+        validators=[placeholders.validate],
+        widget=UnfoldAdminTextInputWidget,
+    )
+    message = forms.CharField(
+        label=_("Message"),
+        max_length=4000,
+        validators=[placeholders.validate],
+        widget=UnfoldAdminTextareaWidget(attrs={"rows": 10}),
+    )
+    attach_pdf = forms.BooleanField(
+        label=_("Attach the PDF"), required=False, widget=UnfoldBooleanSwitchWidget
+    )
+    key = forms.CharField(widget=forms.HiddenInput, max_length=80)
+
+    def __init__(self, *args: Any, persons: list[ContactPerson], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["persons"]
+        assert isinstance(field, forms.ModelMultipleChoiceField)
+        field.queryset = ContactPerson.objects.filter(pk__in=[p.pk for p in persons]).order_by(
+            "-is_primary", "first_name", "pk"
+        )
+        self.fields["message"].help_text = _("Placeholders: %(names)s") % {
+            "names": ", ".join(f"{{{name}}}" for name in placeholders.PLACEHOLDERS)
+        }
+
+    def cc_addresses(self) -> list[str]:
+        return [a for a in re.split(r"[,;\s]+", self.cleaned_data.get("cc", "")) if a]
