@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import importlib
+import re
 import uuid
 import zoneinfo
 from collections.abc import Iterator
@@ -18,6 +19,7 @@ from django.core.exceptions import ValidationError
 from portico.accounts.models import User
 from portico.contacts.models import Contact, ContactPerson
 from portico.core.errors import DomainError
+from portico.documents.models import DocumentSend
 from portico.orgs.models import Organisation
 from portico.payments import reminders
 from portico.payments import services as payments
@@ -177,7 +179,7 @@ def test_running_the_job_twice_sends_once(
     assert InvoiceReminder.objects.filter(invoice=invoice).count() == 1
 
 
-def test_the_email_is_filled_for_the_person_and_opens_the_invoices_portal_page(
+def test_the_email_is_filled_for_the_person_and_carries_their_personal_link(
     org: Organisation, customer_a: Contact, customer_a_person: ContactPerson, settings: Any
 ) -> None:
     settings.SITE_URL = "https://books.example"
@@ -188,21 +190,27 @@ def test_the_email_is_filled_for_the_person_and_opens_the_invoices_portal_page(
     message = mail.outbox[0]
     assert message.to == [customer_a_person.email]
     assert message.subject == f"Invoice {invoice.number} is overdue"
-    assert f"Hello {customer_a_person.full_name}," in message.body
+    assert f"Hello {customer_a_person.first_name}," in message.body
     assert "7 days overdue" in message.body and "$100.00 is still to pay" in message.body
-    link = f"https://books.example/portal/{org.slug}/invoices/{invoice.public_id}"
-    assert reminders._link_for(customer_a_person, invoice) == link
+    # delivered by Send: the button is the person's own link to this one invoice
+    found = re.search(rf"https://books\.example/portal/{org.slug}/d/[\w-]+", message.body)
+    assert found is not None
     html = message.alternatives[0][0]  # type: ignore[attr-defined]
-    assert f'href="{link}"' in html and link in message.body
+    assert f'href="{found.group(0)}"' in html
+    record = DocumentSend.objects.get(document_id=invoice.public_id)
+    assert (record.purpose, record.attached_pdf) == ("reminder", False)
 
 
-def test_every_person_with_an_email_gets_it_in_their_language_primary_first(
+def test_every_person_who_receives_documents_gets_it_in_their_language_primary_first(
     org: Organisation, customer_a: Contact, customer_a_person: ContactPerson
 ) -> None:
     ContactPersonFactory(contact=customer_a, email="", first_name="No email")
     german = ContactPersonFactory(contact=customer_a, email="greta@customer-a.example")
     german.language = "de"
-    german.save(update_fields=["language"])
+    german.receives_documents = True
+    german.save(update_fields=["language", "receives_documents"])
+    ContactPersonFactory(contact=customer_a, email="quiet@customer-a.example")  # not ticked
+    ContactPerson.objects.filter(pk=customer_a_person.pk).update(receives_documents=True)
     invoice = issue(customer_a)
 
     run_on(DUE + datetime.timedelta(days=7))

@@ -19,6 +19,6 @@ class Hook(Generic[T]):
         if handler not in self._handlers:
             self._handlers.append(handler)
 
-    def __call__(self, value: T) -> None:
-        for handler in self._handlers:
-            handler(value)
+    def __call__(self, value: T) -> list[object]:
+        """Call every handler in registration order; answers what each returned."""
+        return [handler(value) for handler in self._handlers]

@@ -7,6 +7,8 @@ class DocumentsConfig(AppConfig):
 
     def ready(self) -> None:
         from portico.documents import sending
+        from portico.payments import reminders
         from portico.sales.services import recurring
 
         recurring.invoice_email.register(sending.recurring_invoice_enqueue)
+        reminders.reminder_email.register(sending.reminder_send)

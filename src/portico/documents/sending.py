@@ -24,6 +24,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from portico.activity import mail
 from portico.activity import services as activity_services
 from portico.activity.mail import OutgoingEmail, render_email, send_after_commit
 from portico.contacts import document_links
@@ -39,6 +40,7 @@ from portico.documents.models import DocumentEmailTemplate, DocumentSend, Sendab
 from portico.orgs.models import Organisation
 from portico.orgs.selectors import preferences_of
 from portico.payments import credit_notes
+from portico.payments.reminders import ReminderMail, ReminderSent
 from portico.sales import services as sales_services
 from portico.sales.models import CreditNote, Estimate, Invoice, SalesOrder
 
@@ -192,12 +194,9 @@ def _clean_cc(cc: Sequence[str]) -> list[str]:
 
 
 def language_for(person: ContactPerson | None, document: Any) -> str:
-    """The person's language, else the customer's, else the organisation's."""
-    return (
-        (person.language if person is not None else "")
-        or getattr(document.contact, "language", "")
-        or document.organisation.language
-        or "en"
+    """The reader's language (`activity.mail.language_for`: person, customer, organisation)."""
+    return mail.language_for(
+        organisation=document.organisation, contact=document.contact, person=person
     )
 
 
@@ -210,7 +209,7 @@ def placeholder_values(
         document, "expiry_date", None
     )
     balance: Decimal | None = getattr(document, "balance_due", None)
-    today = timezone.localdate()
+    today = document.organisation.local_now().date()
     overdue = (today - due).days if due is not None and due < today else 0
     return {
         "organisation_name": document.organisation.name,
@@ -520,6 +519,27 @@ def _send(
         )
     logger.info("%s %s sent to %d recipients (%s)", kind.slug, document.number, len(letters), who)
     return record
+
+
+def reminder_send(mail: ReminderMail) -> ReminderSent:
+    """How a payment reminder is emailed (registered on `payments.reminders.reminder_email`):
+    a Send of the invoice with the stage's wording to its default recipients, without the PDF,
+    each with a personal link, recorded as a reminder."""
+    result = document_send(
+        organisation=mail.invoice.organisation,
+        document=mail.invoice,
+        sent_by=mail.sent_by,
+        subject=mail.subject,
+        message=mail.message,
+        attach_pdf=False,
+        key=mail.key,
+        automatic=mail.automatic,
+        purpose=DocumentSend.Purpose.REMINDER,
+    )
+    record = result.record
+    return ReminderSent(
+        subject=record.subject, sent_to=[str(r["email"]) for r in record.recipients or []]
+    )
 
 
 def send_history(*, organisation: Organisation, document: Any) -> list[DocumentSend]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -10,6 +11,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -20,6 +22,7 @@ from portico.core.timezones import (
     time_zone_choices,
     validate_language,
     validate_time_zone,
+    zone_of,
 )
 
 slug_validator = RegexValidator(
@@ -107,6 +110,11 @@ class Organisation(PublicIdModel):
     def logo_absolute_url(self) -> str:
         """`logo_url` for emails, which are read away from the site."""
         return f"{settings.SITE_URL}{self.logo_url}" if self.logo else ""
+
+    def local_now(self, now: datetime.datetime | None = None) -> datetime.datetime:
+        """`now` (default: this moment) in the organisation's time zone: every "today" of a
+        job or an email that runs outside a request (where the middleware activates it)."""
+        return (now or timezone.now()).astimezone(zone_of(self.timezone))
 
     @property
     def address_lines(self) -> list[str]:

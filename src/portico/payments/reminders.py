@@ -19,25 +19,19 @@ from __future__ import annotations
 
 import datetime
 import logging
-import zoneinfo
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from babel.dates import format_date
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, QuerySet, Subquery
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from portico.activity.mail import OutgoingEmail, render_email, send_after_commit
-from portico.contacts.models import Contact, ContactPerson
-from portico.core import placeholders
 from portico.core.errors import DomainError
-from portico.core.money import format_money
+from portico.core.hooks import Hook
 from portico.orgs.models import Organisation
-from portico.orgs.selectors import preferences_of
 from portico.payments.models import (
     Checkout,
     CheckoutItem,
@@ -147,18 +141,6 @@ def reminder_schedule_fill_defaults(*, schedule: ReminderSchedule) -> list[Remin
     return ReminderStage.objects.bulk_create(stages)
 
 
-def local_now(
-    organisation: Organisation, now: datetime.datetime | None = None
-) -> datetime.datetime:
-    """`now` (default: this moment) in the organisation's time zone (UTC if it is unknown)."""
-    try:
-        zone = zoneinfo.ZoneInfo(organisation.timezone or "UTC")
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        logger.warning("organisation %s has an unknown time zone", organisation.slug)
-        zone = zoneinfo.ZoneInfo("UTC")
-    return (now or timezone.now()).astimezone(zone)
-
-
 # --- who may be reminded --------------------------------------------------------------------
 
 
@@ -195,93 +177,31 @@ def refusal(invoice: Invoice) -> DomainError | None:
     return None
 
 
-def recipients_of(contact: Contact) -> list[ContactPerson]:
-    """The customer's contact persons with an email address, the primary one first."""
-    return list(
-        ContactPerson.objects.filter(organisation_id=contact.organisation_id, contact=contact)
-        .exclude(email="")
-        .order_by("-is_primary", "pk")
-    )
-
-
 # --- the email ------------------------------------------------------------------------------
 
 
-def _link_for(person: ContactPerson, invoice: Invoice) -> str:
-    """The address the reminder's button opens: the invoice's page in the client portal."""
-    path = reverse(
-        "portal:invoice_detail",
-        kwargs={"org_slug": invoice.organisation.slug, "invoice_id": invoice.public_id},
-    )
-    return f"{settings.SITE_URL}{path}"
+@dataclass(frozen=True)
+class ReminderMail:
+    """A reminder to email: the invoice, the wording (placeholders unfilled) and the key that
+    makes a second delivery of the same reminder send nothing."""
+
+    invoice: Invoice
+    subject: str
+    message: str
+    sent_by: User | None
+    key: str
+    automatic: bool
 
 
-def language_of(person: ContactPerson, invoice: Invoice) -> str:
-    """The person's language, else the customer's, else the organisation's."""
-    return (
-        person.language
-        or invoice.contact.language
-        or invoice.organisation.language
-        or settings.LANGUAGE_CODE
-    )
+@dataclass(frozen=True)
+class ReminderSent:
+    subject: str
+    sent_to: list[str]
 
 
-def placeholder_values(
-    *, person: ContactPerson, invoice: Invoice, today: datetime.date
-) -> dict[str, object]:
-    """What each placeholder means for this person and invoice (in the active language)."""
-    locale = translation.to_locale(translation.get_language() or settings.LANGUAGE_CODE)
-
-    def day(value: datetime.date | None) -> str:
-        return str(format_date(value, "medium", locale=locale)) if value else ""
-
-    due = invoice.due_date
-    return {
-        "organisation_name": invoice.organisation.name,
-        "customer_name": invoice.contact.display_name,
-        "contact_name": person.full_name,
-        "document_type": str(invoice.get_kind_display()).lower(),
-        "document_number": invoice.number,
-        "document_total": format_money(invoice.total, invoice.currency, locale),
-        "balance_due": format_money(invoice.balance_due, invoice.currency, locale),
-        "issue_date": day(invoice.issue_date),
-        "due_date": day(due),
-        "days_overdue": max(0, (today - due).days) if due else 0,
-        "link": _link_for(person, invoice),
-    }
-
-
-def compose(
-    *, person: ContactPerson, invoice: Invoice, subject: str, message: str, today: datetime.date
-) -> OutgoingEmail:
-    """The reminder to one person, HTML and text, in their language."""
-    organisation = invoice.organisation
-    with translation.override(language_of(person, invoice)):
-        values = placeholder_values(person=person, invoice=invoice, today=today)
-        filled_subject = placeholders.fill(subject, values)
-        body = placeholders.fill(message, values)
-        text, html = render_email(
-            "payments/email/reminder",
-            {
-                "organisation": organisation,
-                "preferences": preferences_of(organisation),
-                "logo_url": (
-                    f"{settings.SITE_URL}{organisation.logo.url}" if organisation.logo else ""
-                ),
-                "person": person,
-                "invoice": invoice,
-                "paragraphs": [part.strip() for part in body.split("\n\n") if part.strip()],
-                "values": values,
-                "link": values["link"],
-            },
-        )
-    return OutgoingEmail(
-        to=[person.email],
-        subject=filled_subject,
-        text=text,
-        html=html,
-        reply_to=[organisation.primary_email] if organisation.primary_email else [],
-    )
+# Emailing belongs to documents (Send: recipients, language, personal links, history), which
+# builds on payments: its AppConfig.ready registers how a reminder is emailed.
+reminder_email: Hook[ReminderMail] = Hook("email a payment reminder")
 
 
 def _lock(invoice_id: int) -> Invoice | None:
@@ -298,22 +218,11 @@ def _record_and_queue(
     invoice: Invoice,
     subject: str,
     message: str,
-    today: datetime.date,
     stage: ReminderStage | None = None,
     sent_by: User | None = None,
 ) -> InvoiceReminder | None:
-    """Write the reminder row, then queue its emails for after the commit. None when the
-    (invoice, stage) row exists already: another run claimed this stage."""
-    persons = recipients_of(invoice.contact)
-    if not persons:
-        raise DomainError(
-            _("This customer has no contact person with an email address."),
-            code="no_recipients",
-        )
-    emails = [
-        compose(person=p, invoice=invoice, subject=subject, message=message, today=today)
-        for p in persons
-    ]
+    """Claim the (invoice, stage) row and email the reminder through Send in one savepoint:
+    a refusal (no recipient) leaves no claim. None when another run claimed this stage."""
     try:
         with transaction.atomic():
             reminder = InvoiceReminder.objects.create(
@@ -322,13 +231,23 @@ def _record_and_queue(
                 stage=stage,
                 manual=stage is None,
                 sent_by=sent_by,
-                subject=emails[0].subject[:300],
-                sent_to=", ".join(p.email for p in persons)[:1000],
             )
+            answers = reminder_email(
+                ReminderMail(
+                    invoice=invoice,
+                    subject=subject,
+                    message=message,
+                    sent_by=sent_by,
+                    key=f"reminder:{reminder.pk}",
+                    automatic=stage is not None,
+                )
+            )
+            sent = next(a for a in answers if isinstance(a, ReminderSent))
+            reminder.subject = sent.subject[:300]
+            reminder.sent_to = ", ".join(sent.sent_to)[:1000]
+            reminder.save(update_fields=["subject", "sent_to"])
     except IntegrityError:
         return None
-    for email in emails:
-        send_after_commit(email)
     return reminder
 
 
@@ -394,7 +313,7 @@ def _send_stage(*, invoice_id: int, stage: ReminderStage, today: datetime.date) 
         return False
     try:
         made = _record_and_queue(
-            invoice=invoice, subject=stage.subject, message=stage.message, today=today, stage=stage
+            invoice=invoice, subject=stage.subject, message=stage.message, stage=stage
         )
     except DomainError as error:
         logger.info("reminder for %s not sent: %s", invoice.number, error.code)
@@ -411,7 +330,7 @@ def reminders_send_for(*, organisation: Organisation, now: datetime.datetime | N
     stages = list(ReminderStage.objects.filter(schedule=schedule, enabled=True).order_by("days"))
     if not stages:
         return 0
-    zone_now = local_now(organisation, now)
+    zone_now = organisation.local_now(now)
     today = zone_now.date()
     candidates = list(_candidates(organisation=organisation, stages=stages, today=today))
     sent_stages = set(
@@ -474,11 +393,9 @@ def invoice_remind(
     problem = refusal(locked)
     if problem is not None:
         raise problem
-    today = local_now(organisation, now).date()
+    today = organisation.local_now(now).date()
     subject, message = _texts_for_today(organisation, locked, today)
-    reminder = _record_and_queue(
-        invoice=locked, subject=subject, message=message, today=today, sent_by=sent_by
-    )
+    reminder = _record_and_queue(invoice=locked, subject=subject, message=message, sent_by=sent_by)
     assert reminder is not None  # a hand-sent reminder has no stage to clash on
     return reminder
 

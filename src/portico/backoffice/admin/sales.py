@@ -357,7 +357,7 @@ class InvoiceAdmin(ExportAdminMixin, DocumentAdmin):
             "invoice": invoice,
             "opts": self.opts,
             "back_url": back,
-            "recipients": [p.email for p in reminders.recipients_of(invoice.contact)],
+            "recipients": [p.email for p in sending.default_recipients(invoice)],
             "problem": reminders.refusal(invoice),
         }
         return TemplateResponse(request, "admin/sales/invoice/remind_confirm.html", context)

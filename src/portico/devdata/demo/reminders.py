@@ -39,7 +39,7 @@ def load(context: DemoContext) -> None:
         return
     invoice = Invoice.objects.filter(organisation=organisation, reference=REFERENCE).first()
     if invoice is None:
-        now = reminders.local_now(organisation)
+        now = organisation.local_now()
         today = now.date()
         tax = Tax.objects.filter(organisation=organisation, is_default=True).first()
         draft = services.invoice_create(
