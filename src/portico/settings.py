@@ -5,6 +5,8 @@ See the README's "Configuration" table. With DEBUG off, SECRET_KEY and ALLOWED_H
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -64,6 +66,7 @@ INSTALLED_APPS = [
     "portico.sales",
     "portico.payments",
     "portico.payments.gateways.sandbox",
+    "portico.payments.gateways.stripe",
     "portico.projects",
     "portico.statements",
     "portico.documents",
@@ -301,8 +304,30 @@ UNFOLD = {
     "SHOW_VIEW_ON_SITE": False,
 }
 
-# The sandbox payment processor: seconds before a bank debit settles (webhook follows).
+# The sandbox payment processor: offered (gateway kind, /sandbox-gateway/ URLs) only when on;
+# on by default in development, off in production (`check --deploy` warns when it is on).
+SANDBOX_GATEWAY = env_bool("SANDBOX_GATEWAY", DEBUG)
+# Seconds before a sandbox bank debit settles (webhook follows).
 SANDBOX_SETTLE_SECONDS = env_int("SANDBOX_SETTLE_SECONDS", 60, minimum=0)
+
+# Stripe: where the stripe library and the hosted fields' Stripe.js talk to (tests point both at
+# localstripe on a loopback port; production keeps Stripe's own).
+STRIPE_API_BASE = env_str("STRIPE_API_BASE", "https://api.stripe.com").rstrip("/")
+STRIPE_JS_URL = env_str("STRIPE_JS_URL", "https://js.stripe.com/v3/")
+STRIPE_TIMEOUT_SECONDS = env_int("STRIPE_TIMEOUT_SECONDS", 30, minimum=1)
+
+# Gateway credentials are encrypted at rest with this Fernet key (32 url-safe base64 bytes,
+# `python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"`).
+# FIELD_ENCRYPTION_KEYS may list older keys after it, for rotation. Development derives one.
+FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS", [])
+if not FIELD_ENCRYPTION_KEYS:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "Set FIELD_ENCRYPTION_KEYS (a Fernet key) when DEBUG is off: gateway credentials "
+            "are encrypted with it."
+        )
+    _derived = hashlib.sha256(b"portico field encryption:" + SECRET_KEY.encode()).digest()
+    FIELD_ENCRYPTION_KEYS = [base64.urlsafe_b64encode(_derived).decode()]
 
 PORTICO_INVITATION_DAYS = env_int("INVITATION_DAYS", 7, minimum=1)
 PORTICO_GRAVATAR = env_bool("GRAVATAR", True)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from portico.orgs.models import GatewayAccount, Organisation
 from portico.payments.checkout.plan import CheckoutRefused
+from portico.payments.gateways import registry
 from portico.sales.models import Invoice
 
 
@@ -21,7 +22,9 @@ def gateways_offered(
 ) -> list[GatewayAccount]:
     """The active accounts every one of `invoices` offers (two queries, whatever the count)."""
     active = list(
-        GatewayAccount.objects.filter(organisation=organisation, is_active=True).order_by("pk")
+        GatewayAccount.objects.filter(
+            organisation=organisation, is_active=True, kind__in=registry.kinds()
+        ).order_by("pk")
     )
     if not active or not invoices:
         return active
@@ -56,7 +59,9 @@ def gateway_choose(
         )
     if offered:
         return offered[0]
-    if not GatewayAccount.objects.filter(organisation=organisation, is_active=True).exists():
+    if not GatewayAccount.objects.filter(
+        organisation=organisation, is_active=True, kind__in=registry.kinds()
+    ).exists():
         raise CheckoutRefused(
             _("This business does not take online payments yet."), code="no_gateway"
         )

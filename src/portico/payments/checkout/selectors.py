@@ -130,7 +130,7 @@ def hosted_fields_urls(*, scope: PortalScope, account: GatewayAccount | None) ->
         return {}
     gateway = registry.gateway_for(account)
     urls = {MethodKind.CARD.value: gateway.hosted_fields_url(kind=MethodKind.CARD)}
-    if scope.contact.allow_bank_debit:
+    if scope.contact.allow_bank_debit and MethodKind.BANK in gateway.method_kinds:
         urls[MethodKind.BANK.value] = gateway.hosted_fields_url(kind=MethodKind.BANK)
     return urls
 

@@ -230,6 +230,8 @@ class Gateway(abc.ABC):
 
     kind: ClassVar[str]
     label: ClassVar[str | StrPromise]
+    method_kinds: ClassVar[frozenset[str]] = frozenset({MethodKind.CARD, MethodKind.BANK})
+    """What the hosted fields collect: a gateway without bank debit leaves it out."""
 
     def __init__(self, config: GatewayConfig) -> None:
         self.config = config

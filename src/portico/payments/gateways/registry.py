@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.conf import settings
+
 from portico.orgs.models import GatewayAccount, gateway_kind_add
 from portico.payments.gateways.base import Gateway, GatewayConfig
 
@@ -19,8 +21,11 @@ def register(gateway_class: type[Gateway]) -> type[Gateway]:
 
 
 def _load() -> None:
-    # Each gateway module registers itself on import; the list of gateways is this one line.
-    from portico.payments.gateways.sandbox import adapter  # noqa: F401
+    # Each gateway module registers itself on import; the list of gateways is these lines.
+    from portico.payments.gateways.stripe import adapter as stripe_adapter  # noqa: F401
+
+    if settings.SANDBOX_GATEWAY:
+        from portico.payments.gateways.sandbox import adapter  # noqa: F401
 
 
 def gateway_class(kind: str) -> type[Gateway]:
@@ -32,8 +37,9 @@ def gateway_class(kind: str) -> type[Gateway]:
 
 
 def kinds() -> list[str]:
+    """The gateway kinds offered here (the sandbox only while SANDBOX_GATEWAY is on)."""
     _load()
-    return sorted(_REGISTRY)
+    return sorted(kind for kind in _REGISTRY if kind != "sandbox" or settings.SANDBOX_GATEWAY)
 
 
 def config_for(account: GatewayAccount) -> GatewayConfig:
