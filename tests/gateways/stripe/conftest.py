@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
+import time
 import urllib.request
+import uuid
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 
-from portico.orgs.models import GatewayAccount
+from portico.contacts.models import Contact, ContactPerson
+from portico.contacts.scope import PortalScope
+from portico.orgs.models import GatewayAccount, Organisation
+from portico.payments.checkout import services as checkout
 from portico.payments.gateways import registry
 from portico.payments.gateways.base import SavedMethodResult
-from portico.payments.gateways.stripe.adapter import StripeGateway
-from tests.localstripe import LocalStripe
+from portico.payments.gateways.stripe.adapter import StripeGateway, client_for
+from portico.payments.models import Checkout
+from portico.sales.models import Invoice
+from tests.localstripe import SECRET_KEY, LocalStripe
 
 Card = Callable[..., SavedMethodResult]
 
@@ -62,3 +72,46 @@ def card(stripe_gateway: StripeGateway, localstripe: LocalStripe) -> Card:
         return stripe_gateway.setup_intent_method(setup_intent_id=secret.split("_secret_")[0])
 
     return make
+
+
+Pay = Callable[..., Checkout]
+
+
+@pytest.fixture
+def scope(org: Organisation, customer_a: Contact, customer_a_person: ContactPerson) -> PortalScope:
+    return PortalScope(organisation=org, contact=customer_a, person=customer_a_person)
+
+
+@pytest.fixture
+def pay(scope: PortalScope, stripe_account: GatewayAccount) -> Pay:
+    """The portal's checkout, through the Stripe account."""
+
+    def run(invoices: list[Invoice], **fields: Any) -> Checkout:
+        fields.setdefault("idempotency_key", uuid.uuid4().hex)
+        return checkout.checkout_start(scope=scope, invoices=invoices, **fields)
+
+    return run
+
+
+def sign(payload: bytes, secret: str, timestamp: int | None = None) -> str:
+    """A Stripe-Signature header, computed as Stripe (and localstripe) compute it."""
+    at = int(time.time()) if timestamp is None else timestamp
+    digest = hmac.new(secret.encode(), f"{at}.".encode() + payload, hashlib.sha256).hexdigest()
+    return f"t={at},v1={digest}"
+
+
+def stripe_event(transaction_id: str, kind: str, **changes: Any) -> dict[str, Any]:
+    """An event about a PaymentIntent as it stands at localstripe, in the shape Stripe (and
+    localstripe's own delivery) sends; `changes` alter the intent, as a tampered or foreign
+    event would."""
+    intent = client_for(SECRET_KEY).v1.payment_intents.retrieve(transaction_id).to_dict()
+    intent.update(changes)
+    return {
+        "id": f"evt_{uuid.uuid4().hex[:24]}",
+        "object": "event",
+        "type": kind,
+        "created": int(time.time()),
+        "livemode": False,
+        "api_version": "2017-08-15",
+        "data": {"object": intent},
+    }
