@@ -11,7 +11,8 @@ its aiohttp app unchanged except for the gaps below, each a Stripe behaviour the
 4. refuses secret keys other than those in LOCALSTRIPE_SECRET_KEYS (any `sk_` passes otherwise);
 5. declines Stripe's test cards at charge time with their `decline_code`, and a 402 carries
    the PaymentIntent, as Stripe does; setup declines only the cards Stripe declines at setup;
-6. accepts `description` on a PaymentIntent, and merges `card` on a PaymentMethod update.
+6. accepts `description` and `automatic_payment_methods` on a PaymentIntent (and the latter on
+   a SetupIntent), and merges `card` on a PaymentMethod update.
 """
 
 from __future__ import annotations
@@ -93,11 +94,29 @@ def _patch_resources() -> None:
     pi_cls = resources.PaymentIntent
     original_init = pi_cls.__init__
 
-    def pi_init(self: Any, *args: Any, description: Any = None, **kwargs: Any) -> None:
+    def pi_init(
+        self: Any,
+        *args: Any,
+        description: Any = None,
+        automatic_payment_methods: Any = None,
+        **kwargs: Any,
+    ) -> None:
         original_init(self, *args, **kwargs)
         self.description = description
+        self.automatic_payment_methods = automatic_payment_methods
 
     pi_cls.__init__ = pi_init
+
+    si_cls = resources.SetupIntent
+    original_si_init = si_cls.__init__
+
+    def si_init(
+        self: Any, *args: Any, automatic_payment_methods: Any = None, **kwargs: Any
+    ) -> None:
+        original_si_init(self, *args, **kwargs)
+        self.automatic_payment_methods = automatic_payment_methods
+
+    si_cls.__init__ = si_init
 
     def last_payment_error(self: Any) -> dict[str, Any] | None:
         if self._authentication_failed:

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 import dj_database_url
 import dj_email_url
+from cryptography.fernet import Fernet
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
@@ -328,6 +329,13 @@ if not FIELD_ENCRYPTION_KEYS:
         )
     _derived = hashlib.sha256(b"portico field encryption:" + SECRET_KEY.encode()).digest()
     FIELD_ENCRYPTION_KEYS = [base64.urlsafe_b64encode(_derived).decode()]
+for _key in FIELD_ENCRYPTION_KEYS:
+    try:
+        Fernet(_key.encode())
+    except ValueError:
+        raise ImproperlyConfigured(
+            "FIELD_ENCRYPTION_KEYS must hold Fernet keys (32 url-safe base64-encoded bytes)."
+        ) from None
 
 PORTICO_INVITATION_DAYS = env_int("INVITATION_DAYS", 7, minimum=1)
 PORTICO_GRAVATAR = env_bool("GRAVATAR", True)

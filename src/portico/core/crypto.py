@@ -48,7 +48,7 @@ def decrypt(stored: str) -> str:
         ) from None
 
 
-class EncryptedTextField(models.TextField):  # type: ignore[type-arg]
+class EncryptedTextField(models.TextField):
     """Text kept encrypted in the database and plain in Python. Not searchable."""
 
     def from_db_value(self, value: str | None, expression: Any, connection: Any) -> str | None:

@@ -236,6 +236,17 @@ class Gateway(abc.ABC):
     def __init__(self, config: GatewayConfig) -> None:
         self.config = config
 
+    @classmethod
+    def key_errors(
+        cls, *, publishable_key: str, secret_key: str, webhook_secret: str
+    ) -> dict[str, str]:
+        """Field errors for keys of the wrong format or mode, found without calling out."""
+        return {}
+
+    def webhook_path(self) -> str:
+        """Where this account's webhooks are received (the business registers it at the gateway)."""
+        return ""
+
     @abc.abstractmethod
     def verify_credentials(self) -> None:
         """Raise GatewayError(CP3002) when the account's keys are not accepted."""

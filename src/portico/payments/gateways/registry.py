@@ -61,3 +61,25 @@ def config_for(account: GatewayAccount) -> GatewayConfig:
 def gateway_for(account: GatewayAccount) -> Gateway:
     """The adapter for one business's gateway account."""
     return gateway_class(account.kind)(config_for(account))
+
+
+def credentials_check(
+    *, kind: str, account_ref: str, publishable_key: str, secret_key: str, webhook_secret: str
+) -> dict[str, str]:
+    """Check keys before they are saved: field errors for a wrong format or mode; then a live
+    call, which raises GatewayError (CP3002) when the gateway refuses them."""
+    gateway_cls = gateway_class(kind)
+    errors = gateway_cls.key_errors(
+        publishable_key=publishable_key, secret_key=secret_key, webhook_secret=webhook_secret
+    )
+    if errors:
+        return errors
+    config = GatewayConfig(
+        kind=kind,
+        account_ref=account_ref,
+        publishable_key=publishable_key,
+        secret_key=secret_key,
+        webhook_secret=webhook_secret,
+    )
+    gateway_cls(config).verify_credentials()
+    return {}

@@ -26,6 +26,7 @@ from django.conf import settings
 from django.db import IntegrityError
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from stripe.params import PaymentIntentCreateParams, PaymentMethodUpdateParams
 
 from portico.core.errors import DomainError, PortalError
 from portico.core.money import from_minor_units, to_minor_units
@@ -58,6 +59,9 @@ WEBHOOK_TOLERANCE_SECONDS = 300
 SETTLED_EVENTS = frozenset({"payment_intent.succeeded", "payment_intent.payment_failed"})
 REFUND_EVENT = "charge.refunded"
 EVENTS = (*sorted(SETTLED_EVENTS), REFUND_EVENT)
+
+# Cards are confirmed on the server: no payment method that would need a return URL.
+NO_REDIRECTS: Any = {"enabled": True, "allow_redirects": "never"}
 
 PUBLISHABLE_KEY = re.compile(r"^pk_(test|live)_[A-Za-z0-9]{8,}$")
 SECRET_KEY = re.compile(r"^(sk|rk)_(test|live)_[A-Za-z0-9]{8,}$")
@@ -236,6 +240,17 @@ class StripeGateway(Gateway):
     label = _("Stripe (cards)")
     method_kinds = frozenset({MethodKind.CARD})
 
+    @classmethod
+    def key_errors(
+        cls, *, publishable_key: str, secret_key: str, webhook_secret: str
+    ) -> dict[str, str]:
+        return key_errors(
+            publishable_key=publishable_key, secret_key=secret_key, webhook_secret=webhook_secret
+        )
+
+    def webhook_path(self) -> str:
+        return reverse("payments:webhook_stripe", args=[self.config.account_ref])
+
     @property
     def client(self) -> stripe.StripeClient:
         return client_for(self.config.secret_key)
@@ -266,9 +281,9 @@ class StripeGateway(Gateway):
             intent = self.client.v1.setup_intents.create(
                 params={
                     "usage": "off_session",
-                    "payment_method_types": ["card"],
+                    "automatic_payment_methods": NO_REDIRECTS,
                     "metadata": {METADATA_ACCOUNT: self.config.account_ref},
-                }
+                },
             )
         except stripe.StripeError as exc:
             raise _stripe_error(exc) from None
@@ -312,11 +327,11 @@ class StripeGateway(Gateway):
                 customer = self._customer_id(request.customer_ref)
                 self.client.v1.payment_methods.attach(reference, params={"customer": customer})
                 saved = method
-            params: dict[str, Any] = {
+            params: PaymentIntentCreateParams = {
                 "amount": amount,
                 "currency": request.currency.lower(),
                 "payment_method": reference,
-                "payment_method_types": ["card"],
+                "automatic_payment_methods": NO_REDIRECTS,
                 "confirm": True,
                 "description": request.description[:1000],
                 "metadata": {
@@ -420,16 +435,16 @@ class StripeGateway(Gateway):
         return method_result(_plain(method))
 
     def update_method(self, request: UpdateMethodRequest) -> SavedMethodResult:
-        params: dict[str, Any] = {}
+        params: PaymentMethodUpdateParams = {}
         card = {
             key: value
             for key, value in {"exp_month": request.exp_month, "exp_year": request.exp_year}.items()
             if value
         }
         if card:
-            params["card"] = card
+            params["card"] = card  # type: ignore[typeddict-item]
         if request.billing is not None:
-            params["billing_details"] = _billing_details(request.billing)
+            params["billing_details"] = _billing_details(request.billing)  # type: ignore[typeddict-item]
         try:
             if params:
                 method = self.client.v1.payment_methods.update(request.reference, params=params)
