@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
@@ -38,6 +39,22 @@ def gateways_offered(
     for chosen in ticked.values():
         allowed &= chosen
     return [account for account in active if account.pk in allowed]
+
+
+def gateways_taking(
+    accounts: Sequence[GatewayAccount], invoices: Sequence[Invoice]
+) -> list[GatewayAccount]:
+    """The accounts whose settings let them take these invoices in full: their currency is
+    listed and what is due reaches the account's minimum (otherwise CP4003 / CP4001)."""
+    if not invoices:
+        return list(accounts)
+    currencies = {invoice.currency for invoice in invoices}
+    due = sum((invoice.balance_due for invoice in invoices), Decimal(0))
+    return [
+        account
+        for account in accounts
+        if currencies <= set(account.currency_list) and due >= account.minimum_amount
+    ]
 
 
 def gateway_choose(

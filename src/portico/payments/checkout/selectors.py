@@ -80,7 +80,9 @@ def invoice_payment_pending(*, scope: PortalScope, invoice_id: int) -> bool:
 def gateway_account_for_portal(*, scope: PortalScope) -> GatewayAccount | None:
     """Where new methods are saved: the business's first active gateway."""
     return (
-        GatewayAccount.objects.filter(organisation=scope.organisation, is_active=True)
+        GatewayAccount.objects.filter(
+            organisation=scope.organisation, is_active=True, kind__in=registry.kinds()
+        )
         .order_by("pk")
         .first()
     )
@@ -89,8 +91,10 @@ def gateway_account_for_portal(*, scope: PortalScope) -> GatewayAccount | None:
 def gateways_offered_for_portal(
     *, scope: PortalScope, invoices: Sequence[Invoice]
 ) -> list[GatewayAccount]:
-    """The gateways every one of `invoices` (already scoped) offers."""
-    return gateway_choice.gateways_offered(organisation=scope.organisation, invoices=invoices)
+    """The gateways every one of `invoices` (already scoped) offers and whose settings take
+    them (currency, minimum): "Pay now" is hidden where none does."""
+    offered = gateway_choice.gateways_offered(organisation=scope.organisation, invoices=invoices)
+    return gateway_choice.gateways_taking(offered, invoices)
 
 
 def gateway_pick(offered: Sequence[GatewayAccount], wanted: str | None) -> GatewayAccount | None:
