@@ -63,17 +63,6 @@ def webhook_handle(*, account: GatewayAccount, event: WebhookEvent) -> bool:
     if event.type in REFUND_EVENTS:
         _refund_notify(checkout=checkout, event=event)
         return True
-    if event.currency != checkout.currency or event.amount != checkout.amount:
-        logger.error(
-            "webhook %s: %s %s reported for checkout %s of %s %s; refused, nothing booked",
-            event.event_id,
-            event.amount,
-            event.currency,
-            checkout.public_id,
-            checkout.amount,
-            checkout.currency,
-        )
-        return True
     checkout_services.checkout_apply_result(
         checkout_id=checkout.pk,
         result=ChargeResult(

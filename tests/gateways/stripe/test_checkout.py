@@ -177,3 +177,38 @@ def test_reconcile_closes_a_checkout_stripe_never_saw(
     done.refresh_from_db()
     assert done.error_code == "not_charged"
     assert pay([invoice], token=card().reference).state == State.SUCCEEDED
+
+
+def test_reconcile_refuses_an_intent_of_another_amount_and_books_nothing(
+    pay: Pay,
+    customer_a: Any,
+    card: Card,
+    stripe_gateway: StripeGateway,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # given a checkout Stripe never saw, and then a PaymentIntent of another amount on its key
+    invoice = sales.invoice(customer_a, "100.00")
+
+    def timeout(self: Any, request: Any) -> None:
+        raise TimeoutError
+
+    monkeypatch.setattr(StripeGateway, "charge", timeout)
+    done = pay([invoice], token=card().reference)
+    monkeypatch.undo()
+    from portico.payments.gateways.base import ChargeRequest
+
+    stripe_gateway.charge(
+        ChargeRequest(
+            amount=done.amount - 1,
+            currency=done.currency,
+            idempotency_key=f"checkout:{done.public_id}",
+            token=card().reference,
+        )
+    )
+    # when reconcile reads it
+    reconcile.checkouts_reconcile()
+    # then nothing is booked, and it is logged
+    done.refresh_from_db()
+    assert done.state == State.UNKNOWN and Payment.objects.count() == 0
+    assert "refused, nothing booked" in caplog.text

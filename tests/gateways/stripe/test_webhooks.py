@@ -162,7 +162,7 @@ def test_an_intent_of_another_amount_or_currency_is_refused_and_logged(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     event = stripe_event(_intent_of(left_unknown), "payment_intent.succeeded", **changes)
-    with caplog.at_level(logging.ERROR, logger="portico.payments.webhooks"):
+    with caplog.at_level(logging.ERROR):
         assert post(stripe_account, event).status_code == 200
     left_unknown.refresh_from_db()
     assert left_unknown.state == State.UNKNOWN and Payment.objects.count() == 0
