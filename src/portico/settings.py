@@ -316,6 +316,8 @@ SANDBOX_SETTLE_SECONDS = env_int("SANDBOX_SETTLE_SECONDS", 60, minimum=0)
 STRIPE_API_BASE = env_str("STRIPE_API_BASE", "https://api.stripe.com").rstrip("/")
 STRIPE_JS_URL = env_str("STRIPE_JS_URL", "https://js.stripe.com/v3/")
 STRIPE_TIMEOUT_SECONDS = env_int("STRIPE_TIMEOUT_SECONDS", 30, minimum=1)
+# Cards a visitor may enter per hour and IP on one account's card form (against card testing).
+STRIPE_SETUPS_PER_HOUR = env_int("STRIPE_SETUPS_PER_HOUR", 30, minimum=1)
 
 # Gateway credentials are encrypted at rest with this Fernet key (32 url-safe base64 bytes,
 # `python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"`).

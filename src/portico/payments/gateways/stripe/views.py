@@ -12,8 +12,10 @@ from uuid import UUID
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.csrf import ensure_csrf_cookie
@@ -85,6 +87,18 @@ def hosted_fields(request: HttpRequest, account_id: UUID) -> HttpResponse:
     return response
 
 
+def _over_limit(request: HttpRequest, account_id: UUID) -> bool:
+    """Card testers use open card forms to try stolen numbers: a few setups per hour and IP."""
+    key = f"stripe-setups:{account_id}:{request.META.get('REMOTE_ADDR', '')}"
+    cache.add(key, 0, timeout=3600)
+    try:
+        used = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=3600)
+        used = 1
+    return used > settings.STRIPE_SETUPS_PER_HOUR
+
+
 # Public like the page that calls it (a gateway's endpoint, no portal session), but CSRF-checked:
 # only the hosted-fields page of this site can ask for a SetupIntent.
 @login_not_required
@@ -92,6 +106,16 @@ def hosted_fields(request: HttpRequest, account_id: UUID) -> HttpResponse:
 @require_POST
 def setup_intent(request: HttpRequest, account_id: UUID) -> JsonResponse:
     gateway = _gateway(account_id)
+    if _over_limit(request, account_id):
+        return JsonResponse(
+            {
+                "error": {
+                    "code": "too_many_attempts",
+                    "message": str(_("Too many cards tried. Please wait an hour and try again.")),
+                }
+            },
+            status=429,
+        )
     try:
         client_secret = gateway.setup_intent_create()
     except GatewayError as exc:
