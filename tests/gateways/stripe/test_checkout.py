@@ -212,3 +212,30 @@ def test_reconcile_refuses_an_intent_of_another_amount_and_books_nothing(
     done.refresh_from_db()
     assert done.state == State.UNKNOWN and Payment.objects.count() == 0
     assert "refused, nothing booked" in caplog.text
+
+
+def test_no_answer_to_the_charge_leaves_the_checkout_unknown_not_failed(
+    pay: Pay, customer_a: Any, card: Card, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given Stripe stops answering once the card was read, before the PaymentIntent is made
+    from portico.payments.gateways.stripe import adapter
+
+    invoice = sales.invoice(customer_a, "100.00")
+    token = card().reference
+    reachable = settings.STRIPE_API_BASE
+    read = adapter._plain
+
+    def read_then_cut_the_line(obj: Any) -> Any:
+        settings.STRIPE_API_BASE = "http://127.0.0.1:9"
+        return read(obj)
+
+    monkeypatch.setattr(adapter, "_plain", read_then_cut_the_line)
+    done = pay([invoice], token=token)
+    monkeypatch.undo()
+    settings.STRIPE_API_BASE = reachable
+
+    # then it is not closed as refused: it waits for reconcile, which finds no charge
+    assert done.state == State.UNKNOWN
+    assert reconcile.checkouts_reconcile() == {"failed": 1}
+    done.refresh_from_db()
+    assert done.error_code == "not_charged" and Payment.objects.count() == 0

@@ -100,6 +100,10 @@ def key_errors(*, publishable_key: str, secret_key: str, webhook_secret: str) ->
     return errors
 
 
+class ChargeOutcomeUnknown(Exception):
+    """Stripe did not answer the charge (a timeout, a 5xx): it may or may not have been made."""
+
+
 def client_for(secret_key: str) -> stripe.StripeClient:
     return stripe.StripeClient(
         secret_key,
@@ -349,6 +353,10 @@ class StripeGateway(Gateway):
                         params=params, options={"idempotency_key": request.idempotency_key}
                     )
                 )
+            except (stripe.APIConnectionError, stripe.APIError) as exc:
+                # The library already retried with the same key: whether Stripe charged is
+                # unknown, so this is no refusal. The checkout stays unknown until reconciled.
+                raise ChargeOutcomeUnknown(str(exc.code or type(exc).__name__)) from None
             except stripe.CardError as exc:
                 # A decline is a recorded transaction: Stripe answers 402 with the intent.
                 found = _error_body(exc).get("payment_intent")
