@@ -12,7 +12,9 @@ its aiohttp app unchanged except for the gaps below, each a Stripe behaviour the
 5. declines Stripe's test cards at charge time with their `decline_code`, and a 402 carries
    the PaymentIntent, as Stripe does; setup declines only the cards Stripe declines at setup;
 6. accepts `description` and `automatic_payment_methods` on a PaymentIntent (and the latter on
-   a SetupIntent), and merges `card` on a PaymentMethod update.
+   a SetupIntent), and merges `card` on a PaymentMethod update;
+7. charges 4000 0025 0000 3155 off session without asking for 3-D Secure again once it was
+   authenticated at setup (Stripe's documented behaviour for that card).
 """
 
 from __future__ import annotations
@@ -48,6 +50,7 @@ CHARGE_DECLINES: dict[str, tuple[str, str, str]] = {
         "An error occurred while processing your card. Try again in a little bit.",
     ),
 }
+AUTHENTICATED_AT_SETUP = frozenset({"4000002500003155"})
 SETUP_DECLINES = frozenset({"4000000000000002", "4242424242424241", "4000000000000069"})
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -148,6 +151,31 @@ def _patch_resources() -> None:
             raise
 
     pi_cls._report_failure = report_failure
+
+    # Stripe's 4000 0025 0000 3155 asks for 3-D Secure on session, but not for an off-session
+    # charge once it was authenticated when set up; localstripe asks every time.
+    original_create = pi_cls._api_create.__func__
+    original_confirm = pi_cls._confirm
+    off_session_now: dict[str, bool] = {"value": False}
+
+    def pi_create(cls: Any, confirm: Any = None, off_session: Any = None, **data: Any) -> Any:
+        off_session_now["value"] = str(off_session).lower() == "true"
+        try:
+            return original_create(cls, confirm=confirm, off_session=off_session, **data)
+        finally:
+            off_session_now["value"] = False
+
+    def pi_confirm(self: Any, on_failure_now: Any) -> None:
+        method = resources.PaymentMethod._api_retrieve(self.payment_method)
+        exempt = getattr(method, "_card_number", "") in AUTHENTICATED_AT_SETUP
+        if off_session_now["value"] and method.customer and exempt:
+            self._authentication_failed = False
+            self._create_charge(on_failure_now=on_failure_now)
+            return
+        original_confirm(self, on_failure_now)
+
+    pi_cls._api_create = classmethod(pi_create)
+    pi_cls._confirm = pi_confirm
 
 
 def _search(request: web.Request) -> web.Response:

@@ -164,3 +164,40 @@ def test_autopay_charges_a_saved_stripe_card(
     expect(autopay).to_contain_text("Visa •••• 4242")
     screenshot("portal-autopay-stripe")
     assert csp_violations == []
+
+
+def test_3d_secure_is_done_by_stripe_js_when_the_card_is_saved_then_autopay_charges_it(
+    page: Page, signed_in: str, customer_a: Contact, screenshot: Any
+) -> None:
+    # given a card whose bank asks for 3-D Secure, saved on the payment methods page
+    page.goto(f"{signed_in}/pay/methods")
+    type_stripe_card(page, "4000 0025 0000 3155", wait_for_token=False)
+
+    # when Stripe.js shows the bank's authentication and Ann completes it
+    fields = page.frame_locator('iframe[data-hosted-fields="card"]')
+    fields.get_by_role("button", name="Complete authentication").click()
+
+    # then the card is saved, and autopay charges it off session without asking again
+    expect(page.locator("#saved-methods")).to_contain_text("3155")
+    start = datetime.date(2026, 11, 1)
+    sales.recurring_profile(customer_a, name="Hosting", start_date=start, autopay=True)
+    with transaction.atomic():
+        (invoice,) = recurring_generate_due(today=start)
+    invoice.refresh_from_db()
+    assert invoice.status == Invoice.Status.PAID
+    assert Checkout.objects.get(autopay=True).last4 == "3155"
+
+
+def test_a_failed_3d_secure_gives_the_page_no_card(
+    page: Page, signed_in: str, customer_a: Contact, screenshot: Any
+) -> None:
+    invoice = sales.invoice(customer_a, "60.00")
+    page.goto(f"{signed_in}/pay/?invoice={invoice.public_id}")
+    type_stripe_card(page, "4000 0025 0000 3155", wait_for_token=False)
+    fields = page.frame_locator('iframe[data-hosted-fields="card"]')
+    expect(fields.get_by_role("button", name="Fail authentication")).to_be_visible()
+    screenshot("portal-pay-stripe-3d-secure")
+    fields.get_by_role("button", name="Fail authentication").click()
+    expect(fields.get_by_role("alert")).to_contain_text("authentication failed")
+    expect(page.locator("input[name=token]")).to_have_value("")
+    assert Checkout.objects.count() == 0
