@@ -44,6 +44,8 @@ def test_pay_one_invoice_in_full_by_card(
     at_stripe = intent(done.gateway_transaction_id)
     assert Decimal(at_stripe.amount) / 100 == done.amount
     assert at_stripe.metadata["portico_checkout"] == f"checkout:{done.public_id}"
+    assert at_stripe.metadata["portico_checkout_id"] == str(done.public_id)
+    assert at_stripe.description == invoice.number
     pan_scan.assert_no_card_data(cvcs=["123"], logs=caplog.records)
 
 

@@ -340,6 +340,8 @@ class StripeGateway(Gateway):
                 "description": request.description[:1000],
                 "metadata": {
                     METADATA_CHECKOUT: request.idempotency_key,
+                    # the checkout's public id, as the back office shows it
+                    "portico_checkout_id": request.idempotency_key.removeprefix("checkout:"),
                     METADATA_ACCOUNT: self.config.account_ref,
                 },
             }
