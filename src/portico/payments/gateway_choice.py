@@ -50,11 +50,14 @@ def gateways_taking(
         return list(accounts)
     currencies = {invoice.currency for invoice in invoices}
     due = sum((invoice.balance_due for invoice in invoices), Decimal(0))
-    return [
-        account
-        for account in accounts
-        if currencies <= set(account.currency_list) and due >= account.minimum_amount
-    ]
+    taking = []
+    for account in accounts:
+        config = registry.config_for(account)
+        if currencies <= set(config.currencies) and all(
+            due >= config.minimum_for(currency) for currency in currencies
+        ):
+            taking.append(account)
+    return taking
 
 
 def gateway_choose(

@@ -276,3 +276,17 @@ def test_stripe_unreachable_is_a_retry_safe_refusal(
         registry.gateway_for(stripe_account).charge(charge_request(token))
     assert refused.value.code == "gateway_unavailable" and refused.value.retry_safe
     assert isinstance(stripe.APIConnectionError("x"), stripe.StripeError)
+
+
+def test_below_stripes_own_minimum_for_the_currency_is_cp4001(
+    stripe_gateway: StripeGateway, card: Card
+) -> None:
+    # the account's minimum (0.50) lets 40 yen through; Stripe's smallest yen charge is 50
+    with pytest.raises(GatewayError) as refused:
+        stripe_gateway.charge(
+            charge_request(card().reference, amount=Decimal("40"), currency="JPY")
+        )
+    assert refused.value.error == PortalError.BELOW_MINIMUM
+    assert stripe_gateway.charge(
+        charge_request(card().reference, amount=Decimal("50"), currency="JPY")
+    ).succeeded

@@ -126,6 +126,13 @@ def test_pay_now_shows_only_where_the_stripe_account_takes_the_invoice(
     stripe_account.minimum_amount = invoice.balance_due + Decimal("1")
     stripe_account.save()
     assert 'id="pay-now"' not in client.get(url).content.decode()
+    # Stripe's own smallest charge counts too: 0.40 USD is below Stripe's 0.50
+    stripe_account.minimum_amount = Decimal("0")
+    stripe_account.save()
+    small = sales.invoice(customer_a, "0.30")
+    assert small.balance_due < Decimal("0.50")
+    small_url = f"/portal/{org.slug}/invoices/{small.public_id}"
+    assert 'id="pay-now"' not in client.get(small_url).content.decode()
 
 
 def test_the_sandbox_is_offered_only_while_it_is_switched_on(

@@ -55,6 +55,7 @@ def config_for(account: GatewayAccount) -> GatewayConfig:
         reference_transactions_enabled=account.reference_transactions_enabled,
         recurring_enabled=account.recurring_enabled,
         required_address_fields=tuple(account.required_address_field_list),
+        currency_minimums=gateway_class(account.kind).currency_minimums,
     )
 
 

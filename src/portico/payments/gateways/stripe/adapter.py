@@ -243,6 +243,17 @@ class StripeGateway(Gateway):
     kind = "stripe"
     label = _("Stripe (cards)")
     method_kinds = frozenset({MethodKind.CARD})
+    # Stripe's smallest charge per currency (docs.stripe.com/currencies); smaller → CP4001.
+    currency_minimums = {
+        code: Decimal(amount)
+        for code, amount in {
+            "USD": "0.50", "AED": "2.00", "AUD": "0.50", "BGN": "1.00", "BRL": "0.50",
+            "CAD": "0.50", "CHF": "0.50", "CZK": "15.00", "DKK": "2.50", "EUR": "0.50",
+            "GBP": "0.30", "HKD": "4.00", "HUF": "175.00", "INR": "0.50", "JPY": "50",
+            "MXN": "10.00", "MYR": "2.00", "NOK": "3.00", "NZD": "0.50", "PLN": "2.00",
+            "RON": "2.00", "SEK": "3.00", "SGD": "0.50", "THB": "10.00",
+        }.items()
+    }  # fmt: skip
 
     @classmethod
     def key_errors(
