@@ -290,3 +290,12 @@ def test_below_stripes_own_minimum_for_the_currency_is_cp4001(
     assert stripe_gateway.charge(
         charge_request(card().reference, amount=Decimal("50"), currency="JPY")
     ).succeeded
+
+
+def test_a_card_to_save_is_not_kept_when_the_payment_is_declined(
+    stripe_gateway: StripeGateway, card: Card
+) -> None:
+    token = card("4000000000009995").reference
+    result = stripe_gateway.charge(charge_request(token, save_method=True))
+    assert result.failed and result.saved_method is None
+    assert client_for(SECRET_KEY).v1.payment_methods.retrieve(token).customer is None

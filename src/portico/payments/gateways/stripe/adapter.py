@@ -383,7 +383,11 @@ class StripeGateway(Gateway):
             if intent.get("status") == "requires_action":
                 # Authentication was due at setup (Stripe.js did it); asked again, give up cleanly.
                 self.client.v1.payment_intents.cancel(intent["id"])
-            return _charge_result(intent, method=method, saved_method=saved)
+            result = _charge_result(intent, method=method, saved_method=saved)
+            if saved is not None and result.failed:
+                # "Save this card" goes with a payment that went through, not with a decline.
+                self.delete_method(reference=reference)
+            return result
         except stripe.StripeError as exc:
             raise _stripe_error(exc) from None
 
