@@ -96,3 +96,14 @@ def test_a_secret_in_a_failed_request_is_never_in_the_page(
     secret = "sk_test_" + "Y" * 24
     response = add(owner_client, secret_key=secret)
     assert secret not in response.content.decode()
+
+
+def test_test_the_connection_asks_stripe(
+    owner_client: Client, stripe_account: GatewayAccount
+) -> None:
+    response = owner_client.post(
+        reverse("admin:orgs_gatewayaccount_changelist"),
+        {"action": "test_connection", "_selected_action": [stripe_account.pk]},
+        follow=True,
+    )
+    assert f"{stripe_account.display_name}: connected." in response.content.decode()
