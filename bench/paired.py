@@ -72,6 +72,9 @@ def worker(database: str, src: Path) -> subprocess.Popen[str]:
         ALLOWED_HOSTS="testserver",
         SECURE_SSL_REDIRECT="0",
         TASKS_BACKEND="database",
+        # A fixed key: the seeded data outlives one run (gateway secrets are encrypted).
+        FIELD_ENCRYPTION_KEYS="cG9ydGljby1iZW5jaC1maWVsZC1rZXktMzItYnl0ZXM=",
+        SANDBOX_GATEWAY="on",
     )
     if database == "postgres":
         env["DATABASE_URL"] = f"postgres://portico:portico@127.0.0.1:{PG_PORT}/{PG_BENCH_DB}"

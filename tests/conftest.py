@@ -18,6 +18,8 @@ from tests.accounts.factories import PASSWORD, MembershipFactory
 from tests.contacts.factories import ContactFactory, ContactPersonFactory
 from tests.orgs.factories import OrganisationFactory, TaxFactory
 
+pytest_plugins = ["tests.localstripe"]
+
 
 @pytest.fixture(autouse=True)
 def _immediate_tasks_and_local_mail(settings: Any, tmp_path: Any) -> None:

@@ -5,12 +5,15 @@ See the README's "Configuration" table. With DEBUG off, SECRET_KEY and ALLOWED_H
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import dj_database_url
 import dj_email_url
+from cryptography.fernet import Fernet
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse_lazy
@@ -68,6 +71,7 @@ INSTALLED_APPS = [
     "portico.sales",
     "portico.payments",
     "portico.payments.gateways.sandbox",
+    "portico.payments.gateways.stripe",
     "portico.projects",
     "portico.statements",
     "portico.documents",
@@ -322,8 +326,39 @@ IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.MediaStorage"
 
-# The sandbox payment processor: seconds before a bank debit settles (webhook follows).
+# The sandbox payment processor: offered (gateway kind, /sandbox-gateway/ URLs) only when on;
+# on by default in development, off in production (`check --deploy` warns when it is on).
+SANDBOX_GATEWAY = env_bool("SANDBOX_GATEWAY", DEBUG)
+# Seconds before a sandbox bank debit settles (webhook follows).
 SANDBOX_SETTLE_SECONDS = env_int("SANDBOX_SETTLE_SECONDS", 60, minimum=0)
+
+# Stripe: where the stripe library and the hosted fields' Stripe.js talk to (tests point both at
+# localstripe on a loopback port; production keeps Stripe's own).
+STRIPE_API_BASE = env_str("STRIPE_API_BASE", "https://api.stripe.com").rstrip("/")
+STRIPE_JS_URL = env_str("STRIPE_JS_URL", "https://js.stripe.com/v3/")
+STRIPE_TIMEOUT_SECONDS = env_int("STRIPE_TIMEOUT_SECONDS", 30, minimum=1)
+# Cards a visitor may enter per hour and IP on one account's card form (against card testing).
+STRIPE_SETUPS_PER_HOUR = env_int("STRIPE_SETUPS_PER_HOUR", 30, minimum=1)
+
+# Gateway credentials are encrypted at rest with this Fernet key (32 url-safe base64 bytes,
+# `python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"`).
+# FIELD_ENCRYPTION_KEYS may list older keys after it, for rotation. Development derives one.
+FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS", [])
+if not FIELD_ENCRYPTION_KEYS:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "Set FIELD_ENCRYPTION_KEYS (a Fernet key) when DEBUG is off: gateway credentials "
+            "are encrypted with it."
+        )
+    _derived = hashlib.sha256(b"portico field encryption:" + SECRET_KEY.encode()).digest()
+    FIELD_ENCRYPTION_KEYS = [base64.urlsafe_b64encode(_derived).decode()]
+for _key in FIELD_ENCRYPTION_KEYS:
+    try:
+        Fernet(_key.encode())
+    except ValueError:
+        raise ImproperlyConfigured(
+            "FIELD_ENCRYPTION_KEYS must hold Fernet keys (32 url-safe base64-encoded bytes)."
+        ) from None
 
 PORTICO_INVITATION_DAYS = env_int("INVITATION_DAYS", 7, minimum=1)
 PORTICO_GRAVATAR = env_bool("GRAVATAR", True)

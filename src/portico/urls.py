@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.urls import include, path
 
 from portico.core import views as core_views
@@ -7,7 +8,11 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("", include("portico.backoffice.urls")),
     path("payments/", include("portico.payments.urls")),
-    path("sandbox-gateway/", include("portico.payments.gateways.sandbox.urls")),
+    path("stripe-gateway/", include("portico.payments.gateways.stripe.urls")),
     path("portal/<slug:org_slug>/", include("portico.portal.urls")),
     path("brand/", include("portico.orgs.urls")),
 ]
+
+# The simulated processor is for development, demos and tests (SANDBOX_GATEWAY).
+if settings.SANDBOX_GATEWAY:
+    urlpatterns.append(path("sandbox-gateway/", include("portico.payments.gateways.sandbox.urls")))

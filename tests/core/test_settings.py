@@ -14,6 +14,7 @@ PRODUCTION = {
     "SECRET_KEY": "k" * 20 + "-production-secret-for-the-deploy-check-0123456789",
     "ALLOWED_HOSTS": "portico.example.com",
     "SITE_URL": "https://portico.example.com",
+    "FIELD_ENCRYPTION_KEYS": "cG9ydGljby1kZXBsb3ktY2hlY2stZmllbGQta2V5LTA=",
 }
 
 
@@ -42,12 +43,27 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path: Path) -> None:
     assert "no issues" in result.stdout
 
 
+def test_check_deploy_warns_while_the_sandbox_gateway_is_on(tmp_path: Path) -> None:
+    result = run_portico(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        env={**PRODUCTION, "SANDBOX_GATEWAY": "on"},
+        tmp_path=tmp_path,
+    )
+    assert result.returncode != 0
+    assert "portico.W001" in result.stdout + result.stderr
+
+
 @pytest.mark.parametrize(
     ("env", "named"),
     [
         ({"DEBUG": "false", "ALLOWED_HOSTS": "x.example"}, "SECRET_KEY"),
         ({"DEBUG": "false", "SECRET_KEY": "short"}, "SECRET_KEY"),
         ({**PRODUCTION, "ALLOWED_HOSTS": ""}, "ALLOWED_HOSTS"),
+        ({**PRODUCTION, "FIELD_ENCRYPTION_KEYS": ""}, "FIELD_ENCRYPTION_KEYS"),
+        ({**PRODUCTION, "FIELD_ENCRYPTION_KEYS": "not-a-fernet-key"}, "FIELD_ENCRYPTION_KEYS"),
         ({"DEBUG": "maybe"}, "DEBUG"),
         ({"TASKS_BACKEND": "carrier-pigeon"}, "TASKS_BACKEND"),
         ({"DATABASE_URL": "nosuchdb://x"}, "DATABASE_URL"),

@@ -148,6 +148,7 @@ class Notification(OrganisationOwned, TargetMixin):
         COMMENTED = "commented", _("Comment added")
         PAID = "paid", _("Payment made")
         PAYMENT_FAILED = "payment_failed", _("Online payment failed")
+        PAYMENT_REFUNDED = "payment_refunded", _("Online payment refunded at the gateway")
         AUTOPAY_OFF = "autopay_off", _("Autopay turned off")
         FORWARDED = "document_forwarded", _("Document forwarded")
         DETAILS_UPDATED = "details_updated", _("Details updated")

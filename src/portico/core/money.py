@@ -45,6 +45,22 @@ def quantize(amount: Decimal, currency: str) -> Decimal:
     return amount.quantize(_exponent(currency), rounding=ROUND_HALF_UP)
 
 
+def to_minor_units(amount: Decimal, currency: str) -> int:
+    """An amount as a whole number of the currency's minor unit (USD 12.34 → 1234, JPY 500 → 500),
+    as card processors take it. Refuses an amount with more digits than the currency has."""
+    exact = quantize(amount, currency)
+    if exact != amount:
+        raise DomainError(
+            f"{amount} has more decimals than {currency} allows.", code="too_many_decimals"
+        )
+    return int(exact.scaleb(minor_unit(currency)))
+
+
+def from_minor_units(units: int, currency: str) -> Decimal:
+    """The inverse of `to_minor_units`: 1234 USD → Decimal("12.34")."""
+    return quantize(Decimal(int(units)).scaleb(-minor_unit(currency)), currency)
+
+
 def line_amount(
     quantity: Decimal, rate: Decimal, discount_percent: Decimal, currency: str
 ) -> Decimal:

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from portico.core.crypto import EncryptedTextField
 from portico.core.currencies import currency_choices, validate_currency
 from portico.core.tenancy import OrganisationOwned, PublicIdModel
 from portico.core.timezones import (
@@ -282,8 +283,10 @@ class GatewayAccount(OrganisationOwned):
     kind = models.CharField(_("gateway"), max_length=30, choices=gateway_kind_choices)
     display_name = models.CharField(_("name"), max_length=100)
     publishable_key = models.CharField(_("publishable key"), max_length=200, blank=True)
-    secret_key = models.CharField(_("secret key"), max_length=200, blank=True)
-    webhook_secret = models.CharField(_("webhook signing secret"), max_length=200, blank=True)
+    # The publishable key is public by design (every payment page carries it) and is what the
+    # sandbox's webhook URL names, so it stays searchable; the two secrets are encrypted.
+    secret_key = EncryptedTextField(_("secret key"), blank=True)
+    webhook_secret = EncryptedTextField(_("webhook signing secret"), blank=True)
     currencies = models.CharField(
         _("currencies"),
         max_length=200,

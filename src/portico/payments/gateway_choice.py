@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -15,12 +16,17 @@ from django.utils.translation import gettext as _
 
 from portico.orgs.models import GatewayAccount, Organisation
 from portico.payments.checkout.plan import CheckoutRefused
+from portico.payments.gateways import registry
 from portico.sales.models import Invoice
 
 
 def active_accounts(organisation: Organisation) -> list[GatewayAccount]:
+    """The business's active accounts of a gateway this installation offers (the sandbox only
+    while SANDBOX_GATEWAY is on)."""
     return list(
-        GatewayAccount.objects.filter(organisation=organisation, is_active=True).order_by("pk")
+        GatewayAccount.objects.filter(
+            organisation=organisation, is_active=True, kind__in=registry.kinds()
+        ).order_by("pk")
     )
 
 
@@ -50,6 +56,25 @@ def gateways_offered(
     return [account for account in active if account.pk in allowed]
 
 
+def gateways_taking(
+    accounts: Sequence[GatewayAccount], invoices: Sequence[Invoice]
+) -> list[GatewayAccount]:
+    """The accounts whose settings let them take these invoices in full: their currency is
+    listed and what is due reaches the account's minimum (otherwise CP4003 / CP4001)."""
+    if not invoices:
+        return list(accounts)
+    currencies = {invoice.currency for invoice in invoices}
+    due = sum((invoice.balance_due for invoice in invoices), Decimal(0))
+    taking = []
+    for account in accounts:
+        config = registry.config_for(account)
+        if currencies <= set(config.currencies) and all(
+            due >= config.minimum_for(currency) for currency in currencies
+        ):
+            taking.append(account)
+    return taking
+
+
 def gateway_choose(
     *,
     organisation: Organisation,
@@ -69,7 +94,9 @@ def gateway_choose(
         )
     if offered:
         return offered[0]
-    if not GatewayAccount.objects.filter(organisation=organisation, is_active=True).exists():
+    if not GatewayAccount.objects.filter(
+        organisation=organisation, is_active=True, kind__in=registry.kinds()
+    ).exists():
         raise CheckoutRefused(
             _("This business does not take online payments yet."), code="no_gateway"
         )

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import logging
+from uuid import UUID
 
 from django.contrib.auth.decorators import login_not_required
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from portico.activity import services as activity_services
+from portico.activity.models import Notification
 from portico.orgs.models import GatewayAccount
 from portico.payments.checkout import services as checkout_services
 from portico.payments.gateways import registry
@@ -17,6 +21,8 @@ from portico.payments.gateways.base import ChargeResult, GatewayError, WebhookEv
 from portico.payments.models import Checkout, WebhookEventReceipt
 
 logger = logging.getLogger(__name__)
+
+REFUND_EVENTS = frozenset({"charge.refunded"})
 
 
 @transaction.atomic
@@ -33,6 +39,9 @@ def webhook_handle(*, account: GatewayAccount, event: WebhookEvent) -> bool:
             )
     except IntegrityError:
         return False
+    if not event.transaction_id:
+        logger.info("webhook %s: %s is not an event Portico settles", event.event_id, event.type)
+        return True
     checkout = Checkout.objects.filter(
         gateway_account=account, gateway_transaction_id=event.transaction_id
     ).first()
@@ -44,7 +53,15 @@ def webhook_handle(*, account: GatewayAccount, event: WebhookEvent) -> bool:
             else None
         )
     if checkout is None:
-        logger.info("webhook %s: no checkout for %s", event.event_id, event.transaction_id)
+        logger.warning(
+            "webhook %s (%s): no checkout of this account for %s; nothing changed",
+            event.event_id,
+            event.type,
+            event.transaction_id,
+        )
+        return True
+    if event.type in REFUND_EVENTS:
+        _refund_notify(checkout=checkout, event=event)
         return True
     checkout_services.checkout_settle(
         checkout_id=checkout.pk,
@@ -65,6 +82,33 @@ def webhook_handle(*, account: GatewayAccount, event: WebhookEvent) -> bool:
     return True
 
 
+def _refund_notify(*, checkout: Checkout, event: WebhookEvent) -> None:
+    """A refund made at the gateway's dashboard: the business records it in the books."""
+    if checkout.state != Checkout.State.SUCCEEDED:
+        logger.warning(
+            "webhook %s: refund of checkout %s that did not succeed",
+            event.event_id,
+            checkout.public_id,
+        )
+        return
+    activity_services.notification_create(
+        organisation=checkout.organisation,
+        kind=Notification.Kind.PAYMENT_REFUNDED,
+        event_key=f"gateway_refund:{event.event_id}",
+        text=_(
+            "%(amount)s %(currency)s of the online payment %(reference)s by %(customer)s was "
+            "refunded at the payment service. Record the refund in the books."
+        )
+        % {
+            "amount": event.amount,
+            "currency": event.currency,
+            "reference": event.transaction_id,
+            "customer": checkout.contact.display_name,
+        },
+        contact=checkout.contact,
+    )
+
+
 def _is_uuid(value: str) -> bool:
     import uuid
 
@@ -82,8 +126,25 @@ def receive(request: HttpRequest, kind: str, account_key: str) -> HttpResponse:
     account = GatewayAccount.objects.filter(
         kind=kind, publishable_key=account_key, is_active=True
     ).first()
-    if account is None:
+    if account is None or kind not in registry.kinds():
         return HttpResponse("unknown account", status=404, content_type="text/plain")
+    return _receive(request, account)
+
+
+@csrf_exempt  # Stripe cannot send a CSRF token; the signature authenticates the request
+@login_not_required
+@require_POST
+def receive_stripe(request: HttpRequest, account_id: UUID) -> HttpResponse:
+    account = GatewayAccount.objects.filter(
+        kind="stripe", public_id=account_id, is_active=True
+    ).first()
+    if account is None:
+        logger.warning("stripe webhook for an unknown account %s", account_id)
+        return HttpResponse("unknown account", status=400, content_type="text/plain")
+    return _receive(request, account)
+
+
+def _receive(request: HttpRequest, account: GatewayAccount) -> HttpResponse:
     try:
         event = registry.gateway_for(account).verify_webhook(request.body, request.headers)
     except GatewayError as exc:

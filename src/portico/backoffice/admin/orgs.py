@@ -3,10 +3,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.debug import sensitive_post_parameters
 
 from portico.backoffice import resources
 from portico.backoffice.exports import ImportExportAdminMixin
@@ -110,12 +113,14 @@ class GatewayAccountForm(forms.ModelForm):
     secret_key = forms.CharField(
         label=_("secret key"),
         required=False,
+        max_length=200,
         widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
         help_text=_("Leave empty to keep the current key."),
     )
     webhook_secret = forms.CharField(
         label=_("webhook signing secret"),
         required=False,
+        max_length=200,
         widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
         help_text=_("Leave empty to keep the current secret."),
     )
@@ -163,6 +168,21 @@ class GatewayAccountForm(forms.ModelForm):
             self.instance.publishable_key = public_key
         elif not (data.get("publishable_key") and data.get("secret_key")):
             raise forms.ValidationError(_("Enter both the publishable and the secret key."))
+        try:
+            errors = registry.credentials_check(
+                kind=kind,
+                account_ref=str(self.instance.public_id),
+                publishable_key=data["publishable_key"],
+                secret_key=data["secret_key"],
+                webhook_secret=data.get("webhook_secret") or "",
+            )
+        except GatewayError as exc:
+            raise forms.ValidationError(
+                _("The gateway refused these keys (%(code)s): %(message)s")
+                % {"code": exc.code, "message": exc.message}
+            ) from None
+        for name, message in errors.items():
+            self.add_error(name, message)
         return data
 
 
@@ -179,7 +199,7 @@ class GatewayAccountAdmin(OrganisationScopedAdmin):
         "is_active",
     ]
     list_filter = ["kind", "is_active"]
-    readonly_fields = ["secret_key_masked", "webhook_secret_masked"]
+    readonly_fields = ["secret_key_masked", "webhook_secret_masked", "webhook_endpoint"]
     actions = ["test_connection"]
     fieldsets = [
         (None, {"fields": ["display_name", "kind", "is_active"]}),
@@ -192,8 +212,13 @@ class GatewayAccountAdmin(OrganisationScopedAdmin):
                     "secret_key",
                     "webhook_secret_masked",
                     "webhook_secret",
+                    "webhook_endpoint",
                 ],
-                "description": _("Sandbox: leave the keys empty to open a new sandbox account."),
+                "description": _(
+                    "Sandbox: leave the keys empty to open a new sandbox account. Stripe: the "
+                    "keys of the Developers → API keys page; save, then add the webhook endpoint "
+                    "shown here in Stripe and paste its signing secret."
+                ),
             },
         ),
         (
@@ -218,6 +243,17 @@ class GatewayAccountAdmin(OrganisationScopedAdmin):
     @admin.display(description=_("webhook signing secret"))
     def webhook_secret_masked(self, obj: GatewayAccount) -> str:
         return obj.webhook_secret_masked
+
+    @admin.display(description=_("webhook endpoint"))
+    def webhook_endpoint(self, obj: GatewayAccount) -> str:
+        if obj.pk is None or obj.kind not in registry.kinds():
+            return "—"
+        path = registry.gateway_for(obj).webhook_path()
+        return f"{settings.SITE_URL}{path}" if path else "—"
+
+    @method_decorator(sensitive_post_parameters("secret_key", "webhook_secret"))
+    def changeform_view(self, *args: Any, **kwargs: Any) -> Any:
+        return super().changeform_view(*args, **kwargs)
 
     @admin.action(description=_("Test the connection"))
     def test_connection(self, request: HttpRequest, queryset: QuerySet[GatewayAccount]) -> None:

@@ -189,7 +189,9 @@ def payment_states_for_portal(*, scope: PortalScope, invoice_ids: Iterable[int])
 def gateway_account_for_portal(*, scope: PortalScope) -> GatewayAccount | None:
     """Where new methods are saved: the business's first active gateway."""
     return (
-        GatewayAccount.objects.filter(organisation=scope.organisation, is_active=True)
+        GatewayAccount.objects.filter(
+            organisation=scope.organisation, is_active=True, kind__in=registry.kinds()
+        )
         .order_by("pk")
         .first()
     )
@@ -198,8 +200,10 @@ def gateway_account_for_portal(*, scope: PortalScope) -> GatewayAccount | None:
 def gateways_offered_for_portal(
     *, scope: PortalScope, invoices: Sequence[Invoice] | QuerySet[Invoice]
 ) -> list[GatewayAccount]:
-    """The gateways every one of `invoices` (already scoped) offers."""
-    return gateway_choice.gateways_offered(organisation=scope.organisation, invoices=invoices)
+    """The gateways every one of `invoices` (already scoped) offers and whose settings take
+    them (currency, minimum): "Pay now" is hidden where none does."""
+    offered = gateway_choice.gateways_offered(organisation=scope.organisation, invoices=invoices)
+    return gateway_choice.gateways_taking(offered, invoices)
 
 
 def gateway_pick(offered: Sequence[GatewayAccount], wanted: str | None) -> GatewayAccount | None:
@@ -241,7 +245,7 @@ def hosted_fields_urls(*, scope: PortalScope, account: GatewayAccount | None) ->
         return {}
     gateway = registry.gateway_for(account)
     urls = {MethodKind.CARD.value: gateway.hosted_fields_url(kind=MethodKind.CARD)}
-    if scope.contact.allow_bank_debit:
+    if scope.contact.allow_bank_debit and MethodKind.BANK in gateway.method_kinds:
         urls[MethodKind.BANK.value] = gateway.hosted_fields_url(kind=MethodKind.BANK)
     return urls
 

@@ -425,6 +425,18 @@ def checkout_apply_result(*, checkout_id: int, result: ChargeResult) -> Checkout
     )
     if checkout.state not in (State.PROCESSING, State.UNKNOWN, State.PENDING):
         return checkout
+    if result.currency != checkout.currency or result.amount != checkout.amount:
+        # Whoever reported it (the charge, a webhook, reconcile), it is not this checkout's.
+        logger.error(
+            "checkout %s: the gateway reported %s %s (%s) for %s %s; refused, nothing booked",
+            checkout.public_id,
+            result.amount,
+            result.currency,
+            result.transaction_id,
+            checkout.amount,
+            checkout.currency,
+        )
+        return checkout
     checkout.gateway_transaction_id = result.transaction_id
     checkout.method_kind = result.method_kind or checkout.method_kind
     checkout.brand = result.brand or checkout.brand

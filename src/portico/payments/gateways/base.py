@@ -116,6 +116,11 @@ class GatewayConfig:
     reference_transactions_enabled: bool = True
     recurring_enabled: bool = True
     required_address_fields: tuple[str, ...] = ()
+    currency_minimums: Mapping[str, Decimal] = field(default_factory=dict)
+    """The gateway's own smallest charge per currency (Stripe's), beside the account's minimum."""
+
+    def minimum_for(self, currency: str) -> Decimal:
+        return max(self.minimum_amount, self.currency_minimums.get(currency, Decimal(0)))
 
 
 @dataclass(frozen=True)
@@ -230,9 +235,23 @@ class Gateway(abc.ABC):
 
     kind: ClassVar[str]
     label: ClassVar[str | StrPromise]
+    method_kinds: ClassVar[frozenset[str]] = frozenset({MethodKind.CARD, MethodKind.BANK})
+    currency_minimums: ClassVar[Mapping[str, Decimal]] = {}
+    """What the hosted fields collect: a gateway without bank debit leaves it out."""
 
     def __init__(self, config: GatewayConfig) -> None:
         self.config = config
+
+    @classmethod
+    def key_errors(
+        cls, *, publishable_key: str, secret_key: str, webhook_secret: str
+    ) -> dict[str, str]:
+        """Field errors for keys of the wrong format or mode, found without calling out."""
+        return {}
+
+    def webhook_path(self) -> str:
+        """Where this account's webhooks are received (the business registers it at the gateway)."""
+        return ""
 
     @abc.abstractmethod
     def verify_credentials(self) -> None:
@@ -284,7 +303,7 @@ def check_account_settings(config: GatewayConfig, request: ChargeRequest) -> Non
         raise GatewayError("invalid_amount", str(_("The amount must be greater than zero.")))
     if request.currency not in config.currencies:
         raise GatewayError(PortalError.CURRENCY_UNSUPPORTED)
-    if request.amount < config.minimum_amount:
+    if request.amount < config.minimum_for(request.currency):
         raise GatewayError(PortalError.BELOW_MINIMUM)
     if request.recurring and not config.recurring_enabled:
         raise GatewayError(PortalError.RECURRING_UNSUPPORTED)
