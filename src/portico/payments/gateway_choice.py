@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from portico.orgs.models import GatewayAccount, Organisation
@@ -57,19 +57,30 @@ def gateways_offered(
 
 
 def gateways_taking(
-    accounts: Sequence[GatewayAccount], invoices: Sequence[Invoice]
+    accounts: Sequence[GatewayAccount], invoices: Sequence[Invoice] | QuerySet[Invoice]
 ) -> list[GatewayAccount]:
     """The accounts whose settings let them take these invoices in full: their currency is
-    listed and what is due reaches the account's minimum (otherwise CP4003 / CP4001)."""
-    if not invoices:
+    listed and what is due reaches the account's minimum (otherwise CP4003 / CP4001). A
+    queryset is summed in the database (one query), however many invoices it holds."""
+    if not accounts:
+        return []
+    if isinstance(invoices, QuerySet):
+        totals = invoices.order_by().values("currency").annotate(due=Sum("balance_due"))
+        per_currency = {row["currency"]: row["due"] or Decimal(0) for row in totals}
+    else:
+        per_currency = {}
+        for invoice in invoices:
+            per_currency[invoice.currency] = (
+                per_currency.get(invoice.currency, Decimal(0)) + invoice.balance_due
+            )
+    if not per_currency:
         return list(accounts)
-    currencies = {invoice.currency for invoice in invoices}
-    due = sum((invoice.balance_due for invoice in invoices), Decimal(0))
+    due = sum(per_currency.values(), Decimal(0))
     taking = []
     for account in accounts:
         config = registry.config_for(account)
-        if currencies <= set(config.currencies) and all(
-            due >= config.minimum_for(currency) for currency in currencies
+        if set(per_currency) <= set(config.currencies) and all(
+            due >= config.minimum_for(currency) for currency in per_currency
         ):
             taking.append(account)
     return taking
