@@ -23,6 +23,7 @@ from portico.contacts.models import (
     Review,
     SelfServiceSettings,
 )
+from portico.core.models import FailedTask
 from portico.orgs.models import GatewayAccount, Item, Organisation, PortalPreferences, Tax
 from portico.projects.models import Project, TimeEntry, TimesheetApproval
 from tests.accounts.factories import MembershipFactory
@@ -61,6 +62,13 @@ ROW_MAKERS: dict[type[models.Model], RowMaker] = {
     **ACTIVITY_ROWS,
     # Checkouts, saved methods, webhook receipts, online payment settings (issue 7).
     **CHECKOUT_ROWS,
+    # Background work that finally failed (issue 17).
+    FailedTask: lambda org: FailedTask.objects.create(
+        result_id=f"failed-{org.pk}-{FailedTask.objects.count()}",
+        task_path="portico.activity.tasks.send_email",
+        organisation_id=org.pk,
+        error="smtplib.SMTPServerDisconnected",
+    ),
 }
 
 

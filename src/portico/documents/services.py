@@ -218,6 +218,7 @@ def document_forward(
                 from_email=sender_for(organisation),
                 reply_to=[organisation.primary_email] if organisation.primary_email else [],
                 attachments=[attachment],
+                organisation_id=organisation.pk,
             )
         )
     _tell_business(scope=scope, document=document, kind=kind, addresses=addresses, ip=ip)
@@ -271,6 +272,7 @@ def document_email_to_contacts(
                 from_email=sender_for(organisation),
                 reply_to=[organisation.primary_email] if organisation.primary_email else [],
                 attachments=[attachment],
+                organisation_id=organisation.pk,
             )
         )
     logger.info(

@@ -179,6 +179,7 @@ def _email_customer(invoice: Invoice, outcome: AutopayOutcome) -> None:
             subject=_("Automatic payment of %(invoice)s from %(org)s did not go through")
             % {"invoice": invoice.number, "org": invoice.organisation.name},
             text="\n".join(lines) + "\n",
+            organisation_id=invoice.organisation_id,
         )
     )
 

@@ -4,19 +4,23 @@ from __future__ import annotations
 
 import datetime
 
-from django_tasks import task
-
+from portico.core.jobs import retrying
 from portico.payments import autopay, reconcile
+from portico.sales.models import Invoice
 
 
-@task()
+def _organisation_of_invoice(invoice_id: int, **_: object) -> int | None:
+    return Invoice.objects.filter(pk=invoice_id).values_list("organisation_id", flat=True).first()
+
+
+@retrying(attempts=4, backoff_seconds=60)
 def reconcile_checkouts() -> dict[str, int]:
     """Resolve checkouts left unknown, stuck in processing or pending (run every few minutes,
     e.g. `portico payments reconcile` from cron); posting is exactly once, so overlap is safe."""
     return reconcile.checkouts_reconcile()
 
 
-@task()
+@retrying(attempts=4, backoff_seconds=120, organisation=_organisation_of_invoice)
 def autopay_invoice(invoice_id: int) -> str:
     """Charge a recurring invoice to the customer's default saved method (once per invoice:
     the checkout's idempotency key is the invoice's)."""

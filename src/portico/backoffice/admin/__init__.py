@@ -12,6 +12,7 @@ from portico.backoffice.admin import (
     payments,
     projects,
     sales,
+    tasks,
 )
 
-__all__ = ["accounts", "activity", "contacts", "orgs", "payments", "projects", "sales"]
+__all__ = ["accounts", "activity", "contacts", "orgs", "payments", "projects", "sales", "tasks"]

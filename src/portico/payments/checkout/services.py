@@ -541,6 +541,7 @@ def _receipt_email(checkout: Checkout, numbers: str, recipients: list[str]) -> O
         subject=_("Receipt %(number)s from %(org)s")
         % {"number": checkout.payment.number, "org": checkout.organisation.name},
         text="\n".join(lines) + "\n",
+        organisation_id=checkout.organisation_id,
     )
 
 

@@ -211,6 +211,7 @@ def _email_person(
             text=text,
             html=html,
             reply_to=[organisation.primary_email],
+            organisation_id=organisation.pk,
         )
     )
 
@@ -466,6 +467,7 @@ def customer_message_send(
             text=text,
             html=html,
             reply_to=[person.email] if person.email else [],
+            organisation_id=scope.organisation.pk,
         )
     )
     _log(scope=scope, action="message_sent", detail=subject, origin=origin)
