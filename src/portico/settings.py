@@ -303,7 +303,8 @@ STORAGES = {
 }
 if MEDIA_STORAGE == "s3":
     # Logos and images are shown from the store's signed links.
-    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(_media_origin)
+    _csp_directives: dict[str, list[str]] = CONTENT_SECURITY_POLICY["DIRECTIVES"]  # type: ignore[assignment]
+    _csp_directives["img-src"].append(_media_origin)
 
 # Outgoing mail: files under var/mail/ in development, SMTP (smtp://…) in production.
 _email_url = env_str("EMAIL_URL", f"file://{VAR_DIR / 'mail'}")

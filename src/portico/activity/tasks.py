@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from django.db import IntegrityError
@@ -26,8 +27,7 @@ def send_email(payload: dict[str, Any]) -> int:
         return 0
     sent = email.as_message().send()
     if email.key:
-        try:
+        # Another run may have delivered the same key meanwhile.
+        with contextlib.suppress(IntegrityError):
             EmailDelivery.objects.create(key=email.key)
-        except IntegrityError:  # another run delivered the same key meanwhile
-            pass
     return sent

@@ -15,6 +15,7 @@ Both exit normally when stopped, and raise — a non-zero exit — only on anyth
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
@@ -46,10 +47,8 @@ class WorkerLost(Exception):
 
 def _close_connections() -> None:
     for connection in connections.all(initialized_only=True):
-        try:
+        with contextlib.suppress(OperationalError, InterfaceError):
             connection.close()
-        except DATABASE_ERRORS:
-            pass
 
 
 class Backoff:

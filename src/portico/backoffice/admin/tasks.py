@@ -24,7 +24,7 @@ from portico.core.models import FailedTask
 class FailedTaskAdmin(ReadOnlyMixin, MembershipPermissionsMixin, admin.ModelAdmin):
     list_display = ["task_name", "error_name", "message_head", "attempts", "failed_at", "retried"]
     list_filter = ["task_path"]
-    readonly_fields = [
+    readonly_fields = (
         "task_path",
         "error",
         "message",
@@ -33,13 +33,10 @@ class FailedTaskAdmin(ReadOnlyMixin, MembershipPermissionsMixin, admin.ModelAdmi
         "retried_at",
         "args_kwargs",
         "traceback",
-    ]
+    )
     fields = readonly_fields
     actions = ["retry_now"]
     list_per_page = 25
-
-    def _member(self, request: HttpRequest) -> bool:
-        return super()._member(request) or bool(request.user.is_superuser)
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         # The changelist needs it for actions; the form stays read-only.
