@@ -115,7 +115,9 @@ def test_a_failing_task_is_queued_again_later_with_a_growing_delay(
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_task_that_succeeds_on_a_retry_leaves_no_failure(settings: Any, org: Organisation) -> None:
+def test_a_task_that_succeeds_on_a_retry_leaves_no_failure(
+    settings: Any, org: Organisation
+) -> None:
     database_queue(settings)
     SUCCEED_FROM["attempt"] = 2
     call_the_outside.enqueue(org.pk)
