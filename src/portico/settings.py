@@ -365,6 +365,8 @@ if TASKS_BACKEND not in _task_backends:
 TASKS = {"default": {"BACKEND": _task_backends[TASKS_BACKEND]}}
 # The database queue: a running task whose worker sent no heartbeat for this long is run again.
 TASKS_LEASE_SECONDS = env_int("TASKS_LEASE_SECONDS", 300, minimum=10)
+# Retry delays of outside work are multiplied by this many hundredths (the cluster test: 10).
+TASKS_BACKOFF_SCALE = env_int("TASKS_BACKOFF_PERCENT", 100, minimum=1) / 100
 if TASKS_BACKEND == "rq":
     if not REDIS_URL:
         raise ImproperlyConfigured("Set REDIS_URL: TASKS_BACKEND=rq keeps its queue in Redis.")

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -52,7 +53,7 @@ class RetryPolicy:
     def delay(self, attempt: int) -> timedelta:
         """How long to wait after attempt number `attempt` failed: backoff, 2×, 4×… capped."""
         seconds = min(self.max_delay_seconds, self.backoff_seconds * 2 ** (attempt - 1))
-        return timedelta(seconds=seconds)
+        return timedelta(seconds=seconds * float(getattr(settings, "TASKS_BACKOFF_SCALE", 1.0)))
 
 
 _policies: dict[str, RetryPolicy] = {}

@@ -231,6 +231,7 @@ def run_rq_worker(
     queues: list[str],
     burst: bool = False,
     maintenance_seconds: int = 60,
+    monitoring_seconds: int = 30,
     sleep: Callable[[float], None] = time.sleep,
 ) -> None:
     """An RQ worker with its scheduler, restarted with backoff while Redis is unreachable."""
@@ -245,6 +246,8 @@ def run_rq_worker(
                 *queues,
                 job_class="django_tasks_rq.backend.Job",
                 maintenance_interval=maintenance_seconds,
+                # A killed worker's job counts as abandoned this long + 60 s after its last beat.
+                job_monitoring_interval=monitoring_seconds,
             )
             worker.push_exc_handler(abandoned_job_requeue)
             worker.work(burst=burst, with_scheduler=True)

@@ -49,6 +49,12 @@ class Command(BaseCommand):
             default=60,
             help="RQ: seconds between cleanups of the job registries (abandoned jobs).",
         )
+        parser.add_argument(
+            "--heartbeat-every",
+            type=int,
+            default=30,
+            help="RQ: seconds between the heartbeats of a running job.",
+        )
         parser.add_argument("--queues", default="default", help="Comma-separated queue names.")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -65,6 +71,7 @@ class Command(BaseCommand):
                 queues=queues,
                 burst=options["batch"],
                 maintenance_seconds=options["maintenance_every"],
+                monitoring_seconds=options["heartbeat_every"],
             )
             return
         worker = workers.DatabaseWorker(
