@@ -39,3 +39,14 @@ def post_fork(server: object, worker: object) -> None:
 
     for connection in connections.all(initialized_only=True):
         connection.close()
+
+
+# One control socket per machine by default; nodes sharing a machine must not share it.
+control_socket_disable = True
+
+
+def when_ready(server: object) -> None:
+    """Import the migrations once in the master, so each worker's first /readyz is quick."""
+    from django.db.migrations.loader import MigrationLoader
+
+    MigrationLoader(None, ignore_no_migrations=True)
