@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import html.parser
+import http.cookiejar
 import os
 import re
 import shutil
@@ -348,6 +349,20 @@ class Report:
         )
 
 
+class LoopbackCookies(http.cookiejar.DefaultCookiePolicy):
+    """With DEBUG off the nodes mark their cookies Secure; nginx here speaks plain HTTP on
+    loopback, so the test's browser sends them anyway (the app itself is not weakened)."""
+
+    def return_ok_secure(self, cookie: Any, request: Any) -> bool:
+        return True
+
+
+def browser() -> requests.Session:
+    session = requests.Session()
+    session.cookies.set_policy(LoopbackCookies())
+    return session
+
+
 def upstreams(responses: list[requests.Response]) -> set[str]:
     return {r.headers.get("X-Upstream", "?") for r in responses}
 
@@ -395,7 +410,7 @@ def first_link(page: str, pattern: str) -> str:
 
 
 def journey(c: Cluster, report: Report) -> None:
-    http = requests.Session()
+    http = browser()
 
     # 1. log in, then the session holds on whichever node serves the next page
     response = login(c, http, PERSON, PASSWORD)
@@ -413,7 +428,7 @@ def journey(c: Cluster, report: Report) -> None:
     )
 
     # 2. login lockout counts failures on both nodes, and a forged X-Forwarded-For changes nothing
-    intruder = requests.Session()
+    intruder = browser()
     tries = []
     for n in range(6):
         page = intruder.get(c.base + portal("login"))
