@@ -380,6 +380,8 @@ class Report:
 
 def browser(c: Cluster) -> requests.Session:
     session = requests.Session()
+    # Only this cluster's certificate; no CA bundle or proxy from the environment.
+    session.trust_env = False
     session.verify = str(c.cert)
     return session
 
