@@ -53,6 +53,11 @@ def check_queue() -> str:
 
 
 def check_storage() -> str:
+    bucket = getattr(default_storage, "bucket_name", None)
+    if bucket:
+        # S3: a missing bucket or refused credentials raise here (a missing key would not).
+        default_storage.connection.meta.client.head_bucket(Bucket=bucket)  # type: ignore[attr-defined]
+        return "ok"
     default_storage.exists("readyz-probe")
     return "ok"
 
