@@ -122,6 +122,7 @@ PG = {"DATABASE_URL": "postgres://p@db/x"}
         ({"TRUSTED_PROXIES": "-1"}, "TRUSTED_PROXIES"),
         ({"TRUSTED_PROXIES": "nginx"}, "TRUSTED_PROXIES"),
         ({"TASKS_LEASE_SECONDS": "soon"}, "TASKS_LEASE_SECONDS"),
+        ({"TASKS_BACKOFF_PERCENT": "fast"}, "TASKS_BACKOFF_PERCENT"),
         (
             {"DATABASE_URL": "postgres://p@db/x", "DB_STATEMENT_TIMEOUT_MS": "1s"},
             "DB_STATEMENT_TIMEOUT_MS",
