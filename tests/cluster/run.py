@@ -22,6 +22,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from email import message_from_bytes
 from pathlib import Path
@@ -557,9 +558,19 @@ def journey(c: Cluster, report: Report) -> None:
             f"{pdf.status_code}; S3 holds {len(c.s3_keys())} objects",
         )
 
-    # 6. SIGKILL one node mid-journey: nginx sends the next requests to the other
-    c.kill("node2")
-    during = [http.get(c.base + portal("invoices")) for _ in range(4)]
+    # 6. SIGKILL one node while statement PDFs are being rendered on both: nginx hands the
+    # interrupted GETs to the other node, and the next requests too
+    def fetch(path: str) -> requests.Response:
+        tab = browser(c)
+        tab.cookies.update(http.cookies)
+        return tab.get(c.base + path)
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        in_flight = [pool.submit(fetch, portal("documents/statement/pdf")) for _ in range(4)]
+        time.sleep(0.5)
+        c.kill("node2")
+        during = [future.result() for future in in_flight]
+    during += [http.get(c.base + portal("invoices")) for _ in range(4)]
     # 7. upload a file with a comment while one node is down
     if invoice_links:
         before = set(c.s3_keys())
@@ -583,7 +594,11 @@ def journey(c: Cluster, report: Report) -> None:
         str([r.status_code for r in during]),
     )
     c.start_node(2)
-    again = [http.get(c.base + portal()) for _ in range(4)]
+    again: list[requests.Response] = []
+    deadline = time.monotonic() + 30  # nginx tries a failed node again after fail_timeout
+    while len(upstreams(again)) < 2 and time.monotonic() < deadline:
+        again.append(http.get(c.base + portal()))
+        time.sleep(0.5)
     report.check(
         "the node is back and the session still holds",
         all(r.status_code == 200 for r in again) and len(upstreams(again)) == 2,
