@@ -49,6 +49,17 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def eventually(ready: Callable[[], bool], timeout: float) -> bool:
+    """Whether `ready` comes true within `timeout` seconds (errors count as not yet)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with contextlib.suppress(Exception):
+            if ready():
+                return True
+        time.sleep(0.5)
+    return False
+
+
 def wait_for(what: str, ready: Callable[[], bool], timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -607,8 +618,7 @@ def journey(c: Cluster, report: Report) -> None:
 
     # 8. the bank debit settles through the webhook
     if "bank" in paid:
-        wait_for(
-            "bank debit settled",
+        settled = eventually(
             lambda: (
                 c.sql(
                     "SELECT count(*) FROM payments_checkout WHERE state = 'succeeded' "
@@ -618,7 +628,7 @@ def journey(c: Cluster, report: Report) -> None:
             ),
             timeout=90,
         )
-        report.check("bank debit settled by the gateway's webhook", True)
+        report.check("bank debit settled by the gateway's webhook", settled)
 
 
 def faults(c: Cluster, report: Report) -> None:
@@ -641,11 +651,7 @@ def faults(c: Cluster, report: Report) -> None:
     hold.unlink()
     c.start_worker(1)
     c.start_worker(2)
-    wait_for(
-        "the abandoned email",
-        lambda: any(key in str(m["Subject"]) for m in c.emails()),
-        timeout=150,
-    )
+    eventually(lambda: any(key in str(m["Subject"]) for m in c.emails()), timeout=150)
     time.sleep(3)
     sent = [m for m in c.emails() if key in str(m["Subject"])]
     report.check(
@@ -672,12 +678,11 @@ def faults(c: Cluster, report: Report) -> None:
     time.sleep(10)
     c.start_redis()
     c.database_outage(10)
-    wait_for(
-        "every queued job",
+    eventually(
         lambda: (
             all(any(k in str(m["Subject"]) for m in c.emails()) for k in keys) and c.queue_drained()
         ),
-        timeout=150,
+        timeout=180,
     )
     sent = [m for m in c.emails() if "outage" in str(m["Subject"])]
     alive = all(c.procs[f"worker{n}"].poll() is None for n in (1, 2))
@@ -697,7 +702,7 @@ def faults(c: Cluster, report: Report) -> None:
 
 
 def once_checks(c: Cluster, report: Report, recurring_before: int) -> None:
-    wait_for("the queue to drain", c.queue_drained, timeout=120)
+    report.check("the queue drained", eventually(c.queue_drained, timeout=120))
     messages = c.emails()
     ids = [str(m["Message-ID"]) for m in messages]
     report.check(

@@ -198,22 +198,16 @@ class DatabaseWorker(Worker):
 # --- RQ --------------------------------------------------------------------------------------
 
 
-def abandoned_job_requeue(
-    job: Any, exc_type: type[BaseException], exc_value: BaseException, tb: TracebackType | None
-) -> bool:
-    """RQ exception handler: a job abandoned by its worker (killed mid-job) runs again, once per
-    lost worker up to `MAX_CLAIMS`; after that it is recorded as a failed task."""
-    from rq.exceptions import AbandonedJobError
-
-    if not isinstance(exc_value, AbandonedJobError):
-        return True
+def _run_again_or_record(job: Any, why: str) -> None:
+    """A job that lost its worker runs again (RQ's own retry of the same job), once per lost
+    worker up to `MAX_CLAIMS`; after that it is recorded as a failed task."""
     lost = int(job.meta.get("portico_lost_workers", 0)) + 1
     job.meta["portico_lost_workers"] = lost
     if lost < MAX_CLAIMS:
-        logger.warning("job %s (%s) lost its worker; queued again", job.id, job.func_name)
+        logger.warning("job %s (%s) %s; queued again", job.id, job.func_name, why)
         job.retries_left = 1
         job.retry_intervals = None
-        return True
+        return
     jobs.failed_task_record(
         result_id=str(job.id),
         task_path=str(job.func_name),
@@ -221,9 +215,35 @@ def abandoned_job_requeue(
         kwargs=dict(job.kwargs),
         attempts=int(job.kwargs.get(jobs.ATTEMPT, 1)),
         error=f"{__name__}.WorkerLost",
-        message=f"{lost} workers stopped while running this job",
+        message=f"{lost} workers stopped while running this job ({why})",
     )
+
+
+def abandoned_job_requeue(
+    job: Any, exc_type: type[BaseException], exc_value: BaseException, tb: TracebackType | None
+) -> bool:
+    """RQ exception handler: a job abandoned by its worker (killed mid-job: its heartbeat
+    stopped) runs again."""
+    from rq.exceptions import AbandonedJobError
+
+    if isinstance(exc_value, AbandonedJobError):
+        _run_again_or_record(job, "lost its worker")
     return True
+
+
+def _rq_worker_class() -> type[Any]:
+    from rq.worker import Worker as RQWorker
+
+    class PorticoRQWorker(RQWorker):
+        """RQ's worker; a job a worker took from the queue but never started (Redis or the
+        worker went away in between) runs again instead of being failed."""
+
+        def handle_job_failure(self, job: Any, queue: Any, *args: Any, **kwargs: Any) -> Any:
+            if "intermediate queue" in str(kwargs.get("exc_string", "")):
+                _run_again_or_record(job, "was taken from the queue but never started")
+            return super().handle_job_failure(job, queue, *args, **kwargs)
+
+    return PorticoRQWorker
 
 
 def run_rq_worker(
@@ -245,6 +265,7 @@ def run_rq_worker(
             worker = django_rq.get_worker(
                 *queues,
                 job_class="django_tasks_rq.backend.Job",
+                worker_class=_rq_worker_class(),
                 maintenance_interval=maintenance_seconds,
                 # A killed worker's job counts as abandoned this long + 60 s after its last beat.
                 job_monitoring_interval=monitoring_seconds,
