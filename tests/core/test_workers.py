@@ -188,3 +188,41 @@ def test_a_failed_enqueue_leaves_the_period_to_the_next_round() -> None:
         scheduled._jobs.clear()
         scheduled._jobs.update(saved)
     assert not ScheduledRun.objects.exists()
+
+
+class AbandonedJob:
+    """The parts of an RQ job that the abandoned-job handling reads and writes."""
+
+    def __init__(self) -> None:
+        self.id = "job-1"
+        self.func_name = "portico.activity.tasks.send_email"
+        self.args = [{"to": ["a@example.com"], "subject": "Hi", "text": "x", "key": "k-9"}]
+        self.kwargs: dict[str, Any] = {}
+        self.meta: dict[str, Any] = {}
+        self.retries_left: int | None = None
+        self.retry_intervals: list[int] | None = [60]
+
+
+def test_an_rq_job_abandoned_by_its_worker_runs_again_then_counts_as_failed() -> None:
+    from rq.exceptions import AbandonedJobError
+
+    job = AbandonedJob()
+    for _ in range(workers.MAX_CLAIMS - 1):
+        job.retries_left = None
+        workers.abandoned_job_requeue(job, AbandonedJobError, AbandonedJobError(), None)
+        # RQ's registry cleanup retries a job that has retries left, at once
+        assert (job.retries_left, job.retry_intervals) == (1, None)
+    assert not FailedTask.objects.exists()
+
+    job.retries_left = None
+    workers.abandoned_job_requeue(job, AbandonedJobError, AbandonedJobError(), None)
+    assert job.retries_left is None
+    failed = FailedTask.objects.get()
+    assert failed.error == "portico.core.workers.WorkerLost"
+
+
+def test_other_rq_failures_are_left_to_the_retry_policy() -> None:
+    job = AbandonedJob()
+    workers.abandoned_job_requeue(job, ValueError, ValueError("boom"), None)
+    assert job.retries_left is None
+    assert job.meta == {}
