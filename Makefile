@@ -14,11 +14,12 @@ PG_PORT ?= 54329
 PG_URL := postgres://portico:portico@127.0.0.1:$(PG_PORT)/portico
 
 .PHONY: help demo test install assets migrate lint typecheck migrations-check pytest pytest-postgres \
-        system-deps postgres serve worker clean bench layers
+        system-deps postgres serve worker clean bench layers cluster-deps cluster-test
 
 help:
 	@echo "make demo   install, build, migrate, load demo data, serve on http://$(HOST):$(PORT)"
 	@echo "make test   install what tests need, lint, type-check, run tests on SQLite and PostgreSQL"
+	@echo "make cluster-test  run Portico scaled out on loopback ports and break it (part of make test)"
 	@echo "make bench  seed benchmark-scale data, measure on SQLite and PostgreSQL, write docs/benchmarks.md"
 
 # --- install ---------------------------------------------------------------------------------
@@ -101,7 +102,16 @@ pytest-postgres: install postgres
 	@echo "==> pytest on PostgreSQL (tests marked postgres)"
 	DATABASE_URL=$(PG_URL) $(BIN)/pytest -q -m postgres
 
-test: lint typecheck layers migrations-check pytest pytest-postgres
+# Scaled out on one machine (docs/deployment.md): PostgreSQL, Redis, moto S3, two gunicorn nodes,
+# two RQ workers and nginx on loopback ports, a customer journey with faults; a few minutes.
+cluster-deps: system-deps
+	@bash scripts/cluster-deps.sh
+
+cluster-test: install assets cluster-deps postgres
+	@echo "==> cluster test (PostgreSQL, Redis, S3, 2 nodes, 2 workers, nginx)"
+	PG_PORT=$(PG_PORT) $(BIN)/python -m tests.cluster.run
+
+test: lint typecheck layers migrations-check pytest pytest-postgres cluster-test
 	@echo "==> all checks passed"
 
 # --- bench -----------------------------------------------------------------------------------

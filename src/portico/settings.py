@@ -83,6 +83,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "portico.core.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -127,11 +128,28 @@ TEMPLATES = [
 _database_url = env_str("DATABASE_URL", "")
 if _database_url:
     try:
-        DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60)}
+        DATABASES = {
+            "default": dj_database_url.parse(
+                _database_url,
+                conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
+                # A connection that died (a restart, a failover) is replaced before it is used.
+                conn_health_checks=env_bool("DB_CONN_HEALTH_CHECKS", True),
+            )
+        }
     except ValueError as exc:
         raise ImproperlyConfigured(
             f"DATABASE_URL is not a usable database address: {exc}"
         ) from None
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # No statement or lock wait may hold a worker or a request forever.
+        _statement_ms = env_int("DB_STATEMENT_TIMEOUT_MS", 30_000, minimum=0)
+        _lock_ms = env_int("DB_LOCK_TIMEOUT_MS", 10_000, minimum=0)
+        DATABASES["default"].setdefault("OPTIONS", {}).update(
+            {
+                "connect_timeout": env_int("DB_CONNECT_TIMEOUT", 5, minimum=1),
+                "options": f"-c statement_timeout={_statement_ms} -c lock_timeout={_lock_ms}",
+            }
+        )
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
@@ -190,6 +208,12 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
     if env_bool("BEHIND_TLS_PROXY", False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The load balancer and the monitor ask over plain HTTP, on the node's own address.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+
+# How many proxies (nginx, a load balancer) stand between the clients and this process: the
+# client's address is read from X-Forwarded-For past them (portico.core.client_ip).
+TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0, minimum=0)
 
 # Content Security Policy: no inline script, no outside hosts (the back office loosens
 # styles only, see portico.core.middleware).
@@ -217,6 +241,9 @@ AXES_USERNAME_CALLABLE = "portico.accounts.throttling.login_name"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "core/locked_out.html"
 AXES_VERBOSE = False
+# Failed logins are counted in the database every node shares (the same with or without Redis).
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_CLIENT_IP_CALLABLE = "portico.core.client_ip.client_ip"
 
 # Internationalisation.
 LANGUAGE_CODE = "en"
@@ -232,16 +259,52 @@ STATIC_ROOT = VAR_DIR / "static"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_STORAGE = env_str("MEDIA_STORAGE", "filesystem")
-_media_backends = {
-    "filesystem": "django.core.files.storage.FileSystemStorage",
-    "s3": "storages.backends.s3.S3Storage",
-}
-if MEDIA_STORAGE not in _media_backends:
+if MEDIA_STORAGE == "filesystem":
+    _media: dict[str, object] = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+elif MEDIA_STORAGE == "s3":
+    # S3 or any S3-compatible store (MinIO, Ceph, moto); files stay private, links are signed.
+    _endpoint = env_str("S3_ENDPOINT_URL", "")
+    if _endpoint and (
+        urlsplit(_endpoint).scheme not in {"http", "https"} or not urlsplit(_endpoint).netloc
+    ):
+        raise ImproperlyConfigured(
+            f"S3_ENDPOINT_URL must be an http(s) address, not {_endpoint!r}."
+        )
+    _key_id = env_str("S3_ACCESS_KEY_ID", "")
+    _secret = env_str("S3_SECRET_ACCESS_KEY", "")
+    if bool(_key_id) != bool(_secret):
+        raise ImproperlyConfigured(
+            "Set both S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY, or neither (the instance's role)."
+        )
+    _bucket = env_str("S3_BUCKET")
+    _region = env_str("S3_REGION", "us-east-1")
+    _media = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": _bucket,
+            "region_name": _region,
+            "endpoint_url": _endpoint or None,
+            "access_key": _key_id or None,
+            "secret_key": _secret or None,
+            "location": env_str("S3_PREFIX", "media"),
+            "default_acl": None,
+            "querystring_auth": True,
+            "querystring_expire": 600,
+            "file_overwrite": False,
+            "addressing_style": "path" if _endpoint else None,
+        },
+    }
+    _media_origin = (
+        f"{urlsplit(_endpoint).scheme}://{urlsplit(_endpoint).netloc}"
+        if _endpoint
+        else f"https://{_bucket}.s3.{_region}.amazonaws.com"
+    )
+else:
     raise ImproperlyConfigured(
-        f"MEDIA_STORAGE must be one of {', '.join(_media_backends)}, not {MEDIA_STORAGE!r}."
+        f"MEDIA_STORAGE must be one of filesystem, s3, not {MEDIA_STORAGE!r}."
     )
 STORAGES = {
-    "default": {"BACKEND": _media_backends[MEDIA_STORAGE]},
+    "default": _media,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -250,6 +313,10 @@ STORAGES = {
         )
     },
 }
+if MEDIA_STORAGE == "s3":
+    # Logos and images are shown from the store's signed links.
+    _csp_directives: dict[str, list[str]] = CONTENT_SECURITY_POLICY["DIRECTIVES"]  # type: ignore[assignment]
+    _csp_directives["img-src"].append(_media_origin)
 
 # Outgoing mail: files under var/mail/ in development, SMTP (smtp://…) in production.
 _email_url = env_str("EMAIL_URL", f"file://{VAR_DIR / 'mail'}")
@@ -273,8 +340,30 @@ EMAIL_USE_SSL = bool(_email.get("EMAIL_USE_SSL"))
 EMAIL_TIMEOUT = 20
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Portico <no-reply@portico.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Who hears about failed background work that belongs to no organisation (comma-separated).
+ADMINS = [("Portico admin", address) for address in env_list("ADMINS", [])]
 
-# Background work: Django's task API. "database" runs through `portico worker`.
+# Redis (REDIS_URL): the cache every node shares, cached sessions and the RQ task queue.
+REDIS_URL = env_str("REDIS_URL", "")
+if REDIS_URL and urlsplit(REDIS_URL).scheme not in {"redis", "rediss", "unix"}:
+    raise ImproperlyConfigured(
+        f"REDIS_URL must be a redis://, rediss:// or unix:// address, not {REDIS_URL!r}."
+    )
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "portico",
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    }
+    # Sessions are read from Redis and written through to the database, so they outlive Redis.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Background work: Django's task API. "database" and "rq" run through `portico worker`.
 TASKS_BACKEND = env_str("TASKS_BACKEND", "database")
 _task_backends = {
     "database": "django_tasks_db.DatabaseBackend",
@@ -286,9 +375,15 @@ if TASKS_BACKEND not in _task_backends:
         f"TASKS_BACKEND must be one of {', '.join(_task_backends)}, not {TASKS_BACKEND!r}."
     )
 TASKS = {"default": {"BACKEND": _task_backends[TASKS_BACKEND]}}
-REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
+# The database queue: a running task whose worker sent no heartbeat for this long is run again.
+TASKS_LEASE_SECONDS = env_int("TASKS_LEASE_SECONDS", 300, minimum=10)
+# Retry delays of outside work are multiplied by this many hundredths (the cluster test: 10).
+TASKS_BACKOFF_SCALE = env_int("TASKS_BACKOFF_PERCENT", 100, minimum=1) / 100
 if TASKS_BACKEND == "rq":
-    RQ_QUEUES = {"default": {"URL": REDIS_URL}}
+    if not REDIS_URL:
+        raise ImproperlyConfigured("Set REDIS_URL: TASKS_BACKEND=rq keeps its queue in Redis.")
+    INSTALLED_APPS.append("django_rq")
+    RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 600}}
 
 LOGGING = {
     "version": 1,

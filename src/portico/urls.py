@@ -6,6 +6,7 @@ from portico.core import views as core_views
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("readyz", core_views.readyz, name="readyz"),
     path("", include("portico.backoffice.urls")),
     path("payments/", include("portico.payments.urls")),
     path("stripe-gateway/", include("portico.payments.gateways.stripe.urls")),

@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -101,3 +102,138 @@ def test_the_default_database_is_sqlite_in_wal_mode(tmp_path: Path) -> None:
         check=False,
     )
     assert result.stdout.strip() == "wal", result.stderr
+
+
+SCALED_OUT = {
+    **PRODUCTION,
+    "DATABASE_URL": "postgres://portico:secret@db.internal:5432/portico",
+    "REDIS_URL": "redis://cache.internal:6379/0",
+    "TASKS_BACKEND": "rq",
+    "MEDIA_STORAGE": "s3",
+    "S3_BUCKET": "portico-media",
+    "S3_ENDPOINT_URL": "https://s3.example.net",
+    "S3_REGION": "eu-west-1",
+    "S3_ACCESS_KEY_ID": "AKIAEXAMPLE",
+    "S3_SECRET_ACCESS_KEY": "example-secret",
+    "TRUSTED_PROXIES": "1",
+}
+S3 = {"MEDIA_STORAGE": "s3", "S3_BUCKET": "b"}
+PG = {"DATABASE_URL": "postgres://p@db/x"}
+
+
+@pytest.mark.parametrize(
+    ("env", "named"),
+    [
+        ({"TASKS_BACKEND": "rq"}, "REDIS_URL"),
+        ({"REDIS_URL": "http://cache:6379"}, "REDIS_URL"),
+        ({"MEDIA_STORAGE": "s3"}, "S3_BUCKET"),
+        (
+            {"MEDIA_STORAGE": "s3", "S3_BUCKET": "b", "S3_ENDPOINT_URL": "minio:9000"},
+            "S3_ENDPOINT_URL",
+        ),
+        (
+            {"MEDIA_STORAGE": "s3", "S3_BUCKET": "b", "S3_ACCESS_KEY_ID": "k"},
+            "S3_SECRET_ACCESS_KEY",
+        ),
+        ({"TRUSTED_PROXIES": "-1"}, "TRUSTED_PROXIES"),
+        ({"TRUSTED_PROXIES": "nginx"}, "TRUSTED_PROXIES"),
+        ({"TASKS_LEASE_SECONDS": "soon"}, "TASKS_LEASE_SECONDS"),
+        ({"TASKS_BACKOFF_PERCENT": "fast"}, "TASKS_BACKOFF_PERCENT"),
+        (
+            {"DATABASE_URL": "postgres://p@db/x", "DB_STATEMENT_TIMEOUT_MS": "1s"},
+            "DB_STATEMENT_TIMEOUT_MS",
+        ),
+        (
+            {"DATABASE_URL": "postgres://p@db/x", "DB_CONN_HEALTH_CHECKS": "maybe"},
+            "DB_CONN_HEALTH_CHECKS",
+        ),
+    ],
+)
+def test_a_bad_scale_out_setting_stops_start_up_naming_the_variable(
+    env: dict[str, str], named: str, tmp_path: Path
+) -> None:
+    result = run_portico("check", env=env, tmp_path=tmp_path)
+    assert result.returncode != 0
+    last_line = result.stderr.strip().splitlines()[-1]
+    assert "ImproperlyConfigured" in last_line
+    assert named in last_line
+
+
+def settings_as_seen(env: dict[str, str], tmp_path: Path) -> dict[str, object]:
+    code = (
+        "import json; from django.conf import settings as s; import django; django.setup();"
+        "print(json.dumps({"
+        "'db': s.DATABASES['default'], 'caches': s.CACHES, 'session': s.SESSION_ENGINE,"
+        "'tasks': s.TASKS, 'apps': s.INSTALLED_APPS, 'rq': getattr(s, 'RQ_QUEUES', None),"
+        "'media': s.STORAGES['default'], 'img': s.CONTENT_SECURITY_POLICY['DIRECTIVES']['img-src'],"
+        "'proxies': s.TRUSTED_PROXIES, 'axes_ip': s.AXES_CLIENT_IP_CALLABLE,"
+        "'axes_handler': s.AXES_HANDLER, 'exempt': s.SECURE_REDIRECT_EXEMPT}, default=str))"
+    )
+    dropped = {"DATABASE_URL", "DEBUG", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    clean = {k: v for k, v in os.environ.items() if k not in dropped}
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        env={
+            **clean,
+            **env,
+            "PORTICO_VAR_DIR": str(tmp_path),
+            "DJANGO_SETTINGS_MODULE": "portico.settings",
+        },
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    import json
+
+    return dict(json.loads(result.stdout))
+
+
+def test_the_embedded_default_needs_no_engine(tmp_path: Path) -> None:
+    seen = settings_as_seen({}, tmp_path)
+    assert seen["db"]["ENGINE"] == "django.db.backends.sqlite3"  # type: ignore[index]
+    assert seen["caches"]["default"]["BACKEND"].endswith("LocMemCache")  # type: ignore[index]
+    assert seen["session"] == "django.contrib.sessions.backends.db"
+    assert seen["tasks"]["default"]["BACKEND"] == "django_tasks_db.DatabaseBackend"  # type: ignore[index]
+    assert seen["media"]["BACKEND"] == "django.core.files.storage.FileSystemStorage"  # type: ignore[index]
+    assert seen["proxies"] == 0
+
+
+def test_scaled_out_settings_reach_every_engine(tmp_path: Path) -> None:
+    seen: Any = settings_as_seen(SCALED_OUT, tmp_path)
+    db = seen["db"]
+    assert db["ENGINE"] == "django.db.backends.postgresql"
+    assert db["CONN_HEALTH_CHECKS"] is True
+    assert "statement_timeout=30000" in db["OPTIONS"]["options"]
+    assert "lock_timeout=10000" in db["OPTIONS"]["options"]
+    assert seen["caches"]["default"] == {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://cache.internal:6379/0",
+        "KEY_PREFIX": "portico",
+        "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+    }
+    assert seen["session"] == "django.contrib.sessions.backends.cached_db"
+    assert seen["tasks"]["default"]["BACKEND"] == "django_tasks_rq.RQBackend"
+    assert "django_rq" in seen["apps"]
+    assert seen["rq"]["default"]["URL"] == "redis://cache.internal:6379/0"
+    options = seen["media"]["OPTIONS"]
+    assert seen["media"]["BACKEND"] == "storages.backends.s3.S3Storage"
+    assert (options["bucket_name"], options["endpoint_url"], options["region_name"]) == (
+        "portico-media",
+        "https://s3.example.net",
+        "eu-west-1",
+    )
+    assert (options["access_key"], options["secret_key"]) == ("AKIAEXAMPLE", "example-secret")
+    assert "https://s3.example.net" in seen["img"]
+    assert seen["proxies"] == 1
+    assert seen["axes_ip"] == "portico.core.client_ip.client_ip"
+    assert seen["axes_handler"] == "axes.handlers.database.AxesDatabaseHandler"
+    assert seen["exempt"] == ["^healthz$", "^readyz$"]
+
+
+def test_check_deploy_is_clean_scaled_out(tmp_path: Path) -> None:
+    result = run_portico(
+        "check", "--deploy", "--fail-level", "WARNING", env=SCALED_OUT, tmp_path=tmp_path
+    )
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -23,6 +23,7 @@ from portico.contacts.models import (
     Review,
     SelfServiceSettings,
 )
+from portico.core.models import FailedTask
 from portico.orgs.models import GatewayAccount, Item, Organisation, PortalPreferences, Tax
 from portico.payments import reminders
 from portico.payments.models import ReminderSchedule
@@ -68,6 +69,13 @@ ROW_MAKERS: dict[type[models.Model], RowMaker] = {
     ReminderSchedule: lambda org: reminders.schedule_of(org),
     # Send: email wording per document kind and the record of each send (issue 14).
     **SEND_ROWS,
+    # Background work that finally failed (issue 17).
+    FailedTask: lambda org: FailedTask.objects.create(
+        result_id=f"failed-{org.pk}-{FailedTask.objects.count()}",
+        task_path="portico.activity.tasks.send_email",
+        organisation_id=org.pk,
+        error="smtplib.SMTPServerDisconnected",
+    ),
 }
 
 

@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class ActivityConfig(AppConfig):
     name = "portico.activity"
     label = "activity"
+
+    def ready(self) -> None:
+        from portico.activity import services
+        from portico.core import jobs
+
+        jobs.task_failed.register(services.failed_task_notify)

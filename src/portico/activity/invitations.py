@@ -75,6 +75,7 @@ def email_person(*, person: ContactPerson, template: str, subject: str, **contex
             text=text,
             html=html,
             reply_to=[organisation.primary_email],
+            organisation_id=organisation.pk,
         )
     )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -29,6 +30,10 @@ class OutgoingEmail:
     from_email: str = ""
     attachments: list[tuple[str, str, str]] = field(default_factory=list)
     """(filename, base64 content, mimetype): JSON-safe for the task queue."""
+    organisation_id: int | None = None
+    """Whose email this is: a delivery that finally fails is shown to that organisation."""
+    key: str = ""
+    """Names this one email: a retried or re-run task sends a key once (see `tasks.send_email`)."""
 
     def as_message(self) -> EmailMultiAlternatives:
         import base64
@@ -41,6 +46,8 @@ class OutgoingEmail:
             from_email=self.from_email or settings.DEFAULT_FROM_EMAIL,
             to=self.to,
             reply_to=self.reply_to or None,
+            # One Message-ID per key: a receiving server can tell a re-sent copy apart.
+            headers={"Message-ID": f"<{self.key}@portico>"} if self.key else None,
         )
         if self.html:
             message.attach_alternative(self.html, "text/html")
@@ -109,6 +116,7 @@ def compose_email(
         text=text,
         html=html,
         reply_to=reply_to if reply_to is not None else [organisation.primary_email],
+        organisation_id=organisation.pk,
     )
 
 
@@ -117,4 +125,5 @@ def send_after_commit(email: OutgoingEmail) -> None:
     from portico.activity import tasks
 
     payload = asdict(email)
+    payload["key"] = email.key or uuid.uuid4().hex
     transaction.on_commit(lambda: tasks.send_email.enqueue(payload))

@@ -154,6 +154,7 @@ class Notification(OrganisationOwned, TargetMixin):
         DETAILS_UPDATED = "details_updated", _("Details updated")
         REVIEWED = "reviewed", _("Review written")
         MESSAGED = "messaged", _("Message sent")
+        TASK_FAILED = "task_failed", _("Background work failed")
 
     kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
     event_key = models.CharField(max_length=120, editable=False)
@@ -308,3 +309,14 @@ EMAIL_SWITCH: dict[str, str] = {
     K.REVIEWED: "email_on_review",
     K.MESSAGED: "email_on_message",
 }
+
+
+class EmailDelivery(models.Model):
+    """An email the mail server accepted, by its key: the task that sends it again (a retry, a
+    worker that died after sending) finds the row and sends nothing."""
+
+    key = models.CharField(max_length=64, unique=True)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.key

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
+from django.core.mail import mail_admins
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,6 +26,8 @@ from portico.activity.models import (
 from portico.contacts.scope import PortalScope
 from portico.core import uploads
 from portico.core.errors import DomainError
+from portico.core.models import FailedTask
+from portico.orgs.models import Organisation
 from portico.orgs.selectors import preferences_of
 from portico.projects.models import TimesheetApproval
 from portico.sales import services as sales_services
@@ -33,7 +36,6 @@ from portico.sales.models import Attachment, Estimate, Invoice, SalesOrder
 if TYPE_CHECKING:
     from portico.accounts.models import User
     from portico.contacts.models import Contact, ContactPerson
-    from portico.orgs.models import Organisation
 
 Kind = Notification.Kind
 Target = Estimate | Invoice | SalesOrder | TimesheetApproval
@@ -414,3 +416,26 @@ def notify_for_scope(
 ) -> Notification | None:
     """A notification about something `scope`'s person just did (for the portal actions)."""
     return _notify(scope, kind, key, text, target)
+
+
+def failed_task_notify(failed: FailedTask) -> None:
+    """`core.jobs.task_failed`: tell the organisation the work was for (one notification per
+    failed task), or the site's ADMINS for work that belongs to no organisation."""
+    text = _("Background work failed: %(task)s (%(error)s). See Failed tasks to retry it.") % {
+        "task": failed.task_name,
+        "error": failed.error.rsplit(".", 1)[-1],
+    }
+    organisation = (
+        Organisation.objects.filter(pk=failed.organisation_id).first()
+        if failed.organisation_id is not None
+        else None
+    )
+    if organisation is None:
+        mail_admins(str(text), f"{failed.message}\n\n{failed.traceback}", fail_silently=True)
+        return
+    notification_create(
+        organisation=organisation,
+        kind=Notification.Kind.TASK_FAILED,
+        event_key=f"task_failed:{failed.pk}",
+        text=str(text),
+    )

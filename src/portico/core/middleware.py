@@ -1,13 +1,21 @@
-"""Content Security Policy: strict everywhere we write the pages, looser in the admin."""
+"""Content Security Policy: strict everywhere we write the pages, looser in the admin. The
+branded 503 while the database is unreachable."""
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Callable
 from typing import TypeVar
 
 from csp.constants import SELF, UNSAFE_EVAL, UNSAFE_INLINE
 from csp.middleware import CSPMiddleware, PolicyParts
-from django.http import HttpRequest, HttpResponseBase
+from django.conf import settings
+from django.core.signals import got_request_exception
+from django.db.utils import InterfaceError, OperationalError
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 
 # django-unfold's admin is built on Alpine.js and inline styles; our own pages are not.
 ADMIN_POLICY = {
@@ -38,3 +46,50 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
             parts.replace = {**(parts.replace or {}), **ADMIN_POLICY}
             parts.nonce = None
         return parts
+
+
+DATABASE_ERRORS = (OperationalError, InterfaceError)
+
+
+def database_unavailable(request: HttpRequest) -> HttpResponse:
+    """The branded "back in a moment" page, rendered without the request (no session, no user,
+    no context processor), so it needs nothing from the database."""
+    response = HttpResponse(
+        render_to_string("core/unavailable.html", {"static_url": settings.STATIC_URL}),
+        status=503,
+    )
+    response["Retry-After"] = "30"
+    add_never_cache_headers(response)
+    return response
+
+
+def _flag_database_errors(sender: object, request: HttpRequest | None = None, **_: object) -> None:
+    """`got_request_exception`: remember that the request failed for want of a database, so the
+    outermost middleware answers 503 even when a middleware, not the view, raised."""
+    if request is not None and isinstance(sys.exc_info()[1], DATABASE_ERRORS):
+        request._database_unavailable = True  # type: ignore[attr-defined]
+
+
+got_request_exception.connect(_flag_database_errors, dispatch_uid="portico-database-unavailable")
+
+
+class DatabaseUnavailableMiddleware:
+    """First in MIDDLEWARE: while the database is unreachable every page answers a branded 503
+    instead of a bare 500; Django's connection health checks reconnect once it is back."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        try:
+            response = self.get_response(request)
+        except DATABASE_ERRORS:
+            return database_unavailable(request)
+        if getattr(request, "_database_unavailable", False):
+            return database_unavailable(request)
+        return response
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, DATABASE_ERRORS):
+            return database_unavailable(request)
+        return None

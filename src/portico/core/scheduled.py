@@ -1,8 +1,10 @@
 """Periodic work, queued as tasks. The apps register their jobs from `AppConfig.ready`
 (recurring invoices and estimate expiry from sales, checkout reconciliation and payment
 reminders from payments); the scheduler queues them in the order they were registered. Every
-job is idempotent, so queueing it more often than needed — two workers, a cron line and a
-worker, a restart — changes nothing."""
+worker runs a scheduler,
+and each period is queued once cluster-wide: the scheduler that inserts the period's
+`ScheduledRun` row queues the job, the others find the row and skip it. The jobs stay
+idempotent anyway (a cron line beside the workers, `portico scheduled` by hand)."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ import logging
 import threading
 from collections.abc import Callable
 
-from django.db import close_old_connections
+from django.db import IntegrityError, close_old_connections, transaction
 from django.utils import timezone
 
 logger = logging.getLogger(__name__)
@@ -32,13 +34,51 @@ def registered() -> list[str]:
     return list(_jobs)
 
 
-def scheduled_enqueue(*, today: datetime.date | None = None) -> list[str]:
-    """Queue every periodic job for `today`; answers their names."""
+def period_of(moment: datetime.datetime, every_seconds: float) -> str:
+    """The name of the period of `every_seconds` that `moment` falls in (the same on every node)."""
+    return str(int(moment.timestamp() // max(every_seconds, 1)))
+
+
+def _claim(name: str, period: str) -> bool:
+    from portico.core.models import ScheduledRun
+
+    try:
+        with transaction.atomic():
+            ScheduledRun.objects.create(job=name, period=period)
+    except IntegrityError:
+        return False
+    return True
+
+
+def scheduled_enqueue(
+    *, today: datetime.date | None = None, once_per: float | None = None
+) -> list[str]:
+    """Queue every periodic job for `today`; answers the names of those queued.
+
+    With `once_per` (seconds), a job is queued only by the first scheduler of the cluster to
+    claim the current period; the claim and the queueing commit together, so a failed enqueue
+    leaves the period for the next round.
+    """
     day = today or timezone.localdate()
-    jobs = list(_jobs.items())
-    for _, enqueue in jobs:
-        enqueue(day)
-    return [name for name, _ in jobs]
+    period = period_of(timezone.now(), once_per) if once_per else ""
+    queued = []
+    for name, enqueue in list(_jobs.items()):
+        if not once_per:
+            enqueue(day)
+            queued.append(name)
+            continue
+        with transaction.atomic():
+            if not _claim(name, period):
+                continue
+            enqueue(day)
+        queued.append(name)
+    if once_per:
+        from portico.core.models import ScheduledRun
+
+        ScheduledRun.objects.filter(
+            queued_at__lt=timezone.now() - datetime.timedelta(days=7)
+        ).delete()
+    return queued
 
 
 def scheduler_start(*, every_seconds: float) -> threading.Event:
@@ -49,7 +89,7 @@ def scheduler_start(*, every_seconds: float) -> threading.Event:
     def run() -> None:
         while True:
             try:
-                scheduled_enqueue()
+                scheduled_enqueue(once_per=every_seconds)
             except Exception:  # a failed round is logged; the next one tries again
                 logger.exception("queueing the periodic jobs failed")
             finally:

@@ -323,6 +323,7 @@ def _compose(
         from_email=services.sender_for(organisation),
         reply_to=[organisation.primary_email] if organisation.primary_email else [],
         attachments=[attachment] if attachment else [],
+        organisation_id=organisation.pk,
     )
 
 
@@ -677,6 +678,7 @@ def document_link_renew(*, link: DocumentLink, ip: str | None = None) -> bool:
             html=html,
             from_email=services.sender_for(organisation),
             reply_to=[organisation.primary_email] if organisation.primary_email else [],
+            organisation_id=organisation.pk,
         )
     )
     activity_services.activity_record(

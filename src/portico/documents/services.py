@@ -204,6 +204,7 @@ def document_forward(
                 from_email=sender_for(organisation),
                 reply_to=[organisation.primary_email] if organisation.primary_email else [],
                 attachments=[attachment],
+                organisation_id=organisation.pk,
             )
         )
     _tell_business(scope=scope, document=document, kind=kind, addresses=addresses, ip=ip)

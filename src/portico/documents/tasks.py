@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from django_tasks import task
+from portico.core.jobs import retrying
 
 
-@task()
+@retrying(attempts=4, backoff_seconds=60)
 def send_recurring_invoice(invoice_id: int) -> str:
     """Email the invoice to the customer's default recipients (once per invoice: the send's
     key is the invoice's, so a retried task sends nothing more)."""

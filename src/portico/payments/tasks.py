@@ -6,9 +6,10 @@ import datetime
 import logging
 
 from django.utils import timezone
-from django_tasks import task
 
+from portico.core.jobs import retrying
 from portico.payments import autopay, reconcile, reminders
+from portico.sales.models import Invoice
 
 logger = logging.getLogger(__name__)
 
@@ -17,14 +18,18 @@ RECONCILE_DELAY = reconcile.FRESH_UNKNOWN + datetime.timedelta(seconds=10)
 confirmed" for well under a minute, and a gateway that answers late has had time to record it."""
 
 
-@task()
+def _organisation_of_invoice(invoice_id: int, **_: object) -> int | None:
+    return Invoice.objects.filter(pk=invoice_id).values_list("organisation_id", flat=True).first()
+
+
+@retrying(attempts=4, backoff_seconds=60)
 def reconcile_checkouts() -> dict[str, int]:
     """Resolve checkouts left unknown, stuck in processing or pending (run every few minutes,
     e.g. `portico payments reconcile` from cron); posting is exactly once, so overlap is safe."""
     return reconcile.checkouts_reconcile()
 
 
-@task()
+@retrying(attempts=4, backoff_seconds=60)
 def reconcile_checkout(checkout_id: int) -> str:
     """Settle one checkout from the gateway's record (queued when a checkout is left unknown)."""
     return reconcile.checkout_reconcile_by_id(checkout_id=checkout_id)
@@ -44,7 +49,7 @@ def reconcile_checkout_soon(checkout_id: int) -> None:
     deferred.enqueue(checkout_id=checkout_id)
 
 
-@task()
+@retrying(attempts=4, backoff_seconds=120, organisation=_organisation_of_invoice)
 def autopay_invoice(invoice_id: int) -> str:
     """Charge a recurring invoice to the customer's default saved method (once per invoice:
     the checkout's idempotency key is the invoice's)."""
@@ -52,7 +57,7 @@ def autopay_invoice(invoice_id: int) -> str:
     return outcome.checkout.state if outcome.checkout is not None else outcome.code
 
 
-@task()
+@retrying(attempts=4, backoff_seconds=60)
 def send_payment_reminders() -> int:
     """Email the reminders each organisation's schedule has due today, in its own time zone
     (the day the scheduler passes is the server's; each stage is sent once per invoice)."""

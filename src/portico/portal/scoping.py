@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from portico.contacts import document_links
 from portico.contacts.models import ContactPerson
 from portico.contacts.scope import Module, PortalScope
+from portico.core.client_ip import client_ip as core_client_ip
 from portico.core.errors import PortalError
 from portico.orgs.models import Organisation
 from portico.orgs.selectors import preferences_of
@@ -201,7 +202,7 @@ def touch_session(request: HttpRequest, organisation: Organisation) -> None:
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
+    return core_client_ip(request)
 
 
 def has_second_factor(request: HttpRequest) -> bool:

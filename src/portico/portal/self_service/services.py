@@ -217,6 +217,7 @@ def _email_person(
             text=text,
             html=html,
             reply_to=[organisation.primary_email],
+            organisation_id=organisation.pk,
         )
     )
 

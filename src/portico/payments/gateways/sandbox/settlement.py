@@ -77,7 +77,7 @@ def charge_settle(*, charge_id: str, deliver_later: bool = True) -> str | None:
 def _schedule_delivery(event_id: str) -> None:
     from portico.payments.gateways.sandbox import tasks
 
-    tasks.deliver_event.enqueue(event_id=event_id, attempt=1)
+    tasks.deliver_event.enqueue(event_id=event_id)
 
 
 def settle_pending(*, due_only: bool = False, deliver_later: bool = True) -> list[str]:

@@ -2,29 +2,24 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-from django.utils import timezone
-from django_tasks import default_task_backend, task
-
+from portico.core.jobs import retrying
 from portico.payments.gateways.sandbox import settlement
 
 MAX_DELIVERY_ATTEMPTS = 5
 
 
-@task()
+class WebhookNotDelivered(Exception):
+    pass
+
+
+@retrying(attempts=5, backoff_seconds=30)
 def settle_charge(charge_id: str) -> str | None:
     return settlement.charge_settle(charge_id=charge_id)
 
 
-@task()
-def deliver_event(event_id: str, attempt: int = 1) -> bool:
-    """Deliver once; on failure try again later with back-off, up to MAX_DELIVERY_ATTEMPTS."""
-    if settlement.event_deliver(event_id=event_id):
-        return True
-    if attempt < MAX_DELIVERY_ATTEMPTS:
-        retry = deliver_event
-        if default_task_backend.supports_defer:
-            retry = retry.using(run_after=timezone.now() + timedelta(seconds=30 * 2**attempt))
-        retry.enqueue(event_id=event_id, attempt=attempt + 1)
-    return False
+@retrying(attempts=MAX_DELIVERY_ATTEMPTS, backoff_seconds=60)
+def deliver_event(event_id: str) -> bool:
+    """Deliver once; a refused or unreachable endpoint is tried again later with backoff."""
+    if not settlement.event_deliver(event_id=event_id):
+        raise WebhookNotDelivered(f"the webhook endpoint did not accept event {event_id}")
+    return True

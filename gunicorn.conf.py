@@ -1,0 +1,52 @@
+"""gunicorn for one Portico node: `gunicorn -c gunicorn.conf.py portico.wsgi` (docs/deployment.md).
+
+Every value can be changed from the environment, so the same file serves every node."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+
+# Loopback by default: nginx in front on the same machine; set GUNICORN_BIND=0.0.0.0:8000 (or a
+# private address) when the proxy is elsewhere.
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+# Sync workers (DESIGN.md §1): requests are short, PDFs and email run in the task worker.
+worker_class = "sync"
+workers = int(os.environ.get("GUNICORN_WORKERS", str(min(2 * multiprocessing.cpu_count() + 1, 9))))
+# A request that takes longer is killed and logged; the statement timeout ends its query first.
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
+graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))
+keepalive = 5
+# Restart each worker now and then, so a slow leak never takes a node down.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
+max_requests_jitter = 200
+# The app is imported once, before the workers fork: faster starts, shared memory.
+preload_app = True
+# Heartbeat files in memory, not on a disk that may stall.
+worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None  # noqa: S108
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'
+# nginx on the same machine sets X-Forwarded-For / -Proto; the client address itself is read by
+# portico.core.client_ip from TRUSTED_PROXIES, not by gunicorn.
+forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+
+def post_fork(server: object, worker: object) -> None:
+    """Connections opened while preloading must not be shared between forked workers."""
+    from django.db import connections
+
+    for connection in connections.all(initialized_only=True):
+        connection.close()
+
+
+# One control socket per machine by default; nodes sharing a machine must not share it.
+control_socket_disable = True
+
+
+def when_ready(server: object) -> None:
+    """Import the migrations once in the master, so each worker's first /readyz is quick."""
+    from django.db.migrations.loader import MigrationLoader
+
+    MigrationLoader(None, ignore_no_migrations=True)
