@@ -158,7 +158,7 @@ def test_a_read_only_member_cannot_post_to_the_staff_document_pages(
         reader_client.get(reverse("backoffice_documents:print", kwargs=kwargs)).status_code == 200
     )
     assert (
-        reader_client.post(reverse("backoffice_documents:email", kwargs=kwargs)).status_code == 403
+        reader_client.post(reverse("backoffice_documents:send", kwargs=kwargs)).status_code == 403
     )
     assert (
         reader_client.post(reverse("backoffice_documents:upload", kwargs=kwargs)).status_code == 403

@@ -289,7 +289,8 @@ def url_names_without_objects() -> list[str]:
     return found
 
 
-# Pages anyone may open (login and the like) and the link's own allowed page (the payment).
+# Pages anyone may open (login and the like) and the link's own allowed pages (the payment and
+# its choice of invoices, which a link session's narrowed scope limits to the link's invoice).
 NOT_SCOPED = {
     "login",
     "two_factor_verify",
@@ -299,6 +300,7 @@ NOT_SCOPED = {
     "password_forgot",
     "two_factor_setup",
     "checkout",
+    "checkout_choose",
 }
 
 
