@@ -14,6 +14,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
+from portico.core.errors import PortalError
 from portico.orgs.models import GatewayAccount, Organisation
 from portico.payments.checkout.plan import CheckoutRefused
 from portico.payments.gateways import registry
@@ -175,6 +176,18 @@ def offline_reason(
 
 
 def invoice_offline_reason(*, organisation: Organisation, invoice: Invoice) -> str:
-    """`offline_reason` for one invoice (two queries)."""
+    """`offline_reason` for one invoice, and also its amount: no usable account whose minimum
+    (its own, or the gateway's for the currency) the balance reaches (two queries)."""
     ticked = list(invoice.payment_gateways.all())
-    return offline_reason(organisation=organisation, currency=invoice.currency, ticked=ticked)
+    active = active_accounts(organisation)
+    reason = offline_reason(
+        organisation=organisation, currency=invoice.currency, ticked=ticked, active=active
+    )
+    if reason:
+        return reason
+    usable = usable_accounts(organisation=organisation, currency=invoice.currency, active=active)
+    if ticked:
+        usable = [account for account in usable if account.pk in {a.pk for a in ticked}]
+    if invoice.balance_due > 0 and not gateways_taking(usable, [invoice]):
+        return str(PortalError.BELOW_MINIMUM.label)
+    return ""

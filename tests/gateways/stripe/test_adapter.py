@@ -80,6 +80,24 @@ def test_a_card_is_charged_once_per_key_in_minor_units(
     assert len(found.data) == 1
 
 
+def test_the_accounts_charges_are_listed_oldest_first_for_the_ledger_check(
+    stripe_gateway: StripeGateway, card: Card
+) -> None:
+    # given two charges on the account
+    first = stripe_gateway.charge(charge_request(card().reference))
+    second = stripe_gateway.charge(charge_request(card().reference))
+
+    # when the ledger check reads the gateway's own record
+    listed = list(stripe_gateway.charges())
+
+    # then both are there with their amounts, in the order they were made
+    by_id = {charge.transaction_id: charge for charge in listed}
+    assert by_id[first.transaction_id].amount == by_id[second.transaction_id].amount
+    assert by_id[first.transaction_id].status == ChargeStatus.SUCCEEDED
+    made = [charge.created_at for charge in listed]
+    assert made == sorted(made)
+
+
 def test_a_currency_without_decimals_is_sent_as_it_is(
     stripe_gateway: StripeGateway, card: Card
 ) -> None:

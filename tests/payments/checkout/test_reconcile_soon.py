@@ -89,11 +89,11 @@ def test_the_task_run_twice_posts_once_and_a_missing_checkout_is_no_error(
     done = pay([invoice], token=tokenise())
     monkeypatch.undo()
     assert done.state == State.UNKNOWN
-    first = tasks.reconcile_checkout.call(checkout_id=done.pk)
-    second = tasks.reconcile_checkout.call(checkout_id=done.pk)
+    first = tasks.reconcile_checkout.enqueue(checkout_id=done.pk).return_value
+    second = tasks.reconcile_checkout.enqueue(checkout_id=done.pk).return_value
     assert (first, second) == ("succeeded", "succeeded")
     assert Payment.objects.count() == 1
-    assert tasks.reconcile_checkout.call(checkout_id=done.pk + 1000) == ""
+    assert tasks.reconcile_checkout.enqueue(checkout_id=done.pk + 1000).return_value == ""
 
 
 def test_a_backend_that_cannot_defer_leaves_the_checkout_to_the_periodic_job(

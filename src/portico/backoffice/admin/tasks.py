@@ -39,8 +39,12 @@ class FailedTaskAdmin(ReadOnlyMixin, MembershipPermissionsMixin, admin.ModelAdmi
     list_per_page = 25
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        # The changelist needs it for actions; the form stays read-only.
-        return self._member(request)
+        # The changelist needs it for "retry now"; the form stays read-only. A read-only
+        # member looks only, as on every screen.
+        return self._may_change(request)
+
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+        return super().get_actions(request) if self._may_change(request) else {}
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[FailedTask]:
         queryset = super().get_queryset(request)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -26,7 +26,11 @@ from django.conf import settings
 from django.db import IntegrityError
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from stripe.params import PaymentIntentCreateParams, PaymentMethodUpdateParams
+from stripe.params import (
+    PaymentIntentCreateParams,
+    PaymentIntentListParams,
+    PaymentMethodUpdateParams,
+)
 
 from portico.core.errors import DomainError, PortalError
 from portico.core.money import from_minor_units, to_minor_units
@@ -402,6 +406,31 @@ class StripeGateway(Gateway):
             return _charge_result(intent, method=method)
         except stripe.StripeError as exc:
             raise _stripe_error(exc) from None
+
+    def charges(self, *, created_from: datetime | None = None) -> Iterator[ChargeResult]:
+        """This account's PaymentIntents, read a page of 100 at a time and answered oldest
+        first (by creation time; Stripe lists newest first)."""
+        params: PaymentIntentListParams = {"limit": 100}
+        if created_from is not None:
+            params["created"] = {"gte": int(created_from.timestamp())}
+        found: list[dict[str, Any]] = []
+        try:
+            while True:
+                page = self.client.v1.payment_intents.list(params=params)
+                data = [_plain(intent) for intent in page.data]
+                found.extend(
+                    intent
+                    for intent in data
+                    if (intent.get("metadata") or {}).get(METADATA_ACCOUNT)
+                    in (None, self.config.account_ref)
+                )
+                if not page.has_more or not data:
+                    break
+                params["starting_after"] = data[-1]["id"]
+        except stripe.StripeError as exc:
+            raise _stripe_error(exc) from None
+        for intent in sorted(found, key=lambda intent: int(intent.get("created") or 0)):
+            yield _charge_result(intent, method=None)
 
     def _find_intent(self, idempotency_key: str) -> dict[str, Any] | None:
         quoted = idempotency_key.replace("\\", "").replace("'", "")
