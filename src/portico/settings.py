@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "portico.activity",
     "portico.portal",
     "portico.backoffice",
+    "ninja",  # its templates and static files: the API docs need no CDN
     "portico.api",
     "portico.devdata",
 ]

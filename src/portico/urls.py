@@ -9,4 +9,5 @@ urlpatterns = [
     path("payments/", include("portico.payments.urls")),
     path("sandbox-gateway/", include("portico.payments.gateways.sandbox.urls")),
     path("portal/<slug:org_slug>/", include("portico.portal.urls")),
+    path("api/v1/", include(("portico.api.urls", "api"), namespace="api")),
 ]

@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from portico.contacts.models import Contact, ContactPerson
+from portico.core.errors import DomainError
 from portico.orgs.models import Organisation
 
 
@@ -22,6 +23,22 @@ def contact_create(
         currency=currency or organisation.base_currency,
         **fields,
     )
+    contact.full_clean()
+    contact.save()
+    return contact
+
+
+UPDATABLE_CONTACT_FIELDS = frozenset({"display_name", "company_name", "email", "phone"})
+
+
+@transaction.atomic
+def contact_update(*, contact: Contact, **changes: Any) -> Contact:
+    """Change a customer's own fields (validated like the back office's form)."""
+    unknown = set(changes) - UPDATABLE_CONTACT_FIELDS
+    if unknown:
+        raise DomainError(f"{sorted(unknown)[0]} cannot be changed here.", code="not_updatable")
+    for name, value in changes.items():
+        setattr(contact, name, value)
     contact.full_clean()
     contact.save()
     return contact

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from portico.orgs.models import Organisation, PortalPreferences
+from uuid import UUID
+
+from portico.core.tenancy import get_for_scope
+from portico.orgs.models import Organisation, PortalPreferences, Tax
 
 
 def preferences_of(organisation: Organisation) -> PortalPreferences:
@@ -11,3 +14,10 @@ def preferences_of(organisation: Organisation) -> PortalPreferences:
         return organisation.portal_preferences
     except PortalPreferences.DoesNotExist:
         return PortalPreferences(organisation=organisation)
+
+
+def tax_get_for_staff(*, organisation: Organisation, tax_id: UUID | str) -> Tax:
+    """One of the organisation's taxes; another organisation's is the same 404 as a missing one."""
+    return get_for_scope(
+        Tax.objects.filter(organisation=organisation), tax_id, message="Not found."
+    )

@@ -1,0 +1,27 @@
+"""Reads of customers for the business (staff, the Books API): always within one organisation."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.db.models import QuerySet
+
+from portico.contacts.models import Contact, ContactPerson
+from portico.core.tenancy import get_for_scope
+from portico.orgs.models import Organisation
+
+
+def contacts_for_staff(*, organisation: Organisation) -> QuerySet[Contact]:
+    return Contact.objects.filter(organisation=organisation, is_deleted=False)
+
+
+def contact_get_for_staff(*, organisation: Organisation, contact_id: UUID | str) -> Contact:
+    """Missing, deleted, another organisation's and malformed ids raise the same 404."""
+    return get_for_scope(
+        contacts_for_staff(organisation=organisation), contact_id, message="Not found."
+    )
+
+
+def person_get_for_staff(*, organisation: Organisation, person_id: UUID | str) -> ContactPerson:
+    persons = ContactPerson.objects.in_organisation(organisation).select_related("contact")
+    return get_for_scope(persons, person_id, message="Not found.")
