@@ -9,6 +9,7 @@ body or path is a 422.
 from __future__ import annotations
 
 import hashlib
+import inspect
 import json
 from collections.abc import Callable
 from functools import wraps
@@ -82,6 +83,9 @@ def idempotent(principal: Principal) -> Callable[[F], F]:
             )
             return status, body
 
+        # ninja reads the parameters from the signature: give it the view's, resolved in the
+        # view's own module (string annotations would otherwise be looked up here).
+        wrapper.__signature__ = inspect.signature(view, eval_str=True)  # type: ignore[attr-defined]
         return cast(F, wrapper)
 
     return decorate

@@ -71,6 +71,8 @@ def token_create(request: HttpRequest, org: str, payload: TokenIn) -> tuple[int,
     except AxesBackendPermissionDenied:
         user = None
     if getattr(request, "axes_locked_out", False):
+        # Answer in the envelope; AxesMiddleware would swap in its HTML lock-out page.
+        request.axes_locked_out = False  # type: ignore[attr-defined]
         raise ApiError(429, "throttled", "Too many failed attempts; try again later.")
     if not isinstance(user, User):
         raise ApiError(401, "invalid_credentials", WRONG)
