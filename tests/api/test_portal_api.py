@@ -137,9 +137,7 @@ def test_updated_since_keeps_only_newer_rows(
     portal: Api, org: Organisation, customer_a: Contact
 ) -> None:
     old = sales.invoice(customer_a, "10.00")
-    Invoice.objects.filter(pk=old.pk).update(
-        updated_at=timezone.now() - datetime.timedelta(days=3)
-    )
+    Invoice.objects.filter(pk=old.pk).update(updated_at=timezone.now() - datetime.timedelta(days=3))
     sales.invoice(customer_a, "20.00")
     since = (timezone.now() - datetime.timedelta(days=1)).isoformat()
     body = portal.get(f"{base(org)}/invoices", updated_since=since).json()
@@ -160,20 +158,29 @@ def test_another_customers_id_is_the_same_404_as_a_missing_one(
 ) -> None:
     from tests.portal.pages.foreign_ids import a_payment, an_estimate, an_invoice
 
-    missing = portal.get(f"{base(org)}/" + path.format(
-        invoice="00000000-0000-0000-0000-000000000000",
-        estimate="00000000-0000-0000-0000-000000000000",
-        payment="00000000-0000-0000-0000-000000000000",
-    ))
+    missing = portal.get(
+        f"{base(org)}/"
+        + path.format(
+            invoice="00000000-0000-0000-0000-000000000000",
+            estimate="00000000-0000-0000-0000-000000000000",
+            payment="00000000-0000-0000-0000-000000000000",
+        )
+    )
     assert missing.status_code == 404
     for contact in (customer_b, other_org_customer):
-        ids = {"invoice": an_invoice(contact), "estimate": an_estimate(contact), "payment": a_payment(contact)}
+        ids = {
+            "invoice": an_invoice(contact),
+            "estimate": an_estimate(contact),
+            "payment": a_payment(contact),
+        }
         response = portal.get(f"{base(org)}/" + path.format(**ids))
         assert response.status_code == 404
         assert response.content == missing.content
 
 
-def test_accepting_an_estimate_signs_it(portal: Api, org: Organisation, customer_a: Contact) -> None:
+def test_accepting_an_estimate_signs_it(
+    portal: Api, org: Organisation, customer_a: Contact
+) -> None:
     estimate = sales_services.estimate_send(estimate=sales.estimate(customer_a))
     url = f"{base(org)}/estimates/{estimate.public_id}/accept"
     response = portal.post(url, {"signed_name": "Ann Example"})
@@ -185,7 +192,9 @@ def test_accepting_an_estimate_signs_it(portal: Api, org: Organisation, customer
     assert again.json()["error"]["code"]
 
 
-def test_an_unknown_field_is_422_naming_it(portal: Api, org: Organisation, customer_a: Contact) -> None:
+def test_an_unknown_field_is_422_naming_it(
+    portal: Api, org: Organisation, customer_a: Contact
+) -> None:
     estimate = sales_services.estimate_send(estimate=sales.estimate(customer_a))
     response = portal.post(
         f"{base(org)}/estimates/{estimate.public_id}/accept", {"signed_name": "A", "admin": True}
@@ -194,7 +203,9 @@ def test_an_unknown_field_is_422_naming_it(portal: Api, org: Organisation, custo
     assert "admin" in response.json()["error"]["fields"]
 
 
-def test_malformed_json_is_400_in_the_envelope(portal: Api, org: Organisation, customer_a: Contact) -> None:
+def test_malformed_json_is_400_in_the_envelope(
+    portal: Api, org: Organisation, customer_a: Contact
+) -> None:
     estimate = sales_services.estimate_send(estimate=sales.estimate(customer_a))
     response = portal.post(f"{base(org)}/estimates/{estimate.public_id}/accept", "{not json")
     assert response.status_code == 400
@@ -263,7 +274,11 @@ def test_a_checkout_needs_an_idempotency_key(
 
 
 def test_a_declined_card_reports_its_state(
-    portal: Api, org: Organisation, customer_a: Contact, sandbox_account: GatewayAccount, tokenise: Tokenise
+    portal: Api,
+    org: Organisation,
+    customer_a: Contact,
+    sandbox_account: GatewayAccount,
+    tokenise: Tokenise,
 ) -> None:
     invoice = sales.invoice(customer_a, "100.00")
     response = portal.post(

@@ -23,7 +23,11 @@ def hash_key(secret: str) -> str:
 
 @transaction.atomic
 def api_key_create(
-    *, organisation: Organisation, name: str, read_only: bool = False, created_by: User | None = None
+    *,
+    organisation: Organisation,
+    name: str,
+    read_only: bool = False,
+    created_by: User | None = None,
 ) -> tuple[ApiKey, str]:
     """A new key for `organisation`; returns the row and the secret, which is never stored."""
     name = name.strip()

@@ -7,6 +7,7 @@ registers them all on the back-office site.
 from portico.backoffice.admin import (
     accounts,
     activity,
+    api_keys,
     contacts,
     orgs,
     payments,
@@ -15,4 +16,14 @@ from portico.backoffice.admin import (
     sales,
 )
 
-__all__ = ["accounts", "activity", "contacts", "orgs", "payments", "projects", "reminders", "sales"]
+__all__ = [
+    "accounts",
+    "activity",
+    "api_keys",
+    "contacts",
+    "orgs",
+    "payments",
+    "projects",
+    "reminders",
+    "sales",
+]
