@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from portico.contacts.models import ContactPerson, PortalSession
 
-TOKEN_PREFIX = "pt_"
+TOKEN_PREFIX = "pt_"  # noqa: S105 (a marker, not a secret)
 TOUCH_EVERY = timedelta(minutes=1)
 
 

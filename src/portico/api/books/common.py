@@ -19,7 +19,7 @@ ERRORS: dict[int, Any] = {
 
 
 def key_of(request: HttpRequest) -> ApiKey:
-    return request.auth  # type: ignore[attr-defined,no-any-return]
+    return request.auth  # type: ignore[attr-defined]
 
 
 def organisation_of(request: HttpRequest) -> Organisation:

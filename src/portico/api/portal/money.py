@@ -93,7 +93,7 @@ def checkout_out(checkout: Checkout) -> dict[str, Any]:
         "currency": checkout.currency,
         "error_code": checkout.error_code,
         "error_message": checkout.error_message,
-        "payment": checkout.payment.public_id if checkout.payment_id else None,
+        "payment": checkout.payment.public_id if checkout.payment is not None else None,
         "created_at": checkout.created_at,
     }
 

@@ -47,7 +47,7 @@ class ApiKeyAdmin(OrganisationScopedAdmin):
             organisation=organisation_of(request),
             name=obj.name,
             read_only=obj.read_only,
-            created_by=request.user if request.user.is_authenticated else None,  # type: ignore[arg-type]
+            created_by=request.user if request.user.is_authenticated else None,
         )
         obj.pk = key.pk
         messages.warning(

@@ -51,8 +51,10 @@ class Command(BaseCommand):
                     f"{key.last_used_at or 'never'} {key.last_used_ip or ''}"
                 )
         else:
-            key = ApiKey.objects.filter(organisation=organisation, public_id=options["id"]).first()
-            if key is None:
+            found = ApiKey.objects.filter(
+                organisation=organisation, public_id=options["id"]
+            ).first()
+            if found is None:
                 raise CommandError("No such key in this organisation.")
-            api_keys.api_key_revoke(key=key)
-            self.stdout.write(f"Revoked {key.public_id}.")
+            api_keys.api_key_revoke(key=found)
+            self.stdout.write(f"Revoked {found.public_id}.")
