@@ -22,16 +22,21 @@ from tests.api.conftest import Api, portal_token
 from tests.payments.checkout.foreign_ids import a_checkout_of, a_saved_method_of
 from tests.portal.conftest import enable_with_password
 from tests.portal.pages.foreign_ids import FOREIGN_MAKERS
+from tests.sales import factories as sales
 
 pytestmark = pytest.mark.django_db
 
 Maker = Callable[[ContactPerson], Any]
 
 FOREIGN_IDS: dict[str, Maker] = {
-    **{k: (lambda maker: lambda person: maker(person.contact))(m) for k, m in FOREIGN_MAKERS.items()},
+    **{
+        k: (lambda maker: lambda person: maker(person.contact))(m)
+        for k, m in FOREIGN_MAKERS.items()
+    },
     "checkout_id": lambda person: a_checkout_of(None, person),
     "method_id": lambda person: a_saved_method_of(None, person),
     "contact_id": lambda person: person.contact.public_id,
+    "credit_note_id": lambda person: sales.credit_note(person.contact).public_id,
     "person_id": lambda person: person.public_id,
 }
 
@@ -41,6 +46,7 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("post", "/estimates/{estimate_id}/decline"): {"reason": "Walking"},
     ("post", "/timesheets/{approval_id}/reject"): {"reason": "Walking"},
     ("patch", "/contacts/{contact_id}"): {"phone": "1"},
+    ("patch", "/persons/{person_id}"): {"phone": "1"},
     ("post", "/contacts/{contact_id}/persons"): {"first_name": "Walker"},
     ("post", "/persons/{person_id}/portal/enable"): {},
 }

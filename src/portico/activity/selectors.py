@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from django.db.models import F, FilteredRelation, Model, Q
+from django.db.models import F, FilteredRelation, Model, Q, QuerySet
 
 from portico.activity.models import Comment, Notification
 from portico.activity.services import target_field
@@ -53,3 +53,10 @@ def comments_for_portal(*, scope: PortalScope, target: Model) -> list[Comment]:
 
 def notifications_unread_count(*, organisation: Organisation) -> int:
     return Notification.objects.filter(organisation=organisation, read_at__isnull=True).count()
+
+
+def notifications_for_staff(
+    *, organisation: Organisation, unread: bool = False
+) -> QuerySet[Notification]:
+    notifications = Notification.objects.filter(organisation=organisation).select_related("contact")
+    return notifications.filter(read_at__isnull=True) if unread else notifications

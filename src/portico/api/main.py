@@ -7,7 +7,9 @@ from ninja import NinjaAPI
 from portico.api import errors
 from portico.api.auth import BooksKey
 from portico.api.books import contacts as books_contacts
+from portico.api.books import documents as books_documents
 from portico.api.books import invoices as books_invoices
+from portico.api.books import work as books_work
 from portico.api.portal import auth as portal_auth
 from portico.api.portal import documents as portal_documents
 from portico.api.portal import money as portal_money
@@ -28,7 +30,7 @@ def build() -> NinjaAPI:
     )
     errors.install(api)
     books = BooksKey()
-    for module in (books_contacts, books_invoices):
+    for module in (books_contacts, books_invoices, books_documents, books_work):
         module.router.auth = books
         api.add_router("/books", module.router)
     for module in (portal_auth, portal_documents, portal_money, portal_projects):

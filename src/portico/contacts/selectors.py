@@ -25,3 +25,9 @@ def contact_get_for_staff(*, organisation: Organisation, contact_id: UUID | str)
 def person_get_for_staff(*, organisation: Organisation, person_id: UUID | str) -> ContactPerson:
     persons = ContactPerson.objects.in_organisation(organisation).select_related("contact")
     return get_for_scope(persons, person_id, message="Not found.")
+
+
+def persons_for_staff(
+    *, organisation: Organisation, person_ids: list[UUID]
+) -> QuerySet[ContactPerson]:
+    return ContactPerson.objects.in_organisation(organisation).filter(public_id__in=person_ids)

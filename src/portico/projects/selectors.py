@@ -234,3 +234,12 @@ def approval_get_for_contact(
         )
     )
     return get_for_scope(approvals, approval_id, message="No such record.")
+
+
+def approval_get_for_staff(
+    *, organisation: Organisation, approval_id: UUID | str
+) -> TimesheetApproval:
+    approvals = TimesheetApproval.objects.filter(organisation=organisation).select_related(
+        "project"
+    )
+    return get_for_scope(approvals, approval_id, message="Not found.")

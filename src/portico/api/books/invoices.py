@@ -80,6 +80,25 @@ def _decimal(value: str, field: str) -> Decimal:
         ) from None
 
 
+def lines_in(organisation: Any, contact: Any, lines: list[LineIn]) -> list[LineInput]:
+    """The request's lines as the sales services take them (amounts by `parse_amount`)."""
+    parsed = []
+    for index, line in enumerate(lines):
+        tax = None
+        if line.tax is not None:
+            tax = org_selectors.tax_get_for_staff(organisation=organisation, tax_id=line.tax)
+        parsed.append(
+            LineInput(
+                description=line.description,
+                quantity=_decimal(line.quantity, f"lines.{index}.quantity"),
+                rate=parse_amount(line.rate, contact.currency, field=f"lines.{index}.rate"),
+                discount_percent=_decimal(line.discount_percent, f"lines.{index}.discount_percent"),
+                tax=tax,
+            )
+        )
+    return parsed
+
+
 def _list(request: HttpRequest, params: InvoiceListParams, kind: str) -> dict[str, Any]:
     organisation = organisation_of(request)
     invoices = selectors.invoices_for_staff(
@@ -112,20 +131,7 @@ def invoice_create(request: HttpRequest, payload: InvoiceIn) -> tuple[int, Any]:
     contact = contact_selectors.contact_get_for_staff(
         organisation=organisation, contact_id=payload.contact
     )
-    lines = []
-    for index, line in enumerate(payload.lines):
-        tax = None
-        if line.tax is not None:
-            tax = org_selectors.tax_get_for_staff(organisation=organisation, tax_id=line.tax)
-        lines.append(
-            LineInput(
-                description=line.description,
-                quantity=_decimal(line.quantity, f"lines.{index}.quantity"),
-                rate=parse_amount(line.rate, contact.currency, field=f"lines.{index}.rate"),
-                discount_percent=_decimal(line.discount_percent, f"lines.{index}.discount_percent"),
-                tax=tax,
-            )
-        )
+    lines = lines_in(organisation, contact, payload.lines)
     invoice = services.invoice_create(
         contact=contact,
         lines=lines,
