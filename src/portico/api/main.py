@@ -10,6 +10,7 @@ from portico.api.books import contacts as books_contacts
 from portico.api.books import documents as books_documents
 from portico.api.books import invoices as books_invoices
 from portico.api.books import work as books_work
+from portico.api.portal import account as portal_account
 from portico.api.portal import auth as portal_auth
 from portico.api.portal import documents as portal_documents
 from portico.api.portal import money as portal_money
@@ -33,7 +34,13 @@ def build() -> NinjaAPI:
     for module in (books_contacts, books_invoices, books_documents, books_work):
         module.router.auth = books
         api.add_router("/books", module.router)
-    for module in (portal_auth, portal_documents, portal_money, portal_projects):
+    for module in (
+        portal_auth,
+        portal_documents,
+        portal_money,
+        portal_projects,
+        portal_account,
+    ):
         api.add_router("/portal", module.router)
     return api
 
