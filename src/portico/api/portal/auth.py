@@ -7,7 +7,8 @@ from uuid import UUID
 
 from axes.exceptions import AxesBackendPermissionDenied
 from django.contrib import auth
-from django.http import HttpRequest
+from django.http import HttpRequest, QueryDict
+from django.utils.datastructures import MultiValueDict
 from django_otp import match_token, user_has_device
 from ninja import Router, Schema
 from pydantic import Field
@@ -63,6 +64,8 @@ def _organisation(org: str) -> Organisation:
 )
 def token_create(request: HttpRequest, org: str, payload: TokenIn) -> tuple[int, dict[str, object]]:
     organisation = _organisation(org)
+    # The API reads JSON only; axes logs `request.POST`, which a malformed form body would break.
+    request._post, request._files = QueryDict(), MultiValueDict()  # type: ignore[attr-defined]
     try:
         # Keyed `email` like the login page: django-axes throttles per (email, IP).
         user = auth.authenticate(
