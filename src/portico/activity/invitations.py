@@ -28,6 +28,7 @@ from portico.accounts.models import User, normalise_email
 from portico.activity.mail import OutgoingEmail, render_email, send_after_commit
 from portico.contacts import portal_tokens as tokens
 from portico.contacts.models import ContactPerson, PortalSession, PortalToken
+from portico.core import events
 from portico.core.errors import DomainError
 from portico.orgs.models import Organisation
 from portico.orgs.selectors import preferences_of
@@ -159,6 +160,7 @@ def portal_access_enable_many(
         ContactPerson.objects.with_pks(person_ids[start : start + 500]).update(**changes)
 
     report.enabled = list(todo)
+    _emit_access("portal_access.enabled", report.enabled)
     if skipped:
         by_pk = {p.pk: p for p in persons.filter(pk__in=[pk for pk, _ in skipped])}
         report.skipped = [(by_pk[pk], reason) for pk, reason in skipped]
@@ -264,7 +266,25 @@ def portal_access_disable_many(*, persons: QuerySet[ContactPerson]) -> int:
     user_ids = {user_id for _, user_id in targets if user_id}
     for user_id in user_ids:
         end_sessions(PortalSession.objects.of_user(user_id))
+    _emit_access("portal_access.disabled", person_ids)
     return len(person_ids)
+
+
+def _emit_access(event_type: str, person_ids: list[int]) -> None:
+    rows = ContactPerson.objects.with_pks(person_ids).values_list(
+        "organisation_id", "public_id", "contact__public_id", "email"
+    )
+    for organisation_id, public_id, contact_id, email in rows:
+        events.emit(
+            organisation_id=organisation_id,
+            type=event_type,
+            data={
+                "object": "contact_person",
+                "id": str(public_id),
+                "contact": str(contact_id),
+                "email": email,
+            },
+        )
 
 
 def portal_access_disable(*, person: ContactPerson) -> None:

@@ -14,6 +14,7 @@ from portico.backoffice.admin import (
     projects,
     reminders,
     sales,
+    webhooks,
 )
 
 __all__ = [
@@ -26,4 +27,5 @@ __all__ = [
     "projects",
     "reminders",
     "sales",
+    "webhooks",
 ]
