@@ -28,6 +28,7 @@ from portico.payments import reminders
 from portico.payments.models import ReminderSchedule
 from portico.projects.models import Project, TimeEntry, TimesheetApproval
 from tests.accounts.factories import MembershipFactory
+from tests.api.tenancy_rows import ROWS as API_ROWS
 from tests.activity.factories import ROWS as ACTIVITY_ROWS
 from tests.contacts.factories import ContactFactory, ContactPersonFactory
 from tests.gateways.factories import GatewayAccountFactory
@@ -65,6 +66,8 @@ ROW_MAKERS: dict[type[models.Model], RowMaker] = {
     **CHECKOUT_ROWS,
     # The payment reminder schedule, one per organisation, made on first use (issue 14).
     ReminderSchedule: lambda org: reminders.schedule_of(org),
+    # API keys, webhook endpoints and deliveries (issue 19).
+    **API_ROWS,
 }
 
 
