@@ -271,20 +271,22 @@ def portal_access_disable_many(*, persons: QuerySet[ContactPerson]) -> int:
 
 
 def _emit_access(event_type: str, person_ids: list[int]) -> None:
-    rows = ContactPerson.objects.with_pks(person_ids).values_list(
-        "organisation_id", "public_id", "contact__public_id", "email"
-    )
-    for organisation_id, public_id, contact_id, email in rows:
-        events.emit(
-            organisation_id=organisation_id,
-            type=event_type,
-            data={
-                "object": "contact_person",
-                "id": str(public_id),
-                "contact": str(contact_id),
-                "email": email,
-            },
+    """One event per 500 persons: a bulk change stays a bounded number of queries."""
+    for start in range(0, len(person_ids), 500):
+        rows = ContactPerson.objects.with_pks(person_ids[start : start + 500]).values_list(
+            "organisation_id", "public_id", "contact__public_id", "email"
         )
+        by_organisation: dict[int, list[dict[str, str]]] = {}
+        for organisation_id, public_id, contact_id, email in rows:
+            by_organisation.setdefault(organisation_id, []).append(
+                {"id": str(public_id), "contact": str(contact_id), "email": email}
+            )
+        for organisation_id, persons in by_organisation.items():
+            events.emit(
+                organisation_id=organisation_id,
+                type=event_type,
+                data={"object": "list", "contact_persons": persons},
+            )
 
 
 def portal_access_disable(*, person: ContactPerson) -> None:
