@@ -28,8 +28,8 @@ from portico.payments import reminders
 from portico.payments.models import ReminderSchedule
 from portico.projects.models import Project, TimeEntry, TimesheetApproval
 from tests.accounts.factories import MembershipFactory
-from tests.api.tenancy_rows import ROWS as API_ROWS
 from tests.activity.factories import ROWS as ACTIVITY_ROWS
+from tests.api.tenancy_rows import ROWS as API_ROWS
 from tests.contacts.factories import ContactFactory, ContactPersonFactory
 from tests.gateways.factories import GatewayAccountFactory
 from tests.orgs.factories import ItemFactory, PortalPreferencesFactory, TaxFactory

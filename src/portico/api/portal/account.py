@@ -211,19 +211,17 @@ class Created(Schema):
 
 def _target(scope: PortalScope, kind: str, target_id: UUID) -> Any:
     """The commented document, through the same scoped selectors as its page (and its module)."""
-    module, lookup = {
-        "invoice": (Module.INVOICES, sales_selectors.invoice_get_for_portal),
-        "estimate": (Module.ESTIMATES, sales_selectors.estimate_get_for_portal),
-        "sales_order": (Module.SALES_ORDERS, sales_selectors.sales_order_get_for_portal),
-    }.get(kind, (Module.TIMESHEETS, None))
-    if not scope.allows(module):
-        raise ApiError(404, "not_found", "Not found.")
-    if lookup is None:
+    if kind == "invoice" and scope.allows(Module.INVOICES):
+        return sales_selectors.invoice_get_for_portal(scope=scope, invoice_id=target_id)
+    if kind == "estimate" and scope.allows(Module.ESTIMATES):
+        return sales_selectors.estimate_get_for_portal(scope=scope, estimate_id=target_id)
+    if kind == "sales_order" and scope.allows(Module.SALES_ORDERS):
+        return sales_selectors.sales_order_get_for_portal(scope=scope, sales_order_id=target_id)
+    if kind == "timesheet_approval" and scope.allows(Module.TIMESHEETS):
         return project_selectors.approval_get_for_contact(
             organisation=scope.organisation, contact=scope.contact, approval_id=target_id
         )
-    key = {"invoice": "invoice_id", "estimate": "estimate_id", "sales_order": "sales_order_id"}
-    return lookup(scope=scope, **{key[kind]: target_id})
+    raise ApiError(404, "not_found", "Not found.")
 
 
 @router.post("/{org}/comments", response={201: Created, **ERRORS})
