@@ -233,7 +233,7 @@ def _disable(endpoint: WebhookEndpoint, *, reason: str) -> None:
     subject = "Webhook endpoint switched off"
     message = (
         f"Portico stopped sending webhooks to {endpoint.url} after {reason}.\n"
-        "Fix the receiver, then switch the endpoint back on in Settings → Webhook endpoints; "
+        "Fix the receiver, then switch the endpoint back on under Webhooks → Webhook endpoints; "
         "failed deliveries can be sent again from there."
     )
     transaction.on_commit(lambda: send_mail(subject, message, settings.DEFAULT_FROM_EMAIL, owners))
