@@ -303,3 +303,38 @@ def test_another_customers_invoice_cannot_be_paid(
     )
     assert response.status_code == 404
     assert Checkout.objects.count() == 0
+
+
+def test_an_oversized_body_is_400_in_the_envelope(
+    portal: Api, org: Organisation, customer_a: Contact, settings: Any
+) -> None:
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024
+    estimate = sales_services.estimate_send(estimate=sales.estimate(customer_a))
+    response = portal.post(
+        f"{base(org)}/estimates/{estimate.public_id}/decline", {"reason": "x" * 5000}
+    )
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "body_too_large"
+
+
+def test_the_invoice_pdf_is_served_for_an_own_invoice(
+    portal: Api, org: Organisation, customer_a: Contact
+) -> None:
+    invoice = sales.invoice(customer_a, "100.00")
+    response = portal.get(f"{base(org)}/invoices/{invoice.public_id}/pdf")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+
+
+def test_a_projects_person_does_not_see_invoices(
+    org: Organisation, customer_a_person: ContactPerson, customer_a: Contact, password: str
+) -> None:
+    from tests.portal.conftest import enable_with_password
+
+    enable_with_password(customer_a_person, password, role=ContactPerson.PortalRole.PROJECTS)
+    api = Api(portal_token(org, customer_a_person, password))
+    invoice = sales.invoice(customer_a)
+    assert api.get(f"{base(org)}/invoices").status_code == 404
+    assert api.get(f"{base(org)}/invoices/{invoice.public_id}").status_code == 404
+    assert api.get(f"{base(org)}/statement").status_code == 404

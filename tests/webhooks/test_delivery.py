@@ -233,3 +233,55 @@ def test_http_endpoints_are_refused_in_production(org: Organisation, settings: A
 def test_unknown_events_are_refused(org: Organisation) -> None:
     with pytest.raises(DomainError):
         endpoint_for(org, "https://example.com/hooks", "invoice.exploded")
+
+
+def test_an_offline_payment_and_portal_access_changes_are_delivered(
+    org: Organisation,
+    customer_a: Contact,
+    customer_a_person: Any,
+    receiver: Receiver,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    from decimal import Decimal
+
+    from portico.activity import invitations
+    from portico.payments import services as payment_services
+
+    endpoint_for(org, receiver.url, "payment.succeeded", "portal_access.enabled")
+    invoice = sales.invoice(customer_a, "40.00")
+    with django_capture_on_commit_callbacks(execute=True):
+        payment_services.payment_record(
+            contact=customer_a,
+            amount=Decimal("40.00"),
+            date=sales.DAY,
+            mode="cash",
+            allocations=[(invoice, Decimal("40.00"))],
+        )
+        invitations.portal_access_enable(person=customer_a_person, password="a-Long-pass-phrase-9")
+    types = [json.loads(body)["type"] for _headers, body in receiver.received]
+    assert sorted(types) == ["payment.succeeded", "portal_access.enabled"]
+    payment = next(json.loads(b) for _h, b in receiver.received if b"payment.succeeded" in b)
+    assert payment["data"]["amount"] == "40.00" and payment["data"]["source"] == "offline"
+
+
+def test_a_customers_acceptance_in_the_portal_is_delivered(
+    org: Organisation,
+    customer_a: Contact,
+    customer_a_person: Any,
+    receiver: Receiver,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    from portico.activity import portal_actions
+    from portico.activity.services import Origin
+    from portico.contacts.scope import PortalScope
+
+    endpoint_for(org, receiver.url, "estimate.accepted")
+    estimate = sales_services.estimate_send(estimate=sales.estimate(customer_a))
+    scope = PortalScope(org, customer_a, customer_a_person)
+    with django_capture_on_commit_callbacks(execute=True):
+        portal_actions.estimate_accept_from_portal(
+            scope=scope, estimate=estimate, signed_name="Ann", origin=Origin(ip="127.0.0.1")
+        )
+    (event,) = [json.loads(body) for _headers, body in receiver.received]
+    assert event["type"] == "estimate.accepted"
+    assert event["data"]["target"] == {"object": "estimate", "id": str(estimate.public_id)}
