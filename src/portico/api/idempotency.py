@@ -18,6 +18,7 @@ from typing import Any, TypeVar, cast
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
+from ninja import Status
 
 from portico.api.errors import ApiError
 from portico.api.models import IdempotentRequest
@@ -77,11 +78,14 @@ def idempotent(principal: Principal) -> Callable[[F], F]:
                 # Nothing was answered: the key may be used again.
                 IdempotentRequest.objects.filter(pk=row.pk).delete()
                 raise
-            status, body = result if isinstance(result, tuple) else (200, result)
+            if isinstance(result, Status):
+                status, body = result.status_code, result.value
+            else:
+                status, body = 200, result
             IdempotentRequest.objects.filter(pk=row.pk).update(
                 status_code=status, response=_jsonable(body)
             )
-            return status, body
+            return Status(status, body)
 
         # ninja reads the parameters from the signature: give it the view's, resolved in the
         # view's own module (string annotations would otherwise be looked up here).
@@ -93,7 +97,7 @@ def idempotent(principal: Principal) -> Callable[[F], F]:
 
 def _replay(
     organisation: Organisation, who: str, key: str, path: str, fingerprint: str
-) -> tuple[int, Any]:
+) -> Status[Any]:
     row = IdempotentRequest.objects.get(organisation=organisation, principal=who, key=key)
     if row.path != path[:300] or row.fingerprint != fingerprint:
         raise ApiError(
@@ -106,4 +110,4 @@ def _replay(
         raise ApiError(
             409, "request_in_progress", "A request with this Idempotency-Key is still running."
         )
-    return row.status_code, row.response
+    return Status(row.status_code, row.response)

@@ -7,7 +7,7 @@ from typing import Any
 from uuid import UUID
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from portico.activity import invitations
@@ -106,11 +106,11 @@ def contact_list(request: HttpRequest, params: Query[ContactListParams]) -> dict
 
 @router.post("/contacts", response={201: ContactOut, **ERRORS})
 @idempotent(principal)
-def contact_create(request: HttpRequest, payload: ContactIn) -> tuple[int, Any]:
+def contact_create(request: HttpRequest, payload: ContactIn) -> Status[Any]:
     contact = services.contact_create(
         organisation=organisation_of(request), **payload.model_dump(exclude_none=True)
     )
-    return 201, contact_out(contact)
+    return Status(201, contact_out(contact))
 
 
 @router.get("/contacts/{contact_id}", response={200: ContactOut, **ERRORS})
@@ -130,22 +130,22 @@ def contact_update(request: HttpRequest, contact_id: str, payload: ContactPatch)
 
 
 @router.delete("/contacts/{contact_id}", response={204: None, **ERRORS})
-def contact_delete(request: HttpRequest, contact_id: str) -> tuple[int, None]:
+def contact_delete(request: HttpRequest, contact_id: str) -> Status[None]:
     organisation = organisation_of(request)
     contact = selectors.contact_get_for_staff(organisation=organisation, contact_id=contact_id)
     services.contact_delete_many(
         contacts=selectors.contacts_for_staff(organisation=organisation).filter(pk=contact.pk)
     )
-    return 204, None
+    return Status(204, None)
 
 
 @router.post("/contacts/{contact_id}/persons", response={201: PersonOut, **ERRORS})
 @idempotent(principal)
-def person_create(request: HttpRequest, contact_id: str, payload: PersonIn) -> tuple[int, Any]:
+def person_create(request: HttpRequest, contact_id: str, payload: PersonIn) -> Status[Any]:
     organisation = organisation_of(request)
     contact = selectors.contact_get_for_staff(organisation=organisation, contact_id=contact_id)
     person = services.contact_person_create(contact=contact, **payload.model_dump())
-    return 201, person_out(person)
+    return Status(201, person_out(person))
 
 
 class PortalEnableIn(Input):

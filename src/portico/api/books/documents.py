@@ -7,7 +7,7 @@ from typing import Any
 from uuid import UUID
 
 from django.http import HttpRequest
-from ninja import Query, Router
+from ninja import Query, Router, Status
 from pydantic import Field
 
 from portico.api.books.common import ERRORS, organisation_of, principal
@@ -101,7 +101,7 @@ def estimate_list(request: HttpRequest, params: Query[DocumentListParams]) -> di
 
 @router.post("/estimates", response={201: EstimateDetail, **ERRORS})
 @idempotent(principal)
-def estimate_create(request: HttpRequest, payload: EstimateIn) -> tuple[int, Any]:
+def estimate_create(request: HttpRequest, payload: EstimateIn) -> Status[Any]:
     organisation = organisation_of(request)
     contact = contact_selectors.contact_get_for_staff(
         organisation=organisation, contact_id=payload.contact
@@ -115,7 +115,7 @@ def estimate_create(request: HttpRequest, payload: EstimateIn) -> tuple[int, Any
         terms=payload.terms,
         reference=payload.reference,
     )
-    return 201, _detail(_get(request, Estimate, str(estimate.public_id)), estimate_out)
+    return Status(201, _detail(_get(request, Estimate, str(estimate.public_id)), estimate_out))
 
 
 @router.get("/estimates/{estimate_id}", response={200: EstimateDetail, **ERRORS})
@@ -140,7 +140,7 @@ def sales_order_list(request: HttpRequest, params: Query[DocumentListParams]) ->
 
 @router.post("/sales-orders", response={201: DocumentDetail, **ERRORS})
 @idempotent(principal)
-def sales_order_create(request: HttpRequest, payload: SalesOrderIn) -> tuple[int, Any]:
+def sales_order_create(request: HttpRequest, payload: SalesOrderIn) -> Status[Any]:
     organisation = organisation_of(request)
     contact = contact_selectors.contact_get_for_staff(
         organisation=organisation, contact_id=payload.contact
@@ -154,7 +154,7 @@ def sales_order_create(request: HttpRequest, payload: SalesOrderIn) -> tuple[int
         terms=payload.terms,
         reference=payload.reference,
     )
-    return 201, _detail(_get(request, SalesOrder, str(order.public_id)), document_out)
+    return Status(201, _detail(_get(request, SalesOrder, str(order.public_id)), document_out))
 
 
 @router.get("/sales-orders/{sales_order_id}", response={200: DocumentDetail, **ERRORS})
@@ -184,7 +184,7 @@ def credit_note_list(request: HttpRequest, params: Query[DocumentListParams]) ->
 
 @router.post("/credit-notes", response={201: DocumentDetail, **ERRORS})
 @idempotent(principal)
-def credit_note_create(request: HttpRequest, payload: CreditNoteIn) -> tuple[int, Any]:
+def credit_note_create(request: HttpRequest, payload: CreditNoteIn) -> Status[Any]:
     organisation = organisation_of(request)
     contact = contact_selectors.contact_get_for_staff(
         organisation=organisation, contact_id=payload.contact
@@ -197,7 +197,7 @@ def credit_note_create(request: HttpRequest, payload: CreditNoteIn) -> tuple[int
         notes=payload.notes,
         terms=payload.terms,
     )
-    return 201, _detail(_get(request, CreditNote, str(note.public_id)), document_out)
+    return Status(201, _detail(_get(request, CreditNote, str(note.public_id)), document_out))
 
 
 @router.get("/credit-notes/{credit_note_id}", response={200: DocumentDetail, **ERRORS})

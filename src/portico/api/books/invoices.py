@@ -8,7 +8,7 @@ from typing import Any
 from uuid import UUID
 
 from django.http import HttpRequest
-from ninja import Query, Router
+from ninja import Query, Router, Status
 from pydantic import Field
 
 from portico.api.books.common import ERRORS, organisation_of, principal
@@ -126,7 +126,7 @@ def retainer_list(request: HttpRequest, params: Query[InvoiceListParams]) -> dic
 
 @router.post("/invoices", response={201: InvoiceDetail, **ERRORS})
 @idempotent(principal)
-def invoice_create(request: HttpRequest, payload: InvoiceIn) -> tuple[int, Any]:
+def invoice_create(request: HttpRequest, payload: InvoiceIn) -> Status[Any]:
     organisation = organisation_of(request)
     contact = contact_selectors.contact_get_for_staff(
         organisation=organisation, contact_id=payload.contact
@@ -146,7 +146,7 @@ def invoice_create(request: HttpRequest, payload: InvoiceIn) -> tuple[int, Any]:
     invoice = selectors.invoice_get_for_staff(
         organisation=organisation, invoice_id=invoice.public_id
     )
-    return 201, {**invoice_out(invoice), **detail_extra(invoice)}
+    return Status(201, {**invoice_out(invoice), **detail_extra(invoice)})
 
 
 @router.get("/invoices/{invoice_id}", response={200: InvoiceDetail, **ERRORS})
@@ -191,7 +191,7 @@ class PaymentIn(Input):
 
 @router.post("/payments", response={201: PaymentOut, **ERRORS}, tags=["books: payments"])
 @idempotent(principal)
-def payment_create(request: HttpRequest, payload: PaymentIn) -> tuple[int, Any]:
+def payment_create(request: HttpRequest, payload: PaymentIn) -> Status[Any]:
     organisation = organisation_of(request)
     contact = contact_selectors.contact_get_for_staff(
         organisation=organisation, contact_id=payload.contact
@@ -214,4 +214,4 @@ def payment_create(request: HttpRequest, payload: PaymentIn) -> tuple[int, Any]:
         notes=payload.notes,
         allocations=allocations,
     )
-    return 201, payment_out(payment)
+    return Status(201, payment_out(payment))

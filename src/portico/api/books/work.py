@@ -8,7 +8,7 @@ from typing import Any
 from uuid import UUID
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from portico.activity import invitations
@@ -61,7 +61,7 @@ def project_list(request: HttpRequest, params: Query[ProjectListParams]) -> dict
 
 @router.post("/projects", response={201: ProjectOut, **ERRORS})
 @idempotent(principal)
-def project_create(request: HttpRequest, payload: ProjectIn) -> tuple[int, Any]:
+def project_create(request: HttpRequest, payload: ProjectIn) -> Status[Any]:
     organisation = organisation_of(request)
     contact = contact_selectors.contact_get_for_staff(
         organisation=organisation, contact_id=payload.contact
@@ -80,7 +80,7 @@ def project_create(request: HttpRequest, payload: ProjectIn) -> tuple[int, Any]:
         rate=rate,
         show_in_portal=payload.show_in_portal,
     )
-    return 201, project_out(project)
+    return Status(201, project_out(project))
 
 
 class TimeEntryIn(Input):
@@ -103,7 +103,7 @@ class TimeEntryOut(Schema):
 
 @router.post("/time-entries", response={201: TimeEntryOut, **ERRORS})
 @idempotent(principal)
-def time_entry_create(request: HttpRequest, payload: TimeEntryIn) -> tuple[int, Any]:
+def time_entry_create(request: HttpRequest, payload: TimeEntryIn) -> Status[Any]:
     organisation = organisation_of(request)
     project = project_selectors.project_get(organisation=organisation, project_id=payload.project)
     entry = project_services.time_entry_log(
@@ -116,14 +116,17 @@ def time_entry_create(request: HttpRequest, payload: TimeEntryIn) -> tuple[int, 
         billable=payload.billable,
         user=key_of(request).created_by,
     )
-    return 201, {
-        "id": entry.public_id,
-        "project": project.public_id,
-        "date": entry.date,
-        "hours": str(entry.hours),
-        "task": entry.task,
-        "billable": entry.billable,
-    }
+    return Status(
+        201,
+        {
+            "id": entry.public_id,
+            "project": project.public_id,
+            "date": entry.date,
+            "hours": str(entry.hours),
+            "task": entry.task,
+            "billable": entry.billable,
+        },
+    )
 
 
 class ApprovalIn(Input):
@@ -135,14 +138,14 @@ class ApprovalIn(Input):
 
 @router.post("/timesheet-approvals", response={201: ApprovalOut, **ERRORS})
 @idempotent(principal)
-def approval_create(request: HttpRequest, payload: ApprovalIn) -> tuple[int, Any]:
+def approval_create(request: HttpRequest, payload: ApprovalIn) -> Status[Any]:
     organisation = organisation_of(request)
     project = project_selectors.project_get(organisation=organisation, project_id=payload.project)
     entries = project_selectors.time_entries_awaiting_approval(project=project)
     if payload.entries is not None:
         entries = entries.filter(public_id__in=payload.entries)
     approval = project_services.timesheet_send_for_approval(project=project, entries=entries)
-    return 201, approval_out(approval)
+    return Status(201, approval_out(approval))
 
 
 class NotificationOut(Schema):
@@ -202,7 +205,7 @@ class CommentOut(Schema):
 
 @router.post("/comments", response={201: CommentOut, **ERRORS})
 @idempotent(principal)
-def comment_create(request: HttpRequest, payload: CommentIn) -> tuple[int, Any]:
+def comment_create(request: HttpRequest, payload: CommentIn) -> Status[Any]:
     organisation = organisation_of(request)
     user = key_of(request).created_by
     if user is None:
@@ -229,12 +232,15 @@ def comment_create(request: HttpRequest, payload: CommentIn) -> tuple[int, Any]:
         body=payload.body,
         show_in_portal=payload.show_in_portal,
     )
-    return 201, {
-        "id": comment.public_id,
-        "body": comment.body,
-        "show_in_portal": comment.show_in_portal,
-        "created_at": comment.created_at,
-    }
+    return Status(
+        201,
+        {
+            "id": comment.public_id,
+            "body": comment.body,
+            "show_in_portal": comment.show_in_portal,
+            "created_at": comment.created_at,
+        },
+    )
 
 
 class PersonPatch(Input):

@@ -8,7 +8,7 @@ from uuid import UUID
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from portico.activity import self_service
@@ -225,13 +225,13 @@ def _target(scope: PortalScope, kind: str, target_id: UUID) -> Any:
 
 
 @router.post("/{org}/comments", response={201: Created, **ERRORS})
-def comment_create(request: HttpRequest, org: str, payload: CommentIn) -> tuple[int, Any]:
+def comment_create(request: HttpRequest, org: str, payload: CommentIn) -> Status[Any]:
     scope = portal_caller(request, org, Module.HOME).scope
     target = _target(scope, payload.target_type, payload.target_id)
     comment = activity_services.comment_add_from_portal(
         scope=scope, target=target, body=payload.body, origin=origin_of(request)
     )
-    return 201, {"id": comment.public_id, "created_at": comment.created_at}
+    return Status(201, {"id": comment.public_id, "created_at": comment.created_at})
 
 
 class MessageIn(Input):
@@ -240,12 +240,12 @@ class MessageIn(Input):
 
 
 @router.post("/{org}/messages", response={201: Created, **ERRORS})
-def message_create(request: HttpRequest, org: str, payload: MessageIn) -> tuple[int, Any]:
+def message_create(request: HttpRequest, org: str, payload: MessageIn) -> Status[Any]:
     scope = portal_caller(request, org, Module.ACCOUNT).scope
     message = self_service.customer_message_send(
         scope=scope, subject=payload.subject, body=payload.body, origin=origin_of(request)
     )
-    return 201, {"id": message.public_id, "created_at": message.created_at}
+    return Status(201, {"id": message.public_id, "created_at": message.created_at})
 
 
 class ReviewIn(Input):
@@ -254,9 +254,9 @@ class ReviewIn(Input):
 
 
 @router.post("/{org}/reviews", response={201: Created, **ERRORS})
-def review_create(request: HttpRequest, org: str, payload: ReviewIn) -> tuple[int, Any]:
+def review_create(request: HttpRequest, org: str, payload: ReviewIn) -> Status[Any]:
     scope = portal_caller(request, org, Module.ACCOUNT).scope
     review, _created = self_service.review_save(
         scope=scope, rating=payload.rating, text=payload.text, origin=origin_of(request)
     )
-    return 201, {"id": review.public_id, "created_at": review.created_at}
+    return Status(201, {"id": review.public_id, "created_at": review.created_at})

@@ -10,7 +10,7 @@ from django.contrib import auth
 from django.http import HttpRequest, QueryDict
 from django.utils.datastructures import MultiValueDict
 from django_otp import match_token, user_has_device
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from pydantic import Field
 
 from portico.accounts.models import User, normalise_email
@@ -62,7 +62,7 @@ def _organisation(org: str) -> Organisation:
     },
     summary="Exchange email, password (and one-time code) for a bearer token",
 )
-def token_create(request: HttpRequest, org: str, payload: TokenIn) -> tuple[int, dict[str, object]]:
+def token_create(request: HttpRequest, org: str, payload: TokenIn) -> Status[dict[str, object]]:
     organisation = _organisation(org)
     # The API reads JSON only; axes logs `request.POST`, which a malformed form body would break.
     request._post, request._files = QueryDict(), MultiValueDict()  # type: ignore[attr-defined]
@@ -109,13 +109,16 @@ def token_create(request: HttpRequest, org: str, payload: TokenIn) -> tuple[int,
         ip=client_ip(request),
     )
     assert session.expires_at is not None
-    return 201, {
-        "token": secret,
-        "token_type": "Bearer",
-        "expires_at": session.expires_at,
-        "session_id": session.public_id,
-        "customer": chosen[0].contact.public_id,
-    }
+    return Status(
+        201,
+        {
+            "token": secret,
+            "token_type": "Bearer",
+            "expires_at": session.expires_at,
+            "session_id": session.public_id,
+            "customer": chosen[0].contact.public_id,
+        },
+    )
 
 
 @router.delete(
@@ -124,7 +127,7 @@ def token_create(request: HttpRequest, org: str, payload: TokenIn) -> tuple[int,
     response={204: None, 401: Error},
     summary="End this token's session",
 )
-def token_delete(request: HttpRequest, org: str) -> tuple[int, None]:
+def token_delete(request: HttpRequest, org: str) -> Status[None]:
     caller = portal_caller(request, org)
     api_tokens.api_token_end(session=caller.session)
-    return 204, None
+    return Status(204, None)

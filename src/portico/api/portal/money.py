@@ -8,7 +8,7 @@ from typing import Any
 from uuid import UUID
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from pydantic import Field
 
 from portico.api.auth import PortalToken, portal_caller
@@ -111,7 +111,7 @@ def _principal(request: HttpRequest, kwargs: dict[str, Any]) -> tuple[Any, str]:
     "checkout. A failure nothing was charged for answers 400 with its CP code.",
 )
 @idempotent(_principal)
-def checkout_create(request: HttpRequest, org: str, payload: CheckoutIn) -> tuple[int, Any]:
+def checkout_create(request: HttpRequest, org: str, payload: CheckoutIn) -> Status[Any]:
     scope = portal_caller(request, org, Module.PAYMENTS).scope
     raw_key = request.headers.get(HEADER, "").strip() or payload.idempotency_key.strip()
     # Keys are the client's: namespaced by person, so two customers' keys never meet.
@@ -141,7 +141,7 @@ def checkout_create(request: HttpRequest, org: str, payload: CheckoutIn) -> tupl
         account=account,
     )
     done = selectors.checkout_get_for_portal(scope=scope, checkout_id=done.public_id)
-    return 201, checkout_out(done)
+    return Status(201, checkout_out(done))
 
 
 @router.get("/{org}/checkouts/{checkout_id}", response={200: CheckoutOut, **ERRORS})
@@ -178,8 +178,8 @@ def saved_method_list(request: HttpRequest, org: str) -> list[dict[str, Any]]:
 
 
 @router.delete("/{org}/saved-methods/{method_id}", response={204: None, 401: Error, 404: Error})
-def saved_method_delete(request: HttpRequest, org: str, method_id: str) -> tuple[int, None]:
+def saved_method_delete(request: HttpRequest, org: str, method_id: str) -> Status[None]:
     scope = portal_caller(request, org, Module.PAYMENTS).scope
     method = selectors.saved_method_get_for_portal(scope=scope, method_id=method_id)
     saved_methods.saved_method_delete(scope=scope, method=method)
-    return 204, None
+    return Status(204, None)
