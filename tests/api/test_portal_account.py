@@ -61,8 +61,15 @@ def test_a_comment_on_an_own_invoice_is_kept_and_another_customers_is_404(
     own, foreign = sales.invoice(customer_a), sales.invoice(customer_b)
     url = f"/portal/{org.slug}/comments"
     body = {"target_type": "invoice", "body": "Can we split this?"}
-    assert portal.post(url, {**body, "target_id": str(foreign.public_id)}).status_code == 404
-    response = portal.post(url, {**body, "target_id": str(own.public_id)})
+    assert (
+        portal.post(
+            url, {**body, "target_id": str(foreign.public_id)}, headers={"Idempotency-Key": "c0"}
+        ).status_code
+        == 404
+    )
+    response = portal.post(
+        url, {**body, "target_id": str(own.public_id)}, headers={"Idempotency-Key": "c1"}
+    )
     assert response.status_code == 201, response.content
     assert Comment.objects.get().invoice == own
 
@@ -70,16 +77,23 @@ def test_a_comment_on_an_own_invoice_is_kept_and_another_customers_is_404(
 def test_a_message_and_a_review_reach_the_business(portal: Api, org: Organisation) -> None:
     org.portal_preferences.allow_reviews = True
     org.portal_preferences.save()
-    message = portal.post(
-        f"/portal/{org.slug}/messages", {"subject": "Hello", "body": "A question."}
-    )
+    body = {"subject": "Hello", "body": "A question."}
+    message = portal.post(f"/portal/{org.slug}/messages", body, headers={"Idempotency-Key": "m"})
+    replay = portal.post(f"/portal/{org.slug}/messages", body, headers={"Idempotency-Key": "m"})
+    assert replay.json() == message.json()
     assert message.status_code == 201, message.content
-    review = portal.post(f"/portal/{org.slug}/reviews", {"rating": 5, "text": "Great."})
+    review = portal.post(
+        f"/portal/{org.slug}/reviews",
+        {"rating": 5, "text": "Great."},
+        headers={"Idempotency-Key": "r"},
+    )
     assert review.status_code == 201, review.content
     assert CustomerMessage.objects.count() == 1 and Review.objects.get().rating == 5
 
 
 def test_a_rating_of_six_is_422(portal: Api, org: Organisation) -> None:
-    response = portal.post(f"/portal/{org.slug}/reviews", {"rating": 6})
+    response = portal.post(
+        f"/portal/{org.slug}/reviews", {"rating": 6}, headers={"Idempotency-Key": "r6"}
+    )
     assert response.status_code == 422
     assert "rating" in response.json()["error"]["fields"]

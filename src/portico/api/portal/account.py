@@ -15,6 +15,7 @@ from portico.activity import self_service
 from portico.activity import services as activity_services
 from portico.api.auth import PortalToken, portal_caller
 from portico.api.errors import ApiError
+from portico.api.idempotency import idempotent
 from portico.api.portal.common import origin_of
 from portico.api.portal.documents import ERRORS
 from portico.api.schemas import Input, money
@@ -195,6 +196,12 @@ def account_update(request: HttpRequest, org: str, payload: AccountPatch) -> dic
     return {**account_out(fresh), "queued_for_review": queued}
 
 
+def person_principal(request: HttpRequest, kwargs: dict[str, Any]) -> tuple[Any, str]:
+    """The Idempotency-Key namespace of a Portal API call: the organisation and the person."""
+    scope = portal_caller(request, kwargs["org"]).scope
+    return scope.organisation, f"person:{scope.person.public_id}"
+
+
 COMMENT_TARGETS = ("invoice", "estimate", "sales_order", "timesheet_approval")
 
 
@@ -225,6 +232,7 @@ def _target(scope: PortalScope, kind: str, target_id: UUID) -> Any:
 
 
 @router.post("/{org}/comments", response={201: Created, **ERRORS})
+@idempotent(person_principal)
 def comment_create(request: HttpRequest, org: str, payload: CommentIn) -> Status[Any]:
     scope = portal_caller(request, org, Module.HOME).scope
     target = _target(scope, payload.target_type, payload.target_id)
@@ -240,6 +248,7 @@ class MessageIn(Input):
 
 
 @router.post("/{org}/messages", response={201: Created, **ERRORS})
+@idempotent(person_principal)
 def message_create(request: HttpRequest, org: str, payload: MessageIn) -> Status[Any]:
     scope = portal_caller(request, org, Module.ACCOUNT).scope
     message = self_service.customer_message_send(
@@ -254,6 +263,7 @@ class ReviewIn(Input):
 
 
 @router.post("/{org}/reviews", response={201: Created, **ERRORS})
+@idempotent(person_principal)
 def review_create(request: HttpRequest, org: str, payload: ReviewIn) -> Status[Any]:
     scope = portal_caller(request, org, Module.ACCOUNT).scope
     review, _created = self_service.review_save(
