@@ -11,9 +11,9 @@ from portico.accounts import api_keys
 from portico.contacts.models import ContactPerson
 from portico.orgs.models import Organisation
 from tests.payments.checkout.conftest import sandbox_account, tokenise
-from tests.portal.conftest import active_person, enable_with_password
+from tests.portal.conftest import active_person, enable_with_password, portal_client
 
-__all__ = ["active_person", "sandbox_account", "tokenise"]
+__all__ = ["active_person", "portal_client", "sandbox_account", "tokenise"]
 
 
 class Api:

@@ -338,3 +338,16 @@ def test_a_projects_person_does_not_see_invoices(
     assert api.get(f"{base(org)}/invoices").status_code == 404
     assert api.get(f"{base(org)}/invoices/{invoice.public_id}").status_code == 404
     assert api.get(f"{base(org)}/statement").status_code == 404
+
+
+def test_the_token_is_listed_on_the_account_page_and_ended_from_there(
+    portal: Api, portal_client: Any, org: Organisation
+) -> None:
+    # given the same person logged in with a browser and holding an API token
+    token_session = PortalSession.objects.get(token_hash__isnull=False)
+    account = portal_client.get(f"/portal/{org.slug}/account")
+    assert str(token_session.public_id).encode() in account.content
+    # when the browser ends the token's session
+    portal_client.post(f"/portal/{org.slug}/account/sessions/{token_session.public_id}/end")
+    # then the token stops working
+    assert portal.get(f"{base(org)}/home").status_code == 401
