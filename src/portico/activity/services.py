@@ -418,7 +418,7 @@ def comment_add_from_staff(
     """Staff write on a document; the customer sees it only with `show_in_portal`."""
     if getattr(target, "organisation_id", None) != organisation.pk:
         raise DomainError("This document belongs to another organisation.", code="foreign_record")
-    return Comment.objects.create(
+    comment = Comment.objects.create(
         organisation=organisation,
         contact_id=_contact_id_of(target),
         author_user=user,
@@ -426,6 +426,18 @@ def comment_add_from_staff(
         show_in_portal=show_in_portal,
         **{target_field(target): target},
     )
+    events.emit(
+        organisation_id=organisation.pk,
+        type="comment.created",
+        data={
+            "object": "comment",
+            "id": str(comment.public_id),
+            "author": "staff",
+            "show_in_portal": show_in_portal,
+            "target": {"object": target_field(target), "id": str(target.public_id)},
+        },
+    )
+    return comment
 
 
 @transaction.atomic

@@ -18,7 +18,7 @@ from portico.backoffice.scoping import (
 from portico.backoffice.sites import site
 from portico.core.errors import DomainError
 from portico.core.events import EVENT_TYPES
-from portico.webhooks import services
+from portico.webhooks import services, transport
 from portico.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
 
@@ -30,6 +30,14 @@ class EndpointForm(forms.ModelForm):
     class Meta:
         model = WebhookEndpoint
         fields = ["url", "description", "events"]
+
+    def clean_url(self) -> str:
+        url = str(self.cleaned_data["url"])
+        try:
+            transport.check_url(url)
+        except transport.Refused as exc:
+            raise forms.ValidationError(str(exc)) from None
+        return url
 
 
 @admin.register(WebhookEndpoint, site=site)
