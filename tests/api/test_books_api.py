@@ -236,3 +236,13 @@ def test_the_openapi_document_and_local_docs_are_served() -> None:
     from django.contrib.staticfiles import finders
 
     assert finders.find("ninja/swagger-ui-bundle.js") and finders.find("ninja/swagger-ui.css")
+
+
+def test_api_posts_need_no_csrf_token(books: Api) -> None:
+    from django.test import Client
+
+    books.client = Client(enforce_csrf_checks=True)
+    response = books.post(
+        "/books/contacts", {"display_name": "No cookie"}, headers={"Idempotency-Key": "csrf"}
+    )
+    assert response.status_code == 201, response.content

@@ -351,3 +351,12 @@ def test_the_token_is_listed_on_the_account_page_and_ended_from_there(
     portal_client.post(f"/portal/{org.slug}/account/sessions/{token_session.public_id}/end")
     # then the token stops working
     assert portal.get(f"{base(org)}/home").status_code == 401
+
+
+def test_a_deleted_customer_answers_cp1003_like_the_pages(
+    portal: Api, org: Organisation, customer_a: Contact
+) -> None:
+    Contact.objects.filter(pk=customer_a.pk).update(is_deleted=True)
+    response = portal.get(f"{base(org)}/home")
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "CP1003"

@@ -18,6 +18,7 @@ from portico.contacts import api_tokens
 from portico.contacts.access import Problem, access_for
 from portico.contacts.models import PortalSession
 from portico.contacts.scope import Module, PortalScope
+from portico.core.errors import PortalError
 from portico.orgs.models import Organisation
 
 READS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -55,6 +56,14 @@ class PortalToken(HttpBearer):
         return session
 
 
+def closed(problem: Problem) -> ApiError:
+    """The portal is closed to this person; a deleted customer answers CP1003, as on the pages."""
+    if problem is Problem.CONTACT_DELETED:
+        error = PortalError.CONTACT_DELETED
+        return ApiError(403, error.value, str(error.label))
+    return ApiError(403, problem.value, "The portal is closed to this person.")
+
+
 def organisation_of(request: HttpRequest) -> Organisation:
     """The Books API caller's organisation (from its key)."""
     key: ApiKey = request.auth  # type: ignore[attr-defined]
@@ -83,7 +92,7 @@ def portal_caller(
     if access.problem is Problem.NO_ACCESS:
         raise unauthenticated()
     if access.problem is not None:
-        raise ApiError(403, access.problem.value, "The portal is closed to this person.")
+        raise closed(access.problem)
     scope = access.scope_for(session.person_id)
     if scope is None or scope.person.pk != session.person_id:
         raise unauthenticated()

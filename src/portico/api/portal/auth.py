@@ -14,7 +14,7 @@ from ninja import Router, Schema, Status
 from pydantic import Field
 
 from portico.accounts.models import User, normalise_email
-from portico.api.auth import PortalToken, client_ip, portal_caller
+from portico.api.auth import PortalToken, client_ip, closed, portal_caller
 from portico.api.errors import ApiError
 from portico.api.schemas import Error, Input
 from portico.contacts import api_tokens
@@ -83,7 +83,7 @@ def token_create(request: HttpRequest, org: str, payload: TokenIn) -> Status[dic
     if access.problem is Problem.NO_ACCESS:
         raise ApiError(401, "invalid_credentials", WRONG)
     if access.problem is not None:
-        raise ApiError(403, access.problem.value, "The portal is closed to this person.")
+        raise closed(access.problem)
     if user_has_device(user):
         if not payload.code:
             raise ApiError(
