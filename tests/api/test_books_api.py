@@ -246,3 +246,19 @@ def test_api_posts_need_no_csrf_token(books: Api) -> None:
         "/books/contacts", {"display_name": "No cookie"}, headers={"Idempotency-Key": "csrf"}
     )
     assert response.status_code == 201, response.content
+
+
+def test_idempotency_keys_are_forgotten_after_a_week(books: Api) -> None:
+    import datetime
+
+    import time_machine
+
+    from portico.api import tasks
+    from portico.api.models import IdempotentRequest
+
+    books.post("/books/contacts", {"display_name": "Kept"}, headers={"Idempotency-Key": "k"})
+    assert tasks.idempotency_keys_purge.call() == 0
+    later = datetime.datetime.now(tz=datetime.UTC) + datetime.timedelta(days=8)
+    with time_machine.travel(later):
+        assert tasks.idempotency_keys_purge.call() == 1
+    assert not IdempotentRequest.objects.exists()
