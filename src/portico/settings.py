@@ -76,8 +76,10 @@ INSTALLED_APPS = [
     "portico.statements",
     "portico.documents",
     "portico.activity",
+    "portico.webhooks",
     "portico.portal",
     "portico.backoffice",
+    "ninja",  # its templates and static files: the API docs need no CDN
     "portico.api",
     "portico.devdata",
 ]
@@ -338,6 +340,9 @@ EMAIL_HOST_PASSWORD = _email.get("EMAIL_HOST_PASSWORD") or ""
 EMAIL_USE_TLS = bool(_email.get("EMAIL_USE_TLS"))
 EMAIL_USE_SSL = bool(_email.get("EMAIL_USE_SSL"))
 EMAIL_TIMEOUT = 20
+# Outgoing webhooks: https only, and no loopback/private/link-local targets, unless DEBUG.
+WEBHOOKS_ALLOW_PRIVATE = env_bool("WEBHOOKS_ALLOW_PRIVATE", DEBUG)
+
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Portico <no-reply@portico.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Who hears about failed background work that belongs to no organisation (comma-separated).

@@ -12,6 +12,7 @@ urlpatterns = [
     path("stripe-gateway/", include("portico.payments.gateways.stripe.urls")),
     path("portal/<slug:org_slug>/", include("portico.portal.urls")),
     path("brand/", include("portico.orgs.urls")),
+    path("api/v1/", include(("portico.api.urls", "api"), namespace="api")),
 ]
 
 # The simulated processor is for development, demos and tests (SANDBOX_GATEWAY).

@@ -56,6 +56,8 @@ def test_the_apps_register_their_periodic_jobs_in_order() -> None:
         "checkout reconciliation",
         "payment reminders",
         "unconfirmed import files",
+        "webhook retries",
+        "API idempotency keys",
     ]
 
 

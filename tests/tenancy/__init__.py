@@ -30,6 +30,7 @@ from portico.payments.models import ReminderSchedule
 from portico.projects.models import Project, TimeEntry, TimesheetApproval
 from tests.accounts.factories import MembershipFactory
 from tests.activity.factories import ROWS as ACTIVITY_ROWS
+from tests.api.tenancy_rows import ROWS as API_ROWS
 from tests.contacts.factories import ContactFactory, ContactPersonFactory
 from tests.documents.tenancy_rows import ROWS as SEND_ROWS
 from tests.gateways.factories import GatewayAccountFactory
@@ -76,6 +77,8 @@ ROW_MAKERS: dict[type[models.Model], RowMaker] = {
         organisation_id=org.pk,
         error="smtplib.SMTPServerDisconnected",
     ),
+    # API keys, webhook endpoints and deliveries (issue 19).
+    **API_ROWS,
 }
 
 

@@ -29,6 +29,7 @@ from portico.activity.mail import OutgoingEmail, render_email, send_after_commit
 from portico.contacts import document_links
 from portico.contacts import portal_tokens as tokens
 from portico.contacts.models import ContactPerson, PortalSession, PortalToken
+from portico.core import events
 from portico.core.errors import DomainError
 from portico.orgs.models import Organisation
 from portico.orgs.selectors import preferences_of
@@ -159,6 +160,7 @@ def portal_access_enable_many(
         ContactPerson.objects.with_pks(person_ids[start : start + 500]).update(**changes)
 
     report.enabled = list(todo)
+    _emit_access("portal_access.enabled", report.enabled)
     if skipped:
         by_pk = {p.pk: p for p in persons.filter(pk__in=[pk for pk, _ in skipped])}
         report.skipped = [(by_pk[pk], reason) for pk, reason in skipped]
@@ -265,7 +267,27 @@ def portal_access_disable_many(*, persons: QuerySet[ContactPerson]) -> int:
     user_ids = {user_id for _, user_id in targets if user_id}
     for user_id in user_ids:
         end_sessions(PortalSession.objects.of_user(user_id))
+    _emit_access("portal_access.disabled", person_ids)
     return len(person_ids)
+
+
+def _emit_access(event_type: str, person_ids: list[int]) -> None:
+    """One event per 500 persons: a bulk change stays a bounded number of queries."""
+    for start in range(0, len(person_ids), 500):
+        rows = ContactPerson.objects.with_pks(person_ids[start : start + 500]).values_list(
+            "organisation_id", "public_id", "contact__public_id", "email"
+        )
+        by_organisation: dict[int, list[dict[str, str]]] = {}
+        for organisation_id, public_id, contact_id, email in rows:
+            by_organisation.setdefault(organisation_id, []).append(
+                {"id": str(public_id), "contact": str(contact_id), "email": email}
+            )
+        for organisation_id, persons in by_organisation.items():
+            events.emit(
+                organisation_id=organisation_id,
+                type=event_type,
+                data={"object": "list", "contact_persons": persons},
+            )
 
 
 def portal_access_disable(*, person: ContactPerson) -> None:

@@ -83,3 +83,10 @@ def change_requests_unanswered(*, organisation: Organisation) -> QuerySet[Commen
         kind=Comment.Kind.CHANGE_REQUEST,
         estimate__status__in=[Estimate.Status.SENT, Estimate.Status.VIEWED],
     ).exclude(Exists(staff_reply_after))
+
+
+def notifications_for_staff(
+    *, organisation: Organisation, unread: bool = False
+) -> QuerySet[Notification]:
+    notifications = Notification.objects.filter(organisation=organisation).select_related("contact")
+    return notifications.filter(read_at__isnull=True) if unread else notifications

@@ -24,7 +24,7 @@ from portico.activity.models import (
     NotificationSettings,
 )
 from portico.contacts.scope import PortalScope
-from portico.core import uploads
+from portico.core import events, uploads
 from portico.core.errors import DomainError
 from portico.core.models import FailedTask
 from portico.orgs.models import Organisation
@@ -200,7 +200,38 @@ def notification_create(
     if _wants_email(organisation, kind):
         _email_business(notification, organisation)
         Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
+    _emit_for(notification, target)
     return notification
+
+
+# What the customer did, as outgoing events (payments emit their own, from `payments`).
+NOTIFIED_EVENTS: dict[str, str] = {
+    Notification.Kind.VIEWED: "document.viewed",
+    Notification.Kind.ESTIMATE_ACCEPTED: "estimate.accepted",
+    Notification.Kind.ESTIMATE_DECLINED: "estimate.declined",
+    Notification.Kind.ESTIMATE_CHANGES: "estimate.changes_requested",
+    Notification.Kind.TIMESHEET_APPROVED: "timesheet.approved",
+    Notification.Kind.TIMESHEET_REJECTED: "timesheet.rejected",
+    Notification.Kind.COMMENTED: "comment.created",
+    Notification.Kind.DETAILS_UPDATED: "contact.details_updated",
+    Notification.Kind.REVIEWED: "review.created",
+    Notification.Kind.MESSAGED: "message.created",
+}
+
+
+def _emit_for(notification: Notification, target: models.Model | None) -> None:
+    event_type = NOTIFIED_EVENTS.get(notification.kind)
+    if event_type is None:
+        return
+    data: dict[str, Any] = {"object": "notification", "id": str(notification.public_id)}
+    data["text"] = notification.text
+    if notification.contact is not None:
+        data["contact"] = str(notification.contact.public_id)
+    if notification.person is not None:
+        data["person"] = str(notification.person.public_id)
+    if target is not None and hasattr(target, "public_id"):
+        data["target"] = {"object": target_field(target), "id": str(target.public_id)}
+    events.emit(organisation_id=notification.organisation_id, type=event_type, data=data)
 
 
 @transaction.atomic
@@ -389,7 +420,7 @@ def comment_add_from_staff(
     """Staff write on a document; the customer sees it only with `show_in_portal`."""
     if getattr(target, "organisation_id", None) != organisation.pk:
         raise DomainError("This document belongs to another organisation.", code="foreign_record")
-    return Comment.objects.create(
+    comment = Comment.objects.create(
         organisation=organisation,
         contact_id=_contact_id_of(target),
         author_user=user,
@@ -397,6 +428,18 @@ def comment_add_from_staff(
         show_in_portal=show_in_portal,
         **{target_field(target): target},
     )
+    events.emit(
+        organisation_id=organisation.pk,
+        type="comment.created",
+        data={
+            "object": "comment",
+            "id": str(comment.public_id),
+            "author": "staff",
+            "show_in_portal": show_in_portal,
+            "target": {"object": target_field(target), "id": str(target.public_id)},
+        },
+    )
+    return comment
 
 
 @transaction.atomic

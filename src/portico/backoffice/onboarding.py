@@ -53,7 +53,7 @@ def checklist_for(organisation: Organisation) -> Checklist:
             has_default_tax=Exists(orgs.default_tax(organisation=organisation)),
             has_gateway=Exists(orgs.gateways_active(organisation=organisation)),
             portal_branded=Exists(orgs.portal_branded(organisation=organisation)),
-            has_customer=Exists(contacts.customers(organisation=organisation)),
+            has_customer=Exists(contacts.contacts_for_staff(organisation=organisation)),
             has_invited=Exists(contacts.persons_invited_to_portal(organisation=organisation)),
             has_sent_invoice=Exists(sales.invoices_sent(organisation=organisation)),
         )

@@ -1,11 +1,37 @@
-"""Reads about customers for the business's side, scoped to the organisation first."""
+"""Reads of customers for the business (staff, the dashboard, the Books API): always within
+one organisation."""
 
 from __future__ import annotations
+
+from uuid import UUID
 
 from django.db.models import QuerySet
 
 from portico.contacts.models import Contact, ContactPerson, DetailsChangeItem
+from portico.core.tenancy import get_for_scope
 from portico.orgs.models import Organisation
+
+
+def contacts_for_staff(*, organisation: Organisation) -> QuerySet[Contact]:
+    return Contact.objects.filter(organisation=organisation, is_deleted=False)
+
+
+def contact_get_for_staff(*, organisation: Organisation, contact_id: UUID | str) -> Contact:
+    """Missing, deleted, another organisation's and malformed ids raise the same 404."""
+    return get_for_scope(
+        contacts_for_staff(organisation=organisation), contact_id, message="Not found."
+    )
+
+
+def person_get_for_staff(*, organisation: Organisation, person_id: UUID | str) -> ContactPerson:
+    persons = ContactPerson.objects.in_organisation(organisation).select_related("contact")
+    return get_for_scope(persons, person_id, message="Not found.")
+
+
+def persons_for_staff(
+    *, organisation: Organisation, person_ids: list[UUID]
+) -> QuerySet[ContactPerson]:
+    return ContactPerson.objects.in_organisation(organisation).filter(public_id__in=person_ids)
 
 
 def details_changes_to_review(*, organisation: Organisation) -> QuerySet[DetailsChangeItem]:
@@ -13,10 +39,6 @@ def details_changes_to_review(*, organisation: Organisation) -> QuerySet[Details
     return DetailsChangeItem.objects.filter(
         organisation=organisation, status=DetailsChangeItem.Status.PENDING
     )
-
-
-def customers(*, organisation: Organisation) -> QuerySet[Contact]:
-    return Contact.objects.filter(organisation=organisation, is_deleted=False)
 
 
 def persons_invited_to_portal(*, organisation: Organisation) -> QuerySet[ContactPerson]:

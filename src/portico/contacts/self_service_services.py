@@ -1,6 +1,6 @@
 """Staff decisions on what customers asked to change from the portal.
 
-The customer-facing writes live in `portico.portal.self_service.services`.
+The customer-facing writes live in `portico.activity.self_service`.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
-"""Content Security Policy: strict everywhere we write the pages, looser in the admin. The
-branded 503 while the database is unreachable."""
+"""Content Security Policy: strict everywhere we write the pages, looser in the admin (and for
+the API docs' styles). The branded 503 while the database is unreachable."""
 
 from __future__ import annotations
 
@@ -22,6 +22,8 @@ ADMIN_POLICY = {
     "script-src": [SELF, UNSAFE_INLINE, UNSAFE_EVAL],
     "style-src": [SELF, UNSAFE_INLINE],
 }
+# Swagger UI (the API docs, served locally) sets inline styles; its scripts are files.
+API_DOCS_POLICY = {"style-src": [SELF, UNSAFE_INLINE]}
 
 
 ADMIN_SHELL = "_portico_admin_shell"
@@ -45,6 +47,8 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
         if request.path.startswith(reverse("admin:index")) or getattr(response, ADMIN_SHELL, False):
             parts.replace = {**(parts.replace or {}), **ADMIN_POLICY}
             parts.nonce = None
+        elif request.path == reverse("api:openapi-view"):
+            parts.replace = {**(parts.replace or {}), **API_DOCS_POLICY}
         return parts
 
 

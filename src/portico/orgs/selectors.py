@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from uuid import UUID
+
 from django.db.models import QuerySet
 
+from portico.core.tenancy import get_for_scope
 from portico.orgs.models import GatewayAccount, Organisation, PortalPreferences, Tax
 
 
@@ -35,4 +38,11 @@ def business_details_complete(organisation: Organisation) -> bool:
     """Enough for a document's letterhead: an address, a country and a logo."""
     return bool(
         organisation.street and organisation.city and organisation.country and organisation.logo
+    )
+
+
+def tax_get_for_staff(*, organisation: Organisation, tax_id: UUID | str) -> Tax:
+    """One of the organisation's taxes; another organisation's is the same 404 as a missing one."""
+    return get_for_scope(
+        Tax.objects.filter(organisation=organisation), tax_id, message="Not found."
     )

@@ -42,7 +42,7 @@ from portico.payments.models import (
 )
 from portico.sales import portal_selectors as sales_portal
 from portico.sales.models import Invoice
-from portico.sales.portal_selectors import ListQuery, money_sum, paginate, sort_by
+from portico.sales.portal_selectors import ListQuery, money_sum, paginate, since, sort_by
 
 ZERO = Decimal(0)
 AMOUNT = sales_portal.AMOUNT
@@ -72,7 +72,9 @@ def payment_list_for_portal(*, scope: PortalScope, query: ListQuery) -> Page:
     if query.status == "invoice":
         payments = payments.annotate(allocation_count=Count("allocations"))
     payments = payments.filter(PAYMENT_FILTERS.get(query.status, Q()))
-    return paginate(sort_by(payments, query.sort, PAYMENT_SORTS), query.page)
+    return paginate(
+        sort_by(since(payments, query), query.sort, PAYMENT_SORTS), query.page, query.per_page
+    )
 
 
 def payment_get_for_portal(*, scope: PortalScope, payment_id: UUID | str) -> Payment:

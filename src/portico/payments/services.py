@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from portico.contacts.models import Contact
-from portico.core import money
+from portico.core import events, money
 from portico.core.errors import DomainError
 from portico.core.tenancy import ensure_same_organisation
 from portico.payments import ledger as payment_postings
@@ -122,6 +122,11 @@ def payment_record(
         _credit(payment, CustomerCredit.Kind.EXCESS_PAYMENT, excess)
     ledger.record(
         payment_postings.payment_received(payment, settled=settled, credit=retained + excess)
+    )
+    events.emit(
+        organisation_id=payment.organisation_id,
+        type="payment.succeeded",
+        data=events.object_data("payment", payment, source=payment.source, mode=payment.mode),
     )
     return payment
 
@@ -259,5 +264,16 @@ def credit_refund(
             description="Refund of credit",
             refund=refund,
         )
+    )
+    events.emit(
+        organisation_id=refund.organisation_id,
+        type="payment.refunded",
+        data={
+            "object": "refund",
+            "id": str(refund.public_id),
+            "amount": str(refund.amount),
+            "currency": credit.currency,
+            "contact": str(credit.contact.public_id),
+        },
     )
     return refund

@@ -11,7 +11,6 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from enum import StrEnum
 from functools import wraps
 from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeAlias, cast, overload
 from urllib.parse import urlencode
@@ -25,6 +24,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from portico.contacts import document_links
+from portico.contacts.access import PortalAccess, Problem, access_for
 from portico.contacts.models import ContactPerson
 from portico.contacts.scope import Module, PortalScope
 from portico.core.client_ip import client_ip as core_client_ip
@@ -101,52 +101,6 @@ class PortalRequest(HttpRequest):
     portal_scope: PortalScope
     portal_customer_count: int
     """0 for a document-link visit (no login, no customer to switch to)."""
-
-
-class Problem(StrEnum):
-    PORTAL_OFF = "portal_off"
-    DISABLED = "disabled"
-    CONTACT_DELETED = "contact_deleted"
-    NO_ACCESS = "no_access"
-
-
-@dataclass(frozen=True)
-class PortalAccess:
-    """A logged-in user at one organisation's portal, before a customer is chosen."""
-
-    organisation: Organisation
-    user: User
-    persons: tuple[ContactPerson, ...]
-    """Active persons whose customer is live: the customers this user may act for."""
-    problem: Problem | None = None
-
-    def scope_for(self, person_id: int | None) -> PortalScope | None:
-        chosen = [p for p in self.persons if p.pk == person_id] or (
-            list(self.persons) if len(self.persons) == 1 else []
-        )
-        if not chosen:
-            return None
-        return PortalScope(self.organisation, chosen[0].contact, chosen[0])
-
-
-def access_for(*, user: User, organisation: Organisation) -> PortalAccess:
-    """What `user` may do at `organisation`'s portal (see `Problem` for the refusals)."""
-    if not preferences_of(organisation).portal_enabled:
-        return PortalAccess(organisation, user, (), Problem.PORTAL_OFF)
-    persons = (
-        [] if user.is_staff else selectors.persons_for_user(user=user, organisation=organisation)
-    )
-    active = [p for p in persons if p.portal_status == Status.ACTIVE]
-    usable = tuple(p for p in active if not p.contact.is_deleted)
-    problem = None
-    if not usable:
-        if active:
-            problem = Problem.CONTACT_DELETED
-        elif any(p.portal_status == Status.DISABLED for p in persons):
-            problem = Problem.DISABLED
-        else:
-            problem = Problem.NO_ACCESS
-    return PortalAccess(organisation, user, usable, problem)
 
 
 def portal_url(organisation: Organisation, name: str, **kwargs: Any) -> str:

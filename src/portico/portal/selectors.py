@@ -52,16 +52,6 @@ def organisation_for_portal(*, slug: str) -> Organisation:
     return organisation
 
 
-def persons_for_user(*, user: User, organisation: Organisation) -> list[ContactPerson]:
-    """Every contact person linked to `user` in `organisation`, whatever the status."""
-    return list(
-        ContactPerson.objects.in_organisation(organisation)
-        .filter(user=user)
-        .select_related("contact")
-        .order_by("contact__display_name", "pk")
-    )
-
-
 def person_for_password_reset(*, organisation: Organisation, email: str) -> ContactPerson | None:
     """An active portal person of `organisation` with this email (any letter case)."""
     return (

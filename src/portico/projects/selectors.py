@@ -246,3 +246,12 @@ def approvals_rejected_since(
         status=TimesheetApproval.Status.REJECTED,
         decided_at__gte=since,
     )
+
+
+def approval_get_for_staff(
+    *, organisation: Organisation, approval_id: UUID | str
+) -> TimesheetApproval:
+    approvals = TimesheetApproval.objects.filter(organisation=organisation).select_related(
+        "project"
+    )
+    return get_for_scope(approvals, approval_id, message="Not found.")

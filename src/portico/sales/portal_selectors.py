@@ -52,6 +52,15 @@ class ListQuery:
     sort: str = ""
     page: int = 1
     kind: str = ""
+    per_page: int = PAGE_SIZE
+    updated_since: datetime.datetime | None = None
+    """Only rows changed at or after this time (the API's `?updated_since=`)."""
+
+
+def since(queryset: QuerySet[Any], query: ListQuery) -> QuerySet[Any]:
+    if query.updated_since is None:
+        return queryset
+    return queryset.filter(updated_at__gte=query.updated_since)
 
 
 def money_sum(field: str, condition: Q | None = None) -> Coalesce:
@@ -98,7 +107,9 @@ def estimates_for_portal(*, scope: PortalScope) -> QuerySet[Estimate]:
 
 def estimate_list_for_portal(*, scope: PortalScope, query: ListQuery) -> Page:
     estimates = estimates_for_portal(scope=scope).filter(ESTIMATE_FILTERS.get(query.status, Q()))
-    return paginate(sort_by(estimates, query.sort, ESTIMATE_SORTS), query.page)
+    return paginate(
+        sort_by(since(estimates, query), query.sort, ESTIMATE_SORTS), query.page, query.per_page
+    )
 
 
 def estimate_get_for_portal(*, scope: PortalScope, estimate_id: UUID | str) -> Estimate:
@@ -147,7 +158,9 @@ def invoice_list_for_portal(*, scope: PortalScope, query: ListQuery) -> Page:
     invoices = invoices_for_portal(scope=scope).filter(
         filters.get(query.status, Q()), INVOICE_KINDS.get(query.kind, Q())
     )
-    return paginate(sort_by(invoices, query.sort, INVOICE_SORTS), query.page)
+    return paginate(
+        sort_by(since(invoices, query), query.sort, INVOICE_SORTS), query.page, query.per_page
+    )
 
 
 def invoice_get_for_portal(*, scope: PortalScope, invoice_id: UUID | str) -> Invoice:
@@ -183,7 +196,9 @@ def sales_orders_for_portal(*, scope: PortalScope) -> QuerySet[SalesOrder]:
 
 def sales_order_list_for_portal(*, scope: PortalScope, query: ListQuery) -> Page:
     orders = sales_orders_for_portal(scope=scope).filter(ORDER_FILTERS.get(query.status, Q()))
-    return paginate(sort_by(orders, query.sort, ORDER_SORTS), query.page)
+    return paginate(
+        sort_by(since(orders, query), query.sort, ORDER_SORTS), query.page, query.per_page
+    )
 
 
 def sales_order_get_for_portal(*, scope: PortalScope, sales_order_id: UUID | str) -> SalesOrder:

@@ -6,18 +6,20 @@ import datetime
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID
 
-from django.db.models import Count, DecimalField, Q, QuerySet, Sum, Value
+from django.db.models import Count, DecimalField, Model, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
+from portico.core.tenancy import get_for_scope
 from portico.orgs.models import Organisation
 from portico.sales.models import Attachment, Invoice
 
 AMOUNT = DecimalField(max_digits=18, decimal_places=4)
+M = TypeVar("M", bound=Model)
 
 
 def attachment_get_for_staff(*, organisation: Organisation, attachment_id: UUID) -> Attachment:
@@ -105,3 +107,35 @@ def receivables_by_currency(
 def invoices_sent(*, organisation: Organisation) -> QuerySet[Invoice]:
     """Invoices that went to a customer (sent or marked as sent) at least once."""
     return Invoice.objects.filter(organisation=organisation, sent_at__isnull=False)
+
+
+def invoices_for_staff(
+    *, organisation: Organisation, status: str = "", kind: str = ""
+) -> QuerySet[Invoice]:
+    invoices = Invoice.objects.filter(organisation=organisation).select_related("contact")
+    if status:
+        invoices = invoices.filter(status=status)
+    if kind:
+        invoices = invoices.filter(kind=kind)
+    return invoices
+
+
+def invoice_get_for_staff(*, organisation: Organisation, invoice_id: UUID | str) -> Invoice:
+    invoices = Invoice.objects.filter(organisation=organisation).prefetch_related("lines__tax")
+    return get_for_scope(invoices.select_related("contact"), invoice_id, message="Not found.")
+
+
+def documents_for_staff(
+    *, model: type[M], organisation: Organisation, status: str = ""
+) -> QuerySet[M]:
+    """Estimates, sales orders or credit notes of one organisation (optionally of one status)."""
+    documents = model._default_manager.filter(organisation=organisation).select_related("contact")
+    return documents.filter(status=status) if status else documents
+
+
+def document_get_for_staff(
+    *, model: type[M], organisation: Organisation, document_id: UUID | str
+) -> M:
+    documents = model._default_manager.filter(organisation=organisation)
+    documents = documents.select_related("contact").prefetch_related("lines__tax")
+    return get_for_scope(documents, document_id, message="Not found.")

@@ -6,12 +6,12 @@ from typing import Any
 
 import pytest
 
+from portico.activity import self_service as services
 from portico.activity.models import ActivityLog, Notification
 from portico.contacts import self_service_services as staff_decisions
 from portico.contacts.models import Contact, DetailsChangeItem
 from portico.contacts.scope import PortalScope
 from portico.core.errors import DomainError
-from portico.portal.self_service import services
 from tests.portal.self_service.factories import DetailsChangeItemFactory, SelfServiceSettingsFactory
 
 pytestmark = pytest.mark.django_db

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from portico.activity import self_service as services
 from portico.contacts.models import ContactPerson, CustomerMessage, Review
 from portico.contacts.scope import PortalScope
 from portico.core.errors import DomainError
-from portico.portal.self_service import services
 from tests.contacts.factories import ContactFactory, ContactPersonFactory
 from tests.orgs.factories import OrganisationFactory
 from tests.portal.self_service.factories import CustomerMessageFactory

@@ -10,12 +10,12 @@ from django.core import mail
 from django.utils import timezone
 
 from portico.accounts.models import User
+from portico.activity import self_service as services
 from portico.activity.models import ActivityLog, Notification
 from portico.contacts import portal_tokens as tokens
 from portico.contacts.models import ContactPerson, PortalToken
 from portico.contacts.scope import PortalScope
 from portico.core.errors import DomainError
-from portico.portal.self_service import services
 from tests.accounts.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

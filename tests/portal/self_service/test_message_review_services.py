@@ -7,12 +7,12 @@ from typing import Any
 import pytest
 from django.core import mail
 
+from portico.activity import self_service as services
 from portico.activity.models import Notification
 from portico.contacts.models import CustomerMessage, Review
 from portico.contacts.scope import PortalScope
 from portico.core.errors import DomainError
 from portico.orgs.models import PortalPreferences
-from portico.portal.self_service import services
 from tests.portal.self_service.factories import CustomerMessageFactory
 
 pytestmark = pytest.mark.django_db

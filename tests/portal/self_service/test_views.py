@@ -147,7 +147,7 @@ def test_a_wrong_password_is_a_field_error(
 
 
 def company_values(contact: Contact, **changes: str) -> dict[str, str]:
-    from portico.portal.self_service.services import COMPANY_FIELDS
+    from portico.activity.self_service import COMPANY_FIELDS
 
     return {f: str(getattr(contact, f) or "") for f in COMPANY_FIELDS} | changes
 

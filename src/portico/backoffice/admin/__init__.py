@@ -7,6 +7,7 @@ registers them all on the back-office site.
 from portico.backoffice.admin import (
     accounts,
     activity,
+    api_keys,
     contacts,
     documents,
     orgs,
@@ -15,11 +16,13 @@ from portico.backoffice.admin import (
     reminders,
     sales,
     tasks,
+    webhooks,
 )
 
 __all__ = [
     "accounts",
     "activity",
+    "api_keys",
     "contacts",
     "documents",
     "orgs",
@@ -28,4 +31,5 @@ __all__ = [
     "reminders",
     "sales",
     "tasks",
+    "webhooks",
 ]

@@ -237,6 +237,9 @@ class PortalSessionQuerySet(models.QuerySet["PortalSession"]):
     def with_key(self, session_key: str) -> PortalSessionQuerySet:
         return self.filter(session_key=session_key)
 
+    def with_token_hash(self, token_hash: str) -> PortalSessionQuerySet:
+        return self.filter(token_hash=token_hash)
+
 
 class PortalSession(OrganisationOwned):
     """One logged-in browser, for "where you're logged in" and for ending sessions."""
@@ -248,6 +251,12 @@ class PortalSession(OrganisationOwned):
     user_agent = models.CharField(max_length=300, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     last_seen_at = models.DateTimeField(default=timezone.now)
+    # A Portal API bearer token is a session too: listed and ended with the browsers.
+    person = models.ForeignKey(
+        ContactPerson, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    token_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
 
     objects = PortalSessionQuerySet.as_manager()
 
@@ -271,3 +280,7 @@ class PortalSession(OrganisationOwned):
         if browser and system:
             return f"{browser} · {system}"
         return browser or system or agent[:60]
+
+    @property
+    def is_api_token(self) -> bool:
+        return self.token_hash is not None

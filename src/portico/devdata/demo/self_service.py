@@ -6,6 +6,7 @@ import uuid
 
 from django.db import transaction
 
+from portico.activity import self_service as services
 from portico.contacts.models import (
     ContactPerson,
     CustomerMessage,
@@ -15,7 +16,6 @@ from portico.contacts.models import (
 )
 from portico.contacts.scope import PortalScope
 from portico.devdata.demo.context import DemoContext
-from portico.portal.self_service import services
 
 
 def _person(context: DemoContext, email: str) -> ContactPerson | None:

@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 from portico.activity import services as activity_services
 from portico.activity.mail import send_after_commit
 from portico.contacts.models import Contact, ContactPerson
-from portico.core import money
+from portico.core import events, money
 from portico.core.errors import PortalError, PortalFailure
 from portico.orgs.models import GatewayAccount, Organisation, Tax
 from portico.payments import gateway_choice, notices
@@ -437,6 +437,7 @@ def checkout_apply_result(*, checkout_id: int, result: ChargeResult) -> Checkout
             checkout.currency,
         )
         return checkout
+    was_pending = checkout.state == State.PENDING
     checkout.gateway_transaction_id = result.transaction_id
     checkout.method_kind = result.method_kind or checkout.method_kind
     checkout.brand = result.brand or checkout.brand
@@ -454,6 +455,8 @@ def checkout_apply_result(*, checkout_id: int, result: ChargeResult) -> Checkout
     if result.status == ChargeStatus.PENDING:
         checkout.state = State.PENDING
         checkout.save(update_fields=[*fields, "state"])
+        if not was_pending:
+            _emit(checkout, "payment.pending")
         return checkout
     checkout.save(update_fields=fields)
     if result.status == ChargeStatus.FAILED:
@@ -464,9 +467,27 @@ def checkout_apply_result(*, checkout_id: int, result: ChargeResult) -> Checkout
             message=result.message or _("The payment was declined."),
         )
         _notify_checkout_failure(checkout, error=error)
+        _emit(checkout, "payment.failed", error_code=checkout.error_code)
         return checkout
     _post_payment(checkout)
+    if was_pending:
+        _emit(checkout, "payment.settled")
     return checkout
+
+
+def _emit(checkout: Checkout, type: str, **extra: str) -> None:
+    payment = checkout.payment
+    events.emit(
+        organisation_id=checkout.organisation_id,
+        type=type,
+        data=events.object_data(
+            "checkout",
+            checkout,
+            state=checkout.state,
+            payment=str(payment.public_id) if payment is not None else None,
+            **extra,
+        ),
+    )
 
 
 def _saved_method_keep(*, checkout: Checkout, result: ChargeResult) -> SavedMethod:

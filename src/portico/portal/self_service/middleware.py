@@ -14,7 +14,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 
-from portico.portal.self_service import selectors
+from portico.contacts import self_service_selectors as selectors
 
 SESSION_LANGUAGE = "portal_language:{org_slug}"
 

@@ -14,14 +14,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from portico.activity import self_service as services
 from portico.activity.services import Origin
 from portico.contacts import portal_tokens as tokens
+from portico.contacts import self_service_selectors as selectors
 from portico.contacts.scope import Module, PortalScope
 from portico.core.errors import DomainError
 from portico.orgs.selectors import preferences_of
 from portico.portal import selectors as portal_selectors
 from portico.portal.scoping import client_ip, portal_url, portal_view
-from portico.portal.self_service import forms, selectors, services
+from portico.portal.self_service import forms
 from portico.portal.self_service.avatars import avatar_for
 from portico.portal.self_service.middleware import remember_language
 

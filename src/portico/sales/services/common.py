@@ -11,7 +11,7 @@ from typing import Any
 from django.utils import timezone
 
 from portico.contacts.models import Contact
-from portico.core import money
+from portico.core import events, money
 from portico.core.errors import DomainError
 from portico.core.tenancy import ensure_same_organisation
 from portico.orgs.models import Item, Tax
@@ -153,7 +153,22 @@ def document_new(
     document.save()
     write_lines(document=document, line_model=line_model, lines=lines)
     document.save()
+    kind = EVENT_KINDS[model.__name__]
+    # Published after the commit: by then an invoice's balance due is set too.
+    events.emit(
+        organisation_id=document.organisation_id,
+        type=f"{kind}.created",
+        data=events.object_data(kind, document),
+    )
     return document
+
+
+EVENT_KINDS = {
+    "Invoice": "invoice",
+    "Estimate": "estimate",
+    "SalesOrder": "sales_order",
+    "CreditNote": "credit_note",
+}
 
 
 def document_edit(

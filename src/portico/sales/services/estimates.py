@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portico.contacts.models import Contact
+from portico.core import events
 from portico.core.errors import DomainError
 from portico.sales import transitions
 from portico.sales.models import Estimate, EstimateLine, Invoice
@@ -98,7 +99,13 @@ def _move(estimate: Estimate, target: str, **fields: object) -> Estimate:
 
 @transaction.atomic
 def estimate_send(*, estimate: Estimate) -> Estimate:
-    return _move(estimate, Status.SENT)
+    sent = _move(estimate, Status.SENT)
+    events.emit(
+        organisation_id=sent.organisation_id,
+        type="estimate.sent",
+        data=events.object_data("estimate", sent),
+    )
+    return sent
 
 
 @transaction.atomic

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from portico.contacts import document_links
 from portico.contacts.models import Contact
+from portico.core import events
 from portico.core.errors import DomainError
 from portico.core.hooks import Hook
 from portico.sales import ledger, transitions
@@ -130,6 +131,11 @@ def invoice_send(*, invoice: Invoice, when: datetime.datetime | None = None) -> 
     invoice.save(update_fields=["status", "sent_at", "updated_at"])
     if invoice.kind == Invoice.Kind.REGULAR:
         ledger.record(ledger.invoice_issued(invoice))
+    events.emit(
+        organisation_id=invoice.organisation_id,
+        type="invoice.sent",
+        data=events.object_data("invoice", invoice, kind=invoice.kind),
+    )
     return invoice
 
 
@@ -162,6 +168,11 @@ def invoice_void(*, invoice: Invoice, date: datetime.date | None = None) -> Invo
         ledger.record(ledger.invoice_voided(invoice, date=date or timezone.localdate()))
     document_links.links_revoke_for_document(document_id=invoice.public_id)
     invoice_voided(invoice)
+    events.emit(
+        organisation_id=invoice.organisation_id,
+        type="invoice.voided",
+        data=events.object_data("invoice", invoice, kind=invoice.kind),
+    )
     return invoice
 
 

@@ -1,6 +1,7 @@
 """Portal self-service writes: my details, login email, company details, messages, reviews.
 
-Import the module: `from portico.portal.self_service import services`.
+Import the module: `from portico.activity import self_service`. The portal pages and the Portal API
+both call it.
 Every customer-facing write tells the business through one function, `_tell_business`, and
 keeps a line in the customer's activity log through `_log`.
 """
@@ -44,9 +45,9 @@ from portico.contacts.models import (
     field_label,
 )
 from portico.contacts.scope import PortalScope
+from portico.contacts.self_service_selectors import settings_of
 from portico.core.errors import DomainError
 from portico.orgs.selectors import preferences_of
-from portico.portal.self_service.selectors import settings_of
 
 if TYPE_CHECKING:
     from portico.orgs.models import Organisation
