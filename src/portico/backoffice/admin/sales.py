@@ -22,6 +22,7 @@ from unfold.widgets import UnfoldAdminCheckboxSelectMultipleWidget
 from portico.backoffice import resources
 from portico.backoffice.admin import filters
 from portico.backoffice.admin.common import run_each, service_action
+from portico.backoffice.admin.lines import LiveTotalsMixin
 from portico.backoffice.admin.reminders import InvoiceReminderInline
 from portico.backoffice.exports import ExportAdminMixin
 from portico.backoffice.scoping import OrganisationScopedAdmin, ScopedTabularInline
@@ -114,7 +115,7 @@ class AttachmentInline(ScopedTabularInline):
         return format_html('<a href="{}">{}</a>', url, _("Download"))
 
 
-class DocumentAdmin(OrganisationScopedAdmin):
+class DocumentAdmin(LiveTotalsMixin, OrganisationScopedAdmin):
     """Drafts are edited here; issued documents change only through the actions."""
 
     list_display = ["number", "contact", "issue_date", "status", "viewed", "total", "currency"]
@@ -125,7 +126,7 @@ class DocumentAdmin(OrganisationScopedAdmin):
     computed = ["number", "currency", "status", "subtotal", "tax_total", "total"]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        fields = list(self.computed)
+        fields = [*self.computed, *super().get_readonly_fields(request, obj)]
         if obj is not None and not obj.lines_editable:
             fields += [
                 f.name

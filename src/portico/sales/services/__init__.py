@@ -2,8 +2,10 @@
 
 from portico.sales.services.common import (
     LineInput,
+    Preview,
     document_mark_first_viewed,
     document_prepare,
+    document_preview,
     document_recalculate,
     document_totals,
 )
@@ -48,10 +50,12 @@ from portico.sales.services.recurring import (
 
 __all__ = [
     "LineInput",
+    "Preview",
     "credit_note_close_if_spent",
     "credit_note_create",
     "document_mark_first_viewed",
     "document_prepare",
+    "document_preview",
     "document_recalculate",
     "document_totals",
     "estimate_accept",
