@@ -22,6 +22,7 @@ from portico.activity.models import (
     Notification,
     NotificationSettings,
 )
+from portico.contacts.models import ContactPerson
 from portico.contacts.scope import PortalScope
 from portico.core import uploads
 from portico.core.errors import DomainError
@@ -32,7 +33,7 @@ from portico.sales.models import Attachment, Estimate, Invoice, SalesOrder
 
 if TYPE_CHECKING:
     from portico.accounts.models import User
-    from portico.contacts.models import Contact, ContactPerson
+    from portico.contacts.models import Contact
     from portico.orgs.models import Organisation
 
 Kind = Notification.Kind
@@ -82,8 +83,19 @@ def _contact_id_of(target: models.Model) -> int:
     return target.contact_id  # type: ignore[attr-defined]
 
 
+def ensure_not_preview(scope: PortalScope) -> None:
+    """A staff preview of the portal reads only: every write for it is refused here, the
+    one place the portal's writes pass through (`ensure_in_scope`, the log, notifications)."""
+    if scope.preview:
+        raise DomainError(
+            _("This is a staff preview of the portal: nothing can be changed from it."),
+            code="staff_preview",
+        )
+
+
 def ensure_in_scope(scope: PortalScope, target: models.Model) -> None:
     """The selectors already scoped the target; this refuses a service call that did not."""
+    ensure_not_preview(scope)
     if (
         getattr(target, "organisation_id", None) != scope.organisation.pk
         or _contact_id_of(target) != scope.contact.pk
@@ -103,6 +115,7 @@ def activity_record(
     origin: Origin | None = None,
 ) -> ActivityLog:
     """Append one line to the customer's activity log."""
+    ensure_not_preview(scope)
     origin = origin or Origin()
     return ActivityLog.objects.create(
         organisation=scope.organisation,
@@ -113,6 +126,29 @@ def activity_record(
         target_id=getattr(target, "public_id", None),
         target_label=target_label(target)[:100] if target is not None else "",
         detail=detail[:300],
+        ip_address=origin.ip,
+        user_agent=origin.user_agent[:300],
+    )
+
+
+def portal_preview_start(
+    *, user: User, person: ContactPerson, origin: Origin | None = None
+) -> ActivityLog:
+    """A staff member opens the portal as `person` ("View portal as this customer"): refused
+    unless the person may use the portal; logged in the customer's activity, by whom."""
+    if person.portal_status != ContactPerson.PortalStatus.ACTIVE or person.contact.is_deleted:
+        raise DomainError(
+            _("%(person)s cannot use the portal yet, so there is nothing to preview.")
+            % {"person": person},
+            code="preview_unavailable",
+        )
+    origin = origin or Origin()
+    return ActivityLog.objects.create(
+        organisation_id=person.organisation_id,
+        contact=person.contact,
+        person=person,
+        action="staff_preview",
+        detail=(_("Portal viewed by staff: %(email)s") % {"email": user.email})[:300],
         ip_address=origin.ip,
         user_agent=origin.user_agent[:300],
     )
@@ -212,6 +248,7 @@ def notification_mark_read(*, organisation: Organisation, notification_ids: list
 def _notify(
     scope: PortalScope, kind: str, key: str, text: str, target: models.Model | None = None
 ) -> Notification | None:
+    ensure_not_preview(scope)
     return notification_create(
         organisation=scope.organisation,
         kind=kind,
@@ -240,8 +277,8 @@ def document_mark_viewed(
     Answers whether this was the first view. A document already viewed costs no query, not
     even a transaction.
     """
-    if getattr(document, "first_viewed_at", None) is not None:
-        return False
+    if scope.preview or getattr(document, "first_viewed_at", None) is not None:
+        return False  # a staff preview never counts as the customer's view
     if isinstance(document, TimesheetApproval):
         # Approvals keep no viewed time: the notification itself marks the first view.
         seen = Notification.objects.filter(
