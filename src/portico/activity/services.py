@@ -359,7 +359,11 @@ def comment_add_from_portal(
         show_in_portal=True,
         **{target_field(target): target},
     )
-    attachment = _attach(scope, target, comment, checked) if checked is not None else None
+    attachment = (
+        _attach(scope.organisation, target, comment, checked, show_in_portal=True)
+        if checked is not None
+        else None
+    )
     try:
         if kind == Comment.Kind.COMMENT:
             _notify_commented(scope, target, comment, attachment)
@@ -380,13 +384,18 @@ def comment_add_from_portal(
 
 
 def _attach(
-    scope: PortalScope, target: Target, comment: Comment, checked: uploads.CheckedFile
+    organisation: Organisation,
+    target: Target,
+    comment: Comment,
+    checked: uploads.CheckedFile,
+    *,
+    show_in_portal: bool,
 ) -> Attachment:
     """Store a vetted file under its generated name, on the document and its comment."""
     attachment = Attachment(
-        organisation=scope.organisation,
+        organisation=organisation,
         name=checked.original_name,
-        show_in_portal=True,
+        show_in_portal=show_in_portal,
         comment=comment,
         **{target_field(target): target},
     )
@@ -419,19 +428,31 @@ def _notify_commented(
 
 @transaction.atomic
 def comment_add_from_staff(
-    *, user: User, organisation: Organisation, target: Target, body: str, show_in_portal: bool
+    *,
+    user: User,
+    organisation: Organisation,
+    target: Target,
+    body: str,
+    show_in_portal: bool,
+    file: UploadedFile | None = None,
 ) -> Comment:
-    """Staff write on a document; the customer sees it only with `show_in_portal`."""
+    """Staff write on a document, optionally with one vetted file; the customer sees the
+    comment (and its file) only with `show_in_portal`, an internal note otherwise."""
     if getattr(target, "organisation_id", None) != organisation.pk:
         raise DomainError("This document belongs to another organisation.", code="foreign_record")
-    return Comment.objects.create(
+    text = _clean_body(body)
+    checked = uploads.check_upload(file) if file is not None else None
+    comment = Comment.objects.create(
         organisation=organisation,
         contact_id=_contact_id_of(target),
         author_user=user,
-        body=_clean_body(body),
+        body=text,
         show_in_portal=show_in_portal,
         **{target_field(target): target},
     )
+    if checked is not None:
+        _attach(organisation, target, comment, checked, show_in_portal=show_in_portal)
+    return comment
 
 
 @transaction.atomic

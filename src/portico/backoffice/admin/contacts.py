@@ -9,12 +9,11 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.password_validation import validate_password
 from django.db.models import Count, Q, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
 
 from portico.activity import invitations
 from portico.activity import services as activity_services
@@ -186,8 +185,8 @@ class ContactAdmin(ImportExportAdminMixin, OrganisationScopedAdmin):
         return super().change_view(request, object_id, form_url, context)
 
     def get_urls(self) -> list[Any]:
-        access = self.admin_site.admin_view(require_POST(self.portal_access_view))
-        preview = self.admin_site.admin_view(require_POST(self.portal_preview_view))
+        access = self.admin_site.admin_view(self.portal_access_view)
+        preview = self.admin_site.admin_view(self.portal_preview_view)
         return [
             path("<path:object_id>/portal-access/", access, name="contacts_contact_portal_access"),
             path(
@@ -213,6 +212,8 @@ class ContactAdmin(ImportExportAdminMixin, OrganisationScopedAdmin):
     def portal_access_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         """Invite, reinvite or disable one person of this customer (the overview's buttons)."""
         contact = self.get_object(request, object_id)
+        if request.method != "POST":  # looked up first: another organisation's id is a 404
+            return HttpResponseNotAllowed(["POST"])
         if not self.has_change_permission(request, contact):
             raise Http404("No such customer.")
         person = self._person(request, contact)
@@ -241,6 +242,8 @@ class ContactAdmin(ImportExportAdminMixin, OrganisationScopedAdmin):
         """Open the portal as one of this customer's persons, read-only, logged."""
         staff = as_staff(request)
         contact = self.get_object(request, object_id)
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
         person = self._person(request, contact)
         try:
             activity_services.portal_preview_start(

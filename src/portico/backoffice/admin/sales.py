@@ -24,6 +24,7 @@ from portico.backoffice.admin import filters
 from portico.backoffice.admin.common import run_each, service_action
 from portico.backoffice.admin.lines import LiveTotalsMixin
 from portico.backoffice.admin.reminders import InvoiceReminderInline
+from portico.backoffice.admin.threads import CommentThreadMixin
 from portico.backoffice.exports import ExportAdminMixin
 from portico.backoffice.scoping import OrganisationScopedAdmin, ScopedTabularInline
 from portico.backoffice.sites import site
@@ -165,7 +166,7 @@ class DocumentAdmin(LiveTotalsMixin, OrganisationScopedAdmin):
 
 
 @admin.register(Estimate, site=site)
-class EstimateAdmin(DocumentAdmin):
+class EstimateAdmin(CommentThreadMixin, DocumentAdmin):
     list_display = [*DocumentAdmin.list_display, "expiry_date"]
     inlines = [EstimateLineInline, AttachmentInline]
     actions = ["send", "mark_accepted", "mark_declined", "convert_to_invoice"]
@@ -218,7 +219,7 @@ class OverdueFilter(admin.SimpleListFilter):
 
 
 @admin.register(Invoice, site=site)
-class InvoiceAdmin(ExportAdminMixin, DocumentAdmin):
+class InvoiceAdmin(CommentThreadMixin, ExportAdminMixin, DocumentAdmin):
     resource_classes = [resources.InvoiceResource]
     list_display = [
         "number",
@@ -381,7 +382,7 @@ class InvoiceAdmin(ExportAdminMixin, DocumentAdmin):
 
 
 @admin.register(SalesOrder, site=site)
-class SalesOrderAdmin(DocumentAdmin):
+class SalesOrderAdmin(CommentThreadMixin, DocumentAdmin):
     inlines = [SalesOrderLineInline, AttachmentInline]
     actions = ["confirm", "fulfil", "cancel", "convert_to_invoice"]
     fields = [
