@@ -144,3 +144,26 @@ def test_the_thread_costs_the_same_queries_at_two_sizes(
     with CaptureQueriesContext(connection) as large:
         owner_client.get(page)
     assert len(small) == len(large)
+
+
+def test_the_header_counts_unread_notifications_and_each_links_to_its_document(
+    owner_client: Client, org: Organisation, other_org: Organisation, customer_a: Contact
+) -> None:
+    from portico.activity.models import Notification
+
+    invoice = make.invoice(customer_a)
+    for index, organisation in enumerate([org, org, other_org]):
+        Notification.objects.create(
+            organisation=organisation,
+            kind=Notification.Kind.COMMENTED,
+            event_key=f"c:{index}",
+            text="Customer A commented",
+            contact=customer_a if organisation == org else None,
+            invoice=invoice if organisation == org else None,
+        )
+
+    home = owner_client.get(reverse("admin:index")).content.decode()
+    listing = owner_client.get(reverse("admin:activity_notification_changelist")).content.decode()
+
+    assert "2 unread notifications" in home
+    assert reverse("admin:sales_invoice_change", args=[invoice.pk]) in listing
