@@ -24,6 +24,7 @@ from portico.backoffice.admin import filters
 from portico.backoffice.admin.common import run_each, service_action
 from portico.backoffice.admin.lines import LiveTotalsMixin
 from portico.backoffice.admin.reminders import InvoiceReminderInline
+from portico.backoffice.admin.revisions import EstimateRevisionInline, revise
 from portico.backoffice.admin.threads import CommentThreadMixin
 from portico.backoffice.exports import ExportAdminMixin
 from portico.backoffice.scoping import OrganisationScopedAdmin, ScopedTabularInline
@@ -168,8 +169,9 @@ class DocumentAdmin(LiveTotalsMixin, OrganisationScopedAdmin):
 @admin.register(Estimate, site=site)
 class EstimateAdmin(CommentThreadMixin, DocumentAdmin):
     list_display = [*DocumentAdmin.list_display, "expiry_date"]
-    inlines = [EstimateLineInline, AttachmentInline]
-    actions = ["send", "mark_accepted", "mark_declined", "convert_to_invoice"]
+    inlines = [EstimateLineInline, AttachmentInline, EstimateRevisionInline]
+    actions = ["send", "mark_accepted", "mark_declined", "revise", "convert_to_invoice"]
+    revise = revise
     fields = [
         "contact",
         "number",

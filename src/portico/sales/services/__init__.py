@@ -21,6 +21,8 @@ from portico.sales.services.estimates import (
     estimate_expire,
     estimate_expire_due,
     estimate_mark_viewed,
+    estimate_revise,
+    estimate_revision_number,
     estimate_send,
     estimate_update,
 )
@@ -65,6 +67,8 @@ __all__ = [
     "estimate_expire",
     "estimate_expire_due",
     "estimate_mark_viewed",
+    "estimate_revise",
+    "estimate_revision_number",
     "estimate_send",
     "estimate_update",
     "invoice_create",
