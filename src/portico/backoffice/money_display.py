@@ -62,11 +62,9 @@ def currency_of(obj: Any, path: Sequence[str]) -> str:
 
 
 def format_amount(amount: Decimal | None, currency: str) -> str:
-    """The amount in its currency, in the staff member's language; bare if no currency."""
-    if amount is None:
-        return "—"
-    if not currency:
-        return str(amount.normalize()) if amount == amount.to_integral() else str(amount)
+    """The amount in its currency, in the staff member's language."""
+    if amount is None or not currency:
+        return "—"  # a row not yet saved has no currency, and no amount worth showing
     return format_money(Decimal(amount), currency, get_language() or "en")
 
 

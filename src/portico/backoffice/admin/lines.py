@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from portico.orgs.models import Item
 
 LIVE_TOTALS = "live_totals"
+STORED = frozenset({"subtotal", "tax_total", "total", "balance_due"})
 
 
 def item_catalogue(organisation_id: int) -> dict[str, dict[str, Any]]:
@@ -42,8 +43,14 @@ class LiveTotalsMixin:
 
     def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
         fieldsets = list(super().get_fieldsets(request, obj))  # type: ignore[misc]
-        if self._editable(obj):
-            fieldsets.append((_("Totals as you type"), {"fields": [LIVE_TOTALS]}))
+        if not self._editable(obj):
+            return fieldsets
+        # While lines are typed, the live box is the one place the totals show.
+        fieldsets = [
+            (title, {**options, "fields": [f for f in options["fields"] if f not in STORED]})
+            for title, options in fieldsets
+        ]
+        fieldsets.append((_("Totals as you type"), {"fields": [LIVE_TOTALS]}))
         return fieldsets
 
     @admin.display(description=_("Totals"))
