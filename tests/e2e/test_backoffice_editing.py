@@ -61,6 +61,7 @@ def test_an_invoice_typed_with_an_item_fills_its_line_and_shows_live_totals(
     # when the owner starts an invoice for customer A and picks the item
     page.goto(f"{live_server.url}/admin/sales/invoice/add/")
     page.locator("select[name=contact]").select_option(str(customer_a_person.contact_id))
+    page.locator("input[name=issue_date]").fill("2026-12-01")
     page.locator("select[name='lines-0-item']").select_option(str(item.pk))
 
     # then the line is filled, still editable, and the totals follow the quantity typed
@@ -77,7 +78,7 @@ def test_an_invoice_typed_with_an_item_fills_its_line_and_shows_live_totals(
 
     # and saving stores what the page showed
     page.locator("[name=_save]").first.click()
-    expect(page.locator(".messagelist, [role=alert], #content").first).to_be_visible()
+    page.wait_for_url(f"{live_server.url}/admin/sales/invoice/")
     invoice = Invoice.objects.get(contact=customer_a_person.contact)
     assert invoice.total == Decimal("1553.34") and invoice.tax_total == Decimal("141.21")
     page.goto(f"{live_server.url}/admin/sales/invoice/")
