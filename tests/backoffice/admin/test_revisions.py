@@ -75,3 +75,11 @@ def test_another_customers_revisions_never_show(
 
     assert page.status_code == 404 and "Secret reason of B" not in page.content.decode()
     assert EstimateRevision.objects.count() == 1
+
+
+def test_an_estimate_never_revised_shows_no_revisions_box(
+    owner_client: Client, customer_a_person: ContactPerson
+) -> None:
+    estimate = services.estimate_send(estimate=make.estimate(customer_a_person.contact))
+    page = owner_client.get(reverse("admin:sales_estimate_change", args=[estimate.pk]))
+    assert "Earlier revisions" not in page.content.decode()

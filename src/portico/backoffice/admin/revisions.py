@@ -42,8 +42,12 @@ class EstimateRevisionInline(ReadOnlyMixin, ScopedTabularInline):
         )
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        # Shown, never submitted: left out of POSTs so saving a draft needs no revision formset.
-        return request.method != "POST" and super().has_view_permission(request, obj)
+        # Shown, never submitted: left out of POSTs so saving a draft needs no revision formset;
+        # and only once there is an earlier revision to show.
+        if request.method == "POST" or not super().has_view_permission(request, obj):
+            return False
+        # Without an estimate Django is asking about the rows (its queryset): they may show.
+        return obj is None or EstimateRevision.objects.filter(estimate=obj).exists()
 
 
 def _decimal(value: Any) -> Any:
