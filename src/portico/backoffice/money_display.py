@@ -17,6 +17,7 @@ from django.contrib import admin
 from django.db import models
 from django.http import HttpRequest
 from django.utils.translation import get_language
+from unfold.widgets import UnfoldAdminDecimalFieldWidget
 
 from portico.core.money import format_money
 
@@ -79,6 +80,17 @@ def money_display(model: type[models.Model], name: str) -> Callable[[Any], str]:
     return show
 
 
+class TrimmedDecimalInput(UnfoldAdminDecimalFieldWidget):
+    """A stored four-place decimal typed back as a person wrote it: "1", "470.71", not
+    "1.0000" or "470.7100"."""
+
+    def format_value(self, value: Any) -> str | None:
+        if isinstance(value, Decimal) and value.is_finite():
+            trimmed = value.normalize()
+            return f"{trimmed:f}" if trimmed != trimmed.to_integral() else f"{trimmed:.0f}"
+        return super().format_value(value)
+
+
 def substitute(names: Sequence[Any], money: set[str], readonly: Sequence[Any]) -> list[Any]:
     """`names` with each read-only money field replaced by its display, each name once."""
     result: list[Any] = []
@@ -137,6 +149,11 @@ class MoneyDisplayMixin:
 
         setattr(self, "get_readonly_fields", get_readonly_fields)  # noqa: B010
         setattr(self, "get_fieldsets", get_fieldsets)  # noqa: B010
+
+    def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if isinstance(db_field, models.DecimalField) and db_field.decimal_places == 4:
+            kwargs["widget"] = TrimmedDecimalInput
+        return super().formfield_for_dbfield(db_field, request, **kwargs)  # type: ignore[misc]
 
     def get_list_display(self, request: HttpRequest) -> Any:
         names = super().get_list_display(request)  # type: ignore[misc]

@@ -172,3 +172,17 @@ def test_a_draft_keeps_its_discount_editable(owner_client: Client, customer_a: C
 
     assert "discount" in form.fields
     assert Invoice.objects.get(pk=draft.pk).total == Decimal("100.00")
+
+
+def test_a_draft_types_its_numbers_back_as_written_and_hides_stale_line_amounts(
+    owner_client: Client, customer_a: Contact
+) -> None:
+    draft = make.invoice(customer_a, "470.71", send=False)
+
+    page = owner_client.get(reverse("admin:sales_invoice_change", args=[draft.pk]))
+    html = page.content.decode()
+
+    assert 'value="470.71"' in html and 'value="1"' in html
+    assert "470.7100" not in html and "1.0000" not in html
+    lines = next(f for f in page.context["inline_admin_formsets"] if f.formset.prefix == "lines")
+    assert "amount" not in [field["name"] for field in lines.fields()]

@@ -73,6 +73,11 @@ class LineInline(DraftOnlyInlineMixin, ScopedTabularInline):
     readonly_fields = ["amount"]
     extra = 1
 
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        # While lines are typed, the live totals box shows each line's amount as it changes.
+        fields = super().get_fields(request, obj)
+        return [name for name in fields if name != "amount"] if self._draft(obj) else fields
+
 
 class EstimateLineInline(LineInline):
     model = EstimateLine
