@@ -52,6 +52,17 @@ def comments_for_portal(*, scope: PortalScope, target: Model) -> list[Comment]:
     return comments
 
 
+def comments_for_staff(*, organisation: Organisation, target: Model) -> list[Comment]:
+    """The whole thread on `target` for the business, internal notes included, oldest first,
+    each with its files (`comment.attachments`): two queries whatever its length."""
+    return list(
+        Comment.objects.filter(organisation=organisation, **{target_field(target): target})
+        .select_related("author_user", "author_person")
+        .prefetch_related("attachments")
+        .order_by("created_at", "id")
+    )
+
+
 def notifications_unread_count(*, organisation: Organisation) -> int:
     return Notification.objects.filter(organisation=organisation, read_at__isnull=True).count()
 

@@ -23,6 +23,7 @@ from portico.activity.models import (
     Notification,
     NotificationSettings,
 )
+from portico.contacts.models import ContactPerson
 from portico.contacts.scope import PortalScope
 from portico.core import events, uploads
 from portico.core.errors import DomainError
@@ -35,7 +36,7 @@ from portico.sales.models import Attachment, Estimate, Invoice, SalesOrder
 
 if TYPE_CHECKING:
     from portico.accounts.models import User
-    from portico.contacts.models import Contact, ContactPerson
+    from portico.contacts.models import Contact
 
 Kind = Notification.Kind
 Target = Estimate | Invoice | SalesOrder | TimesheetApproval
@@ -84,8 +85,19 @@ def _contact_id_of(target: models.Model) -> int:
     return target.contact_id  # type: ignore[attr-defined]
 
 
+def ensure_not_preview(scope: PortalScope) -> None:
+    """A staff preview of the portal reads only: every write for it is refused here, the
+    one place the portal's writes pass through (`ensure_in_scope`, the log, notifications)."""
+    if scope.preview:
+        raise DomainError(
+            _("This is a staff preview of the portal: nothing can be changed from it."),
+            code="staff_preview",
+        )
+
+
 def ensure_in_scope(scope: PortalScope, target: models.Model) -> None:
     """The selectors already scoped the target; this refuses a service call that did not."""
+    ensure_not_preview(scope)
     if (
         getattr(target, "organisation_id", None) != scope.organisation.pk
         or _contact_id_of(target) != scope.contact.pk
@@ -105,6 +117,7 @@ def activity_record(
     origin: Origin | None = None,
 ) -> ActivityLog:
     """Append one line to the customer's activity log."""
+    ensure_not_preview(scope)
     origin = origin or Origin()
     return ActivityLog.objects.create(
         organisation=scope.organisation,
@@ -115,6 +128,29 @@ def activity_record(
         target_id=getattr(target, "public_id", None),
         target_label=target_label(target)[:100] if target is not None else "",
         detail=detail[:300],
+        ip_address=origin.ip,
+        user_agent=origin.user_agent[:300],
+    )
+
+
+def portal_preview_start(
+    *, user: User, person: ContactPerson, origin: Origin | None = None
+) -> ActivityLog:
+    """A staff member opens the portal as `person` ("View portal as this customer"): refused
+    unless the person may use the portal; logged in the customer's activity, by whom."""
+    if person.portal_status != ContactPerson.PortalStatus.ACTIVE or person.contact.is_deleted:
+        raise DomainError(
+            _("%(person)s cannot use the portal yet, so there is nothing to preview.")
+            % {"person": person},
+            code="preview_unavailable",
+        )
+    origin = origin or Origin()
+    return ActivityLog.objects.create(
+        organisation_id=person.organisation_id,
+        contact=person.contact,
+        person=person,
+        action="staff_preview",
+        detail=(_("Portal viewed by staff: %(email)s") % {"email": user.email})[:300],
         ip_address=origin.ip,
         user_agent=origin.user_agent[:300],
     )
@@ -245,6 +281,7 @@ def notification_mark_read(*, organisation: Organisation, notification_ids: list
 def _notify(
     scope: PortalScope, kind: str, key: str, text: str, target: models.Model | None = None
 ) -> Notification | None:
+    ensure_not_preview(scope)
     return notification_create(
         organisation=scope.organisation,
         kind=kind,
@@ -273,8 +310,8 @@ def document_mark_viewed(
     Answers whether this was the first view. A document already viewed costs no query, not
     even a transaction.
     """
-    if getattr(document, "first_viewed_at", None) is not None:
-        return False
+    if scope.preview or getattr(document, "first_viewed_at", None) is not None:
+        return False  # a staff preview never counts as the customer's view
     if isinstance(document, TimesheetApproval):
         # Approvals keep no viewed time: the notification itself marks the first view.
         seen = Notification.objects.filter(
@@ -355,7 +392,11 @@ def comment_add_from_portal(
         show_in_portal=True,
         **{target_field(target): target},
     )
-    attachment = _attach(scope, target, comment, checked) if checked is not None else None
+    attachment = (
+        _attach(scope.organisation, target, comment, checked, show_in_portal=True)
+        if checked is not None
+        else None
+    )
     try:
         if kind == Comment.Kind.COMMENT:
             _notify_commented(scope, target, comment, attachment)
@@ -376,13 +417,18 @@ def comment_add_from_portal(
 
 
 def _attach(
-    scope: PortalScope, target: Target, comment: Comment, checked: uploads.CheckedFile
+    organisation: Organisation,
+    target: Target,
+    comment: Comment,
+    checked: uploads.CheckedFile,
+    *,
+    show_in_portal: bool,
 ) -> Attachment:
     """Store a vetted file under its generated name, on the document and its comment."""
     attachment = Attachment(
-        organisation=scope.organisation,
+        organisation=organisation,
         name=checked.original_name,
-        show_in_portal=True,
+        show_in_portal=show_in_portal,
         comment=comment,
         **{target_field(target): target},
     )
@@ -415,19 +461,30 @@ def _notify_commented(
 
 @transaction.atomic
 def comment_add_from_staff(
-    *, user: User, organisation: Organisation, target: Target, body: str, show_in_portal: bool
+    *,
+    user: User,
+    organisation: Organisation,
+    target: Target,
+    body: str,
+    show_in_portal: bool,
+    file: UploadedFile | None = None,
 ) -> Comment:
-    """Staff write on a document; the customer sees it only with `show_in_portal`."""
+    """Staff write on a document, optionally with one vetted file; the customer sees the
+    comment (and its file) only with `show_in_portal`, an internal note otherwise."""
     if getattr(target, "organisation_id", None) != organisation.pk:
         raise DomainError("This document belongs to another organisation.", code="foreign_record")
+    text = _clean_body(body)
+    checked = uploads.check_upload(file) if file is not None else None
     comment = Comment.objects.create(
         organisation=organisation,
         contact_id=_contact_id_of(target),
         author_user=user,
-        body=_clean_body(body),
+        body=text,
         show_in_portal=show_in_portal,
         **{target_field(target): target},
     )
+    if checked is not None:
+        _attach(organisation, target, comment, checked, show_in_portal=show_in_portal)
     events.emit(
         organisation_id=organisation.pk,
         type="comment.created",

@@ -14,6 +14,7 @@ from django.forms.models import BaseInlineFormSet
 from django.http import Http404, HttpRequest
 from unfold.admin import ModelAdmin, TabularInline
 
+from portico.backoffice.money_display import MoneyDisplayMixin
 from portico.core.tenancy import organisation_path, scope_to_organisation
 
 
@@ -110,7 +111,9 @@ class MembershipPermissionsMixin:
         return self._may_change(request)
 
 
-class OrganisationScopedAdmin(MembershipPermissionsMixin, ScopedFormfieldsMixin, ModelAdmin):
+class OrganisationScopedAdmin(
+    MoneyDisplayMixin, MembershipPermissionsMixin, ScopedFormfieldsMixin, ModelAdmin
+):
     """Base for every back-office model screen."""
 
     # Unfold renders each row's cells with some weight: short pages keep lists fast, and an
@@ -171,7 +174,7 @@ class _ScopedInlineFormSet(BaseInlineFormSet):
         return form
 
 
-class ScopedInlineMixin(MembershipPermissionsMixin, ScopedFormfieldsMixin):
+class ScopedInlineMixin(MoneyDisplayMixin, MembershipPermissionsMixin, ScopedFormfieldsMixin):
     formset = _ScopedInlineFormSet
 
     def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:

@@ -8,7 +8,8 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
-from django.urls import URLPattern, URLResolver, path
+from django.urls import URLPattern, URLResolver, path, reverse
+from django.utils.translation import ngettext
 from unfold.sites import UnfoldAdminSite
 
 # What a read-only member may still post: their own session, password and second factor,
@@ -47,6 +48,26 @@ class BackOfficeSite(UnfoldAdminSite):
             and request.user.is_staff
             and getattr(request, "membership", None) is not None
         )
+
+    def each_context(self, request: HttpRequest) -> dict[str, Any]:
+        """Unfold's header label carries the unread notifications of the organisation, and the
+        account menu links to them (one count query per page)."""
+        from portico.activity import selectors
+
+        context = super().each_context(request)
+        organisation = getattr(request, "organisation", None)
+        if organisation is None or getattr(request, "membership", None) is None:
+            return context
+        unread = selectors.notifications_unread_count(organisation=organisation)
+        link = reverse("admin:activity_notification_changelist") + "?read=no"
+        title = ngettext("%(count)d unread notification", "%(count)d unread notifications", unread)
+        if unread:
+            context["environment"] = [title % {"count": unread}, "warning"]
+        context["account_links"] = [
+            {"title": title % {"count": unread}, "link": link},
+            *context.get("account_links", []),
+        ]
+        return context
 
     def admin_view(self, view: Callable[..., Any], cacheable: bool = False) -> Any:
         @wraps(view)

@@ -9,9 +9,10 @@ from __future__ import annotations
 from django.urls import include, path
 
 from portico.backoffice.sites import site
-from portico.backoffice.views import documents, exports, sales
+from portico.backoffice.views import documents, exports, lines, sales
 
 document_patterns = [
+    path("lines/totals", lines.line_totals, name="line_totals"),
     path("statement/<uuid:contact_id>/print", documents.statement_print, name="statement_print"),
     path("statement/<uuid:contact_id>/pdf", documents.statement_pdf, name="statement_pdf"),
     path(

@@ -36,6 +36,8 @@ class PortalAccess:
     persons: tuple[ContactPerson, ...]
     """Active persons whose customer is live: the customers this user may act for."""
     problem: Problem | None = None
+    preview: bool = False
+    """A staff member previewing the portal as `persons[0]` (read-only, see `PortalScope`)."""
 
     def scope_for(self, person_id: int | None) -> PortalScope | None:
         """The scope of the chosen person, or of the only one; None when a choice is needed."""
@@ -44,7 +46,7 @@ class PortalAccess:
         )
         if not chosen:
             return None
-        return PortalScope(self.organisation, chosen[0].contact, chosen[0])
+        return PortalScope(self.organisation, chosen[0].contact, chosen[0], preview=self.preview)
 
 
 def persons_for_user(*, user: User, organisation: Organisation) -> list[ContactPerson]:

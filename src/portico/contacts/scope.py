@@ -46,13 +46,27 @@ ROLE_MODULES: dict[str, frozenset[Module]] = {
 }
 
 
+PREVIEW_SESSION_KEY = "portal_preview:{organisation_id}"
+
+
+def preview_session_key(organisation_id: int) -> str:
+    """Where a staff member's session keeps the person whose portal they are previewing."""
+    return PREVIEW_SESSION_KEY.format(organisation_id=organisation_id)
+
+
 @dataclass(frozen=True)
 class PortalScope:
-    """Exactly one customer, seen by one of its contact persons, in one organisation."""
+    """Exactly one customer, seen by one of its contact persons, in one organisation.
+
+    `preview`: a staff member looking at the portal as this person ("View portal as this
+    customer"). A preview reads only: the portal refuses its every POST, and the activity
+    services neither mark anything viewed nor notify nor record for it.
+    """
 
     organisation: Organisation
     contact: Contact
     person: ContactPerson
+    preview: bool = False
     document_id: UUID | None = None
     """Set when the visitor came through a personal document link: the one document (its
     public id) this scope reaches. Every selector narrows to it (`only_document`)."""

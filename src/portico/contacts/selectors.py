@@ -3,6 +3,7 @@ one organisation."""
 
 from __future__ import annotations
 
+from typing import Any
 from uuid import UUID
 
 from django.db.models import QuerySet
@@ -50,4 +51,27 @@ def persons_invited_to_portal(*, organisation: Organisation) -> QuerySet[Contact
             ContactPerson.PortalStatus.INVITED,
             ContactPerson.PortalStatus.ACTIVE,
         ],
+    )
+
+
+def person_for_staff_preview(
+    *, user: Any, organisation: Organisation, person_id: object
+) -> ContactPerson | None:
+    """The person a staff member may preview the portal as: a member of `organisation`, and a
+    portal-active person of a live customer of it. Anything else is None."""
+    from portico.accounts.models import Membership
+
+    if not isinstance(person_id, int) or not getattr(user, "is_authenticated", False):
+        return None
+    if not Membership.objects.filter(user=user, organisation=organisation).exists():
+        return None
+    return (
+        ContactPerson.objects.in_organisation(organisation)
+        .filter(
+            pk=person_id,
+            portal_status=ContactPerson.PortalStatus.ACTIVE,
+            contact__is_deleted=False,
+        )
+        .select_related("contact")
+        .first()
     )

@@ -114,3 +114,12 @@ def checkouts_failed_since(
 def checkouts_to_reconcile(*, organisation: Organisation) -> QuerySet[Checkout]:
     """Attempts left unknown by a crash or timeout, until the reconcile job settles them."""
     return Checkout.objects.filter(organisation=organisation, state=Checkout.State.UNKNOWN)
+
+
+def last_payment(*, contact: Contact) -> Payment | None:
+    """The customer's latest payment (the back office's customer page)."""
+    return (
+        Payment.objects.filter(organisation_id=contact.organisation_id, contact=contact)
+        .order_by("-date", "-id")
+        .first()
+    )

@@ -24,9 +24,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from portico.contacts import document_links
+from portico.contacts import selectors as contact_selectors
 from portico.contacts.access import PortalAccess, Problem, access_for
 from portico.contacts.models import ContactPerson
-from portico.contacts.scope import Module, PortalScope
+from portico.contacts.scope import Module, PortalScope, preview_session_key
 from portico.core.client_ip import client_ip as core_client_ip
 from portico.core.errors import PortalError
 from portico.orgs.models import Organisation
@@ -48,6 +49,7 @@ SESSION_LOGIN_AT = "portal_login_at"
 SESSION_SEEN_AT = "portal_seen_at"
 SESSION_HAS_DEVICE = "portal_has_device"
 TOUCH_EVERY_SECONDS = 60
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 @dataclass(frozen=True)
@@ -112,6 +114,21 @@ def login_redirect(request: HttpRequest, organisation: Organisation, **extra: st
     return redirect(f"{portal_url(organisation, 'login')}?{query}")
 
 
+def preview_access(request: HttpRequest, organisation: Organisation) -> PortalAccess | None:
+    """A staff member's read-only look at the portal as the person they chose in the back
+    office ("View portal as this customer"), if they chose one for this organisation."""
+    user = request.user
+    if not getattr(user, "is_staff", False):
+        return None
+    person_id = request.session.get(preview_session_key(organisation.pk))
+    person = contact_selectors.person_for_staff_preview(
+        user=user, organisation=organisation, person_id=person_id
+    )
+    if person is None:
+        return None
+    return PortalAccess(organisation, cast("User", user), (person,), preview=True)
+
+
 def problem_page(
     request: HttpRequest, organisation: Organisation, problem: Problem
 ) -> HttpResponse:
@@ -120,6 +137,18 @@ def problem_page(
         "preferences": preferences_of(organisation),
         "problem": problem,
         "code": PortalError.CONTACT_DELETED.value if problem is Problem.CONTACT_DELETED else "",
+    }
+    return render(request, "portal/problem.html", context, status=403)
+
+
+def preview_refused(request: HttpRequest, scope: PortalScope) -> HttpResponse:
+    """Every POST of a staff preview, whatever the page: nothing is changed for the customer."""
+    context = {
+        "organisation": scope.organisation,
+        "preferences": scope.preferences,
+        "problem": "preview",
+        "code": "",
+        "preview_contact_id": scope.contact.pk,
     }
     return render(request, "portal/problem.html", context, status=403)
 
@@ -202,6 +231,10 @@ def _resolve_access(
     if session_expired(request):
         auth.logout(request)
         return login_redirect(request, organisation, expired="1")
+    preview = preview_access(request, organisation)
+    if preview is not None:
+        # Staff have passed the back office's own sign-in; the preview records no session.
+        return preview
     access = access_for(user=cast(User, request.user), organisation=organisation)
     if access.problem is not None:
         return problem_page(request, organisation, access.problem)
@@ -286,6 +319,8 @@ def portal_view(
                 return redirect(f"{choose}?{urlencode({'next': request.get_full_path()})}")
             if not scope.allows(required):
                 raise Http404("No such page.")
+            if scope.preview and request.method not in SAFE_METHODS:
+                return preview_refused(request, scope)
             portal_request = cast(PortalRequest, request)
             portal_request.portal_scope = scope
             portal_request.portal_customer_count = len(access.persons)

@@ -112,6 +112,17 @@ def estimate_list_for_portal(*, scope: PortalScope, query: ListQuery) -> Page:
     )
 
 
+def estimate_revisions_for_portal(*, scope: PortalScope, estimate: Estimate) -> list[Any]:
+    """The earlier revisions of an estimate the customer may see, newest first (one query)."""
+    from portico.sales.models import EstimateRevision
+
+    return list(
+        EstimateRevision.objects.filter(
+            organisation=scope.organisation, estimate=estimate, estimate__contact=scope.contact
+        ).order_by("-revision")
+    )
+
+
 def estimate_get_for_portal(*, scope: PortalScope, estimate_id: UUID | str) -> Estimate:
     """One estimate with its lines (and their taxes) and its portal signature, if any."""
     estimates = (

@@ -6,12 +6,13 @@ from typing import Any
 
 from portico.core.errors import InvalidTransition
 
+# Back to draft only through `estimate_revise`: declined, or changes asked for while open.
 ESTIMATE: dict[str, frozenset[str]] = {
     "draft": frozenset({"sent"}),
-    "sent": frozenset({"viewed", "accepted", "declined", "expired"}),
-    "viewed": frozenset({"accepted", "declined", "expired"}),
+    "sent": frozenset({"viewed", "accepted", "declined", "expired", "draft"}),
+    "viewed": frozenset({"accepted", "declined", "expired", "draft"}),
     "accepted": frozenset({"invoiced"}),
-    "declined": frozenset(),
+    "declined": frozenset({"draft"}),
     "expired": frozenset(),
     "invoiced": frozenset(),
 }

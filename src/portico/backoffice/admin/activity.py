@@ -10,6 +10,8 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -47,11 +49,31 @@ class ReadFilter(admin.SimpleListFilter):
 
 @admin.register(Notification, site=site)
 class NotificationAdmin(ReadOnlyMixin, OrganisationScopedAdmin):
-    list_display = ["text", "kind", "contact", "created_at", "is_read"]
+    list_display = ["text", "kind", "document", "contact", "created_at", "is_read"]
     list_filter = [ReadFilter, "kind"]
     search_fields = ["text", "contact__display_name"]
-    list_select_related = ["contact"]
-    readonly_fields = ["kind", "text", "contact", "person", "created_at", "read_at", "emailed_at"]
+    list_select_related = ["contact", "estimate", "invoice", "sales_order", "approval", "payment"]
+    readonly_fields = [
+        "kind",
+        "text",
+        "document",
+        "contact",
+        "person",
+        "created_at",
+        "read_at",
+        "emailed_at",
+    ]
+
+    @admin.display(description=_("document"))
+    def document(self, obj: Notification) -> str:
+        """A link to what the notification is about, where the conversation is."""
+        target = obj.target or obj.payment
+        if target is None:
+            return "—"
+        opts = target._meta
+        url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[target.pk])
+        return format_html('<a href="{}">{}</a>', url, target)
+
     fields = readonly_fields
     actions = ["mark_read"]
 

@@ -9,12 +9,16 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.password_validation import validate_password
 from django.db.models import Count, Q, QuerySet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import redirect
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from portico.activity import invitations
-from portico.backoffice import resources
+from portico.activity import services as activity_services
+from portico.activity.services import Origin
+from portico.backoffice import customer_overview, resources
 from portico.backoffice.admin.common import ReadOnlyMixin
 from portico.backoffice.exports import ImportExportAdminMixin
 from portico.backoffice.scoping import OrganisationScopedAdmin, ScopedTabularInline
@@ -29,6 +33,7 @@ from portico.contacts.models import (
     Review,
     SelfServiceSettings,
 )
+from portico.contacts.scope import preview_session_key
 from portico.core.errors import DomainError
 
 Status = ContactPerson.PortalStatus
@@ -149,6 +154,112 @@ class ContactAdmin(ImportExportAdminMixin, OrganisationScopedAdmin):
         ),
         (_("Notes"), {"fields": ["notes"]}),
     ]
+
+    change_form_outer_before_template = "admin/contacts/contact/overview.html"
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        contact = self.get_object(request, object_id)
+        overview = customer_overview.overview_for(contact=contact)
+        context = {
+            **(extra_context or {}),
+            "overview": overview,
+            "comments": [
+                {
+                    "comment": comment,
+                    "author": comment.author_person or comment.author_user or "",
+                    "label": label,
+                    "url": url,
+                }
+                for comment in overview.comments
+                for label, url in [customer_overview.comment_target(comment)]
+            ],
+            "can_change": self.has_change_permission(request, contact),
+            "access_url": reverse("admin:contacts_contact_portal_access", args=[contact.pk]),
+            "preview_url": reverse("admin:contacts_contact_portal_preview", args=[contact.pk]),
+        }
+        return super().change_view(request, object_id, form_url, context)
+
+    def get_urls(self) -> list[Any]:
+        access = self.admin_site.admin_view(self.portal_access_view)
+        preview = self.admin_site.admin_view(self.portal_preview_view)
+        return [
+            path("<path:object_id>/portal-access/", access, name="contacts_contact_portal_access"),
+            path(
+                "<path:object_id>/portal-preview/",
+                preview,
+                name="contacts_contact_portal_preview",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _person(self, request: HttpRequest, contact: Contact) -> ContactPerson:
+        person_id = str(request.POST.get("person", ""))
+        person = (
+            ContactPerson.objects.in_organisation(as_staff(request).organisation)
+            .filter(contact=contact, pk=int(person_id) if person_id.isdigit() else 0)
+            .select_related("contact", "organisation")
+            .first()
+        )
+        if person is None:
+            raise Http404("No such person.")
+        return person
+
+    def portal_access_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """Invite, reinvite or disable one person of this customer (the overview's buttons)."""
+        contact = self.get_object(request, object_id)
+        if request.method != "POST":  # looked up first: another organisation's id is a 404
+            return HttpResponseNotAllowed(["POST"])
+        if not self.has_change_permission(request, contact):
+            raise Http404("No such customer.")
+        person = self._person(request, contact)
+        action = request.POST.get("action")
+        try:
+            if action == "invite":
+                invitations.portal_access_enable(person=person)
+                done = _("Invitation sent to %(email)s.")
+            elif action == "reinvite":
+                invitations.portal_access_reinvite(person=person)
+                done = _("A new invitation went to %(email)s; older links stop working.")
+            elif action == "disable":
+                invitations.portal_access_disable_many(
+                    persons=ContactPerson.objects.filter(pk=person.pk)
+                )
+                done = _("Portal disabled for %(email)s; their sessions ended.")
+            else:
+                raise Http404("No such action.")
+        except DomainError as error:
+            self.message_user(request, error.message, messages.ERROR)
+        else:
+            self.message_user(request, done % {"email": person.email}, messages.SUCCESS)
+        return redirect(reverse("admin:contacts_contact_change", args=[contact.pk]))
+
+    def portal_preview_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """Open the portal as one of this customer's persons, read-only, logged."""
+        staff = as_staff(request)
+        contact = self.get_object(request, object_id)
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        person = self._person(request, contact)
+        try:
+            activity_services.portal_preview_start(
+                user=staff.user,
+                person=person,
+                origin=Origin(
+                    ip=request.META.get("REMOTE_ADDR") or None,
+                    user_agent=request.META.get("HTTP_USER_AGENT", ""),
+                ),
+            )
+        except DomainError as error:
+            self.message_user(request, error.message, messages.ERROR)
+            return redirect(reverse("admin:contacts_contact_change", args=[contact.pk]))
+        request.session[preview_session_key(staff.organisation.pk)] = person.pk
+        return redirect(reverse("portal:home", kwargs={"org_slug": staff.organisation.slug}))
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Contact]:
         return (

@@ -17,6 +17,7 @@ from django.utils.translation import ngettext
 from portico.accounts.models import User
 from portico.backoffice import resources
 from portico.backoffice.admin.common import ReadOnlyMixin
+from portico.backoffice.admin.threads import CommentThreadMixin
 from portico.backoffice.exports import ExportAdminMixin
 from portico.backoffice.scoping import (
     OrganisationScopedAdmin,
@@ -404,7 +405,7 @@ class ApprovalAttachmentInline(ReadOnlyMixin, ScopedTabularInline):
 
 
 @admin.register(TimesheetApproval, site=site)
-class TimesheetApprovalAdmin(ReadOnlyMixin, OrganisationScopedAdmin):
+class TimesheetApprovalAdmin(CommentThreadMixin, ReadOnlyMixin, OrganisationScopedAdmin):
     """Approvals are made by the "send for approval" actions and decided by the customer."""
 
     list_display = [

@@ -24,7 +24,10 @@ from unfold.widgets import UnfoldAdminCheckboxSelectMultipleWidget
 from portico.backoffice import resources
 from portico.backoffice.admin import filters
 from portico.backoffice.admin.common import run_each, service_action
+from portico.backoffice.admin.lines import LiveTotalsMixin
 from portico.backoffice.admin.reminders import InvoiceReminderInline
+from portico.backoffice.admin.revisions import EstimateRevisionInline, revise
+from portico.backoffice.admin.threads import CommentThreadMixin
 from portico.backoffice.exports import ExportAdminMixin
 from portico.backoffice.scoping import OrganisationScopedAdmin, ScopedTabularInline
 from portico.backoffice.sites import site
@@ -73,6 +76,11 @@ class LineInline(DraftOnlyInlineMixin, ScopedTabularInline):
     readonly_fields = ["amount"]
     extra = 1
 
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        # While lines are typed, the live totals box shows each line's amount as it changes.
+        fields = super().get_fields(request, obj)
+        return [name for name in fields if name != "amount"] if self._draft(obj) else fields
+
 
 class EstimateLineInline(LineInline):
     model = EstimateLine
@@ -117,7 +125,7 @@ class AttachmentInline(ScopedTabularInline):
         return format_html('<a href="{}">{}</a>', url, _("Download"))
 
 
-class DocumentAdmin(OrganisationScopedAdmin):
+class DocumentAdmin(LiveTotalsMixin, OrganisationScopedAdmin):
     """Drafts are edited here; issued documents change only through the actions."""
 
     list_display = ["number", "contact", "issue_date", "status", "viewed", "total", "currency"]
@@ -128,7 +136,7 @@ class DocumentAdmin(OrganisationScopedAdmin):
     computed = ["number", "currency", "status", "subtotal", "tax_total", "total"]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        fields = list(self.computed)
+        fields = [*self.computed, *super().get_readonly_fields(request, obj)]
         if obj is not None and not obj.lines_editable:
             fields += [
                 f.name
@@ -192,10 +200,18 @@ class DocumentAdmin(OrganisationScopedAdmin):
 
 
 @admin.register(Estimate, site=site)
-class EstimateAdmin(DocumentAdmin):
+class EstimateAdmin(CommentThreadMixin, DocumentAdmin):
     list_display = [*DocumentAdmin.list_display, "expiry_date"]
-    inlines = [EstimateLineInline, AttachmentInline]
-    actions = ["send_by_email", "send", "mark_accepted", "mark_declined", "convert_to_invoice"]
+    inlines = [EstimateLineInline, AttachmentInline, EstimateRevisionInline]
+    actions = [
+        "send_by_email",
+        "send",
+        "mark_accepted",
+        "mark_declined",
+        "revise",
+        "convert_to_invoice",
+    ]
+    revise = revise
     fields = [
         "contact",
         "number",
@@ -245,7 +261,7 @@ class OverdueFilter(admin.SimpleListFilter):
 
 
 @admin.register(Invoice, site=site)
-class InvoiceAdmin(ExportAdminMixin, DocumentAdmin):
+class InvoiceAdmin(CommentThreadMixin, ExportAdminMixin, DocumentAdmin):
     resource_classes = [resources.InvoiceResource]
     list_display = [
         "number",
@@ -408,7 +424,7 @@ class InvoiceAdmin(ExportAdminMixin, DocumentAdmin):
 
 
 @admin.register(SalesOrder, site=site)
-class SalesOrderAdmin(DocumentAdmin):
+class SalesOrderAdmin(CommentThreadMixin, DocumentAdmin):
     inlines = [SalesOrderLineInline, AttachmentInline]
     actions = ["send_by_email", "confirm", "fulfil", "cancel", "convert_to_invoice"]
     fields = [

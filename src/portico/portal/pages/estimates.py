@@ -83,6 +83,7 @@ def _detail(
         comment_form=CommentForm(),
         comment_url=documents.comment_url(scope, estimate),
         signature=getattr(estimate, "portal_acceptance", None),
+        revisions=selectors.estimate_revisions_for_portal(scope=scope, estimate=estimate),
         links=documents.document_links(scope, estimate),
         **documents.files_of(scope, estimate),
     )

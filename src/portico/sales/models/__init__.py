@@ -12,6 +12,7 @@ from portico.sales.models.documents import (
 )
 from portico.sales.models.ledger import LedgerEntry
 from portico.sales.models.recurring import RecurringProfile, RecurringProfileLine
+from portico.sales.models.revisions import EstimateRevision
 
 __all__ = [
     "Attachment",
@@ -20,6 +21,7 @@ __all__ = [
     "DocumentLine",
     "Estimate",
     "EstimateLine",
+    "EstimateRevision",
     "Invoice",
     "InvoiceLine",
     "InvoiceQuerySet",

@@ -2,8 +2,10 @@
 
 from portico.sales.services.common import (
     LineInput,
+    Preview,
     document_mark_first_viewed,
     document_prepare,
+    document_preview,
     document_recalculate,
     document_totals,
 )
@@ -19,6 +21,8 @@ from portico.sales.services.estimates import (
     estimate_expire,
     estimate_expire_due,
     estimate_mark_viewed,
+    estimate_revise,
+    estimate_revision_number,
     estimate_send,
     estimate_update,
 )
@@ -48,10 +52,12 @@ from portico.sales.services.recurring import (
 
 __all__ = [
     "LineInput",
+    "Preview",
     "credit_note_close_if_spent",
     "credit_note_create",
     "document_mark_first_viewed",
     "document_prepare",
+    "document_preview",
     "document_recalculate",
     "document_totals",
     "estimate_accept",
@@ -61,6 +67,8 @@ __all__ = [
     "estimate_expire",
     "estimate_expire_due",
     "estimate_mark_viewed",
+    "estimate_revise",
+    "estimate_revision_number",
     "estimate_send",
     "estimate_update",
     "invoice_create",

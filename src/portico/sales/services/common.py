@@ -254,3 +254,44 @@ def document_recalculate(*, document: Any) -> None:
         document.balance_due = document.total
         fields.append("balance_due")
     document.save(update_fields=fields)
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What a document being edited would come to: each line's amount and the totals."""
+
+    amounts: list[Decimal]
+    totals: money.Totals
+
+
+def document_preview(
+    *, contact: Contact, lines: Sequence[LineInput], discount: Any = Decimal(0)
+) -> Preview:
+    """The amounts and totals of lines not yet saved, by the same money functions as a save
+    (`money.line_amount`, `money.document_totals`); writes nothing. Raises the same domain
+    errors as a save would for a bad line or discount."""
+    currency = check_contact(contact)
+    discount = check_discount(discount)
+    for line in lines:
+        ensure_same_organisation(contact, line.item, line.tax)
+    amounts = [
+        money.line_amount(
+            _as_decimal(line.quantity, "quantity"),
+            _as_decimal(line.rate, "rate"),
+            _as_decimal(line.discount_percent, "discount_percent"),
+            currency,
+        )
+        for line in lines
+    ]
+    priced = [
+        money.PricedLine(
+            amount=amount,
+            tax_key=line.tax.pk if line.tax else None,
+            tax_name=line.tax.name if line.tax else "",
+            tax_rate=line.tax.rate if line.tax else Decimal(0),
+        )
+        for line, amount in zip(lines, amounts, strict=True)
+    ]
+    return Preview(
+        amounts=amounts, totals=money.document_totals(priced, currency, discount=discount)
+    )

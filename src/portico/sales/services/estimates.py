@@ -14,7 +14,7 @@ from portico.contacts.models import Contact
 from portico.core import events
 from portico.core.errors import DomainError
 from portico.sales import transitions
-from portico.sales.models import Estimate, EstimateLine, Invoice
+from portico.sales.models import Estimate, EstimateLine, EstimateRevision, Invoice
 from portico.sales.services.common import LineInput, document_edit, document_new, lines_of
 from portico.sales.services.invoices import invoice_create
 
@@ -182,3 +182,58 @@ def estimate_convert_to_invoice(
         reference=estimate.number,
         estimate=estimate,
     )
+
+
+REVISABLE = (Status.SENT, Status.VIEWED, Status.DECLINED)
+
+
+@transaction.atomic
+def estimate_revise(*, estimate: Estimate, reason: str = "") -> EstimateRevision:
+    """Start a new revision of a declined estimate, or of one the customer asked to change.
+
+    The revision the customer answered is frozen as an `EstimateRevision` (lines, totals, their
+    decline reason, or `reason`); the estimate goes back to draft, editable, under the same
+    number, and reaches the customer again with `estimate_send`.
+    """
+    estimate = _lock(estimate)
+    if estimate.status not in REVISABLE:
+        raise DomainError(
+            _("Only a sent or declined estimate can be revised."), code="estimate_not_revisable"
+        )
+    previous = EstimateRevision.objects.filter(estimate=estimate).count()
+    rows = list(estimate.lines.select_related("tax"))
+    revision = EstimateRevision.objects.create(
+        organisation_id=estimate.organisation_id,
+        estimate=estimate,
+        revision=previous + 1,
+        status=estimate.status,
+        reason=(estimate.decline_reason or reason).strip(),
+        issue_date=estimate.issue_date,
+        expiry_date=estimate.expiry_date,
+        currency=estimate.currency,
+        discount=estimate.discount,
+        subtotal=estimate.subtotal,
+        tax_total=estimate.tax_total,
+        total=estimate.total,
+        lines=[
+            {
+                "description": row.description,
+                "quantity": str(row.quantity.normalize()),
+                "rate": str(row.rate),
+                "discount_percent": str(row.discount_percent),
+                "tax": f"{row.tax.name} ({row.tax.rate.normalize()}%)" if row.tax else "",
+                "amount": str(row.amount),
+            }
+            for row in rows
+        ],
+    )
+    transitions.move(estimate, Status.DRAFT)
+    estimate.declined_at = None
+    estimate.decline_reason = ""
+    estimate.save()
+    return revision
+
+
+def estimate_revision_number(estimate: Estimate) -> int:
+    """The revision the estimate is at now (1 until it is first revised)."""
+    return EstimateRevision.objects.filter(estimate=estimate).count() + 1
