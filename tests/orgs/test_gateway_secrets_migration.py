@@ -35,7 +35,7 @@ def test_plain_text_secrets_are_read_as_they_are_and_encrypted_by_the_migration(
     assert account.secret_key == secret and raw(account, "secret_key") == secret
 
     # when the migration runs
-    migration = importlib.import_module("portico.orgs.migrations.0004_gateway_secrets_encrypted")
+    migration = importlib.import_module("portico.orgs.migrations.0007_gateway_secrets_encrypted")
     migration.encrypt_existing(apps, None)
 
     # then both are encrypted at rest and unchanged in use
