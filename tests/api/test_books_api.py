@@ -10,6 +10,7 @@ from django.core.management import call_command
 from portico.accounts import api_keys
 from portico.accounts.models import ApiKey
 from portico.contacts.models import Contact, ContactPerson
+from portico.documents.models import DocumentSend
 from portico.orgs.models import Organisation
 from portico.payments.models import Payment
 from portico.sales.models import Invoice
@@ -127,7 +128,9 @@ def test_another_organisations_person_is_404(books: Api, other_org_person: Conta
     assert response.status_code == 404
 
 
-def test_an_invoice_is_created_sent_and_voided(books: Api, customer_a: Contact) -> None:
+def test_an_invoice_is_created_sent_and_voided(
+    books: Api, customer_a: Contact, customer_a_person: ContactPerson
+) -> None:
     created = books.post(
         "/books/invoices",
         {
@@ -143,6 +146,9 @@ def test_an_invoice_is_created_sent_and_voided(books: Api, customer_a: Contact) 
     assert body["lines"][0]["amount"] == "300.00"
     sent = books.post(f"/books/invoices/{body['id']}/send")
     assert sent.json()["status"] == Invoice.Status.SENT
+    # Send, as in the back office: the customer's person is the recipient on record
+    record = DocumentSend.objects.get(document_id=body["id"])
+    assert [r["email"] for r in record.recipients] == [customer_a_person.email]
     voided = books.post(f"/books/invoices/{body['id']}/void")
     assert voided.json()["status"] == Invoice.Status.VOID
     again = books.post(f"/books/invoices/{body['id']}/void")

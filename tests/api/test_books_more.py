@@ -18,7 +18,9 @@ pytestmark = pytest.mark.django_db
 LINES = [{"description": "Work", "quantity": "1", "rate": "80.00"}]
 
 
-def test_an_estimate_is_created_and_sent(books: Api, customer_a: Contact) -> None:
+def test_an_estimate_is_created_and_sent(
+    books: Api, customer_a: Contact, customer_a_person: ContactPerson
+) -> None:
     created = books.post(
         "/books/estimates",
         {"contact": str(customer_a.public_id), "issue_date": "2026-01-15", "lines": LINES},

@@ -55,8 +55,8 @@ def test_the_apps_register_their_periodic_jobs_in_order() -> None:
         "estimate expiry",
         "checkout reconciliation",
         "payment reminders",
-        "unconfirmed import files",
         "webhook retries",
+        "unconfirmed import files",
         "API idempotency keys",
     ]
 
