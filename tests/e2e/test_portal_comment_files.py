@@ -93,8 +93,8 @@ def test_a_comment_with_a_file_on_a_timesheet(
     staff.get_by_label("Password").fill(password)
     staff.get_by_role("button", name="Log in").click()
     staff.goto(f"{live_server.url}/admin/projects/timesheetapproval/{approval.pk}/change/")
-    expect(staff.get_by_role("link", name="train-tickets.pdf")).to_be_visible()
+    expect(staff.get_by_role("link", name="train-tickets.pdf", exact=True)).to_be_visible()
     staff.screenshot(path=str(SCREENSHOTS / "backoffice-approval-files.png"), full_page=True)
     with staff.expect_download() as staff_download:
-        staff.get_by_role("link", name="train-tickets.pdf").click()
+        staff.get_by_role("link", name="train-tickets.pdf", exact=True).click()
     assert Path(staff_download.value.path()).read_bytes() == PDF
