@@ -36,8 +36,11 @@ def test_reminder_jobs_running_at_once_send_each_reminder_exactly_once() -> None
     # given an organisation that never used its schedule, and three invoices 7 days overdue
     organisation = OrganisationFactory(slug="race-remind", timezone="Europe/Berlin")
     contact = ContactFactory(organisation=organisation)
-    ContactPersonFactory(contact=contact, email="ap@customer.example", is_primary=True)
-    ContactPersonFactory(contact=contact, email="boss@customer.example")
+    # both receive documents by email, so both get the reminder (it goes out through Send)
+    ContactPersonFactory(
+        contact=contact, email="ap@customer.example", is_primary=True, receives_documents=True
+    )
+    ContactPersonFactory(contact=contact, email="boss@customer.example", receives_documents=True)
     sent_at = datetime.datetime(2026, 1, 15, 9, tzinfo=datetime.UTC)
     invoices = [
         sales.invoice_send(
