@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Exists
+from django.db.models import Exists, F
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -56,6 +56,7 @@ def checklist_for(organisation: Organisation) -> Checklist:
             has_customer=Exists(contacts.contacts_for_staff(organisation=organisation)),
             has_invited=Exists(contacts.persons_invited_to_portal(organisation=organisation)),
             has_sent_invoice=Exists(sales.invoices_sent(organisation=organisation)),
+            preferences_pk=F("portal_preferences__pk"),
         )
         .values(
             "has_default_tax",
@@ -64,6 +65,7 @@ def checklist_for(organisation: Organisation) -> Checklist:
             "has_customer",
             "has_invited",
             "has_sent_invoice",
+            "preferences_pk",
         )
         .get()
     )
@@ -95,14 +97,18 @@ def checklist_for(organisation: Organisation) -> Checklist:
             "gateway",
             _("Connect a payment gateway"),
             _("So customers can pay invoices by card or bank debit."),
-            admin("orgs_gatewayaccount_changelist"),
+            admin("orgs_gatewayaccount_changelist")
+            if state["has_gateway"]
+            else admin("orgs_gatewayaccount_add"),
             bool(state["has_gateway"]),
         ),
         Step(
             "portal",
             _("Brand your customer portal"),
             _("Your colour and a welcome banner in the portal preferences."),
-            admin("orgs_portalpreferences_changelist"),
+            admin("orgs_portalpreferences_change", state["preferences_pk"])
+            if state["preferences_pk"]
+            else admin("orgs_portalpreferences_changelist"),
             bool(state["portal_branded"]),
         ),
         Step(

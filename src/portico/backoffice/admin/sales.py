@@ -145,6 +145,10 @@ class DocumentAdmin(LiveTotalsMixin, OrganisationScopedAdmin):
             ]
         return fields
 
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
+        # A new document is dated today in the organisation's time zone (active per request).
+        return {"issue_date": timezone.localdate(), **super().get_changeform_initial_data(request)}
+
     @admin.display(description=_("viewed"), boolean=True, ordering="first_viewed_at")
     def viewed(self, document: Any) -> bool:
         """Opened by the customer in the portal (staff previews never count)."""
