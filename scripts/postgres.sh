@@ -19,14 +19,27 @@ max_connections = 200
 listen_addresses = '127.0.0.1'
 CONF
 fi
+# A cluster left by an earlier run may listen on another port: move it to the one asked for.
+current_port="$(pg_lsclusters -h | awk '$1=="15" && $2=="portico" {print $3}')"
+if [ "$current_port" != "$port" ]; then
+  echo "==> moving PostgreSQL cluster 15/portico from port $current_port to $port"
+  $SUDO pg_ctlcluster 15 portico stop 2>/dev/null || true
+  $SUDO pg_conftool 15 portico set port "$port"
+fi
 if ! pg_lsclusters -h | awk '$1=="15" && $2=="portico" {print $4}' | grep -q online; then
   echo "==> starting PostgreSQL cluster 15/portico"
   $SUDO pg_ctlcluster 15 portico start
 fi
-for _ in $(seq 1 30); do
-  pg_isready -q -h 127.0.0.1 -p "$port" && break
+ready=""
+for _ in $(seq 1 60); do
+  pg_isready -q -h 127.0.0.1 -p "$port" && ready=1 && break
   sleep 0.5
 done
+if [ -z "$ready" ]; then
+  echo "PostgreSQL cluster 15/portico did not start on port $port; its log:" >&2
+  tail -n 30 /var/log/postgresql/postgresql-15-portico.log >&2 || true
+  exit 1
+fi
 $AS_PG psql -q -p "$port" -v ON_ERROR_STOP=1 <<'SQL' >/dev/null
 DO $$ BEGIN
   IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'portico') THEN
