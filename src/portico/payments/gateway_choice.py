@@ -21,14 +21,17 @@ from portico.payments.gateways import registry
 from portico.sales.models import Invoice
 
 
-def active_accounts(organisation: Organisation) -> list[GatewayAccount]:
+def offered_accounts(organisation: Organisation) -> QuerySet[GatewayAccount]:
     """The business's active accounts of a gateway this installation offers (the sandbox only
-    while SANDBOX_GATEWAY is on)."""
-    return list(
-        GatewayAccount.objects.filter(
-            organisation=organisation, is_active=True, kind__in=registry.kinds()
-        ).order_by("pk")
-    )
+    while SANDBOX_GATEWAY is on): what an invoice may offer, and what the portal may charge."""
+    return GatewayAccount.objects.filter(
+        organisation=organisation, is_active=True, kind__in=registry.kinds()
+    ).order_by("pk")
+
+
+def active_accounts(organisation: Organisation) -> list[GatewayAccount]:
+    """`offered_accounts`, read."""
+    return list(offered_accounts(organisation))
 
 
 def gateways_offered(
@@ -106,9 +109,7 @@ def gateway_choose(
         )
     if offered:
         return offered[0]
-    if not GatewayAccount.objects.filter(
-        organisation=organisation, is_active=True, kind__in=registry.kinds()
-    ).exists():
+    if not offered_accounts(organisation).exists():
         raise CheckoutRefused(
             _("This business does not take online payments yet."), code="no_gateway"
         )

@@ -1,5 +1,6 @@
 """Connecting a Stripe account in the back office: keys checked (format, mode, a live call
-against localstripe), stored encrypted, never shown again in full."""
+against localstripe), stored encrypted, never shown again in full; each invoice offers Stripe,
+the sandbox (in development) or both."""
 
 from __future__ import annotations
 
@@ -10,7 +11,12 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from portico.orgs.models import GatewayAccount, Organisation
+from portico.contacts.models import Contact
+from portico.orgs.models import GatewayAccount, Organisation, Tax
+from portico.payments.gateway_choice import gateways_offered
+from portico.sales.models import Invoice
+from tests.backoffice.admin.test_sales import inline
+from tests.gateways.factories import GatewayAccountFactory
 from tests.localstripe import PUBLISHABLE_KEY, SECRET_KEY, WEBHOOK_SECRET, LocalStripe
 
 pytestmark = pytest.mark.django_db
@@ -107,3 +113,53 @@ def test_test_the_connection_asks_stripe(
         follow=True,
     )
     assert f"{stripe_account.display_name}: connected." in response.content.decode()
+
+
+def invoice_form(contact: Contact, organisation: Organisation, *gateways: GatewayAccount) -> Any:
+    vat = Tax.objects.get(organisation=organisation)
+    return {
+        "contact": contact.pk, "kind": "regular", "issue_date": "2026-11-02", "due_date": "",
+        "discount": "0", "notes": "", "terms": "", "reference": "",
+        "payment_gateways": [account.pk for account in gateways],
+        **inline("lines", [{"description": "Design", "quantity": "1", "rate": "90",
+                            "discount_percent": "0", "tax": vat.pk}]),
+        **inline("attachments", []),
+    }  # fmt: skip
+
+
+def test_the_business_chooses_per_invoice_between_stripe_and_the_sandbox(
+    owner_client: Client,
+    org: Organisation,
+    customer_a: Contact,
+    stripe_account: GatewayAccount,
+    settings: Any,
+) -> None:
+    sandbox = GatewayAccountFactory(organisation=org, display_name="Sandbox (test payments)")
+    GatewayAccountFactory(organisation=org, display_name="Retired", is_active=False)
+    add_url = reverse("admin:sales_invoice_add")
+
+    def offered() -> set[str]:
+        form = owner_client.get(add_url).context["adminform"].form
+        return {account.display_name for account in form.fields["payment_gateways"].queryset}
+
+    # in development the invoice form offers Stripe and the sandbox, never an inactive account
+    assert offered() == {"Stripe", "Sandbox (test payments)"}
+
+    # when the business adds one invoice paid through Stripe, one through the sandbox
+    for account in (stripe_account, sandbox):
+        response = owner_client.post(add_url, invoice_form(customer_a, org, account))
+        assert response.status_code == 302, response.content[:2000]
+
+    # then each is paid through its own gateway, and the two cannot be paid in one charge
+    by_stripe, by_sandbox = Invoice.objects.order_by("pk")
+    assert gateways_offered(organisation=org, invoices=[by_stripe]) == [stripe_account]
+    assert gateways_offered(organisation=org, invoices=[by_sandbox]) == [sandbox]
+    assert gateways_offered(organisation=org, invoices=[by_stripe, by_sandbox]) == []
+
+    # in production (SANDBOX_GATEWAY off) only Stripe is offered; a sandbox tick is refused
+    settings.SANDBOX_GATEWAY = False
+    assert offered() == {"Stripe"}
+    refused = owner_client.post(add_url, invoice_form(customer_a, org, sandbox))
+    assert refused.status_code == 200
+    assert "payment_gateways" in refused.context["adminform"].form.errors
+    assert Invoice.objects.count() == 2

@@ -35,7 +35,7 @@ from portico.backoffice.staff import as_staff
 from portico.core import uploads
 from portico.core.errors import DomainError
 from portico.documents import sending
-from portico.payments import autopay, credit_notes, reminders
+from portico.payments import autopay, credit_notes, gateway_choice, reminders
 from portico.payments import services as payments
 from portico.sales import services
 from portico.sales.models import (
@@ -331,8 +331,10 @@ class InvoiceAdmin(CommentThreadMixin, ExportAdminMixin, DocumentAdmin):
         self, db_field: Any, request: HttpRequest, **kwargs: Any
     ) -> forms.Field | None:
         if db_field.name == "payment_gateways":
-            # A few accounts at most: ticks read better than a multi-select.
+            # A few accounts at most: ticks read better than a multi-select. Only the accounts
+            # the portal can charge: active, and the sandbox only while SANDBOX_GATEWAY is on.
             kwargs["widget"] = UnfoldAdminCheckboxSelectMultipleWidget
+            kwargs["queryset"] = gateway_choice.offered_accounts(as_staff(request).organisation)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
