@@ -13,7 +13,7 @@ PORT ?= 8000
 PG_PORT ?= 54329
 PG_URL := postgres://portico:portico@127.0.0.1:$(PG_PORT)/portico
 
-.PHONY: help demo test install assets migrate lint typecheck migrations-check pytest pytest-postgres \
+.PHONY: help demo test install assets messages catalogs migrate lint typecheck migrations-check pytest pytest-postgres \
         system-deps postgres serve worker clean bench layers cluster-deps cluster-test
 
 help:
@@ -41,7 +41,19 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-assets: node_modules/.installed install
+# The translation catalogs (src/portico/locale/*/LC_MESSAGES/django.po) compiled to .mo files,
+# which are built, never committed; msgfmt comes from Debian's gettext (scripts/system-deps.sh).
+messages: install system-deps
+	@echo "==> compiling translation catalogs"
+	$(PORTICO) compilemessages --ignore=$(VENV) --ignore=node_modules --ignore=var --verbosity 0
+
+# Extract the marked strings of templates and Python into the catalogs (docs/translations.md).
+catalogs: install system-deps
+	$(PORTICO) makemessages -l de -l fr -l es -l ar --no-obsolete \
+	  --ignore=$(VENV) --ignore=node_modules --ignore=var --ignore=tests --ignore=bench \
+	  --ignore=docs --ignore=scripts --ignore=src/portico/core/static/vendor
+
+assets: node_modules/.installed install messages
 	@echo "==> building static assets"
 	npm run --silent build
 	$(PORTICO) collectstatic --noinput --verbosity 0
@@ -98,7 +110,7 @@ pytest: install assets system-deps
 	@echo "==> pytest on SQLite ($(PYTEST_WORKERS) workers)"
 	$(BIN)/pytest -q -n $(PYTEST_WORKERS) --dist loadfile
 
-pytest-postgres: install postgres
+pytest-postgres: install messages postgres
 	@echo "==> pytest on PostgreSQL (tests marked postgres)"
 	DATABASE_URL=$(PG_URL) $(BIN)/pytest -q -m postgres
 

@@ -249,7 +249,14 @@ AXES_CLIENT_IP_CALLABLE = "portico.core.client_ip.client_ip"
 
 # Internationalisation.
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", "English")]
+# Each language under its own name, as a switcher shows it to someone who reads only that one.
+LANGUAGES = [
+    ("en", "English"),
+    ("de", "Deutsch"),
+    ("fr", "Français"),
+    ("es", "Español"),
+    ("ar", "العربية"),
+]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
