@@ -23,6 +23,7 @@ from portico.contacts.scope import PortalScope
 from portico.core.errors import DomainError, PortalFailure
 from portico.orgs.models import Organisation
 from portico.payments import notices
+from portico.payments.checkout import selectors as checkout_selectors
 from portico.payments.checkout import services as checkout_services
 from portico.payments.gateways.base import MethodKind
 from portico.payments.models import Checkout, SavedMethod
@@ -84,14 +85,12 @@ def autopay_charge(*, invoice_id: int) -> AutopayOutcome:
     profile = invoice.recurring_profile
     if profile is None or not profile.autopay:
         return AutopayOutcome(code="autopay_off", message=_("Autopay is off for this invoice."))
-    done = Checkout.objects.filter(
-        organisation=invoice.organisation, idempotency_key=autopay_key(invoice)
-    ).first()
+    payer = AutopayPayer(organisation=invoice.organisation, contact=invoice.contact)
+    done = checkout_selectors.checkout_by_key(scope=payer, key=autopay_key(invoice))
     if done is not None:
         return AutopayOutcome(checkout=done)
     if invoice.status not in Invoice.PAYABLE_STATUSES or invoice.balance_due <= 0:
         return AutopayOutcome(code="nothing_due", message=_("Nothing is due on this invoice."))
-    payer = AutopayPayer(organisation=invoice.organisation, contact=invoice.contact)
     method = default_method_of(invoice.contact)
     if method is None:
         outcome = AutopayOutcome(
@@ -115,9 +114,7 @@ def autopay_charge(*, invoice_id: int) -> AutopayOutcome:
         _email_customer(invoice, outcome)
         return outcome
     except DomainError as exc:
-        raced = Checkout.objects.filter(
-            organisation=invoice.organisation, idempotency_key=autopay_key(invoice)
-        ).first()
+        raced = checkout_selectors.checkout_by_key(scope=payer, key=autopay_key(invoice))
         if raced is not None:
             return AutopayOutcome(checkout=raced)  # another worker is charging this invoice
         outcome = AutopayOutcome(code=exc.code or "refused", message=exc.message)

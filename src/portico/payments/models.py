@@ -235,8 +235,10 @@ class Checkout(OrganisationOwned):
         verbose_name = _("checkout")
         ordering = ["-created_at", "-id"]
         constraints = [
+            # A key is the customer's: two customers' forms may never collide or see each other.
             models.UniqueConstraint(
-                fields=["organisation", "idempotency_key"], name="checkout_key_unique"
+                fields=["organisation", "contact", "idempotency_key"],
+                name="checkout_key_unique_per_customer",
             ),
             models.CheckConstraint(condition=Q(amount__gt=0), name="checkout_amount_gt_0"),
         ]

@@ -363,6 +363,31 @@ def test_a_key_unique_per_organisation(
     assert Checkout.objects.filter(idempotency_key=first.idempotency_key).count() == 1
 
 
+def test_another_customers_same_key_is_their_own_checkout(
+    pay: Pay,
+    invoice: Invoice,
+    tokenise: Tokenise,
+    org: Any,
+    customer_b: Any,
+    customer_b_person: Any,
+    sandbox_account: GatewayAccount,
+) -> None:
+    # given customer A paid with a key that customer B's form also sends
+    first = pay([invoice], token=tokenise(), idempotency_key="shared-key")
+    b_invoice = sales.invoice(customer_b, "40.00")
+    b_scope = PortalScope(organisation=org, contact=customer_b, person=customer_b_person)
+
+    # when customer B pays with the same key
+    second = checkout.checkout_start(
+        scope=b_scope, invoices=[b_invoice], token=tokenise(), idempotency_key="shared-key"
+    )
+
+    # then B is charged for B's invoice, and never handed A's checkout
+    assert second.pk != first.pk
+    assert second.contact == customer_b and second.amount == Decimal("40.00")
+    assert second.state == State.SUCCEEDED
+
+
 def test_a_bank_token_sent_as_a_card_is_refused_uncharged(
     customer_a: Any, pay: Pay, invoice: Invoice, tokenise: Tokenise
 ) -> None:

@@ -9,15 +9,17 @@ import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Protocol
 from uuid import UUID
 
 from django.core.paginator import Page
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
 
+from portico.contacts.models import Contact
 from portico.contacts.scope import PortalScope
 from portico.core import money
 from portico.core.tenancy import get_for_scope
-from portico.orgs.models import GatewayAccount
+from portico.orgs.models import GatewayAccount, Organisation
 from portico.payments import gateway_choice
 from portico.payments.checkout import plan
 from portico.payments.gateways import registry
@@ -285,8 +287,19 @@ def is_expired(method: SavedMethod, today: datetime.date) -> bool:
     return (method.exp_year, method.exp_month) < (today.year, today.month)
 
 
-def checkout_by_key_for_portal(*, scope: PortalScope, key: str) -> Checkout | None:
-    """The checkout a form with this key already made (a double click, a replayed POST)."""
+class Customer(Protocol):
+    """Whose checkouts: a portal scope, or a customer's autopay."""
+
+    @property
+    def organisation(self) -> Organisation: ...
+
+    @property
+    def contact(self) -> Contact: ...
+
+
+def checkout_by_key(*, scope: Customer, key: str) -> Checkout | None:
+    """The checkout this customer already made with `key` (a double click, a replayed POST,
+    autopay run twice). A key is the customer's own: another customer's same key is no match."""
     if not key:
         return None
     return Checkout.objects.filter(

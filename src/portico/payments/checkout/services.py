@@ -35,6 +35,7 @@ from portico.orgs.models import GatewayAccount, Organisation, Tax
 from portico.payments import gateway_choice, notices
 from portico.payments import services as payment_services
 from portico.payments.checkout import plan as checkout_plan
+from portico.payments.checkout import selectors
 from portico.payments.checkout.plan import AmountChanged, CheckoutRefused, plan_build
 from portico.payments.gateways import registry
 from portico.payments.gateways.base import (
@@ -199,9 +200,7 @@ def _checkout_create(
         .select_related("recurring_profile")
         .order_by("pk")
     )
-    existing = Checkout.objects.filter(
-        organisation=scope.organisation, idempotency_key=idempotency_key
-    ).first()
+    existing = selectors.checkout_by_key(scope=scope, key=idempotency_key)
     if existing is not None:
         return existing, False
     busy = _open_checkout_on([i.pk for i in locked])
@@ -268,7 +267,7 @@ def checkout_start(
     key = (idempotency_key or "").strip()[:80]
     if not key:
         raise CheckoutRefused(_("The payment form expired; reload the page."), code="no_key")
-    existing = Checkout.objects.filter(organisation=scope.organisation, idempotency_key=key).first()
+    existing = selectors.checkout_by_key(scope=scope, key=key)
     if existing is not None:
         return existing
     if bool(token) == (saved_method is not None):
@@ -328,7 +327,9 @@ def checkout_start(
         )
     except IntegrityError:
         # The same key committed by a concurrent request: answer with that checkout.
-        return Checkout.objects.get(organisation=scope.organisation, idempotency_key=key)
+        return Checkout.objects.get(
+            organisation=scope.organisation, contact=scope.contact, idempotency_key=key
+        )
     if not created:
         return checkout
     return _charge(checkout, token=token, billing=billing)

@@ -261,7 +261,7 @@ def pay(request: HttpRequest, scope: PortalScope) -> HttpResponse:
         else:
             choice = selection.choice_get(request.session, scope)
         return _pay_page(request, scope, choice=choice)
-    made = selectors.checkout_by_key_for_portal(scope=scope, key=request.POST.get("key", ""))
+    made = selectors.checkout_by_key(scope=scope, key=request.POST.get("key", ""))
     if made is not None:
         return redirect(_url(scope, "checkout_detail", checkout_id=made.public_id))
     choice = _ticks_of_page(request, scope)
