@@ -49,12 +49,6 @@ def test_the_account_shows_and_changes_the_persons_details(
     assert active_person.phone == "+44 20 7946 0000"
 
 
-def test_the_account_refuses_an_unknown_field(portal: Api, org: Organisation) -> None:
-    response = portal.patch(f"/portal/{org.slug}/account", {"person": {"email": "x@y.example"}})
-    assert response.status_code == 422
-    assert "person.email" in response.json()["error"]["fields"]
-
-
 def test_a_comment_on_an_own_invoice_is_kept_and_another_customers_is_404(
     portal: Api, org: Organisation, customer_a: Contact, customer_b: Contact
 ) -> None:

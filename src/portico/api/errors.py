@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as ModelValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -87,7 +88,11 @@ def install(api: NinjaAPI) -> None:
         code = {400: "bad_request", 403: "forbidden", 404: "not_found", 429: "throttled"}.get(
             exc.status_code, "error"
         )
-        return respond(request, exc.status_code, code, str(exc))
+        fields = None
+        if isinstance(exc.__cause__, ValueError):
+            # django-ninja could not parse the body (a JSONDecodeError or a UnicodeDecodeError)
+            fields = {"body": f"Not valid JSON: {exc.__cause__}"}
+        return respond(request, exc.status_code, code, str(exc), fields)
 
     @api.exception_handler(Http404)
     def missing(request: HttpRequest, exc: Http404) -> HttpResponse:
@@ -100,7 +105,9 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(RequestDataTooBig)
     def too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
-        return respond(request, 400, "body_too_large", "The request body is too large.")
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        fields = {"body": f"At most {limit} bytes."}
+        return respond(request, 400, "body_too_large", "The request body is too large.", fields)
 
     @api.exception_handler(ModelValidationError)
     def model_invalid(request: HttpRequest, exc: ModelValidationError) -> HttpResponse:
