@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Case, Sum, When
 from django.utils import timezone
 
 from portico.contacts.models import Contact
@@ -277,3 +278,42 @@ def credit_refund(
         },
     )
     return refund
+
+
+@transaction.atomic
+def payment_refunded_at_gateway(
+    *, payment: Payment, refunded: Decimal, date: datetime.date
+) -> Decimal:
+    """Book a refund the gateway made of an online payment, given the total refunded so far
+    (gateways report it cumulatively): what is new is refunded from the customer's credit with
+    `credit_refund` — the payment's own credit first, then their other credit, oldest first.
+    Answers what could not be booked for want of credit (the business issues a credit note).
+    Reported again or out of order, nothing more is booked."""
+    payment = Payment.objects.select_for_update().select_related("contact").get(pk=payment.pk)
+    reference = payment.gateway_transaction_id
+    booked = Refund.objects.filter(
+        organisation_id=payment.organisation_id,
+        credit__contact_id=payment.contact_id,
+        mode=PaymentMode.CARD,
+        reference=reference,
+    ).aggregate(total=Sum("amount"))["total"]
+    # SQLite sums decimals in floating point: compare in the currency's minor unit.
+    due = money.quantize(min(refunded, payment.amount) - (booked or ZERO), payment.currency)
+    if due <= 0:
+        return ZERO
+    credits = (
+        CustomerCredit.objects.filter(
+            contact_id=payment.contact_id, currency=payment.currency, remaining__gt=0
+        )
+        .annotate(own=Case(When(payment_id=payment.pk, then=0), default=1))
+        .order_by("own", "date", "pk")
+    )
+    for credit in credits:
+        part = min(due, credit.remaining)
+        credit_refund(
+            credit=credit, amount=part, date=date, mode=PaymentMode.CARD, reference=reference
+        )
+        due -= part
+        if due <= 0:
+            break
+    return due

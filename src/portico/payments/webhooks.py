@@ -8,13 +8,16 @@ from uuid import UUID
 from django.contrib.auth.decorators import login_not_required
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from portico.activity import services as activity_services
 from portico.activity.models import Notification
+from portico.core import money
 from portico.orgs.models import GatewayAccount
+from portico.payments import services as payment_services
 from portico.payments.checkout import services as checkout_services
 from portico.payments.gateways import registry
 from portico.payments.gateways.base import ChargeResult, GatewayError, WebhookEvent
@@ -61,7 +64,7 @@ def webhook_handle(*, account: GatewayAccount, event: WebhookEvent) -> bool:
         )
         return True
     if event.type in REFUND_EVENTS:
-        _refund_notify(checkout=checkout, event=event)
+        _refund_book(checkout=checkout, event=event)
         return True
     checkout_services.checkout_settle(
         checkout_id=checkout.pk,
@@ -82,30 +85,58 @@ def webhook_handle(*, account: GatewayAccount, event: WebhookEvent) -> bool:
     return True
 
 
-def _refund_notify(*, checkout: Checkout, event: WebhookEvent) -> None:
-    """A refund made at the gateway's dashboard: the business records it in the books."""
-    if checkout.state != Checkout.State.SUCCEEDED:
+def _refund_book(*, checkout: Checkout, event: WebhookEvent) -> None:
+    """A refund made at the gateway (its dashboard): booked against the customer's credit by
+    `payment_refunded_at_gateway`; the business is told, and told what is left to book."""
+    payment = checkout.payment
+    if checkout.state != Checkout.State.SUCCEEDED or payment is None:
         logger.warning(
-            "webhook %s: refund of checkout %s that did not succeed",
+            "webhook %s: refund of checkout %s that did not succeed; nothing booked",
             event.event_id,
             checkout.public_id,
         )
         return
+    if event.currency != payment.currency or event.amount > payment.amount:
+        logger.error(
+            "webhook %s: a refund of %s %s reported for payment %s of %s %s; refused, "
+            "nothing booked",
+            event.event_id,
+            event.amount,
+            event.currency,
+            payment.number,
+            payment.amount,
+            payment.currency,
+        )
+        return
+    unbooked = payment_services.payment_refunded_at_gateway(
+        payment=payment, refunded=event.amount, date=timezone.localdate()
+    )
+    facts = {
+        "amount": money.format_money(event.amount, event.currency),
+        "reference": event.transaction_id,
+        "customer": checkout.contact.display_name,
+        "payment": payment.number,
+        "unbooked": money.format_money(unbooked, event.currency),
+    }
+    if unbooked:
+        text = _(
+            "%(amount)s of the online payment %(reference)s (%(payment)s) by %(customer)s is "
+            "refunded at the payment service. %(unbooked)s of it is not in the books: the "
+            "customer has no credit left to refund. Issue a credit note for it and refund "
+            "its credit."
+        )
+    else:
+        text = _(
+            "%(amount)s of the online payment %(reference)s (%(payment)s) by %(customer)s is "
+            "refunded at the payment service, and booked as a refund of the customer's credit."
+        )
     activity_services.notification_create(
         organisation=checkout.organisation,
         kind=Notification.Kind.PAYMENT_REFUNDED,
         event_key=f"gateway_refund:{event.event_id}",
-        text=_(
-            "%(amount)s %(currency)s of the online payment %(reference)s by %(customer)s was "
-            "refunded at the payment service. Record the refund in the books."
-        )
-        % {
-            "amount": event.amount,
-            "currency": event.currency,
-            "reference": event.transaction_id,
-            "customer": checkout.contact.display_name,
-        },
+        text=text % facts,
         contact=checkout.contact,
+        payment=payment,
     )
 
 

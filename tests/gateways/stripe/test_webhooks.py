@@ -16,9 +16,16 @@ from django.test import Client
 
 from portico.activity.models import Notification
 from portico.orgs.models import GatewayAccount
+from portico.payments import ledger
 from portico.payments.checkout import services as checkout_services
 from portico.payments.gateways.stripe.adapter import EVENTS
-from portico.payments.models import Checkout, Payment, WebhookEventReceipt
+from portico.payments.models import (
+    Checkout,
+    CustomerCredit,
+    Payment,
+    Refund,
+    WebhookEventReceipt,
+)
 from portico.sales.models import Invoice
 from tests.gateways.stripe.conftest import Card, Pay, sign, stripe_event
 from tests.localstripe import OTHER_SECRET_KEY, WEBHOOK_SECRET, LocalStripe
@@ -192,27 +199,112 @@ def test_an_event_for_another_accounts_checkout_changes_nothing_and_is_logged(
     assert "no checkout of this account" in caplog.text
 
 
-def test_a_refund_made_at_stripe_tells_the_business(
-    pay: Pay, invoice: Invoice, card: Card, stripe_account: GatewayAccount
-) -> None:
-    done = pay([invoice], token=card().reference)
-    charge = stripe_event(done.gateway_transaction_id, "charge.refunded")
-    intent = charge["data"]["object"]
-    charge["data"]["object"] = {
-        "id": "ch_refunded0001",
+def refunded_event(done: Checkout, refunded: int, **changes: Any) -> dict[str, Any]:
+    """Stripe's `charge.refunded` for the checkout's charge: `refunded` is the total refunded
+    so far, in minor units (Stripe reports it cumulatively)."""
+    event = stripe_event(done.gateway_transaction_id, "charge.refunded")
+    intent = event["data"]["object"]
+    event["data"]["object"] = {
+        "id": f"ch_{intent['id'][3:]}",
         "object": "charge",
         "payment_intent": intent["id"],
         "amount": intent["amount"],
-        "amount_refunded": 1000,
+        "amount_refunded": refunded,
         "currency": intent["currency"],
         "metadata": {},
-        "refunded": False,
+        "refunded": refunded == intent["amount"],
+        **changes,
     }
-    assert post(stripe_account, charge).status_code == 200
-    assert post(stripe_account, charge).content == b"duplicate"
-    [note] = Notification.objects.filter(kind=Notification.Kind.PAYMENT_REFUNDED)
-    assert "10.00 USD" in note.text and done.gateway_transaction_id in note.text
+    return event
+
+
+def refund_at_stripe(done: Checkout, amount: str) -> None:
+    """What the business does in the Stripe Dashboard (localstripe sends no charge.refunded)."""
+    from portico.payments.gateways import registry
+    from portico.payments.gateways.base import RefundRequest
+
+    registry.gateway_for(done.gateway_account).refund(
+        RefundRequest(
+            transaction_id=done.gateway_transaction_id,
+            amount=Decimal(amount),
+            idempotency_key=f"dashboard:{amount}",
+        )
+    )
+
+
+def test_a_refund_made_at_stripe_is_booked_from_the_customers_credit_once(
+    pay: Pay, invoice: Invoice, card: Card, stripe_account: GatewayAccount, customer_a: Any
+) -> None:
+    # given a paid invoice, and a credit note the business issued for part of it
+    note = sales.credit_note(customer_a, "30.00")
+    done = pay([invoice], token=card().reference)
+    credit = CustomerCredit.objects.get(credit_note=note)
+
+    # when 10.00 is refunded at Stripe, and the event arrives twice
+    refund_at_stripe(done, "10.00")
+    first = refunded_event(done, 1000)
+    assert post(stripe_account, first).content == b"ok"
+    assert post(stripe_account, first).content == b"duplicate"
+
+    # then one refund of 10.00 is booked, from the credit, and the ledger agrees
+    (refund,) = Refund.objects.all()
+    assert (refund.amount, refund.mode, refund.reference) == (
+        Decimal("10.00"),
+        "card",
+        done.gateway_transaction_id,
+    )
+    credit.refresh_from_db()
+    assert credit.remaining == note.total - Decimal("10.00")
+    assert ledger.check(organisation=customer_a.organisation) == []
+
+    # when 15.00 more is refunded (25.00 in all), then an older event arrives late
+    refund_at_stripe(done, "15.00")
+    assert post(stripe_account, refunded_event(done, 2500)).content == b"ok"
+    assert post(stripe_account, refunded_event(done, 1000)).content == b"ok"
+
+    # then 25.00 is booked in all, never more
+    assert sorted(r.amount for r in Refund.objects.all()) == [Decimal("10.00"), Decimal("15.00")]
+    credit.refresh_from_db()
+    assert credit.remaining == note.total - Decimal("25.00")
+    assert ledger.check(organisation=customer_a.organisation) == []
+    notes = Notification.objects.filter(kind=Notification.Kind.PAYMENT_REFUNDED)
+    assert notes.count() == 3 and all("booked as a refund" in n.text for n in notes)
     assert Payment.objects.get().amount == done.amount
+
+
+def test_a_refund_beyond_the_customers_credit_books_what_it_can_and_says_the_rest(
+    pay: Pay, invoice: Invoice, card: Card, stripe_account: GatewayAccount, customer_a: Any
+) -> None:
+    done = pay([invoice], token=card().reference)
+    refund_at_stripe(done, "40.00")
+    assert post(stripe_account, refunded_event(done, 4000)).status_code == 200
+    assert Refund.objects.count() == 0
+    assert ledger.check(organisation=customer_a.organisation) == []
+    [note] = Notification.objects.filter(kind=Notification.Kind.PAYMENT_REFUNDED)
+    assert "$40.00" in note.text and done.gateway_transaction_id in note.text
+    assert "Issue a credit note" in note.text
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [{"currency": "eur"}, {"amount_refunded": 10001}],
+    ids=["other-currency", "more-than-paid"],
+)
+def test_a_refund_in_another_currency_or_above_the_payment_is_refused_and_logged(
+    pay: Pay,
+    invoice: Invoice,
+    card: Card,
+    stripe_account: GatewayAccount,
+    customer_a: Any,
+    changes: dict[str, Any],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    sales.credit_note(customer_a, "300.00")
+    done = pay([invoice], token=card().reference)
+    with caplog.at_level(logging.ERROR):
+        assert post(stripe_account, refunded_event(done, 1000, **changes)).status_code == 200
+    assert Refund.objects.count() == 0
+    assert "refused, nothing booked" in caplog.text
 
 
 def test_events_portico_does_not_settle_are_acknowledged(
