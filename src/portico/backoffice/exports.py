@@ -23,6 +23,7 @@ from unfold.contrib.import_export.forms import ExportForm, ImportForm
 
 from portico.backoffice.scoping import organisation_of
 from portico.core.spreadsheets import neutralise
+from portico.documents import responses
 from portico.statements.selectors import Statement
 
 FORMATS = [CSV, XLSX]
@@ -116,13 +117,13 @@ def statement_response(statement: Statement, *, file_format: str) -> HttpRespons
     fmt = STATEMENT_FORMATS[file_format]()
     data = statement_dataset(statement)
     content = fmt.export_data(data)
-    response = HttpResponse(content, content_type=fmt.get_content_type())
     name = slugify(f"statement {statement.contact.display_name}")
-    response["Content-Disposition"] = (
-        f'attachment; filename="{name}-{statement.start:%Y-%m-%d}-{statement.end:%Y-%m-%d}'
-        f'.{fmt.get_extension()}"'
+    return responses.download_response(
+        content if isinstance(content, bytes) else content.encode(),
+        name=f"{name}-{statement.start:%Y-%m-%d}-{statement.end:%Y-%m-%d}",
+        content_type=fmt.get_content_type(),
+        suffix=f".{fmt.get_extension()}",
     )
-    return response
 
 
 # --- files waiting between preview and confirmation ------------------------------------------

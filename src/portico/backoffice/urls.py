@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.urls import include, path
 
 from portico.backoffice.sites import site
-from portico.backoffice.views import documents, exports, lines, sales
+from portico.backoffice.views import documents, exports, lines
 
 document_patterns = [
     path("lines/totals", lines.line_totals, name="line_totals"),
@@ -37,7 +37,7 @@ document_patterns = [
 sales_patterns = [
     path(
         "attachments/<uuid:attachment_id>/",
-        sales.attachment_download,
+        documents.attachment_download,
         name="attachment_download",
     ),
 ]

@@ -36,6 +36,20 @@ EXTENSIONS: dict[str, tuple[str, ...]] = {
 MARKUP = (b"<!doctype", b"<html", b"<script", b"<svg", b"<?xml", b"<body", b"<iframe", b"<head")
 
 
+MAX_NAME = 200  # Attachment.name's length
+
+
+def shorten_name(name: str, limit: int) -> str:
+    """`name` cut to `limit` characters keeping its extension (a long name is no reason to
+    refuse a file, nor to serve it without its type)."""
+    if len(name) <= limit:
+        return name
+    stem, extension = posixpath.splitext(name)
+    if len(extension) >= limit // 2:
+        extension = ""
+    return stem[: limit - len(extension)] + extension
+
+
 class AttachmentRefused(DomainError):
     pass
 
@@ -97,7 +111,7 @@ def check_upload(upload: UploadedFile) -> CheckedFile:
     """Read and vet one uploaded file, or raise `AttachmentRefused` (field "file")."""
     # No control characters: the name goes into headers, emails and the activity log.
     printable = "".join(char for char in (upload.name or "") if char.isprintable())
-    original = posixpath.basename(printable.replace("\\", "/"))[:200] or "file"
+    original = shorten_name(posixpath.basename(printable.replace("\\", "/")), MAX_NAME) or "file"
     extension = posixpath.splitext(original)[1].lower()
     if upload.size is None or upload.size > MAX_BYTES:
         raise AttachmentRefused(

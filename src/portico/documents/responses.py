@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import posixpath
 import re
 import unicodedata
 from collections.abc import Callable
@@ -74,13 +75,17 @@ def download_response(
 
 
 def attachment_response(attachment: Any) -> HttpResponse:
-    """A stored attachment, as a download under its original (sanitised) name."""
+    """A stored attachment, as a download under its original (sanitised) name, typed and
+    suffixed by its stored, vetted extension, never by the editable name
+    ("a.html" stored as text downloads as "a.html.txt")."""
+    stored = str(attachment.file.name)
     with attachment.file.open("rb") as handle:
         content = handle.read()
     return download_response(
         content,
         name=attachment.name or "attachment",
-        content_type=content_type_of(str(attachment.file.name)),
+        content_type=content_type_of(stored),
+        suffix=posixpath.splitext(stored)[1],
     )
 
 

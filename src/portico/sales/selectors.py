@@ -11,24 +11,14 @@ from uuid import UUID
 
 from django.db.models import Count, DecimalField, Model, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
-from django.http import Http404
 from django.utils import timezone
 
 from portico.core.tenancy import get_for_scope
 from portico.orgs.models import Organisation
-from portico.sales.models import Attachment, Invoice
+from portico.sales.models import Invoice
 
 AMOUNT = DecimalField(max_digits=18, decimal_places=4)
 M = TypeVar("M", bound=Model)
-
-
-def attachment_get_for_staff(*, organisation: Organisation, attachment_id: UUID) -> Attachment:
-    attachment = Attachment.objects.filter(
-        organisation=organisation, public_id=attachment_id
-    ).first()
-    if attachment is None:
-        raise Http404("No such attachment.")
-    return attachment
 
 
 # --- receivables (the back office's dashboard) ----------------------------------------------

@@ -142,7 +142,7 @@ def test_staff_download_attachments_of_their_own_organisation_only(
 
     response = owner_client.get(reverse("sales:attachment_download", args=[own.public_id]))
     assert response.status_code == 200
-    assert b"".join(response.streaming_content) == b"hello"  # type: ignore[attr-defined]
+    assert response.content == b"hello"
     response = owner_client.get(reverse("sales:attachment_download", args=[foreign.public_id]))
     assert response.status_code == 404
 

@@ -29,7 +29,7 @@ from portico.api.schemas import (
     payment_out,
 )
 from portico.contacts.scope import Module
-from portico.documents import pdf
+from portico.documents import pdf, responses
 from portico.documents.kinds import kind_of
 from portico.payments import portal_selectors as payment_selectors
 from portico.sales import portal_selectors as selectors
@@ -64,11 +64,9 @@ def invoice_pdf(request: HttpRequest, org: str, invoice_id: str) -> HttpResponse
     scope = portal_caller(request, org, Module.INVOICES).scope
     invoice = selectors.invoice_get_for_portal(scope=scope, invoice_id=invoice_id)
     kind = kind_of(invoice)
-    response = HttpResponse(pdf.document_pdf(invoice, kind), content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'attachment; filename="{pdf.filename_for(kind, invoice.number)}"'
+    return responses.pdf_response(
+        pdf.document_pdf(invoice, kind), name=pdf.filename_for(kind, invoice.number)
     )
-    return response
 
 
 @router.get("/{org}/estimates", response={200: Paged[EstimateOut], **ERRORS})
