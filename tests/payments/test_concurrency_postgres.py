@@ -50,6 +50,7 @@ def test_concurrent_payments_on_one_invoice_never_over_allocate() -> None:
     allocated = sum(PaymentAllocation.objects.values_list("amount", flat=True), Decimal(0))
     assert allocated == Decimal("90.00")
     assert ledger.check() == []
+    assert ledger.accounts_check() == []
 
 
 def test_concurrent_full_payments_settle_once() -> None:
@@ -71,3 +72,4 @@ def test_concurrent_full_payments_settle_once() -> None:
     assert all(isinstance(e, DomainError) and e.code == "invoice_paid" for e in errors)
     assert Invoice.objects.get(pk=invoice.pk).balance_due == 0
     assert ledger.check() == []
+    assert ledger.accounts_check() == []

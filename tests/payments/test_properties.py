@@ -76,4 +76,5 @@ def test_balances_never_go_negative_and_the_ledger_agrees(
         for invoice in Invoice.objects.all():
             assert invoice.balance_due <= invoice.total
         assert ledger.check() == []
+        assert ledger.accounts_check() == []
         transaction.set_rollback(True)

@@ -103,6 +103,60 @@ def check(
     return mismatches
 
 
+@dataclass(frozen=True)
+class AccountDrift:
+    """A customer account (the ledger's running summary) that says other than the ledger."""
+
+    contact_id: int
+    contact: str
+    stored: ledger.AccountFigures
+    computed: ledger.AccountFigures
+
+    def describe(self) -> str:
+        differ = [
+            f"{name} {getattr(self.stored, name)} (ledger: {getattr(self.computed, name)})"
+            for name in ledger.AccountFigures.__dataclass_fields__
+            if getattr(self.stored, name) != getattr(self.computed, name)
+        ]
+        return f"{self.contact} (#{self.contact_id}): account says " + ", ".join(differ)
+
+
+def accounts_check(
+    *, organisation: Organisation | None = None, contact: Contact | None = None
+) -> list[AccountDrift]:
+    """Each customer's account against the whole ledger and their open invoices."""
+    contacts = Contact.objects.all()
+    if organisation is not None:
+        contacts = contacts.filter(organisation=organisation)
+    if contact is not None:
+        contacts = contacts.filter(pk=contact.pk)
+    computed = ledger.accounts_computed(contacts=contacts)
+    stored = ledger.accounts_stored(contacts=contacts)
+    customers = {
+        pk: (name, currency)
+        for pk, name, currency in contacts.filter(
+            pk__in=computed.keys() | stored.keys()
+        ).values_list("pk", "display_name", "currency")
+    }
+    drifts = []
+    for contact_id, (name, currency) in sorted(customers.items()):
+        kept = _exact(stored.get(contact_id, ledger.NO_ACCOUNT), currency)
+        made = _exact(computed.get(contact_id, ledger.NO_ACCOUNT), currency)
+        if kept != made:
+            drifts.append(AccountDrift(contact_id, name, kept, made))
+    return drifts
+
+
+def _exact(figures: ledger.AccountFigures, currency: str) -> ledger.AccountFigures:
+    """In the currency's minor unit: SQLite sums decimals in floating point."""
+    return ledger.AccountFigures(
+        money.quantize(figures.receivable, currency),
+        money.quantize(figures.credit, currency),
+        figures.open_invoices,
+        figures.last_payment_id,
+    )
+
+
 # --- the books against the gateway's record --------------------------------------------------
 
 

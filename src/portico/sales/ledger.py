@@ -1,5 +1,7 @@
 """The customer ledger's one owner: every posting is built and saved here, in the caller's
-transaction — sales for issued and voided invoices, payments for payments, credit and refunds."""
+transaction — sales for issued and voided invoices, payments for payments, credit and refunds —
+and each customer's account (`CustomerAccount`, the postings' running summary) is brought up to
+date with it, here and nowhere else."""
 
 from __future__ import annotations
 
@@ -7,11 +9,24 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db import transaction
+from django.db.models import (
+    BigIntegerField,
+    Count,
+    F,
+    IntegerField,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.expressions import Case
 from django.db.models.functions import Coalesce
 
 from portico.contacts.models import Contact
-from portico.sales.models import CreditNote, Invoice, LedgerEntry
+from portico.sales.models import CreditNote, CustomerAccount, Invoice, LedgerEntry
 
 ZERO = Decimal(0)
 Kind = LedgerEntry.Kind
@@ -45,9 +60,61 @@ def entry(
 
 
 def record(posting: LedgerEntry) -> LedgerEntry:
-    """Save a posting built by `entry` or one of the builders below."""
-    posting.save(force_insert=True)
+    """Save a posting built by `entry` or one of the builders below, and bring the customer's
+    account up to date in the same transaction."""
+    with transaction.atomic(savepoint=False):
+        posting.save(force_insert=True)
+        _account_post(posting)
     return posting
+
+
+def open_invoices(*, organisation_id: int, contact_id: int) -> QuerySet[Invoice]:
+    """The customer's regular invoices with something left to pay: what the ledger's receivable
+    adds up (read through the `invoice_open_items` index, never the whole history)."""
+    return Invoice.objects.filter(
+        organisation_id=organisation_id,
+        contact_id=contact_id,
+        kind=Invoice.Kind.REGULAR,
+        status__in=Invoice.OPEN_STATUSES,
+        balance_due__gt=0,
+    )
+
+
+def _account_post(posting: LedgerEntry) -> None:
+    """Add the posting to its customer's account (one UPDATE; the row is made on the first)."""
+    count = (
+        open_invoices(organisation_id=posting.organisation_id, contact_id=posting.contact_id)
+        .order_by()
+        .values("contact_id")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    changes: dict[str, object] = {
+        "receivable": F("receivable") + posting.receivable,
+        "credit": F("credit") + posting.credit,
+        # A recount over the open invoices only: exact whatever settled which invoice.
+        "open_invoices": Coalesce(Subquery(count), Value(0), output_field=IntegerField()),
+    }
+    if posting.kind == Kind.PAYMENT and posting.payment_id is not None:
+        later = (
+            Q(last_payment_date__isnull=True)
+            | Q(last_payment_date__lt=posting.date)
+            | Q(last_payment_date=posting.date, last_payment_id__lt=posting.payment_id)
+        )
+        changes["last_payment"] = Case(
+            When(later, then=Value(posting.payment_id)),
+            default=F("last_payment"),
+            output_field=BigIntegerField(),
+        )
+        changes["last_payment_date"] = Case(
+            When(later, then=Value(posting.date)), default=F("last_payment_date")
+        )
+    accounts = CustomerAccount.objects.filter(contact_id=posting.contact_id)
+    if not accounts.update(**changes):
+        CustomerAccount.objects.get_or_create(
+            contact_id=posting.contact_id, defaults={"organisation_id": posting.organisation_id}
+        )
+        accounts.update(**changes)
 
 
 def invoice_issued(invoice: Invoice) -> LedgerEntry:
@@ -118,3 +185,94 @@ def balance_of(*, contact: Contact) -> Balance:
         organisation_id=contact.organisation_id, contact=contact
     ).aggregate(receivable=Coalesce(Sum("receivable"), ZERO), credit=Coalesce(Sum("credit"), ZERO))
     return Balance(receivable=sums["receivable"], credit=sums["credit"])
+
+
+@dataclass(frozen=True)
+class AccountFigures:
+    """A customer account's figures: as stored, or as the ledger and invoices make them."""
+
+    receivable: Decimal
+    credit: Decimal
+    open_invoices: int
+    last_payment_id: int | None
+
+
+NO_ACCOUNT = AccountFigures(ZERO, ZERO, 0, None)
+
+
+def accounts_computed(*, contacts: QuerySet[Contact]) -> dict[int, AccountFigures]:
+    """What each customer's account should say, from the whole ledger and the open invoices
+    (for `ledger check` and bulk loads; customers with nothing posted are left out)."""
+    sums: dict[int, tuple[Decimal, Decimal]] = {
+        contact_id: (receivable, credit)
+        for contact_id, receivable, credit in LedgerEntry.objects.filter(contact__in=contacts)
+        .order_by()
+        .values("contact")
+        .annotate(receivable=Sum("receivable"), credit=Sum("credit"))
+        .values_list("contact", "receivable", "credit")
+    }
+    counts = dict(
+        Invoice.objects.filter(
+            contact__in=contacts,
+            kind=Invoice.Kind.REGULAR,
+            status__in=Invoice.OPEN_STATUSES,
+            balance_due__gt=0,
+        )
+        .order_by()
+        .values("contact")
+        .annotate(n=Count("id"))
+        .values_list("contact", "n")
+    )
+    last: dict[int, int] = {}
+    for contact_id, payment_id in (
+        LedgerEntry.objects.filter(contact__in=contacts, kind=Kind.PAYMENT, payment__isnull=False)
+        .order_by("contact_id", "date", "payment_id")
+        .values_list("contact_id", "payment_id")
+    ):
+        last[contact_id] = payment_id  # ascending: the last one seen is the latest
+    return {
+        contact_id: AccountFigures(
+            receivable=sums.get(contact_id, (ZERO, ZERO))[0],
+            credit=sums.get(contact_id, (ZERO, ZERO))[1],
+            open_invoices=counts.get(contact_id, 0),
+            last_payment_id=last.get(contact_id),
+        )
+        for contact_id in sums.keys() | counts.keys()
+    }
+
+
+def accounts_stored(*, contacts: QuerySet[Contact]) -> dict[int, AccountFigures]:
+    return {
+        account.contact_id: AccountFigures(
+            account.receivable, account.credit, account.open_invoices, account.last_payment_id
+        )
+        for account in CustomerAccount.objects.filter(contact__in=contacts).order_by()
+    }
+
+
+def accounts_load(*, contacts: QuerySet[Contact]) -> int:
+    """Write every customer's account from the ledger, replacing what was there: for postings
+    inserted in bulk (the scale generator), which bypass `record`. Answers how many."""
+    computed = accounts_computed(contacts=contacts)
+    dates = dict(
+        LedgerEntry.objects.filter(
+            payment_id__in=[f.last_payment_id for f in computed.values() if f.last_payment_id]
+        ).values_list("payment_id", "date")
+    )
+    organisations = dict(contacts.filter(pk__in=computed.keys()).values_list("pk", "organisation"))
+    CustomerAccount.objects.filter(contact__in=contacts).delete()
+    CustomerAccount.objects.bulk_create(
+        CustomerAccount(
+            organisation_id=organisations[contact_id],
+            contact_id=contact_id,
+            receivable=figures.receivable,
+            credit=figures.credit,
+            open_invoices=figures.open_invoices,
+            last_payment_id=figures.last_payment_id,
+            last_payment_date=(
+                dates.get(figures.last_payment_id) if figures.last_payment_id else None
+            ),
+        )
+        for contact_id, figures in computed.items()
+    )
+    return len(computed)

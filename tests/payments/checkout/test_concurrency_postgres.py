@@ -97,6 +97,7 @@ def test_overlapping_bulk_payments_neither_deadlock_nor_over_allocate(
         assert invoice.balance_due == invoice.total - allocated >= 0
     assert Charge.objects.count() == len(results)
     assert ledger.check(organisation=scope.organisation) == []
+    assert ledger.accounts_check(organisation=scope.organisation) == []
 
 
 def test_fifty_concurrent_checkouts_on_different_invoices_all_succeed(
@@ -143,3 +144,4 @@ def test_autopay_run_by_overlapping_workers_charges_once(
     assert all(o.checkout or o.code in {"in_progress"} for o in results), results
     assert not Notification.objects.filter(kind="payment_failed").exists()
     assert ledger.check(organisation=scope.organisation) == []
+    assert ledger.accounts_check(organisation=scope.organisation) == []

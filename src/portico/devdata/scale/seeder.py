@@ -326,6 +326,11 @@ class Seeder:
         postings.sort(key=lambda row: (row[0], row[1]))
         insert(LedgerEntry, [entry for _, _, entry in postings], "ledger", self.progress)
         self.counts["ledger entries"] = len(postings)
+        # Bulk postings bypass `ledger.record`: the customers' accounts are added up once.
+        contacts = {invoice.contact_id for invoice in invoices} | {p.contact_id for p in payments}
+        self.counts["customer accounts"] = ledger.accounts_load(
+            contacts=Contact.objects.filter(pk__in=contacts)
+        )
 
     # --- estimates, projects --------------------------------------------------------------------
 

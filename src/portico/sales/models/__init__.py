@@ -10,7 +10,7 @@ from portico.sales.models.documents import (
     SalesOrder,
     SalesOrderLine,
 )
-from portico.sales.models.ledger import LedgerEntry
+from portico.sales.models.ledger import CustomerAccount, LedgerEntry
 from portico.sales.models.recurring import RecurringProfile, RecurringProfileLine
 from portico.sales.models.revisions import EstimateRevision
 
@@ -18,6 +18,7 @@ __all__ = [
     "Attachment",
     "CreditNote",
     "CreditNoteLine",
+    "CustomerAccount",
     "DocumentLine",
     "Estimate",
     "EstimateLine",

@@ -184,6 +184,13 @@ class Invoice(SalesDocument):
             models.Index(
                 fields=["organisation", "contact", "-issue_date", "-id"], name="invoice_portal_list"
             ),
+            # A customer's open items (status IN OPEN_STATUSES), covered: the dashboard's overdue
+            # figures and the account's recount read only these entries, never the history. Not
+            # a partial index: SQLite cannot match its condition against bound parameters.
+            models.Index(
+                fields=["organisation", "contact", "status", "kind", "due_date", "balance_due"],
+                name="invoice_open_items",
+            ),
         ]
 
     def number_kind(self) -> str:

@@ -1,7 +1,8 @@
-"""The customer ledger's one table: append-only postings of what a customer owes.
+"""The customer ledger: append-only postings of what a customer owes, and each customer's
+account, the postings' running summary.
 
 Sales posts issued and voided invoices; payments posts payments, credit and refunds. Both write
-through `portico.sales.ledger`."""
+through `portico.sales.ledger`, which keeps the account current in the posting's transaction."""
 
 from __future__ import annotations
 
@@ -83,3 +84,38 @@ class LedgerEntry(OrganisationOwned):
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise DomainError("Ledger entries are never deleted.", code="ledger_append_only")
+
+
+class CustomerAccount(models.Model):
+    """What a customer's postings add up to, kept current by `portico.sales.ledger.record` in
+    the posting's transaction, so that figures over the whole history read as one row.
+
+    `portico ledger check` proves it against the ledger and the documents. Overdue depends on
+    today's date and is not kept here: it is read from the open invoices' index.
+    """
+
+    organisation = models.ForeignKey(
+        "orgs.Organisation", on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    contact = models.OneToOneField(
+        "contacts.Contact", on_delete=models.CASCADE, related_name="account"
+    )
+    receivable = models.DecimalField(_("outstanding"), default=0, **MONEY)
+    credit = models.DecimalField(_("unused credit"), default=0, **MONEY)
+    open_invoices = models.IntegerField(_("open invoices"), default=0)
+    last_payment = models.ForeignKey(
+        "payments.Payment", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    last_payment_date = models.DateField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("customer account")
+        verbose_name_plural = _("customer accounts")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(open_invoices__gte=0), name="customer_account_open_invoices_gte_0"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contact_id}: {self.receivable} owed, {self.credit} credit"

@@ -14,8 +14,9 @@ from portico.payments import ledger
 
 class Command(BaseCommand):
     help = (
-        "Check that each customer's ledger balance equals open invoices less unused credit, and "
-        "that online payments match the charges the gateways recorded."
+        "Check that each customer's ledger balance equals open invoices less unused credit, that "
+        "each customer account (outstanding, credit, open invoices, last payment) agrees with "
+        "the ledger, and that online payments match the charges the gateways recorded."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -41,6 +42,9 @@ class Command(BaseCommand):
                 f"credit {m.ledger.credit}; documents owe {m.documents.receivable}, "
                 f"credit {m.documents.credit}"
             )
+        drifts = ledger.accounts_check(organisation=organisation)
+        for drift in drifts:
+            self.stderr.write(drift.describe())
         differences = []
         if not options["no_gateway"]:
             differences = ledger.gateway_check(organisation=organisation, since=options["since"])
@@ -49,13 +53,15 @@ class Command(BaseCommand):
         problems = []
         if mismatches:
             problems.append(f"{len(mismatches)} customer(s) out of balance")
+        if drifts:
+            problems.append(f"{len(drifts)} customer account(s) adrift from the ledger")
         if differences:
             problems.append(f"{len(differences)} difference(s) with the gateways")
         if problems:
             raise CommandError("; ".join(problems) + ".")
         self.stdout.write(
             self.style.SUCCESS(
-                "Ledger agrees with invoices and credit"
+                "Ledger agrees with invoices and credit, and customer accounts with the ledger"
                 + ("." if options["no_gateway"] else "; online payments agree with the gateways.")
             )
         )
