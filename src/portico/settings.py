@@ -122,6 +122,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
             ],
+            # The one formatter's filters (money, day, moment, number, percent) everywhere.
+            "builtins": ["portico.core.templatetags.formats"],
         },
     }
 ]

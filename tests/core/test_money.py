@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from portico.core import money
+from portico.core import formats, money
 from portico.core.errors import DomainError
 
 CURRENCIES = st.sampled_from(["USD", "JPY", "KWD", "EUR"])
@@ -126,6 +126,6 @@ def test_allocation_hands_leftover_cents_to_the_largest_remainders() -> None:
 
 
 def test_format_money_follows_the_locale() -> None:
-    assert money.format_money(Decimal("1234.5"), "USD", "en_US") == "$1,234.50"
-    assert money.format_money(Decimal("1234.5"), "EUR", "de_DE") == "1.234,50\xa0€"
-    assert money.format_money(Decimal("1234"), "JPY", "ja_JP") == "￥1,234"
+    assert formats.format_money(Decimal("1234.5"), "USD", "en_US") == "$1,234.50"
+    assert formats.format_money(Decimal("1234.5"), "EUR", "de_DE") == "1.234,50\xa0€"
+    assert formats.format_money(Decimal("1234"), "JPY", "ja_JP") == "￥1,234"

@@ -9,7 +9,7 @@ from babel.numbers import format_currency
 from hypothesis import given
 from hypothesis import strategies as st
 
-from portico.core import money
+from portico.core import formats, money
 
 CASES = [
     ("USD", "en"),
@@ -26,11 +26,11 @@ CASES = [
 @pytest.mark.parametrize(("currency", "locale"), CASES)
 @given(amount=st.decimals(min_value=Decimal("-1e12"), max_value=Decimal("1e12"), places=4))
 def test_fast_money_matches_babel(currency: str, locale: str, amount: Decimal) -> None:
-    assert money.format_money(amount, currency, locale) == format_currency(
+    assert formats.format_money(amount, currency, locale) == format_currency(
         money.quantize(amount, currency), currency, locale=locale
     )
 
 
 def test_a_django_language_code_or_an_unknown_locale_still_formats() -> None:
-    assert money.format_money(Decimal("1234.5"), "EUR", "pt-br") == "€\xa01.234,50"
-    assert money.format_money(Decimal("1234.5"), "USD", "xx-nowhere") == "$1,234.50"
+    assert formats.format_money(Decimal("1234.5"), "EUR", "pt-br") == "€\xa01.234,50"
+    assert formats.format_money(Decimal("1234.5"), "USD", "xx-nowhere") == "$1,234.50"

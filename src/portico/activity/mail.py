@@ -11,8 +11,9 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 
+from portico.core.timezones import zone_of
 from portico.orgs.selectors import preferences_of
 
 if TYPE_CHECKING:
@@ -93,13 +94,14 @@ def compose_email(
     reply_to: list[str] | None = None,
 ) -> OutgoingEmail:
     """One email from `<template>.txt` and `<template>.html` (on the shared layout), rendered
-    with `language` active; `subject` is called inside that language too.
+    with `language` active and dates in the organisation's time zone; `subject` is called inside
+    that language too.
 
     The context has `organisation`, `preferences` and `logo_url` for the layout. Replies go to
     the organisation unless `reply_to` says otherwise.
     """
     logo_url = site_link(organisation.logo.url) if organisation.logo else ""
-    with translation.override(language):
+    with translation.override(language), timezone.override(zone_of(organisation.timezone)):
         text, html = render_email(
             template,
             {

@@ -19,7 +19,7 @@ from django.db.models import Count, IntegerField, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portico.activity import selectors as activity
@@ -28,7 +28,7 @@ from portico.backoffice import onboarding
 from portico.backoffice.admin.filters import RECEIVABLE_LABELS
 from portico.backoffice.staff import as_staff
 from portico.contacts import selectors as contacts
-from portico.core.money import format_money
+from portico.core.formats import format_money
 from portico.orgs.models import Organisation
 from portico.payments import selectors as payments
 from portico.projects import selectors as projects
@@ -95,7 +95,7 @@ def _changelist(name: str, **params: str) -> str:
 
 
 def _money(amount: Decimal, currency: str) -> str:
-    return format_money(amount, currency, (translation.get_language() or "en").split("-")[0])
+    return format_money(amount, currency)
 
 
 def _currency_order(base: str, codes: set[str]) -> list[str]:

@@ -4,7 +4,7 @@ as a stored decimal ("1412.1300"): one helper every admin screen and inline inhe
 A money field is a `DecimalField` stored with four places (sales' `MONEY`) on a model that knows
 its currency, on itself or through the document, payment or invoice it belongs to. Wherever such
 a field is shown read-only (every list column; a readonly field on a change page, a line of an
-issued document), `money_<field>` takes its place and calls `core.money.format_money`.
+issued document), `money_<field>` takes its place and calls `core.formats.format_money`.
 """
 
 from __future__ import annotations
@@ -16,10 +16,9 @@ from typing import Any
 from django.contrib import admin
 from django.db import models
 from django.http import HttpRequest
-from django.utils.translation import get_language
 from unfold.widgets import UnfoldAdminDecimalFieldWidget
 
-from portico.core.money import format_money
+from portico.core.formats import format_money
 
 PREFIX = "money_"
 # Where a row without its own currency finds it: the document, payment or invoice it belongs to.
@@ -66,7 +65,7 @@ def format_amount(amount: Decimal | None, currency: str) -> str:
     """The amount in its currency, in the staff member's language."""
     if amount is None or not currency:
         return "—"  # a row not yet saved has no currency, and no amount worth showing
-    return format_money(Decimal(amount), currency, get_language() or "en")
+    return format_money(Decimal(amount), currency)
 
 
 def money_display(model: type[models.Model], name: str) -> Callable[[Any], str]:

@@ -6,14 +6,12 @@ Every amount that is stored or shown passes through `quantize`; document totals 
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from functools import cache, lru_cache
+from functools import cache
 
-from babel import Locale, UnknownLocaleError
-from babel.numbers import format_currency, get_currency_precision, list_currencies
+from babel.numbers import get_currency_precision, list_currencies
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -202,84 +200,3 @@ def parse_amount(value: object, currency: str, *, field: str = "amount") -> Deci
             field=field,
         )
     return amount
-
-
-# --- formatting ----------------------------------------------------------------------------------
-#
-# Babel formats one amount in about a quarter of a millisecond; a 2,000-line statement prints
-# 4,000 of them. The shape of a currency amount in a locale (signs, symbol, separators, grouping)
-# is learned once from Babel and reused, after checking it against Babel on sample amounts: a
-# locale whose output this cannot reproduce (other digits, unusual patterns) keeps using Babel.
-
-_SAMPLES = (
-    Decimal("1234567.891"),
-    Decimal("-1234567.891"),
-    Decimal("0"),
-    Decimal("-5.5"),
-    Decimal("12"),
-)
-_BODY = re.compile(r"^(.*?)([0-9](?:.*[0-9])?)(\D*)$", re.S)
-
-
-def _babel(currency: str, locale: str) -> Callable[[Decimal], str]:
-    return lambda amount: str(format_currency(quantize(amount, currency), currency, locale=locale))
-
-
-def _group(digits: str, primary: int, secondary: int, separator: str) -> str:
-    if len(digits) <= primary or not separator:
-        return digits
-    head, tail = digits[:-primary], digits[-primary:]
-    parts = [tail]
-    while len(head) > secondary:
-        parts.append(head[-secondary:])
-        head = head[:-secondary]
-    parts.append(head)
-    return separator.join(reversed(parts))
-
-
-@lru_cache(maxsize=64)
-def money_formatter(currency: str, locale: str = "en") -> Callable[[Decimal], str]:
-    """A function that formats amounts of `currency` for `locale` exactly as Babel does, fast.
-
-    `locale` may be a language code as Django names it ("pt-br"); an unknown one is English.
-    """
-    try:
-        parsed = Locale.parse(locale.replace("-", "_"))
-    except (ValueError, UnknownLocaleError):
-        parsed = Locale.parse("en")
-    locale = str(parsed)
-    slow = _babel(currency, locale)
-    try:
-        pattern = parsed.currency_formats["standard"]
-        positive = _BODY.match(slow(Decimal("1234567.891")))
-        negative = _BODY.match(slow(Decimal("-1234567.891")))
-    except Exception:  # any surprise keeps the exact, slower path
-        return slow
-    if positive is None or negative is None:
-        return slow
-    digits = minor_unit(currency)
-    body = positive.group(2)
-    decimal = body[-digits - 1] if digits else ""
-    integer_part = body[: -digits - 1] if digits else body
-    group = next((c for c in integer_part if not c.isdigit()), "")
-    primary, secondary = pattern.grouping
-
-    def fast(amount: Decimal) -> str:
-        value = quantize(Decimal(amount), currency)
-        sign = negative if value.is_signed() else positive
-        text = f"{abs(value):.{digits}f}"
-        whole, _point, fraction = text.partition(".")
-        number = _group(whole, primary, secondary, group) + (decimal + fraction if digits else "")
-        return f"{sign.group(1)}{number}{sign.group(3)}"
-
-    if all(fast(sample) == slow(sample) for sample in _SAMPLES):
-        return fast
-    return slow
-
-
-def format_money(amount: Decimal, currency: str, locale: str = "en") -> str:
-    """`amount` rounded to the currency and formatted for `locale` ("$1,234.50", "1.234,50 €").
-
-    The one money formatter: the templates' `money` filter and tag, PDFs and emails call it.
-    """
-    return money_formatter(currency, locale)(amount)

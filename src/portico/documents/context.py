@@ -1,5 +1,5 @@
 """What a document template needs: the document, its lines and totals, what was paid and
-credited, the balance, a status stamp, the organisation's branding and the reader's locale."""
+credited, the balance, a status stamp, the organisation's branding and the reader's language."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from babel import Locale, UnknownLocaleError
 from django.utils.translation import gettext_lazy as _
 
 from portico.documents.kinds import DocumentKind, kind_of
@@ -44,14 +43,6 @@ class Applied:
     label: str
     reference: str
     amount: Decimal
-
-
-def locale_for(language: str) -> str:
-    """A Babel locale for the customer's language, falling back to English."""
-    try:
-        return str(Locale.parse((language or "en").replace("-", "_")))
-    except (UnknownLocaleError, ValueError, TypeError):
-        return "en"
 
 
 def language_of(contact: Any) -> str:
@@ -131,7 +122,6 @@ def document_context(document: Any, kind: DocumentKind | None = None) -> dict[st
         "shipping_address": contact.address_lines("shipping"),
         "currency": document.currency,
         "language": language,
-        "locale": locale_for(language),
         "stamp": stamp_for(document),
         "payments": [],
         "credits": [],
@@ -171,7 +161,6 @@ def statement_context(statement: Any, organisation: Organisation) -> dict[str, A
         "shipping_address": [],
         "currency": statement.currency,
         "language": language,
-        "locale": locale_for(language),
         "stamp": "",
         "balance": statement.closing_balance,
     }

@@ -21,13 +21,14 @@ from urllib.parse import unquote, urljoin, urlsplit
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from weasyprint import CSS, HTML, URLFetcher
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcherResponse
 
 from portico.core.errors import DomainError
+from portico.core.timezones import zone_of
 from portico.orgs.models import Organisation
 
 logger = logging.getLogger(__name__)
@@ -143,8 +144,15 @@ def check_size(rows: int) -> None:
 
 
 def render_html(template: str, context: dict[str, Any]) -> str:
-    """The document as HTML in the reader's language (used for both print view and PDF)."""
-    with translation.override(context.get("language") or "en"):
+    """The document as HTML in the reader's language, its moments in the organisation's time
+    zone (used for both print view and PDF)."""
+    organisation = context.get("organisation")
+    zone = (
+        zone_of(organisation.timezone)
+        if organisation is not None
+        else timezone.get_current_timezone()
+    )
+    with translation.override(context.get("language") or "en"), timezone.override(zone):
         return render_to_string(template, context)
 
 

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from babel.dates import format_date
 from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils import timezone, translation
@@ -32,9 +31,8 @@ from portico.contacts.models import ContactPerson, DocumentLink
 from portico.contacts.scope import PortalScope
 from portico.core import placeholders, ratelimit
 from portico.core.errors import DomainError
-from portico.core.money import format_money
+from portico.core.formats import format_date, format_money
 from portico.documents import links, services
-from portico.documents.context import locale_for
 from portico.documents.kinds import DocumentKind, kind_of
 from portico.documents.models import DocumentEmailTemplate, DocumentSend, SendableKind
 from portico.orgs.models import Organisation
@@ -204,7 +202,6 @@ def placeholder_values(
     *, document: Any, kind: DocumentKind, name: str, link: str, language: str
 ) -> dict[str, object]:
     """What each placeholder of `core.placeholders` becomes for this document and reader."""
-    locale = locale_for(language)
     due: datetime.date | None = getattr(document, "due_date", None) or getattr(
         document, "expiry_date", None
     )
@@ -217,12 +214,12 @@ def placeholder_values(
         "contact_name": name or document.contact.display_name,
         "document_type": str(kind.title).lower(),
         "document_number": document.number,
-        "document_total": format_money(document.total, document.currency, locale),
-        "balance_due": format_money(balance, document.currency, locale)
+        "document_total": format_money(document.total, document.currency, language),
+        "balance_due": format_money(balance, document.currency, language)
         if balance is not None
         else "",
-        "issue_date": format_date(document.issue_date, "long", locale=locale),
-        "due_date": format_date(due, "long", locale=locale) if due is not None else "",
+        "issue_date": format_date(document.issue_date, language),
+        "due_date": format_date(due, language) if due is not None else "",
         "days_overdue": overdue,
         "link": link,
     }

@@ -13,9 +13,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
-from portico.activity.templatetags.portal_pages import money
 from portico.contacts.models import Contact
-from portico.core import money as core_money
+from portico.core import formats
+from portico.core.templatetags.formats import money
 from portico.orgs.models import Organisation
 from portico.payments import services as payment_services
 from portico.statements import selectors as statement_selectors
@@ -145,6 +145,6 @@ def test_every_page_costs_the_same_queries_as_a_short_statement(
 @pytest.mark.parametrize("currency", ["USD", "EUR", "JPY", "GBP"])
 def test_the_lines_print_money_as_the_money_filter_does(currency: str) -> None:
     with translation.override("en"):
-        formatted = core_money.money_formatter(currency, translation.get_language())
+        formatted = formats.money_formatter(currency, translation.get_language())
         for amount in ("0", "-1234.505", "1000000.1", "0.004"):
             assert formatted(Decimal(amount)) == money(Decimal(amount), currency)

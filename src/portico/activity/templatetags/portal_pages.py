@@ -1,13 +1,9 @@
-"""Template helpers for the portal's document pages: money, status badges."""
+"""Template helpers for the portal's document pages: status badges (money and dates are the
+built-in `formats` filters)."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django import template
-from django.utils.translation import get_language
-
-from portico.core.money import format_money
 
 register = template.Library()
 
@@ -32,14 +28,6 @@ BADGES = {
     "active": "text-bg-success",
     "completed": "text-bg-dark",
 }
-
-
-@register.filter
-def money(amount: Decimal | None, currency: str) -> str:
-    """`{{ invoice.total|money:invoice.currency }}` → "$1,234.50"."""
-    if amount is None:
-        return ""
-    return format_money(Decimal(amount), currency, get_language() or "en")
 
 
 @register.filter

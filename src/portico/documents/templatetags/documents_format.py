@@ -1,4 +1,5 @@
-"""Amounts and dates in the reader's language: `{% money amount %}`, `{% day date %}`."""
+"""Amounts and dates of a document in its reader's language (`language` in the context), through
+the one formatter: `{% money amount %}`, `{% day date %}`, `{% quantity q %}`, `{% percent r %}`."""
 
 from __future__ import annotations
 
@@ -6,13 +7,15 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
-from babel.numbers import format_decimal
 from django import template
 
-from portico.core.money import format_money
-from portico.documents import formatting
+from portico.core import formats
 
 register = template.Library()
+
+
+def _language(context: template.Context) -> str:
+    return str(context.get("language") or "en")
 
 
 @register.simple_tag(takes_context=True)
@@ -20,24 +23,21 @@ def money(context: template.Context, amount: Decimal | None, currency: str = "")
     if amount is None:
         return ""
     code = str(currency or context.get("currency") or "USD")
-    return format_money(Decimal(amount), code, str(context.get("locale") or "en"))
+    return formats.format_money(Decimal(amount), code, _language(context))
 
 
 @register.simple_tag(takes_context=True)
 def day(context: template.Context, value: datetime.date | None) -> str:
     if value is None:
         return ""
-    if isinstance(value, datetime.datetime):
-        value = value.date()
-    return formatting.day(value, str(context.get("locale") or "en"))
+    return formats.format_date(value, _language(context))
 
 
 @register.simple_tag(takes_context=True)
 def quantity(context: template.Context, value: Any) -> str:
-    return str(format_decimal(Decimal(value).normalize(), locale=context.get("locale", "en")))
+    return formats.format_number(Decimal(value), _language(context))
 
 
 @register.simple_tag(takes_context=True)
 def percent(context: template.Context, value: Any) -> str:
-    number = format_decimal(Decimal(value).normalize(), locale=context.get("locale", "en"))
-    return f"{number} %"
+    return formats.format_percent_of(Decimal(value), _language(context))

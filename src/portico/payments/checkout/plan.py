@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from portico.core import money
+from portico.core import formats, money
 from portico.core.errors import DomainError
 from portico.sales.models import Invoice
 
@@ -107,7 +107,7 @@ def plan_build(
         if left > due:
             raise CheckoutRefused(
                 _("The amount is more than the %(due)s due.")
-                % {"due": money.format_money(due, currency)},
+                % {"due": formats.format_money(due, currency)},
                 code="above_balance",
             )
         for invoice in _oldest_due_first(invoices):
@@ -131,8 +131,8 @@ def plan_build(
                 raise CheckoutRefused(
                     _("%(amount)s is more than the %(due)s due on invoice %(number)s.")
                     % {
-                        "amount": money.format_money(part, currency),
-                        "due": money.format_money(invoice.balance_due, currency),
+                        "amount": formats.format_money(part, currency),
+                        "due": formats.format_money(invoice.balance_due, currency),
                         "number": invoice.number,
                     },
                     code="above_balance",

@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 from portico.activity import services as activity_services
 from portico.activity.mail import send_after_commit
 from portico.contacts.models import Contact, ContactPerson
-from portico.core import events, money
+from portico.core import events, formats
 from portico.core.errors import PortalError, PortalFailure
 from portico.orgs.models import GatewayAccount, Organisation, Tax
 from portico.payments import gateway_choice, notices
@@ -540,7 +540,7 @@ def _post_payment(checkout: Checkout) -> None:
         text=_("%(customer)s paid %(amount)s online (%(invoices)s).")
         % {
             "customer": checkout.contact.display_name,
-            "amount": money.format_money(checkout.amount, checkout.currency),
+            "amount": formats.format_money(checkout.amount, checkout.currency),
             "invoices": numbers,
         },
         contact=checkout.contact,

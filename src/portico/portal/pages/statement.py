@@ -7,20 +7,19 @@ The PDF (documents) still prints every line.
 
 from __future__ import annotations
 
-import datetime
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import dateformat, formats, timezone
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
 from portico.contacts.scope import Module, PortalScope
-from portico.core import money
 from portico.core.errors import DomainError
+from portico.core.formats import format_date, money_formatter
 from portico.portal.pages import common, documents
 from portico.portal.pages.forms import StatementForm
 from portico.portal.scoping import portal_view
@@ -89,13 +88,11 @@ def page_number(request: HttpRequest) -> int:
 
 
 def rows_of(statement: Statement) -> list[Row]:
-    formatted = money.money_formatter(statement.currency, get_language() or "en")
-    short_date = str(formats.get_format("SHORT_DATE_FORMAT"))
-    dates: dict[datetime.date, str] = {}  # many lines share a date
+    language = get_language() or "en"
+    formatted = money_formatter(statement.currency, language)
     return [
         Row(
-            date=dates.get(line.date)
-            or dates.setdefault(line.date, dateformat.format(line.date, short_date)),
+            date=format_date(line.date, language),
             transaction=f"{line.kind_label} {line.reference}",
             description=line.description,
             amount=formatted(line.amount),

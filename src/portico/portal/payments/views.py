@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from portico.contacts.scope import Module, PortalScope
 from portico.core.errors import DomainError, PortalFailure
-from portico.core.money import format_money
+from portico.core.formats import format_money
 from portico.orgs.models import GatewayAccount
 from portico.payments import autopay, gateway_choice, saved_methods
 from portico.payments import portal_selectors as payment_selectors
