@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from portico.activity import services as activity_services
 from portico.activity.models import Notification
-from portico.core import money
+from portico.core import formats
 from portico.orgs.models import GatewayAccount
 from portico.payments import services as payment_services
 from portico.payments.checkout import services as checkout_services
@@ -112,11 +112,11 @@ def _refund_book(*, checkout: Checkout, event: WebhookEvent) -> None:
         payment=payment, refunded=event.amount, date=timezone.localdate()
     )
     facts = {
-        "amount": money.format_money(event.amount, event.currency),
+        "amount": formats.format_money(event.amount, event.currency),
         "reference": event.transaction_id,
         "customer": checkout.contact.display_name,
         "payment": payment.number,
-        "unbooked": money.format_money(unbooked, event.currency),
+        "unbooked": formats.format_money(unbooked, event.currency),
     }
     if unbooked:
         text = _(
