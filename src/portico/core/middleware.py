@@ -1,5 +1,6 @@
 """Content Security Policy: strict everywhere we write the pages, looser in the admin (and for
-the API docs' styles). The branded 503 while the database is unreachable."""
+the API docs' styles). Private caching of signed-in pages. The branded 503 while the database
+is unreachable."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import TypeVar
 from csp.constants import SELF, UNSAFE_EVAL, UNSAFE_INLINE
 from csp.middleware import CSPMiddleware, PolicyParts
 from django.conf import settings
+from django.contrib.auth.signals import user_logged_out
 from django.core.signals import got_request_exception
 from django.db.utils import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
@@ -50,6 +52,38 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
         elif request.path == reverse("api:openapi-view"):
             parts.replace = {**(parts.replace or {}), **API_DOCS_POLICY}
         return parts
+
+
+LOGGED_OUT = "_portico_logged_out"
+# The session cookie is already replaced by logout; the browser's copies of pages go too.
+CLEAR_ON_LOGOUT = '"cache", "storage"'
+
+
+def _mark_logged_out(sender: object, request: HttpRequest | None = None, **_: object) -> None:
+    if request is not None:
+        setattr(request, LOGGED_OUT, True)
+
+
+user_logged_out.connect(_mark_logged_out, dispatch_uid="portico-clear-site-data")
+
+
+class PrivateResponseMiddleware:
+    """A page answered to a signed-in person (portal or back office) is `private, no-store`
+    unless its view chose its own caching: a shared proxy or the browser's back button never
+    shows one person's invoices to the next. Logging out also sends `Clear-Site-Data`."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        response = self.get_response(request)
+        if getattr(request, LOGGED_OUT, False):
+            response["Clear-Site-Data"] = CLEAR_ON_LOGOUT
+            add_never_cache_headers(response)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not response.has_header("Cache-Control"):
+            add_never_cache_headers(response)
+        return response
 
 
 DATABASE_ERRORS = (OperationalError, InterfaceError)
