@@ -19,6 +19,7 @@ from portico.api.main import api
 from portico.contacts.models import Contact, ContactPerson
 from portico.orgs.models import Organisation
 from tests.api.conftest import Api, portal_token
+from tests.api.tenancy_rows import a_delivery, an_endpoint
 from tests.payments.checkout.foreign_ids import a_checkout_of, a_saved_method_of
 from tests.portal.conftest import enable_with_password
 from tests.portal.pages.foreign_ids import FOREIGN_MAKERS
@@ -38,6 +39,8 @@ FOREIGN_IDS: dict[str, Maker] = {
     "contact_id": lambda person: person.contact.public_id,
     "credit_note_id": lambda person: sales.credit_note(person.contact).public_id,
     "person_id": lambda person: person.public_id,
+    "endpoint_id": lambda person: an_endpoint(person.contact.organisation).public_id,
+    "delivery_id": lambda person: a_delivery(person.contact.organisation).public_id,
 }
 
 # A well-formed body for each operation that takes one, so the wall (not validation) answers.

@@ -9,6 +9,7 @@ from portico.api.auth import BooksKey
 from portico.api.books import contacts as books_contacts
 from portico.api.books import documents as books_documents
 from portico.api.books import invoices as books_invoices
+from portico.api.books import webhooks as books_webhooks
 from portico.api.books import work as books_work
 from portico.api.portal import account as portal_account
 from portico.api.portal import auth as portal_auth
@@ -31,7 +32,7 @@ def build() -> NinjaAPI:
     )
     errors.install(api)
     books = BooksKey()
-    for module in (books_contacts, books_invoices, books_documents, books_work):
+    for module in (books_contacts, books_invoices, books_documents, books_work, books_webhooks):
         module.router.auth = books
         api.add_router("/books", module.router)
     for module in (

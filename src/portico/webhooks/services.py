@@ -88,6 +88,11 @@ def endpoint_enable(*, endpoint: WebhookEndpoint) -> WebhookEndpoint:
     return endpoint
 
 
+def endpoint_delete(*, endpoint: WebhookEndpoint) -> None:
+    """Remove an endpoint with its deliveries: nothing more is sent to it."""
+    endpoint.delete()
+
+
 def payload_of(event: DomainEvent, organisation: Organisation) -> dict[str, Any]:
     return {
         "id": event.id,

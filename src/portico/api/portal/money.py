@@ -8,20 +8,22 @@ from typing import Any
 from uuid import UUID
 
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from portico.api.auth import PortalToken, portal_caller
-from portico.api.errors import ApiError
+from portico.api.errors import not_found
 from portico.api.idempotency import HEADER, idempotent
+from portico.api.pagination import Paged, PageParams, answer, paginate
 from portico.api.portal.documents import ERRORS
 from portico.api.schemas import Error, Input, money
 from portico.contacts.scope import Module
+from portico.orgs.models import GatewayAccount
 from portico.payments import portal_selectors as payment_selectors
 from portico.payments import saved_methods
 from portico.payments.checkout import selectors, services
 from portico.payments.gateways.base import MethodKind
-from portico.payments.models import Checkout
+from portico.payments.models import Checkout, SavedMethod
 
 router = Router(tags=["portal: payments"], auth=PortalToken())
 
@@ -119,7 +121,7 @@ def checkout_create(request: HttpRequest, org: str, payload: CheckoutIn) -> Stat
     ids = [str(part.id) for part in payload.invoices]
     invoices = selectors.invoices_chosen_for_portal(scope=scope, invoice_ids=ids)
     if len(invoices) != len(set(ids)):
-        raise ApiError(404, "not_found", "Not found.")
+        raise not_found()
     by_public = {str(i.public_id): i for i in invoices}
     amounts = {by_public[str(p.id)].pk: p.amount for p in payload.invoices if p.amount is not None}
     saved = None
@@ -150,6 +152,57 @@ def checkout_detail(request: HttpRequest, org: str, checkout_id: str) -> dict[st
     return checkout_out(selectors.checkout_get_for_portal(scope=scope, checkout_id=checkout_id))
 
 
+class GatewayOut(Schema):
+    id: UUID
+    kind: str
+    name: str
+    publishable_key: str = Field(description="Public: what the gateway's tokenisation takes.")
+    methods: list[str] = Field(description="`card`, and `bank` where the customer may debit.")
+    hosted_fields: dict[str, str] = Field(description="The gateway's own fields, per method.")
+    currencies: list[str]
+    minimum_amount: str
+
+
+class GatewayParams(PageParams):
+    invoice: list[UUID] = Field(
+        default_factory=list,
+        max_length=100,
+        description="Only the gateways that take all these invoices in one payment.",
+    )
+
+
+@router.get(
+    "/{org}/gateways",
+    response={200: Paged[GatewayOut], **ERRORS},
+    summary="What the customer may pay with",
+    description="Pass a gateway's `id` as the checkout's `gateway` to choose it.",
+)
+def gateway_list(request: HttpRequest, org: str, params: Query[GatewayParams]) -> dict[str, Any]:
+    scope = portal_caller(request, org, Module.PAYMENTS).scope
+    ids = {str(i) for i in params.invoice}
+    invoices = selectors.invoices_chosen_for_portal(scope=scope, invoice_ids=ids)
+    if len(invoices) != len(ids):
+        raise not_found()
+    accounts = selectors.gateways_for_portal(scope=scope, invoices=invoices)
+    if params.updated_since is not None:
+        accounts = [a for a in accounts if a.updated_at >= params.updated_since]
+
+    def gateway_out(account: GatewayAccount) -> dict[str, Any]:
+        fields = selectors.hosted_fields_urls(scope=scope, account=account)
+        return {
+            "id": account.public_id,
+            "kind": account.kind,
+            "name": account.display_name,
+            "publishable_key": account.publishable_key,
+            "methods": list(fields),
+            "hosted_fields": {k: request.build_absolute_uri(v) for k, v in fields.items()},
+            "currencies": account.currency_list,
+            "minimum_amount": str(account.minimum_amount),
+        }
+
+    return answer(paginate(accounts, params), gateway_out)
+
+
 class SavedMethodOut(Schema):
     id: UUID
     kind: str
@@ -160,21 +213,25 @@ class SavedMethodOut(Schema):
     is_default: bool
 
 
-@router.get("/{org}/saved-methods", response={200: list[SavedMethodOut], **ERRORS})
-def saved_method_list(request: HttpRequest, org: str) -> list[dict[str, Any]]:
+def saved_method_out(method: SavedMethod) -> dict[str, Any]:
+    return {
+        "id": method.public_id,
+        "kind": method.kind,
+        "brand": method.brand,
+        "last4": method.last4,
+        "exp_month": method.exp_month,
+        "exp_year": method.exp_year,
+        "is_default": method.is_default,
+    }
+
+
+@router.get("/{org}/saved-methods", response={200: Paged[SavedMethodOut], **ERRORS})
+def saved_method_list(request: HttpRequest, org: str, params: Query[PageParams]) -> dict[str, Any]:
     scope = portal_caller(request, org, Module.PAYMENTS).scope
-    return [
-        {
-            "id": m.public_id,
-            "kind": m.kind,
-            "brand": m.brand,
-            "last4": m.last4,
-            "exp_month": m.exp_month,
-            "exp_year": m.exp_year,
-            "is_default": m.is_default,
-        }
-        for m in selectors.saved_methods_for_portal(scope=scope)
-    ]
+    methods = selectors.saved_methods_for_portal(scope=scope)
+    if params.updated_since is not None:
+        methods = methods.filter(updated_at__gte=params.updated_since)
+    return answer(paginate(methods, params), saved_method_out)
 
 
 @router.delete("/{org}/saved-methods/{method_id}", response={204: None, 401: Error, 404: Error})

@@ -208,6 +208,16 @@ def gateways_offered_for_portal(
     return gateway_choice.gateways_taking(offered, invoices)
 
 
+def gateways_for_portal(*, scope: PortalScope, invoices: Sequence[Invoice]) -> list[GatewayAccount]:
+    """What the customer may pay with: the gateways that take `invoices` (already scoped)
+    together, or, with none chosen, every active one taking the customer's currency."""
+    if invoices:
+        return gateways_offered_for_portal(scope=scope, invoices=invoices)
+    return gateway_choice.usable_accounts(
+        organisation=scope.organisation, currency=scope.contact.currency
+    )
+
+
 def gateway_pick(offered: Sequence[GatewayAccount], wanted: str | None) -> GatewayAccount | None:
     """The offered account with public id `wanted`, else the first offered one."""
     for account in offered:
