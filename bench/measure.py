@@ -42,6 +42,9 @@ SEQ_SCAN_TABLES = (
 )
 
 
+PING_LABEL = "Minimal logged-in page (/bench/ping)"
+
+
 @dataclass
 class Results:
     pages: list[dict[str, Any]] = field(default_factory=list)
@@ -50,6 +53,7 @@ class Results:
     bulk_enable: dict[str, Any] = field(default_factory=dict)
     explain: list[dict[str, Any]] = field(default_factory=list)
     http_targets: dict[str, Any] = field(default_factory=dict)
+    floors: list[dict[str, Any]] = field(default_factory=list)
     data: dict[str, Any] = field(default_factory=dict)
     skipped: list[str] = field(default_factory=list)
 
@@ -205,6 +209,23 @@ def main(argv: list[str] | None = None) -> int:
             flush=True,
         )
 
+    # The floors, side by side in this run: Portico's minimal logged-in page, and the same page
+    # behind Django's default middleware and database sessions only (same session cookie).
+    from django.test.client import ClientHandler
+
+    from bench import bare
+
+    bare_client = Client()
+    bare_client.handler = bare.handler(ClientHandler)
+    bare_client.cookies = clients["big"].cookies
+    for label, client, url in (
+        (PING_LABEL, clients["big"], "/bench/ping"),
+        (bare.LABEL, bare_client, bare.PATH),
+    ):
+        floor = {"label": label, "url": url, **timed(client, url, args.requests)}
+        results.floors.append(floor)
+        print(f"  {label}: {floor.get('queries')} queries, {floor.get('median_ms')} ms", flush=True)
+
     # EXPLAIN every query the big customer's pages ran, looking for sequential scans.
     if postgres and not only:
         for row in results.pages:
@@ -263,7 +284,8 @@ def main(argv: list[str] | None = None) -> int:
     results.http_targets = {
         "cookie": f"{session}={clients['big'].cookies[session].value}",
         "urls": {
-            "Minimal logged-in page (/bench/ping)": "/bench/ping",
+            PING_LABEL: "/bench/ping",
+            bare.LABEL: bare.PATH,
             "Account page": url_for(ACCOUNT, objects["big"]),
             "Home": url_for(HOME, objects["big"]),
             "Invoices list": url_for(INVOICES, objects["big"]),

@@ -81,6 +81,31 @@ def _admin(run: dict[str, Any], out: list[str]) -> None:
     out.append("")
 
 
+def _floors(run: dict[str, Any], out: list[str]) -> None:
+    floors = run["measure"].get("floors") or []
+    if not floors:
+        return
+    out += [
+        "#### The floors (in-process, same run, same session cookie)",
+        "",
+        "| page | queries | median ms | p95 ms | n |",
+        "| --- | ---: | ---: | ---: | ---: |",
+    ]
+    for row in floors:
+        out.append(
+            f"| {row['label']} | {row.get('queries', '–')} | {_ms(row.get('median_ms'))} | "
+            f"{_ms(row.get('p95_ms'))} | {row.get('n', '–')} |"
+        )
+    medians = [row.get("median_ms") for row in floors]
+    if len(medians) == 2 and all(medians):
+        out.append("")
+        out.append(
+            f"`/bench/ping` costs {medians[0] / medians[1]:.1f}× the bare Django page "
+            "(target: within 1.5×)."
+        )
+    out.append("")
+
+
 def _http(run: dict[str, Any], out: list[str]) -> None:
     http = run.get("http") or {}
     out += ["#### HTTP throughput (gunicorn, 2 sync workers, loopback; wrk -t2 -c8)", ""]
@@ -272,6 +297,7 @@ def render(info: dict[str, Any], runs: list[dict[str, Any]], *, quick: bool = Fa
         ]
         out += verdicts + ([""] if verdicts else [])
         _pages(run, out)
+        _floors(run, out)
         _admin(run, out)
         _http(run, out)
         _pdf_and_bulk(run, out)

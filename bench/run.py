@@ -161,7 +161,7 @@ def http_load(env: dict[str, str], targets: dict[str, Any], duration: int) -> di
         return {"skipped": "wrk is not installed (bench/system-deps.sh installs it)"}
     port = free_port()
     server = subprocess.Popen(
-        [str(BIN / "gunicorn"), "portico.wsgi:application", "--workers", "2",
+        [str(BIN / "gunicorn"), "bench.wsgi:application", "--workers", "2",
          "--bind", f"127.0.0.1:{port}", "--access-logfile", "-", "--log-level", "warning",
          "--chdir", str(ROOT)],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,

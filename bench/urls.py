@@ -1,6 +1,6 @@
 """Portico's URLs, the portal's document pages, and `/bench/ping`.
 
-The ping page is the framework's floor for a logged-in page: the same middleware and session
+The ping page is Portico's floor for a logged-in page: the same middleware and session
 as every page (default deny, so it needs a login), a one-line template with the user's email,
 and only the session and user queries.
 
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.template import engines
 from django.urls import include, path
@@ -59,8 +60,16 @@ def _portal_patterns() -> list[Any]:
     return patterns
 
 
+@login_required
+def bare_page(request: HttpRequest) -> HttpResponse:
+    """The same page for `bench.bare`'s handler, where no middleware requires the login."""
+    return ping(request)
+
+
 urlpatterns = [
     path("bench/ping", ping, name="bench_ping"),
+    # Only through `bench.bare`'s handler (Django's default middleware); see bench/bare.py.
+    path("bench/bare", bare_page, name="bench_bare"),
     *[pattern for pattern in root.urlpatterns if str(pattern.pattern) != PORTAL],
     path(PORTAL, include((_portal_patterns(), "portal"))),
 ]

@@ -8,6 +8,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from portico.contacts.models import Contact
+from portico.portal import scoping
 from tests.contacts.factories import ContactPersonFactory
 from tests.portal.conftest import enable_with_password
 
@@ -26,6 +27,36 @@ def test_the_walls_queries_do_not_grow_with_the_customers_people(
     with CaptureQueriesContext(connection) as many:
         assert portal_client.get("/portal/studio-a/statement").status_code == 200
 
-    # session, user, organisation with preferences, the user's persons here; then the
-    # statement page's own three (opening balance, lines, aging) since issue 5 built it
-    assert len(few) == len(many) <= 4 + 3, [q["sql"][:90] for q in many]
+    # session, user, then one query for the scope (the organisation with its preferences and
+    # the user's persons there); then the statement page's own three (opening balance, lines,
+    # aging) since issue 5 built it
+    assert len(few) == len(many) <= 3 + 3, [q["sql"][:90] for q in many]
+    scope_queries = [q for q in many if "contacts_contactperson" in q["sql"]]
+    assert len(scope_queries) == 1 and "orgs_organisation" in scope_queries[0]["sql"]
+
+
+def test_activity_is_marked_once_an_interval_with_a_plain_update_and_no_row_lock(
+    portal_client: Client,
+) -> None:
+    # given a session last marked seen longer ago than the interval
+    portal_client.get("/portal/studio-a/account")
+    session = portal_client.session
+    session[scoping.SESSION_SEEN_AT] -= scoping.TOUCH_EVERY_SECONDS + 1
+    session.save()
+
+    # when the person comes back, twice
+    with CaptureQueriesContext(connection) as first:
+        assert portal_client.get("/portal/studio-a/account").status_code == 200
+    with CaptureQueriesContext(connection) as second:
+        assert portal_client.get("/portal/studio-a/account").status_code == 200
+
+    # then the first request marks the listed session seen in one UPDATE, locking nothing
+    # beyond that statement, and the second, within the interval, writes nothing
+    touches = [
+        q["sql"]
+        for q in first
+        if "portal_portalsession" in q["sql"] and not q["sql"].startswith("SELECT")
+    ]
+    assert len(touches) == 1 and touches[0].startswith("UPDATE"), touches
+    assert not [q for q in first if "FOR UPDATE" in q["sql"]]
+    assert not [q for q in second if q["sql"].startswith("UPDATE")]

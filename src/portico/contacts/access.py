@@ -59,11 +59,19 @@ def persons_for_user(*, user: User, organisation: Organisation) -> list[ContactP
     )
 
 
-def access_for(*, user: User, organisation: Organisation) -> PortalAccess:
-    """What `user` may do at `organisation`'s portal (see `Problem` for the refusals)."""
+def access_for(
+    *, user: User, organisation: Organisation, persons: list[ContactPerson] | None = None
+) -> PortalAccess:
+    """What `user` may do at `organisation`'s portal (see `Problem` for the refusals).
+
+    `persons`: the user's persons there (`persons_for_user`), when the caller read them with the
+    organisation already."""
     if not preferences_of(organisation).portal_enabled:
         return PortalAccess(organisation, user, (), Problem.PORTAL_OFF)
-    persons = [] if user.is_staff else persons_for_user(user=user, organisation=organisation)
+    if user.is_staff:
+        persons = []
+    elif persons is None:
+        persons = persons_for_user(user=user, organisation=organisation)
     active = [p for p in persons if p.portal_status == Status.ACTIVE]
     usable = tuple(p for p in active if not p.contact.is_deleted)
     problem = None

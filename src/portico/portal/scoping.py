@@ -8,6 +8,7 @@ through selectors that take that scope. Anything else gets the login page, a cle
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,7 +21,7 @@ from django.contrib import auth
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.translation import gettext_lazy as _
 
 from portico.contacts import document_links
@@ -87,9 +88,19 @@ def menu_for(scope: PortalScope) -> list[tuple[MenuItem, str]]:
             continue
         if item.preference and not getattr(scope.preferences, item.preference):
             continue
-        url = reverse(item.url_name, kwargs={"org_slug": scope.organisation.slug})
-        items.append((item, url))
+        items.append((item, _section_url(item.url_name, scope.organisation.slug)))
     return items
+
+
+def _section_url(url_name: str, org_slug: str) -> str:
+    """A menu address, reversed once per portal (and URLconf and script prefix), not on every
+    page."""
+    return _reversed(url_name, org_slug, get_urlconf(), get_script_prefix())
+
+
+@functools.lru_cache(maxsize=4096)
+def _reversed(url_name: str, org_slug: str, urlconf: object, prefix: str) -> str:
+    return reverse(url_name, kwargs={"org_slug": org_slug})
 
 
 class PortalRequest(HttpRequest):
@@ -225,8 +236,14 @@ def link_scope(request: HttpRequest, organisation: Organisation) -> PortalScope 
 def _resolve_access(
     request: HttpRequest, org_slug: str, *, unverified: bool
 ) -> PortalAccess | HttpResponse:
-    organisation = selectors.organisation_for_portal(slug=org_slug)
-    if not request.user.is_authenticated:
+    user = request.user
+    persons = None
+    if user.is_authenticated and not user.is_staff:
+        # One query for the scope: the organisation comes with the user's persons there.
+        organisation, persons = selectors.portal_for_user(slug=org_slug, user=cast(User, user))
+    else:
+        organisation = selectors.organisation_for_portal(slug=org_slug)
+    if not user.is_authenticated:
         return login_redirect(request, organisation)
     if session_expired(request):
         auth.logout(request)
@@ -235,7 +252,7 @@ def _resolve_access(
     if preview is not None:
         # Staff have passed the back office's own sign-in; the preview records no session.
         return preview
-    access = access_for(user=cast(User, request.user), organisation=organisation)
+    access = access_for(user=cast(User, user), organisation=organisation, persons=persons)
     if access.problem is not None:
         return problem_page(request, organisation, access.problem)
     if not unverified and not is_verified(request):

@@ -52,6 +52,24 @@ def organisation_for_portal(*, slug: str) -> Organisation:
     return organisation
 
 
+def portal_for_user(*, slug: str, user: User) -> tuple[Organisation, list[ContactPerson]]:
+    """The organisation at /portal/<slug>/ (as `organisation_for_portal`) and every contact
+    person linked to `user` there, whatever the status: one query for a customer's request;
+    only a user with no person there costs the organisation's own query."""
+    persons = list(
+        ContactPerson.objects.filter(organisation__slug=slug, user=user)
+        .select_related("contact", "organisation__portal_preferences")
+        .order_by("contact__display_name", "pk")
+    )
+    if not persons:
+        return organisation_for_portal(slug=slug), []
+    organisation = persons[0].organisation
+    for person in persons:
+        person.organisation = organisation
+    timezone.activate(zone_of(organisation.timezone))
+    return organisation, persons
+
+
 def person_for_password_reset(*, organisation: Organisation, email: str) -> ContactPerson | None:
     """An active portal person of `organisation` with this email (any letter case)."""
     return (

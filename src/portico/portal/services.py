@@ -159,16 +159,17 @@ def portal_session_touch(
     user_agent: str,
     ip_address: str | None,
 ) -> None:
-    PortalSession.objects.update_or_create(
-        session_key=session_key,
-        defaults={
-            "user": user,
-            "organisation": organisation,
-            "user_agent": user_agent[:300],
-            "ip_address": ip_address,
-            "last_seen_at": timezone.now(),
-        },
-    )
+    """List the session, or mark it seen: a plain UPDATE, no row lock held past the statement
+    (a person's concurrent requests never wait on each other's touch)."""
+    fields = {
+        "user": user,
+        "organisation": organisation,
+        "user_agent": user_agent[:300],
+        "ip_address": ip_address,
+        "last_seen_at": timezone.now(),
+    }
+    if not PortalSession.objects.with_key(session_key).update(**fields):
+        PortalSession.objects.get_or_create(session_key=session_key, defaults=fields)
 
 
 @transaction.atomic
