@@ -27,6 +27,14 @@ def _immediate_tasks_and_local_mail(settings: Any, tmp_path: Any) -> None:
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Each test counts its abuse limits afresh (the file cache would be shared by workers).
+    settings.CACHES = {
+        **settings.CACHES,
+        "limits": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": f"limits-{tmp_path}",
+        },
+    }
 
 
 @pytest.fixture

@@ -377,6 +377,31 @@ if REDIS_URL:
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Abuse limits (portico.core.ratelimit) are counted where every worker sees the same count.
+CACHES["limits"] = (
+    {**CACHES["default"], "KEY_PREFIX": "portico-limits"}
+    if REDIS_URL
+    else {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VAR_DIR / "limits"),
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
+    }
+)
+# Abuse limits: rule → (allowed, per this many seconds), counted per IP and per person (or per
+# link, per email address). A refused request answers 429 with the page core/rate_limited.html.
+RATE_LIMITS: dict[str, tuple[int, int]] = {
+    "password-reset": (env_int("RATE_PASSWORD_RESETS_PER_HOUR", 5, minimum=1), 3600),
+    "invitation": (20, 3600),
+    "document-link": (60, 600),
+    "link-renew": (3, 3600),
+    "link-request": (10, 3600),
+    "forward": (env_int("RATE_FORWARDS_PER_HOUR", 20, minimum=1), 3600),
+    "comment": (30, 3600),
+    "upload": (30, 3600),
+    "pdf": (60, 600),
+    "checkout": (20, 3600),
+    "card-setup": (env_int("STRIPE_SETUPS_PER_HOUR", 30, minimum=1), 3600),
+}
 
 # Background work: Django's task API. "database" and "rq" run through `portico worker`.
 TASKS_BACKEND = env_str("TASKS_BACKEND", "database")
@@ -447,8 +472,6 @@ SANDBOX_SETTLE_SECONDS = env_int("SANDBOX_SETTLE_SECONDS", 60, minimum=0)
 STRIPE_API_BASE = env_str("STRIPE_API_BASE", "https://api.stripe.com").rstrip("/")
 STRIPE_JS_URL = env_str("STRIPE_JS_URL", "https://js.stripe.com/v3/")
 STRIPE_TIMEOUT_SECONDS = env_int("STRIPE_TIMEOUT_SECONDS", 30, minimum=1)
-# Cards a visitor may enter per hour and IP on one account's card form (against card testing).
-STRIPE_SETUPS_PER_HOUR = env_int("STRIPE_SETUPS_PER_HOUR", 30, minimum=1)
 
 # Gateway credentials are encrypted at rest with this Fernet key (32 url-safe base64 bytes,
 # `python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"`).

@@ -12,7 +12,6 @@ from django.urls import reverse
 
 from portico.contacts.models import Contact, ContactPerson
 from portico.core import uploads
-from portico.documents import services
 from portico.documents.kinds import KINDS
 from portico.orgs.models import Organisation
 from portico.sales.models import Attachment
@@ -180,9 +179,9 @@ def test_forwarding_is_rate_limited_per_person(
     portal_client: Client,
     org: Organisation,
     documents: dict[str, Any],
-    monkeypatch: pytest.MonkeyPatch,
+    settings: Any,
 ) -> None:
-    monkeypatch.setattr(services, "FORWARDS_PER_HOUR", 2)
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "forward": (2, 3600)}
     invoice = documents["invoice"]
     assert forward(portal_client, org, invoice, "a@x.example, b@x.example").status_code == 302
     limited = forward(portal_client, org, invoice, "c@x.example")

@@ -22,7 +22,6 @@ from portico.contacts.models import Contact, ContactPerson, DocumentLink
 from portico.documents import links
 from portico.orgs.models import Organisation
 from portico.orgs.selectors import preferences_of
-from portico.portal import views as portal_views
 from portico.sales import services as sales
 from portico.sales.models import Invoice
 from tests.gateways.factories import GatewayAccountFactory
@@ -206,9 +205,9 @@ def test_disabling_the_persons_portal_access_revokes_their_links(
 
 
 def test_opening_links_is_rate_limited_per_ip(
-    customer_a_person: ContactPerson, invoice: Invoice, monkeypatch: pytest.MonkeyPatch
+    customer_a_person: ContactPerson, invoice: Invoice, settings: Any
 ) -> None:
-    monkeypatch.setattr(portal_views, "LINK_OPENS_PER_IP", 3)
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "document-link": (3, 600)}
     client = Client(REMOTE_ADDR="203.0.113.7")
     codes = [client.get("/portal/studio-a/d/" + "y" * 43).status_code for _ in range(4)]
     assert codes == [404, 404, 404, 429]

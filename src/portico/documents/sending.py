@@ -598,8 +598,6 @@ def recurring_invoice_send_by_id(*, invoice_id: int) -> str:
 
 # --- document links: opened, renewed -----------------------------------------------------------
 
-LINK_RENEWALS_PER_HOUR = 3
-
 
 def document_link_opened(
     *, scope: PortalScope, link: DocumentLink, document: Any, ip: str | None, user_agent: str = ""
@@ -620,7 +618,7 @@ def document_link_renew(*, link: DocumentLink, ip: str | None = None) -> bool:
     """Email a fresh link to the address the expired one went to.
 
     Only for an expired link (a revoked one stays dead), a person with an address and a
-    document the portal still shows; at most `LINK_RENEWALS_PER_HOUR` per link. Answers
+    document the portal still shows; at most the "link-renew" rate limit per link. Answers
     whether a new link was sent (the page says the same either way).
     """
     person = link.person
@@ -628,9 +626,7 @@ def document_link_renew(*, link: DocumentLink, ip: str | None = None) -> bool:
         return False
     if person.portal_status == Status.DISABLED or person.contact.is_deleted:
         return False
-    if not ratelimit.take(
-        f"documents:link-renew:{link.pk}", limit=LINK_RENEWALS_PER_HOUR, window_seconds=3600
-    ):
+    if not ratelimit.hit("link-renew", f"link:{link.pk}"):
         return False
     from portico.documents import selectors
     from portico.documents.kinds import kind_named

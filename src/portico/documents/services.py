@@ -37,7 +37,6 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 MAX_RECIPIENTS = 5
-FORWARDS_PER_HOUR: int = getattr(settings, "PORTICO_FORWARDS_PER_HOUR", 20)
 MAX_MESSAGE = 2000
 # Not one of the activity app's email switches, so it shows in the back office, unmailed.
 FORWARDED = "document_forwarded"
@@ -93,9 +92,7 @@ def sender_for(organisation: Organisation) -> str:
 
 
 def _take_forward_allowance(person: ContactPerson, count: int) -> None:
-    if not ratelimit.take(
-        f"documents:forwards:{person.pk}", limit=FORWARDS_PER_HOUR, window_seconds=3600, count=count
-    ):
+    if not ratelimit.hit("forward", f"person:{person.pk}", count=count):
         raise DomainError(
             _("You have forwarded many documents in the last hour. Please try again later."),
             code="rate_limited",

@@ -161,6 +161,10 @@ def password_forgot(request: HttpRequest, org_slug: str) -> HttpResponse:
     organisation = selectors.organisation_for_portal(slug=org_slug)
     form = forms.EmailForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        email = form.cleaned_data["email"].strip().lower()
+        # Per address and per IP: each request would send a mail in the business's name.
+        if not ratelimit.hit("password-reset", f"email:{email}", *ratelimit.request_keys(request)):
+            return ratelimit.too_many(request, "password-reset")
         services.portal_password_reset_request(
             organisation=organisation, email=form.cleaned_data["email"]
         )
@@ -227,6 +231,7 @@ def _password_link_page(
 @login_not_required
 @never_cache
 @require_http_methods(["GET", "POST"])
+@ratelimit.limited("invitation")
 def invitation_accept(request: HttpRequest, org_slug: str, token: str) -> HttpResponse:
     def done(organisation: Organisation, person: ContactPerson) -> HttpResponse:
         assert person.user is not None
@@ -247,6 +252,7 @@ def invitation_accept(request: HttpRequest, org_slug: str, token: str) -> HttpRe
 
 @login_not_required
 @require_POST
+@ratelimit.limited("link-request")
 def link_renew(request: HttpRequest, org_slug: str, token: str) -> HttpResponse:
     """Send me a new link: from a used or expired invitation or reset link."""
     organisation = selectors.organisation_for_portal(slug=org_slug)
@@ -461,9 +467,6 @@ def two_factor_disable(request: HttpRequest, scope: PortalScope) -> HttpResponse
 
 # --- personal document links -----------------------------------------------------------------
 
-LINK_OPENS_PER_IP = 60
-LINK_WINDOW_SECONDS = 600
-
 
 def _link_page(
     request: HttpRequest,
@@ -489,9 +492,7 @@ def document_link(request: HttpRequest, org_slug: str, token: str) -> HttpRespon
     """
     organisation = selectors.organisation_for_portal(slug=org_slug)
     ip = client_ip(request)
-    if not ratelimit.take(
-        f"portal:document-link:{ip}", limit=LINK_OPENS_PER_IP, window_seconds=LINK_WINDOW_SECONDS
-    ):
+    if not ratelimit.hit("document-link", f"ip:{ip}"):
         return _link_page(request, organisation, "rate_limited", status=429)
     link = document_links.link_by_secret(organisation=organisation, secret=token)
     if link is None:
@@ -538,13 +539,12 @@ def document_link(request: HttpRequest, org_slug: str, token: str) -> HttpRespon
 @login_not_required
 @never_cache
 @require_POST
+@ratelimit.limited("link-request")
 def document_link_renew(request: HttpRequest, org_slug: str, token: str) -> HttpResponse:
     """Send me a fresh link: from an expired document link, to the address it went to."""
     organisation = selectors.organisation_for_portal(slug=org_slug)
     ip = client_ip(request)
-    if not ratelimit.take(
-        f"portal:document-link:{ip}", limit=LINK_OPENS_PER_IP, window_seconds=LINK_WINDOW_SECONDS
-    ):
+    if not ratelimit.hit("document-link", f"ip:{ip}"):
         return _link_page(request, organisation, "rate_limited", status=429)
     link = document_links.link_by_secret(organisation=organisation, secret=token)
     if link is None:

@@ -147,12 +147,8 @@ def test_the_sandbox_is_offered_only_while_it_is_switched_on(
 
 
 def test_card_testing_is_slowed_down_per_ip(stripe_account: GatewayAccount, settings: Any) -> None:
-    from django.core.cache import cache
-
-    cache.clear()
-    settings.STRIPE_SETUPS_PER_HOUR = 2
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "card-setup": (2, 3600)}
     client = Client()
     answers = [client.post(fields_url(stripe_account, "setup-intents")) for _ in range(3)]
     assert [a.status_code for a in answers] == [201, 201, 429]
     assert answers[-1].json()["error"]["code"] == "too_many_attempts"
-    cache.clear()

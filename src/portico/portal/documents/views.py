@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portico.contacts.scope import Module, PortalScope
+from portico.core import ratelimit
 from portico.core.errors import DomainError
 from portico.documents import (
     context,
@@ -93,6 +94,7 @@ def document_print(
 @responses.never_cached
 @require_GET
 @portal_view(link=True)
+@ratelimit.limited("pdf", methods=("GET",))
 def document_pdf(
     request: HttpRequest, scope: PortalScope, kind: str, public_id: UUID
 ) -> HttpResponse:
@@ -170,6 +172,7 @@ def document_forward(
 @responses.never_cached
 @require_POST
 @portal_view
+@ratelimit.limited("upload")
 def attachment_upload(
     request: HttpRequest, scope: PortalScope, kind: str, public_id: UUID
 ) -> HttpResponse:
@@ -235,6 +238,7 @@ def statement_print(request: HttpRequest, scope: PortalScope) -> HttpResponse:
 @responses.never_cached
 @require_GET
 @portal_view(module=Module.STATEMENT)
+@ratelimit.limited("pdf", methods=("GET",))
 def statement_pdf(request: HttpRequest, scope: PortalScope) -> HttpResponse:
     try:
         statement = _statement(scope, request)

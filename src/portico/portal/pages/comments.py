@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from portico.activity import selectors as activity_selectors
 from portico.activity import services as activity_services
 from portico.contacts.scope import Module, PortalScope
+from portico.core import ratelimit
 from portico.core.errors import DomainError
 from portico.portal.pages import common, documents
 from portico.portal.pages.forms import CommentForm
@@ -27,6 +28,8 @@ from portico.sales import portal_selectors as selectors
 
 
 def _add(request: HttpRequest, scope: PortalScope, target: Model) -> HttpResponse:
+    if not ratelimit.hit("comment", *ratelimit.request_keys(request)):
+        return ratelimit.too_many(request, "comment")
     form = CommentForm(request.POST, request.FILES)
     if form.is_valid():
         upload = form.cleaned_data.get("file") or None

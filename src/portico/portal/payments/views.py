@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portico.contacts.scope import Module, PortalScope
+from portico.core import ratelimit
 from portico.core.errors import DomainError, PortalFailure
 from portico.core.formats import format_money
 from portico.orgs.models import GatewayAccount
@@ -250,6 +251,7 @@ def _ticks_of_page(request: HttpRequest, scope: PortalScope) -> selectors.Choice
 
 @portal_view(module=Module.PAYMENTS, link=True)
 @require_http_methods(["GET", "POST"])
+@ratelimit.limited("checkout")
 def pay(request: HttpRequest, scope: PortalScope) -> HttpResponse:
     if request.method == "GET":
         if "invoice" in request.GET:

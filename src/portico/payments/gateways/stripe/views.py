@@ -12,7 +12,6 @@ from uuid import UUID
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -21,6 +20,8 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_GET, require_POST
 
+from portico.core import ratelimit
+from portico.core.client_ip import client_ip
 from portico.orgs.models import GatewayAccount
 from portico.payments.gateways import registry
 from portico.payments.gateways.base import GatewayError
@@ -89,14 +90,7 @@ def hosted_fields(request: HttpRequest, account_id: UUID) -> HttpResponse:
 
 def _over_limit(request: HttpRequest, account_id: UUID) -> bool:
     """Card testers use open card forms to try stolen numbers: a few setups per hour and IP."""
-    key = f"stripe-setups:{account_id}:{request.META.get('REMOTE_ADDR', '')}"
-    cache.add(key, 0, timeout=3600)
-    try:
-        used = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=3600)
-        used = 1
-    return used > settings.STRIPE_SETUPS_PER_HOUR
+    return not ratelimit.hit("card-setup", f"{account_id}:{client_ip(request)}")
 
 
 # Public like the page that calls it (a gateway's endpoint, no portal session), but CSRF-checked:
