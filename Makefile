@@ -14,13 +14,14 @@ PG_PORT ?= 54329
 PG_URL := postgres://portico:portico@127.0.0.1:$(PG_PORT)/portico
 
 .PHONY: help demo test install assets messages catalogs migrate lint typecheck migrations-check pytest pytest-postgres \
-        system-deps postgres serve worker clean bench layers cluster-deps cluster-test
+        system-deps postgres serve worker clean bench bench-seed layers cluster-deps cluster-test
 
 help:
 	@echo "make demo   install, build, migrate, load demo data, serve on http://$(HOST):$(PORT)"
 	@echo "make test   install what tests need, lint, type-check, run tests on SQLite and PostgreSQL"
 	@echo "make cluster-test  run Portico scaled out on loopback ports and break it (part of make test)"
-	@echo "make bench  seed benchmark-scale data, measure on SQLite and PostgreSQL, write docs/benchmarks.md"
+	@echo "make bench-seed  seed benchmark-scale data (BENCH_SIZE=500|5000|50000) for make bench"
+	@echo "make bench  measure the seeded data on SQLite and PostgreSQL, write docs/benchmarks.md"
 
 # --- install ---------------------------------------------------------------------------------
 $(BIN)/uv:
@@ -127,8 +128,14 @@ test: lint typecheck layers migrations-check pytest pytest-postgres cluster-test
 	@echo "==> all checks passed"
 
 # --- bench -----------------------------------------------------------------------------------
-# Seeds benchmark-scale data into var/bench/ (SQLite) and portico_bench (PostgreSQL), measures,
-# and writes docs/benchmarks.md. Needs the built assets: it serves with DEBUG off.
+# bench-seed: fresh benchmark-scale data in var/bench/ (SQLite) and portico_bench (PostgreSQL);
+# BENCH_SIZE is the big customer's invoices (500, 5000 or 50000).
+# bench: measures that data (refused, with how to seed it, when it is missing) and writes
+# docs/benchmarks.md. Needs the built assets: it serves with DEBUG off.
+BENCH_SIZE ?= 5000
+bench-seed: install postgres
+	PG_PORT=$(PG_PORT) $(BIN)/python -m bench --seed --size $(BENCH_SIZE)
+
 bench: install postgres assets
 	@bash bench/system-deps.sh
 	PG_PORT=$(PG_PORT) $(BIN)/python -m bench

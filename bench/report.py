@@ -280,7 +280,7 @@ def render(info: dict[str, Any], runs: list[dict[str, Any]], *, quick: bool = Fa
         else:
             verdict = f"**failed**: `{ledger['output'][-300:]}`"
         seeded = (
-            "Data seeded by a previous run (`--reuse`)"
+            "Data seeded beforehand (`make bench-seed`)"
             if run.get("reused")
             else f"Seeding took {run['seed_seconds']} s"
         )

@@ -1,10 +1,12 @@
-"""`python -m bench`: seed, measure and load-test Portico on SQLite and PostgreSQL, then write
-docs/benchmarks.md.
+"""`python -m bench`: measure and load-test Portico on SQLite and PostgreSQL, then write
+docs/benchmarks.md; `python -m bench --seed` prepares the data first.
 
-Each database gets a fresh copy (SQLite file under var/bench/, PostgreSQL database
-`portico_bench` on the local cluster), `portico migrate`, `portico seed-scale` at the benchmark
-scale, `portico ledger check`, the in-process measurements (`bench.measure`) and HTTP load with
-wrk against gunicorn (2 sync workers) on loopback.
+`--seed` gives each database a fresh copy (SQLite file under var/bench/, PostgreSQL database
+`portico_bench` on the local cluster), `portico migrate` and `portico seed-scale` at the
+benchmark scale (`--size` the big customer's invoices). A run without it refuses a database
+without that data and says how to seed it; otherwise `portico ledger check`, the in-process
+measurements (`bench.measure`) and HTTP load with wrk against gunicorn (2 sync workers) on
+loopback.
 """
 
 from __future__ import annotations
@@ -203,15 +205,24 @@ def http_load(env: dict[str, str], targets: dict[str, Any], duration: int) -> di
     return results
 
 
+NOT_SEEDED = (
+    "{name}: no benchmark data (organisation {org}). Seed it first: `make bench-seed` "
+    "(python -m bench --seed [--size 500|5000|50000]; a fresh database, migrations and "
+    "`portico seed-scale` at the benchmark scale), then `make bench`."
+)
+
+
 def prepare(name: str, args: argparse.Namespace) -> dict[str, Any]:
-    """Fresh database, migrations, seed-scale and the ledger check (timed, not measured)."""
-    if args.reuse:
+    """The seeded database to measure (migrated), or with `--seed` a fresh database,
+    migrations, seed-scale and the ledger check (timed, not measured)."""
+    if not args.seed:
         env = base_env("" if name == "sqlite" else database_url(name))
         portico(env, "migrate", "--noinput", "-v0", check=False)
-        if portico(env, "shell", "-c", SEEDED, check=False).returncode == 0:
-            log(f"{name}: reusing the seeded database (--reuse)")
-            return {"database": name, "env": env, "reused": True, "seed_seconds": 0,
-                    "ledger_check": ledger_check(env)}  # fmt: skip
+        if portico(env, "shell", "-c", SEEDED, check=False).returncode != 0:
+            return {"database": name, "not_seeded": NOT_SEEDED.format(name=name, org=ORG)}
+        log(f"{name}: measuring the seeded database")
+        return {"database": name, "env": env, "reused": True, "seed_seconds": 0,
+                "ledger_check": ledger_check(env)}  # fmt: skip
     log(f"{name}: fresh database, migrate, seed-scale")
     try:
         url = fresh_database(name)
@@ -221,7 +232,7 @@ def prepare(name: str, args: argparse.Namespace) -> dict[str, Any]:
     result: dict[str, Any] = {"database": name, "env": env}
     portico(env, "migrate", "--noinput", "-v0")
     seed_started = time.perf_counter()
-    scale = SCALE if not args.quick else [
+    scale = [*SCALE, "--size", str(args.size)] if not args.quick else [
         "--customers", "50", "--big-invoices", "300", "--big-payments", "120",
         "--big-estimates", "30", "--big-projects", "3", "--big-time-entries", "200",
     ]  # fmt: skip
@@ -280,13 +291,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--duration", type=int, default=8, help="seconds of wrk per page")
     parser.add_argument("--quick", action="store_true", help="small data, for trying the harness")
     parser.add_argument(
-        "--reuse", action="store_true", help="measure the databases a previous run seeded"
+        "--seed",
+        action="store_true",
+        help="make fresh databases and seed them at the benchmark scale (then measure with "
+        "`make bench`); without it, the seeded databases are measured, and a database without "
+        "the benchmark data is refused",
+    )
+    parser.add_argument(
+        "--size",
+        type=int,
+        default=5000,
+        choices=(500, 5000, 50000),
+        help="with --seed: the big customer's invoices (seed-scale --size)",
     )
     parser.add_argument(
         "--only",
         default="",
         help="comma-separated words: measure only the portal pages and back-office lists whose "
-        "label contains one (with --reuse and --out elsewhere, to compare a change before and "
+        "label contains one (with --out elsewhere, to compare a change before and "
         "after)",
     )
     parser.add_argument("--out", default=str(ROOT / "docs" / "benchmarks.md"))
@@ -294,12 +316,20 @@ def main(argv: list[str] | None = None) -> int:
     VAR.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     info = machine()
-    log("collectstatic (hashed names, as served with DEBUG off)")
-    portico(base_env(""), "collectstatic", "--noinput", "-v0")
     names = [name.strip() for name in args.databases.split(",")]
     # Seeding is not what is measured: the databases are prepared side by side.
     with ThreadPoolExecutor(max_workers=len(names)) as pool:
         prepared = list(pool.map(lambda name: prepare(name, args), names))
+    missing = [run["not_seeded"] for run in prepared if "not_seeded" in run]
+    if missing:
+        print("\n".join(missing), file=sys.stderr)
+        return 2
+    if args.seed:
+        for run in prepared:
+            log(f"{run['database']}: {run.get('skipped') or 'seeded; now run `make bench`'}")
+        return 0
+    log("collectstatic (hashed names, as served with DEBUG off)")
+    portico(base_env(""), "collectstatic", "--noinput", "-v0")
     runs = [run if "skipped" in run else measure(run, args) for run in prepared]
     info["total_seconds"] = round(time.perf_counter() - started, 1)
     (VAR / "results.json").write_text(json.dumps({"machine": info, "runs": runs}, default=str))

@@ -19,9 +19,18 @@ from __future__ import annotations
 
 from portico.devdata.scale.rows import reserve_numbers
 from portico.devdata.scale.seeder import Seeder
-from portico.devdata.scale.spec import Progress, ScaleResult, ScaleSpec, no_progress
+from portico.devdata.scale.spec import SIZES, Progress, ScaleResult, ScaleSpec, no_progress, sized
 
-__all__ = ["Progress", "ScaleResult", "ScaleSpec", "Seeder", "reserve_numbers", "seed_scale"]
+__all__ = [
+    "SIZES",
+    "Progress",
+    "ScaleResult",
+    "ScaleSpec",
+    "Seeder",
+    "reserve_numbers",
+    "seed_scale",
+    "sized",
+]
 
 
 def seed_scale(*, slug: str, spec: ScaleSpec, progress: Progress = no_progress) -> ScaleResult:

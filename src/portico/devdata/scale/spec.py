@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from portico.contacts.models import Contact
 from portico.orgs.models import Organisation
@@ -28,6 +28,18 @@ class ScaleSpec:
     currency: str = "USD"
     password: str = ""
     seed: int = 2026
+
+
+SIZES = (500, 5_000, 50_000)
+"""The big customer's history sizes the benchmark compares (`seed-scale --size`)."""
+
+
+def sized(spec: ScaleSpec, size: int) -> ScaleSpec:
+    """`spec` with the big customer at `size` invoices and payments in the default proportion
+    (2 payments for 5 invoices)."""
+    if size not in SIZES:
+        raise ValueError(f"Size {size} is not one of {', '.join(map(str, SIZES))}.")
+    return replace(spec, big_invoices=size, big_payments=size * 2 // 5)
 
 
 @dataclass

@@ -42,6 +42,13 @@ class Command(BaseCommand):
             default=defaults.small_time_entries,
             help="Time entries on the small reference customer's one project (0: no project).",
         )
+        parser.add_argument(
+            "--size",
+            type=int,
+            choices=scale.SIZES,
+            help="The big customer's invoices (payments in proportion, 2 for 5): the history "
+            "sizes the benchmark compares. Overrides --big-invoices and --big-payments.",
+        )
         parser.add_argument("--years", type=int, default=defaults.years)
         parser.add_argument("--currency", default=defaults.currency)
         parser.add_argument(
@@ -69,6 +76,8 @@ class Command(BaseCommand):
             password=options["password"],
             seed=options["seed"],
         )
+        if options["size"]:
+            spec = scale.sized(spec, options["size"])
         console = Console(file=cast(IO[str], self.stdout))
         progress = Progress(
             TextColumn("{task.description:<18}"),
