@@ -188,6 +188,32 @@ def test_3d_secure_is_done_by_stripe_js_when_the_card_is_saved_then_autopay_char
     assert Checkout.objects.get(autopay=True).last4 == "3155"
 
 
+def test_a_payment_the_bank_asks_to_confirm_is_confirmed_with_stripe_js_then_paid(
+    page: Page, signed_in: str, customer_a: Contact, screenshot: Any, csp_violations: list[str]
+) -> None:
+    # given a card whose bank asks for 3-D Secure when it is entered and again when it is charged
+    invoice = sales.invoice(customer_a, "75.00")
+    page.goto(f"{signed_in}/pay/?invoice={invoice.public_id}")
+    type_stripe_card(page, "4000 0025 0000 3155", wait_for_token=False)
+    fields = page.frame_locator('iframe[data-hosted-fields="card"]')
+    fields.get_by_role("button", name="Complete authentication").click()
+    expect(page.locator("[data-token-status]")).to_contain_text("3155")
+
+    # when Ann pays, the checkout page opens the bank's window (Stripe.js confirmCardPayment)
+    page.get_by_role("button", name="Pay", exact=True).click()
+    expect(page.locator("#outcome")).to_have_text("Your bank asks you to confirm this payment")
+    expect(page.get_by_role("button", name="Complete authentication")).to_be_visible()
+    screenshot("portal-pay-stripe-3d-secure-payment")
+    assert Payment.objects.count() == 0
+
+    # and she completes it: then the payment is booked and she sees it went through
+    page.get_by_role("button", name="Complete authentication").click()
+    expect(page.locator("#outcome")).to_have_text(PAID)
+    invoice.refresh_from_db()
+    assert invoice.status == Invoice.Status.PAID and Payment.objects.count() == 1
+    assert csp_violations == []
+
+
 def test_a_failed_3d_secure_gives_the_page_no_card(
     page: Page, signed_in: str, customer_a: Contact, screenshot: Any
 ) -> None:

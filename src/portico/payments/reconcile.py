@@ -49,6 +49,10 @@ def checkout_reconcile(*, checkout: Checkout) -> Checkout:
         return _close_never_charged(checkout)
     if result.status == ChargeStatus.PENDING and checkout.state == State.PENDING:
         return checkout
+    if result.action_required:
+        # The customer left the bank's authentication unfinished (or never saw it, when the
+        # answer was lost): the charge is cancelled and the checkout fails with that reason.
+        result = gateway.charge_abandon(transaction_id=result.transaction_id)
     return checkout_services.checkout_settle(checkout_id=checkout.pk, result=result)
 
 

@@ -18,7 +18,7 @@ from portico.contacts.scope import PortalScope
 from portico.orgs.models import GatewayAccount, Organisation
 from portico.payments.checkout import services as checkout
 from portico.payments.gateways import registry
-from portico.payments.gateways.base import SavedMethodResult
+from portico.payments.gateways.base import CustomerAction, SavedMethodResult
 from portico.payments.gateways.stripe.adapter import StripeGateway, client_for
 from portico.payments.models import Checkout
 from portico.sales.models import Invoice
@@ -46,13 +46,35 @@ def confirm_setup(
             "billing_details": {"name": "Ann Customer", "address": {"postal_code": "94105"}},
         },
     }
+    answer = stripe_js(server, f"/v1/setup_intents/{setup_id}/confirm", body)
+    if answer.get("status") == "requires_action":
+        # the bank asks for 3-D Secure and the customer completes it, as in Stripe.js's window
+        answer = stripe_js(
+            server,
+            f"/v1/setup_intents/{setup_id}/confirm",
+            {"key": publishable_key, "client_secret": client_secret},
+        )
+    return answer
+
+
+def stripe_js(server: LocalStripe, path: str, body: dict[str, object]) -> dict[str, object]:
+    """A request as localstripe's Stripe.js sends it (the publishable key in a JSON body)."""
     request = urllib.request.Request(  # noqa: S310 — the loopback test server
-        f"{server.url}/v1/setup_intents/{setup_id}/confirm",
-        data=json.dumps(body).encode(),
-        method="POST",
+        f"{server.url}{path}", data=json.dumps(body).encode(), method="POST"
     )
     with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310
         return dict(json.loads(response.read()))
+
+
+def authenticate_payment(server: LocalStripe, action: CustomerAction, *, success: bool) -> None:
+    """What Stripe.js's confirmCardPayment does when the customer completes (or fails) the
+    bank's 3-D Secure window for a PaymentIntent."""
+    intent_id = action.client_secret.split("_secret_")[0]
+    stripe_js(
+        server,
+        f"/v1/payment_intents/{intent_id}/_authenticate?success={str(success).lower()}",
+        {"key": action.publishable_key, "client_secret": action.client_secret},
+    )
 
 
 @pytest.fixture

@@ -22,8 +22,8 @@ from portico.payments.saved_methods import saved_method_add, saved_method_delete
 from portico.sales.models import Invoice
 from portico.sales.services import recurring_generate_due
 from tests.gateways import pan_scan
-from tests.gateways.stripe.conftest import Card, Pay
-from tests.localstripe import SECRET_KEY
+from tests.gateways.stripe.conftest import Card, Pay, authenticate_payment
+from tests.localstripe import SECRET_KEY, LocalStripe
 from tests.sales import factories as sales
 
 pytestmark = pytest.mark.django_db
@@ -251,3 +251,57 @@ def test_no_answer_to_the_charge_leaves_the_checkout_unknown_not_failed(
     assert reconcile_later() == {"failed": 1}
     done.refresh_from_db()
     assert done.error_code == "not_charged" and Payment.objects.count() == 0
+
+
+THREE_D_SECURE = "4000002500003155"
+
+
+@pytest.mark.parametrize("completed", [True, False], ids=["authenticated", "failed"])
+def test_a_charge_the_bank_asks_to_confirm_waits_for_the_customer_then_settles(
+    pay: Pay, customer_a: Any, card: Card, localstripe: LocalStripe, completed: bool
+) -> None:
+    # given a card whose bank asks for 3-D Secure at the payment itself
+    invoice = sales.invoice(customer_a, "70.00")
+    done = pay([invoice], token=card(THREE_D_SECURE).reference, save_method=True)
+
+    # then nothing is booked yet: the checkout waits, and its page gets Stripe.js's part
+    assert done.state == State.PROCESSING and done.gateway_transaction_id.startswith("pi_")
+    action = checkout_services.checkout_customer_action(checkout=done)
+    assert action is not None and action.client_secret.startswith(done.gateway_transaction_id)
+    assert action.publishable_key.startswith("pk_test_")
+    assert Payment.objects.count() == 0
+
+    # when the customer completes (or fails) the bank's window, and the page asks Portico
+    authenticate_payment(localstripe, action, success=completed)
+    done = checkout_services.checkout_after_action(checkout=done)
+    assert checkout_services.checkout_after_action(checkout=done) == done
+
+    # then it is paid once, or failed with the bank's reason and nothing charged
+    invoice.refresh_from_db()
+    if completed:
+        assert done.state == State.SUCCEEDED and invoice.status == Invoice.Status.PAID
+        assert Payment.objects.count() == 1 and intent(done.gateway_transaction_id).status == (
+            "succeeded"
+        )
+    else:
+        assert done.state == State.FAILED and done.error_code == "authentication_required"
+        assert invoice.status == Invoice.Status.SENT and Payment.objects.count() == 0
+    assert checkout_services.checkout_customer_action(checkout=done) is None
+    # a card that still needed the bank's confirmation is not kept as saved
+    assert SavedMethod.objects.count() == 0
+
+
+def test_an_authentication_left_unfinished_is_cancelled_by_reconcile(
+    pay: Pay, customer_a: Any, card: Card
+) -> None:
+    invoice = sales.invoice(customer_a, "70.00")
+    done = pay([invoice], token=card(THREE_D_SECURE).reference)
+    assert done.state == State.PROCESSING
+    assert reconcile.checkouts_reconcile() == {"processing": 1}  # she may be at her bank now
+    later = timezone.now() + reconcile.STALE_PROCESSING + datetime.timedelta(seconds=1)
+    with time_machine.travel(later, tick=False):
+        assert reconcile.checkouts_reconcile() == {"failed": 1}
+    done.refresh_from_db()
+    assert done.error_code == "authentication_required" and Payment.objects.count() == 0
+    assert intent(done.gateway_transaction_id).status == "canceled"
+    assert pay([invoice], token=card().reference).state == State.SUCCEEDED

@@ -43,6 +43,7 @@ from portico.payments.gateways.base import (
     ChargeRequest,
     ChargeResult,
     ChargeStatus,
+    CustomerAction,
     GatewayError,
     MethodKind,
     check_account_settings,
@@ -453,6 +454,12 @@ def checkout_apply_result(*, checkout_id: int, result: ChargeResult) -> Checkout
         "saved_method",
         "updated_at",
     ]
+    if result.action_required:
+        # The bank asks the customer to authenticate first: the checkout page lets them
+        # (`checkout_customer_action`); until then the checkout stays processing.
+        checkout.state = State.PROCESSING
+        checkout.save(update_fields=[*fields, "state"])
+        return checkout
     if result.status == ChargeStatus.PENDING:
         checkout.state = State.PENDING
         checkout.save(update_fields=[*fields, "state"])
@@ -567,6 +574,31 @@ def checkout_settle(*, checkout_id: int, result: ChargeResult) -> Checkout:
     if was == Checkout.State.PENDING and checkout.state == Checkout.State.FAILED:
         notices.bank_debit_failed_send(checkout)
     return checkout
+
+
+def checkout_customer_action(*, checkout: Checkout) -> CustomerAction | None:
+    """What the checkout page runs for a charge waiting on the customer's authentication
+    (3-D Secure), or None. Asks the gateway only for a processing checkout it has answered."""
+    if checkout.state != State.PROCESSING or not checkout.gateway_transaction_id:
+        return None
+    gateway = registry.gateway_for(checkout.gateway_account)
+    try:
+        return gateway.customer_action(transaction_id=checkout.gateway_transaction_id)
+    except GatewayError as exc:
+        logger.warning("checkout %s: no customer action: %s", checkout.public_id, exc.code)
+        return None
+
+
+def checkout_after_action(*, checkout: Checkout) -> Checkout:
+    """The customer has authenticated (or given up) on the checkout page: post what the
+    gateway now says. A charge still waiting is left for the customer, or for reconcile."""
+    if checkout.state != State.PROCESSING or not checkout.gateway_transaction_id:
+        return checkout
+    gateway = registry.gateway_for(checkout.gateway_account)
+    result = gateway.retrieve_charge(idempotency_key=f"checkout:{checkout.public_id}")
+    if result is None or result.action_required:
+        return checkout
+    return checkout_settle(checkout_id=checkout.pk, result=result)
 
 
 def new_key() -> str:

@@ -168,6 +168,9 @@ class ChargeResult:
     retry_safe: bool = False
     saved_method: SavedMethodResult | None = None
     created_at: datetime | None = None
+    action_required: bool = False
+    """PENDING because the card's bank asks the customer to authenticate (3-D Secure) first:
+    `Gateway.customer_action` says how the checkout page lets them."""
 
     @property
     def succeeded(self) -> bool:
@@ -180,6 +183,18 @@ class ChargeResult:
     @property
     def failed(self) -> bool:
         return self.status == ChargeStatus.FAILED
+
+
+@dataclass(frozen=True)
+class CustomerAction:
+    """What the checkout page runs for a charge waiting on the customer (3-D Secure): the
+    gateway's script, the public key and the charge's client secret; `csp` widens the page's
+    Content-Security-Policy for that script."""
+
+    script_url: str
+    publishable_key: str
+    client_secret: str
+    csp: Mapping[str, list[str]]
 
 
 @dataclass(frozen=True)
@@ -268,6 +283,15 @@ class Gateway(abc.ABC):
     @abc.abstractmethod
     def retrieve_charge(self, *, idempotency_key: str) -> ChargeResult | None:
         """The charge made with this key, or None when the gateway never made one."""
+
+    def customer_action(self, *, transaction_id: str) -> CustomerAction | None:
+        """How the customer completes a charge whose result is `action_required`, or None when
+        it waits for nothing (gateways that never ask for authentication)."""
+        return None
+
+    def charge_abandon(self, *, transaction_id: str) -> ChargeResult:
+        """Cancel a charge the customer never authenticated; the FAILED result it ends in."""
+        raise GatewayError("unsupported", "This gateway has no charges awaiting the customer.")
 
     @abc.abstractmethod
     def charges(self, *, created_from: datetime | None = None) -> Iterator[ChargeResult]:

@@ -11,6 +11,11 @@ urlpatterns = [
     path("choose", views.pay_choose, name="checkout_choose"),
     path("credit", views.credit_apply, name="checkout_credit_apply"),
     path("checkouts/<uuid:checkout_id>", views.checkout_detail, name="checkout_detail"),
+    path(
+        "checkouts/<uuid:checkout_id>/authenticated",
+        views.checkout_authenticated,
+        name="checkout_authenticated",
+    ),
     path("methods", views.methods, name="saved_methods"),
     path("methods/add", views.method_add, name="saved_method_add"),
     path("methods/<uuid:method_id>/default", views.method_default, name="saved_method_default"),

@@ -374,14 +374,32 @@ def credit_apply(request: HttpRequest, scope: PortalScope) -> HttpResponse:
 @require_GET
 def checkout_detail(request: HttpRequest, scope: PortalScope, checkout_id: UUID) -> HttpResponse:
     done = selectors.checkout_get_for_portal(scope=scope, checkout_id=checkout_id)
+    action = services.checkout_customer_action(checkout=done)
     context = {
         "scope": scope,
         "checkout": done,
+        "action": action,
         "items": selectors.checkout_items(checkout=done),
         "receipt_url": "" if scope.is_link else _receipt_url(scope, done),
         "document_url": _document_url(scope, done) if scope.is_link else "",
     }
-    return render(request, "portal/payments/checkout.html", context)
+    response = render(request, "portal/payments/checkout.html", context)
+    if action is not None:
+        # The gateway's script (Stripe.js) runs the bank's authentication on this page.
+        response._csp_update = dict(action.csp)  # type: ignore[attr-defined]
+    return response
+
+
+@portal_view(module=Module.PAYMENTS, link=True)
+@require_POST
+def checkout_authenticated(
+    request: HttpRequest, scope: PortalScope, checkout_id: UUID
+) -> HttpResponse:
+    """The checkout page's script is done with the bank's authentication: settle from the
+    gateway and show the outcome."""
+    done = selectors.checkout_get_for_portal(scope=scope, checkout_id=checkout_id)
+    services.checkout_after_action(checkout=done)
+    return redirect(_url(scope, "checkout_detail", checkout_id=done.public_id))
 
 
 def _document_url(scope: PortalScope, done: Checkout) -> str:

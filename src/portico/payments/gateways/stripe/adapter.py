@@ -17,9 +17,11 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterator, Mapping
+from dataclasses import replace
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlsplit
 
 import stripe
 from django.conf import settings
@@ -41,6 +43,7 @@ from portico.payments.gateways.base import (
     ChargeRequest,
     ChargeResult,
     ChargeStatus,
+    CustomerAction,
     Gateway,
     GatewayError,
     MethodKind,
@@ -203,9 +206,25 @@ def _status(intent: Mapping[str, Any]) -> ChargeStatus:
     status = intent.get("status")
     if status == "succeeded":
         return ChargeStatus.SUCCEEDED
-    if status == "processing":
+    if status in ("processing", "requires_action"):
         return ChargeStatus.PENDING
     return ChargeStatus.FAILED
+
+
+def stripe_csp() -> dict[str, list[str]]:
+    """What Stripe.js needs beyond our own policy (Stripe's documented CSP)."""
+    js = _origin(settings.STRIPE_JS_URL)
+    api = _origin(settings.STRIPE_API_BASE)
+    return {
+        "script-src": [js, "https://*.js.stripe.com"],
+        "frame-src": [js, "https://*.js.stripe.com", "https://hooks.stripe.com"],
+        "connect-src": [api, js],
+    }
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 def _charge_result(
@@ -217,10 +236,7 @@ def _charge_result(
     status = _status(intent)
     code = ""
     if status == ChargeStatus.FAILED:
-        if intent.get("status") == "requires_action":
-            code = declines.AUTHENTICATION_REQUIRED
-        else:
-            code = declines.decline_code(intent.get("last_payment_error"))
+        code = declines.decline_code(intent.get("last_payment_error"))
     currency = str(intent["currency"]).upper()
     return ChargeResult(
         transaction_id=intent["id"],
@@ -235,10 +251,11 @@ def _charge_result(
         error=declines.portal_error(code) if code else None,
         message=declines.message(code) if code else "",
         retry_safe=code in RETRY_SAFE_DECLINES,
-        saved_method=saved_method if status != ChargeStatus.FAILED else None,
+        saved_method=saved_method if intent.get("status") in ("succeeded", "processing") else None,
         created_at=datetime.fromtimestamp(intent["created"], tz=UTC)
         if intent.get("created")
         else None,
+        action_required=intent.get("status") == "requires_action",
     )
 
 
@@ -384,12 +401,13 @@ class StripeGateway(Gateway):
                 )
                 if not intent:
                     raise
-            if intent.get("status") == "requires_action":
-                # Authentication was due at setup (Stripe.js did it); asked again, give up cleanly.
-                self.client.v1.payment_intents.cancel(intent["id"])
+            if intent.get("status") == "requires_action" and request.recurring:
+                # No customer is there to authenticate an autopay charge: it ends here.
+                return self._abandon(intent["id"], method=method)
             result = _charge_result(intent, method=method, saved_method=saved)
-            if saved is not None and result.failed:
-                # "Save this card" goes with a payment that went through, not with a decline.
+            if saved is not None and result.saved_method is None:
+                # "Save this card" goes with a payment that went through, not with a decline
+                # (nor with one still waiting for the bank's authentication).
                 self.delete_method(reference=reference)
             return result
         except stripe.StripeError as exc:
@@ -406,6 +424,45 @@ class StripeGateway(Gateway):
             return _charge_result(intent, method=method)
         except stripe.StripeError as exc:
             raise _stripe_error(exc) from None
+
+    def customer_action(self, *, transaction_id: str) -> CustomerAction | None:
+        """Stripe.js's confirmCardPayment on the checkout page, for an intent of this account
+        whose bank asks for 3-D Secure."""
+        try:
+            intent = _plain(self.client.v1.payment_intents.retrieve(transaction_id))
+        except stripe.StripeError as exc:
+            raise _stripe_error(exc) from None
+        mine = (intent.get("metadata") or {}).get(METADATA_ACCOUNT) == self.config.account_ref
+        if not mine or intent.get("status") != "requires_action":
+            return None
+        return CustomerAction(
+            script_url=settings.STRIPE_JS_URL,
+            publishable_key=self.config.publishable_key,
+            client_secret=str(intent["client_secret"]),
+            csp=stripe_csp(),
+        )
+
+    def charge_abandon(self, *, transaction_id: str) -> ChargeResult:
+        try:
+            return self._abandon(transaction_id, method=None)
+        except stripe.StripeError as exc:
+            raise _stripe_error(exc) from None
+
+    def _abandon(self, transaction_id: str, *, method: SavedMethodResult | None) -> ChargeResult:
+        """Cancel an intent left waiting for authentication: failed, with that reason."""
+        intent = _plain(self.client.v1.payment_intents.retrieve(transaction_id))
+        if intent.get("status") == "requires_action":
+            intent = _plain(self.client.v1.payment_intents.cancel(transaction_id))
+        result = _charge_result(intent, method=method)
+        if not result.failed:
+            return result  # authenticated after all: what Stripe says stands
+        code = declines.AUTHENTICATION_REQUIRED
+        return replace(
+            result,
+            decline_code=code,
+            error=declines.portal_error(code),
+            message=declines.message(code),
+        )
 
     def charges(self, *, created_from: datetime | None = None) -> Iterator[ChargeResult]:
         """This account's PaymentIntents, read a page of 100 at a time and answered oldest

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 from typing import Any
-from urllib.parse import urlsplit
 from uuid import UUID
 
 from django.conf import settings
@@ -25,23 +24,7 @@ from portico.core.client_ip import client_ip
 from portico.orgs.models import GatewayAccount
 from portico.payments.gateways import registry
 from portico.payments.gateways.base import GatewayError
-from portico.payments.gateways.stripe.adapter import StripeGateway
-
-
-def _origin(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}"
-
-
-def stripe_csp() -> dict[str, list[str]]:
-    """What Stripe.js needs beyond our own policy (Stripe's documented CSP)."""
-    js = _origin(settings.STRIPE_JS_URL)
-    api = _origin(settings.STRIPE_API_BASE)
-    return {
-        "script-src": [js, "https://*.js.stripe.com"],
-        "frame-src": [js, "https://*.js.stripe.com", "https://hooks.stripe.com"],
-        "connect-src": [api, js],
-    }
+from portico.payments.gateways.stripe.adapter import StripeGateway, stripe_csp
 
 
 def _gateway(account_id: UUID) -> StripeGateway:
