@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portico.activity.models import COMMENT_MAX_LENGTH
 from portico.activity.portal_actions import REASON_MAX_LENGTH, SIGNATURE_MAX_LENGTH
+from portico.core.text import SingleLineField
 from portico.core.uploads import EXTENSIONS, MAX_BYTES
 
 ACCEPT = tuple(extension for extensions in EXTENSIONS.values() for extension in extensions)
@@ -21,7 +22,7 @@ def _textarea(rows: int = 3) -> forms.Textarea:
 
 
 class AcceptForm(forms.Form):
-    signed_name = forms.CharField(
+    signed_name = SingleLineField(
         label=_("Type your full name to sign"),
         max_length=SIGNATURE_MAX_LENGTH,
         widget=forms.TextInput(attrs={"class": "form-control", "autocomplete": "name"}),

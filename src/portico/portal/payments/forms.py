@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from portico.core.text import SingleLineField
 from portico.payments.models import SavedMethod
 from portico.portal.self_service.forms import SelfServiceForm
 
@@ -71,9 +72,9 @@ class MethodEditForm(SelfServiceForm):
     exp_year = forms.IntegerField(
         label=_("Expiry year"), min_value=2000, max_value=2100, required=False
     )
-    name = forms.CharField(label=_("Name"), max_length=200, required=False)
-    line1 = forms.CharField(label=_("Address"), max_length=200, required=False)
-    city = forms.CharField(label=_("City"), max_length=100, required=False)
-    state = forms.CharField(label=_("State or region"), max_length=100, required=False)
-    postal_code = forms.CharField(label=_("Postal code"), max_length=20, required=False)
-    country = forms.CharField(label=_("Country (2 letters)"), max_length=2, required=False)
+    name = SingleLineField(label=_("Name"), max_length=200, required=False)
+    line1 = SingleLineField(label=_("Address"), max_length=200, required=False)
+    city = SingleLineField(label=_("City"), max_length=100, required=False)
+    state = SingleLineField(label=_("State or region"), max_length=100, required=False)
+    postal_code = SingleLineField(label=_("Postal code"), max_length=20, required=False)
+    country = SingleLineField(label=_("Country (2 letters)"), max_length=2, required=False)

@@ -16,14 +16,10 @@ from portico.contacts.models import (
     REVIEW_MAX_LENGTH,
     SUBJECT_MAX_LENGTH,
 )
+from portico.core.text import SingleLineField
 from portico.portal.forms import PortalForm
 
 PHONE = re.compile(r"^[0-9+()./\- ]*$")
-
-
-def one_line(value: str) -> None:
-    if "\r" in value or "\n" in value:
-        raise ValidationError(_("Use a single line here."), code="line_break")
 
 
 def phone_number(value: str) -> None:
@@ -32,21 +28,20 @@ def phone_number(value: str) -> None:
 
 
 def _text(label: Any, max_length: int, *, required: bool = False, **kwargs: Any) -> forms.CharField:
-    return forms.CharField(
+    return SingleLineField(
         label=label,
         max_length=max_length,
         required=required,
-        validators=[one_line],
         **kwargs,
     )
 
 
 def _phone(label: Any) -> forms.CharField:
-    return forms.CharField(
+    return SingleLineField(
         label=label,
         max_length=50,
         required=False,
-        validators=[one_line, phone_number],
+        validators=[phone_number],
         widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
     )
 
