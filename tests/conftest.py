@@ -6,10 +6,12 @@ an outsider owns organisation B, which has a customer with its own person.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from portico.accounts.models import Membership, User
 from portico.contacts.models import Contact, ContactPerson
@@ -35,6 +37,14 @@ def _immediate_tasks_and_local_mail(settings: Any, tmp_path: Any) -> None:
             "LOCATION": f"limits-{tmp_path}",
         },
     }
+
+
+@pytest.fixture(autouse=True)
+def _default_language_between_tests() -> Iterator[None]:
+    """A request leaves its language active in the thread (Django never deactivates it); the
+    next test starts in the default language, whatever page the last one opened."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

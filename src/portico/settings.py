@@ -263,6 +263,8 @@ LANGUAGES = [
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+# The portal's language switcher remembers a visitor's choice for a year.
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 LOCALE_PATHS = [Path(__file__).resolve().parent / "locale"]
 
 # Static and uploaded files.

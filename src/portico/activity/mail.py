@@ -13,7 +13,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from portico.core.timezones import zone_of
+from portico.core.timezones import first_language, zone_of
 from portico.orgs.selectors import preferences_of
 
 if TYPE_CHECKING:
@@ -70,12 +70,11 @@ def language_for(
     contact: Contact | None = None,
     person: ContactPerson | None = None,
 ) -> str:
-    """The recipient's language: the person's, else the customer's, else the organisation's."""
-    for source in (person, contact, organisation):
-        language = str(getattr(source, "language", "") or "") if source is not None else ""
-        if language:
-            return language
-    return str(settings.LANGUAGE_CODE)
+    """The recipient's language: the person's, else the customer's, else the organisation's
+    (a code Portico does not speak is skipped)."""
+    return first_language(
+        *(getattr(source, "language", "") for source in (person, contact, organisation))
+    )
 
 
 def site_link(path: str) -> str:

@@ -47,6 +47,7 @@ from portico.contacts.models import (
 from portico.contacts.scope import PortalScope
 from portico.contacts.self_service_selectors import settings_of
 from portico.core.errors import DomainError
+from portico.core.timezones import supported_language
 from portico.orgs.selectors import preferences_of
 
 if TYPE_CHECKING:
@@ -191,6 +192,17 @@ def person_details_update(
     return changes
 
 
+def language_choose(*, user: User, organisation: Organisation, language: str) -> str:
+    """The language a portal user picked in a switcher, saved on their persons at this
+    organisation; answers it, or "" (nothing saved) for a code Portico does not speak."""
+    chosen = supported_language(language)
+    if chosen:
+        ContactPerson.objects.in_organisation(organisation).filter(user=user).update(
+            language=chosen, updated_at=timezone.now()
+        )
+    return chosen
+
+
 # --- login email --------------------------------------------------------------------------------
 
 
@@ -199,7 +211,9 @@ def _email_person(
 ) -> None:
 
     organisation = person.organisation
-    with translation.override(person.language or settings.LANGUAGE_CODE):
+    with translation.override(
+        language_for(organisation=organisation, contact=person.contact, person=person)
+    ):
         text, html = render_email(
             f"portal/self_service/email/{template}",
             {

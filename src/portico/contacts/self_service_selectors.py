@@ -14,6 +14,7 @@ from portico.contacts.models import (
     SelfServiceSettings,
 )
 from portico.contacts.scope import PortalScope
+from portico.core.timezones import first_language
 
 if TYPE_CHECKING:
     from portico.orgs.models import Organisation
@@ -63,11 +64,12 @@ def pending_email_change_of(*, scope: PortalScope) -> PendingEmailChange | None:
 
 
 def language_for_user(*, user_id: int, org_slug: str) -> str:
-    """The preferred language of the user's portal person at this organisation ("" for none)."""
-    languages = (
+    """The user's portal language at this organisation: their person's, else the customer's, else
+    the organisation's ("" when the user is no person there)."""
+    chain = (
         ContactPerson.objects.filter(user_id=user_id, organisation__slug=org_slug)
-        .exclude(language="")
         .order_by("pk")
-        .values_list("language", flat=True)
+        .values_list("language", "contact__language", "organisation__language")
+        .first()
     )
-    return next(iter(languages[:1]), "")
+    return first_language(*chain) if chain else ""

@@ -7,6 +7,7 @@ from functools import cache
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.translation import get_supported_language_variant
 from django.utils.translation import gettext_lazy as _
 
 
@@ -35,6 +36,42 @@ def validate_language(code: str) -> None:
         raise ValidationError(
             _("%(code)s is not one of the languages Portico speaks."), params={"code": code}
         )
+
+
+def supported_language(code: str | None) -> str:
+    """`code` as one of `LANGUAGES` ("de-AT" → "de"), or "" for a code Portico does not speak."""
+    if not code:
+        return ""
+    try:
+        return str(get_supported_language_variant(str(code).strip().lower()[:32]))
+    except LookupError:
+        return ""
+
+
+def first_language(*candidates: str | None) -> str:
+    """The language chain: the first candidate Portico speaks (the person's, the customer's, the
+    organisation's…), else the site's default. An unknown or empty code is skipped, never fatal."""
+    for code in candidates:
+        language = supported_language(code)
+        if language:
+            return language
+    return str(settings.LANGUAGE_CODE)
+
+
+def accepted_languages(header: str) -> list[str]:
+    """The languages of an Accept-Language header that Portico speaks, the browser's favourite
+    first ("fr-CH, fr;q=0.9, de;q=0.8" → ["fr", "de"])."""
+    weighted: list[tuple[float, int, str]] = []
+    for position, part in enumerate(header.split(",")[:20]):
+        code, _sep, params = part.strip().partition(";")
+        try:
+            quality = float(params.strip().removeprefix("q=")) if params else 1.0
+        except ValueError:
+            continue
+        language = supported_language(code) if code != "*" and quality > 0 else ""
+        if language:
+            weighted.append((-quality, position, language))
+    return list(dict.fromkeys(language for _q, _p, language in sorted(weighted)))
 
 
 def zone_of(name: str) -> zoneinfo.ZoneInfo:

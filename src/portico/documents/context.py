@@ -10,6 +10,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from portico.core.timezones import first_language
 from portico.documents.kinds import DocumentKind, kind_of
 from portico.orgs.models import Organisation
 from portico.orgs.selectors import preferences_of
@@ -46,7 +47,8 @@ class Applied:
 
 
 def language_of(contact: Any) -> str:
-    return str(getattr(contact, "language", "") or "en")
+    """The customer's language, else the organisation's (a code Portico does not speak skipped)."""
+    return first_language(contact.language, contact.organisation.language)
 
 
 def stamp_for(document: Any) -> str:

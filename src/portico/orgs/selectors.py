@@ -18,6 +18,13 @@ def preferences_of(organisation: Organisation) -> PortalPreferences:
         return PortalPreferences(organisation=organisation)
 
 
+def language_of_organisation(*, slug: str) -> str:
+    """The language of the organisation at this portal address ("" for no such organisation)."""
+    return str(
+        Organisation.objects.filter(slug=slug).values_list("language", flat=True).first() or ""
+    )
+
+
 def default_tax(*, organisation: Organisation) -> QuerySet[Tax]:
     return Tax.objects.filter(organisation=organisation, is_default=True)
 

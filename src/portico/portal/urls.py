@@ -14,6 +14,7 @@ urlpatterns = [
     path("login", views.login, name="login"),
     path("login/verify", views.two_factor_verify, name="two_factor_verify"),
     path("logout", views.logout, name="logout"),
+    path("language", views.language, name="language"),
     path("choose", views.choose, name="choose"),
     path("brand.css", views.brand_css, name="brand_css"),
     path("password/forgot", views.password_forgot, name="password_forgot"),

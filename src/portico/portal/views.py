@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import cast
 from uuid import UUID
 
+from django.conf import settings
 from django.contrib import auth, messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -24,13 +25,14 @@ from django_otp import match_token, user_has_device
 
 from portico.accounts import two_factor
 from portico.accounts.models import User, normalise_email
-from portico.activity import invitations
+from portico.activity import invitations, self_service
 from portico.contacts import document_links
 from portico.contacts import portal_tokens as tokens
 from portico.contacts.models import ContactPerson
 from portico.contacts.scope import Module, PortalScope
 from portico.core import ratelimit
 from portico.core.errors import DomainError
+from portico.core.timezones import supported_language
 from portico.documents import links, sending
 from portico.documents import selectors as document_selectors
 from portico.documents.kinds import kind_named
@@ -53,6 +55,7 @@ from portico.portal.scoping import (
     portal_view,
     problem_page,
 )
+from portico.portal.self_service.middleware import remember_language
 
 SESSION_TOTP_KEY = "portal_totp_key"
 Purpose = tokens.Purpose
@@ -152,6 +155,31 @@ def logout(request: HttpRequest, org_slug: str) -> HttpResponse:
     auth.logout(request)
     messages.success(request, _("You have logged out."))
     return redirect(portal_url(organisation, "login"))
+
+
+@login_not_required
+@require_POST
+def language(request: HttpRequest, org_slug: str) -> HttpResponse:
+    """The language switcher (login and account pages): the choice is kept in Django's language
+    cookie for the public pages and, logged in, saved as the person's language. A code Portico
+    does not speak changes nothing."""
+    organisation = selectors.organisation_for_portal(slug=org_slug)
+    response = redirect(_safe_next(request, organisation))
+    chosen = supported_language(request.POST.get("language", ""))
+    if not chosen:
+        return response
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        chosen,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+    if request.user.is_authenticated:
+        self_service.language_choose(user=request.user, organisation=organisation, language=chosen)
+        remember_language(request, organisation.slug, chosen)
+    return response
 
 
 @login_not_required

@@ -80,7 +80,7 @@ def test_the_persons_language_is_used_for_portal_pages(
 
     response = portal_client.get(url(active_person, "details"))
     assert response["Content-Language"] == "de"
-    assert '<html lang="de">' in response.content.decode()
+    assert '<html lang="de" dir="ltr">' in response.content.decode()
 
 
 def test_a_new_session_reads_the_persons_language(

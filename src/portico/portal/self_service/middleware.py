@@ -1,8 +1,10 @@
-"""Portal pages in the logged-in person's preferred language.
+"""Portal pages in the language chain: the person's, else the customer's, else the organisation's.
 
-Runs after the session, authentication and Django's LocaleMiddleware (which already picked the
-browser's language for the pages before login). The person's choice is read once per session
-and organisation, then kept in the session.
+Runs after the session, authentication and Django's LocaleMiddleware, which already picked the
+visitor's own choice (the switcher's cookie) or the browser's Accept-Language. Logged in, the
+chain above wins; its answer is read once per session and organisation, then kept in the session.
+On the public pages (login, password reset, invitation), a visitor who chose nothing and whose
+browser asks for no language Portico speaks reads the organisation's language.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 
 from portico.contacts import self_service_selectors as selectors
+from portico.core.timezones import accepted_languages, supported_language
+from portico.orgs.selectors import language_of_organisation
 
 SESSION_LANGUAGE = "portal_language:{org_slug}"
 
@@ -22,6 +26,18 @@ SESSION_LANGUAGE = "portal_language:{org_slug}"
 def remember_language(request: HttpRequest, org_slug: str, language: str) -> None:
     """Called when the person changes their language, so the next page already uses it."""
     request.session[SESSION_LANGUAGE.format(org_slug=org_slug)] = language
+
+
+def _activate(request: HttpRequest, language: str) -> None:
+    translation.activate(language)
+    request.LANGUAGE_CODE = language
+
+
+def _visitor_chose(request: HttpRequest) -> bool:
+    cookie = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+    return bool(supported_language(cookie)) or bool(
+        accepted_languages(request.headers.get("Accept-Language", ""))
+    )
 
 
 class PortalLanguageMiddleware:
@@ -43,12 +59,16 @@ class PortalLanguageMiddleware:
         if not org_slug or match is None or "portal" not in match.namespaces:
             return
         if not request.user.is_authenticated:
+            if not _visitor_chose(request):
+                language = supported_language(language_of_organisation(slug=org_slug))
+                if language:
+                    _activate(request, language)
             return
         key = SESSION_LANGUAGE.format(org_slug=org_slug)
-        language = request.session.get(key)
-        if language is None:
-            language = selectors.language_for_user(user_id=request.user.pk, org_slug=org_slug)
-            request.session[key] = language
-        if language and language in dict(settings.LANGUAGES):
-            translation.activate(language)
-            request.LANGUAGE_CODE = language
+        stored = request.session.get(key)
+        if stored is None:
+            stored = selectors.language_for_user(user_id=request.user.pk, org_slug=org_slug)
+            request.session[key] = stored
+        language = supported_language(stored)
+        if language:
+            _activate(request, language)
