@@ -294,6 +294,7 @@ NOT_SCOPED = {
     "login",
     "two_factor_verify",
     "logout",
+    "language",  # the switcher: a cookie, and the person's language only for a logged-in user
     "choose",
     "brand_css",
     "password_forgot",
