@@ -21,7 +21,7 @@ from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from portico.activity import mail
 from portico.activity import services as activity_services
@@ -56,8 +56,8 @@ MAX_MESSAGE = 4000
 
 DEFAULT_TEMPLATES: dict[str, tuple[_StrPromise, _StrPromise]] = {
     "estimate": (
-        _lazy("Estimate {document_number} from {organisation_name}"),
-        _lazy(
+        gettext_lazy("Estimate {document_number} from {organisation_name}"),
+        gettext_lazy(
             "Hello {contact_name},\n\n"
             "Here is estimate {document_number} for {document_total}, valid until {due_date}.\n"
             "You can accept or decline it online.\n\n"
@@ -65,8 +65,8 @@ DEFAULT_TEMPLATES: dict[str, tuple[_StrPromise, _StrPromise]] = {
         ),
     ),
     "invoice": (
-        _lazy("Invoice {document_number} from {organisation_name}"),
-        _lazy(
+        gettext_lazy("Invoice {document_number} from {organisation_name}"),
+        gettext_lazy(
             "Hello {contact_name},\n\n"
             "Here is invoice {document_number} for {document_total}, due on {due_date}.\n"
             "You can see it and pay it online.\n\n"
@@ -74,8 +74,8 @@ DEFAULT_TEMPLATES: dict[str, tuple[_StrPromise, _StrPromise]] = {
         ),
     ),
     "retainer-invoice": (
-        _lazy("Retainer invoice {document_number} from {organisation_name}"),
-        _lazy(
+        gettext_lazy("Retainer invoice {document_number} from {organisation_name}"),
+        gettext_lazy(
             "Hello {contact_name},\n\n"
             "Here is retainer invoice {document_number} for {document_total}: the deposit we "
             "ask before starting. You can pay it online.\n\n"
@@ -83,16 +83,16 @@ DEFAULT_TEMPLATES: dict[str, tuple[_StrPromise, _StrPromise]] = {
         ),
     ),
     "sales-order": (
-        _lazy("Sales order {document_number} from {organisation_name}"),
-        _lazy(
+        gettext_lazy("Sales order {document_number} from {organisation_name}"),
+        gettext_lazy(
             "Hello {contact_name},\n\n"
             "Here is sales order {document_number} for {document_total}, as confirmed.\n\n"
             "Kind regards,\n{organisation_name}"
         ),
     ),
     "credit-note": (
-        _lazy("Credit note {document_number} from {organisation_name}"),
-        _lazy(
+        gettext_lazy("Credit note {document_number} from {organisation_name}"),
+        gettext_lazy(
             "Hello {contact_name},\n\n"
             "Here is credit note {document_number} for {document_total}. The credit is on "
             "your account.\n\n"
@@ -326,11 +326,11 @@ def _compose(
 
 def _button_label(kind: DocumentKind) -> str:
     labels = {
-        "estimate": _lazy("View and accept the estimate"),
-        "invoice": _lazy("View and pay the invoice"),
-        "retainer-invoice": _lazy("View and pay the retainer invoice"),
+        "estimate": _("View and accept the estimate"),
+        "invoice": _("View and pay the invoice"),
+        "retainer-invoice": _("View and pay the retainer invoice"),
     }
-    return str(labels.get(kind.slug, _lazy("View the document")))
+    return labels.get(kind.slug) or _("View the document")
 
 
 def document_send(
