@@ -131,3 +131,35 @@ class DatabaseUnavailableMiddleware:
         if isinstance(exception, DATABASE_ERRORS):
             return database_unavailable(request)
         return None
+
+
+class HeadAsGetMiddleware:
+    """`HEAD` answers exactly as `GET` would, without the body (RFC 9110 §9.3.2), on every page
+    in one place: the request runs as a GET (views decorated `require_GET` or checking the
+    method see a GET), then the body is dropped and `Content-Length` says what GET would send.
+    A POST-only view still answers 405."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        if request.method != "HEAD":
+            return self.get_response(request)
+        request.method = "GET"
+        try:
+            response = self.get_response(request)
+        finally:
+            request.method = "HEAD"
+        if response.streaming:
+            response.streaming_content = iter(())  # type: ignore[attr-defined]
+        else:
+            response = _without_body(response)
+        return response
+
+
+def _without_body(response: R) -> R:
+    content = response.content  # type: ignore[attr-defined]
+    if not response.has_header("Content-Length"):
+        response["Content-Length"] = str(len(content))
+    response.content = b""  # type: ignore[attr-defined]
+    return response
