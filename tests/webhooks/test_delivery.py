@@ -264,6 +264,22 @@ def test_an_offline_payment_and_portal_access_changes_are_delivered(
     assert payment["data"]["amount"] == "40.00" and payment["data"]["source"] == "offline"
 
 
+def test_money_in_an_event_has_the_currencys_decimals_also_when_read_back(
+    customer_a: Contact,
+) -> None:
+    """The database keeps four decimals; an event writes money as the API does."""
+    from decimal import Decimal
+
+    from portico.core import events
+    from portico.sales.models import Invoice
+
+    invoice = Invoice.objects.get(pk=sales.invoice(customer_a, "40.00").pk)
+    data = events.object_data("invoice", invoice)
+    for name in ("total", "balance_due"):
+        assert Decimal(data[name]) == getattr(invoice, name) > 0
+        assert len(data[name].split(".")[1]) == 2, data[name]
+
+
 def test_a_customers_acceptance_in_the_portal_is_delivered(
     org: Organisation,
     customer_a: Contact,

@@ -10,12 +10,14 @@ from __future__ import annotations
 import datetime
 import uuid
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
 from portico.core.hooks import Hook
+from portico.core.money import quantize
 
 EVENT_TYPES: tuple[str, ...] = (
     "invoice.created",
@@ -72,10 +74,13 @@ def object_data(object_name: str, obj: Any, /, **extra: Any) -> dict[str, Any]:
         value = getattr(obj, name, None)
         if value is not None:
             data[name] = str(value)
+    currency = getattr(obj, "currency", None)
     for name in ("total", "balance_due", "amount"):
         value = getattr(obj, name, None)
         if value is not None:
-            data[name] = str(value)
+            # As the API writes money: the currency's decimals, whether or not the row was
+            # read back from the database (which keeps four).
+            data[name] = str(quantize(Decimal(str(value)), currency) if currency else value)
     contact = getattr(obj, "contact", None)
     if contact is not None and hasattr(contact, "public_id"):
         data["contact"] = str(contact.public_id)
