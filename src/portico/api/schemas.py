@@ -4,13 +4,34 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
+from django.core.exceptions import ValidationError
 from ninja import Schema
-from pydantic import ConfigDict
+from pydantic import AfterValidator, ConfigDict, Field
+from pydantic_core import PydanticCustomError
 
+from portico.core import text
 from portico.core.money import quantize
+
+
+def _single_line(value: str) -> str:
+    try:
+        return text.clean_single_line(value)
+    except ValidationError:
+        raise PydanticCustomError("line_break", "Use a single line here.") from None
+
+
+# Every free string of a request body or query is one of these three (tests/security walks them).
+SingleLine = Annotated[
+    str, AfterValidator(_single_line), Field(json_schema_extra={"x-text": "single-line"})
+]
+"""One line of typed text: invisible formatting removed, a line break a 422 naming the field."""
+MultiLine = Annotated[str, Field(json_schema_extra={"x-text": "multi-line"})]
+"""Free text that may span lines (notes, messages, reasons); shown isolated, never as markup."""
+Secret = Annotated[str, Field(json_schema_extra={"format": "password", "writeOnly": True})]
+"""A password: taken exactly as typed."""
 
 
 class Input(Schema):

@@ -16,6 +16,7 @@ from unfold.widgets import (
 
 from portico.contacts.models import ContactPerson
 from portico.core import placeholders
+from portico.core.text import SingleLineField
 
 
 class PersonChoice(forms.ModelMultipleChoiceField):
@@ -35,14 +36,14 @@ class SendForm(forms.Form):
         required=False,
         widget=UnfoldAdminCheckboxSelectMultipleWidget,
     )
-    cc = forms.CharField(
+    cc = SingleLineField(
         label=_("Cc"),
         required=False,
         max_length=1000,
         help_text=_("Other addresses, separated by commas."),
         widget=UnfoldAdminTextInputWidget,
     )
-    subject = forms.CharField(
+    subject = SingleLineField(
         label=_("Subject"),
         max_length=200,
         validators=[placeholders.validate],

@@ -15,6 +15,7 @@ from django.http import Http404, HttpRequest
 from unfold.admin import ModelAdmin, TabularInline
 
 from portico.backoffice.money_display import MoneyDisplayMixin
+from portico.core import text
 from portico.core.tenancy import organisation_path, scope_to_organisation
 
 
@@ -54,7 +55,16 @@ def scoped_form(form_class: type[forms.ModelForm], organisation: Any) -> type[fo
 
 
 class ScopedFormfieldsMixin:
-    """Foreign-key and many-to-many choices limited to the request's organisation."""
+    """Foreign-key and many-to-many choices limited to the request's organisation; a model's
+    single-line text typed through `core.text.SingleLineField` (bidi controls removed, line
+    breaks refused) on every screen and inline."""
+
+    def formfield_for_dbfield(
+        self, db_field: Any, request: HttpRequest, **kwargs: Any
+    ) -> forms.Field | None:
+        if text.is_single_line(db_field, kwargs.get("widget")):
+            kwargs.setdefault("form_class", text.SingleLineField)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)  # type: ignore[misc]
 
     def formfield_for_foreignkey(
         self, db_field: Any, request: HttpRequest, **kwargs: Any

@@ -1,8 +1,11 @@
-"""Typed text that travels on one line: names, subjects, addresses, signatures.
+"""Typed text that travels on one line: names, subjects, addresses, signatures, references.
 
 Bidi controls (U+202A–U+202E, U+2066–U+2069, the marks U+200E, U+200F, U+061C) and other
 invisible formatting characters let a customer disguise what staff read ("invoice‮fdp.exe");
 they are removed. A line break in a single-line field is refused, not joined.
+
+One rule, three doors: `SingleLineField` for forms, `formfield` for model forms (a model's
+`CharField` without choices is one line of text), `clean_single_line` for the API's schemas.
 """
 
 from __future__ import annotations
@@ -12,9 +15,11 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 INVISIBLE = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c\u200b\ufeff\u2060]")
+LINE_BREAKS = "\r\n\u2028\u2029\x0b\x0c\x85"
 
 
 def strip_invisible(value: str) -> str:
@@ -22,8 +27,15 @@ def strip_invisible(value: str) -> str:
 
 
 def one_line(value: str) -> None:
-    if any(char in value for char in "\r\n\u2028\u2029\x0b\x0c\x85"):
+    if any(char in value for char in LINE_BREAKS):
         raise ValidationError(_("Use a single line here."), code="line_break")
+
+
+def clean_single_line(value: str) -> str:
+    """The value without invisible formatting; `ValidationError` when it holds a line break."""
+    cleaned = strip_invisible(value)
+    one_line(cleaned)
+    return cleaned
 
 
 class SingleLineField(forms.CharField):
@@ -36,3 +48,21 @@ class SingleLineField(forms.CharField):
     def to_python(self, value: Any) -> str | None:
         text = super().to_python(value)
         return strip_invisible(text) if text else text
+
+
+def is_single_line(db_field: models.Field[Any, Any], widget: Any = None) -> bool:
+    """A model's plain `CharField` without choices, not shown in a textarea.
+
+    Its subclasses (email, URL, slug) keep their own form fields, which refuse both already.
+    """
+    if type(db_field) is not models.CharField or db_field.choices:
+        return False
+    widget_class = widget if isinstance(widget, type) else type(widget)
+    return not issubclass(widget_class, forms.Textarea)
+
+
+def formfield(db_field: models.Field[Any, Any], **kwargs: Any) -> forms.Field | None:
+    """A `formfield_callback` for model forms: single-line model fields get a `SingleLineField`."""
+    if is_single_line(db_field, kwargs.get("widget")):
+        kwargs.setdefault("form_class", SingleLineField)
+    return db_field.formfield(**kwargs)

@@ -10,6 +10,7 @@ from django.contrib.auth.password_validation import (
 from django.utils.translation import gettext_lazy as _
 
 from portico.accounts.models import User
+from portico.core.text import SingleLineField
 
 
 class PortalForm(forms.Form):
@@ -54,7 +55,7 @@ class EmailForm(PortalForm):
 
 
 class CodeForm(PortalForm):
-    code = forms.CharField(
+    code = SingleLineField(
         label=_("Code"),
         max_length=16,
         help_text=_("The 6-digit code from your authenticator app, or a recovery code."),

@@ -14,7 +14,7 @@ from portico.activity import invitations
 from portico.api.books.common import ERRORS, organisation_of, principal
 from portico.api.idempotency import idempotent
 from portico.api.pagination import Paged, PageParams, answer, paginate
-from portico.api.schemas import Input
+from portico.api.schemas import Input, Secret, SingleLine
 from portico.contacts import selectors, services
 from portico.contacts.models import Contact, ContactPerson
 
@@ -32,18 +32,18 @@ class ContactOut(Schema):
 
 
 class ContactIn(Input):
-    display_name: str = Field(min_length=1, max_length=200)
-    company_name: str = Field("", max_length=200)
-    email: str = Field("", max_length=254)
-    phone: str = Field("", max_length=50)
-    currency: str | None = Field(None, min_length=3, max_length=3)
+    display_name: SingleLine = Field(min_length=1, max_length=200)
+    company_name: SingleLine = Field("", max_length=200)
+    email: SingleLine = Field("", max_length=254)
+    phone: SingleLine = Field("", max_length=50)
+    currency: SingleLine | None = Field(None, min_length=3, max_length=3)
 
 
 class ContactPatch(Input):
-    display_name: str | None = Field(None, min_length=1, max_length=200)
-    company_name: str | None = Field(None, max_length=200)
-    email: str | None = Field(None, max_length=254)
-    phone: str | None = Field(None, max_length=50)
+    display_name: SingleLine | None = Field(None, min_length=1, max_length=200)
+    company_name: SingleLine | None = Field(None, max_length=200)
+    email: SingleLine | None = Field(None, max_length=254)
+    phone: SingleLine | None = Field(None, max_length=50)
 
 
 class PersonOut(Schema):
@@ -58,15 +58,15 @@ class PersonOut(Schema):
 
 
 class PersonIn(Input):
-    first_name: str = Field(min_length=1, max_length=100)
-    last_name: str = Field("", max_length=100)
-    email: str = Field("", max_length=254)
-    phone: str = Field("", max_length=50)
+    first_name: SingleLine = Field(min_length=1, max_length=100)
+    last_name: SingleLine = Field("", max_length=100)
+    email: SingleLine = Field("", max_length=254)
+    phone: SingleLine = Field("", max_length=50)
     is_primary: bool = False
 
 
 class ContactListParams(PageParams):
-    search: str = Field("", max_length=100)
+    search: SingleLine = Field("", max_length=100)
 
 
 def contact_out(contact: Contact) -> dict[str, Any]:
@@ -149,7 +149,7 @@ def person_create(request: HttpRequest, contact_id: str, payload: PersonIn) -> S
 
 
 class PortalEnableIn(Input):
-    password: str | None = Field(None, max_length=200)
+    password: Secret | None = Field(None, max_length=200)
     send_invite: bool = True
     role: str | None = Field(None, pattern="^(full|billing|projects)$")
 

@@ -19,6 +19,8 @@ from portico.api.schemas import (
     EstimateDetail,
     EstimateOut,
     Input,
+    MultiLine,
+    SingleLine,
     detail_extra,
     document_out,
     estimate_out,
@@ -32,7 +34,7 @@ router = Router(tags=["books: estimates, sales orders, credit notes"])
 
 
 class DocumentListParams(PageParams):
-    status: str = Field("", max_length=20)
+    status: SingleLine = Field("", max_length=20)
     contact: UUID | None = None
 
 
@@ -40,22 +42,22 @@ class DocumentIn(Input):
     contact: UUID
     lines: list[LineIn] = Field(min_length=1, max_length=200)
     issue_date: datetime.date
-    notes: str = Field("", max_length=4000)
-    terms: str = Field("", max_length=4000)
+    notes: MultiLine = Field("", max_length=4000)
+    terms: MultiLine = Field("", max_length=4000)
 
 
 class EstimateIn(DocumentIn):
     expiry_date: datetime.date | None = None
-    reference: str = Field("", max_length=100)
+    reference: SingleLine = Field("", max_length=100)
 
 
 class SalesOrderIn(DocumentIn):
     expected_shipment_date: datetime.date | None = None
-    reference: str = Field("", max_length=100)
+    reference: SingleLine = Field("", max_length=100)
 
 
 class CreditNoteIn(DocumentIn):
-    reason: str = Field("", max_length=200)
+    reason: SingleLine = Field("", max_length=200)
 
 
 class DocumentDetail(DocumentOut):

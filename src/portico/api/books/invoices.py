@@ -19,7 +19,9 @@ from portico.api.schemas import (
     Input,
     InvoiceDetail,
     InvoiceOut,
+    MultiLine,
     PaymentOut,
+    SingleLine,
     detail_extra,
     invoice_out,
     payment_out,
@@ -52,10 +54,10 @@ class InvoiceListParams(PageParams):
 
 
 class LineIn(Input):
-    description: str = Field("", max_length=500)
-    quantity: str = Field("1", max_length=30)
-    rate: str = Field(max_length=30)
-    discount_percent: str = Field("0", max_length=10)
+    description: SingleLine = Field("", max_length=500)
+    quantity: SingleLine = Field("1", max_length=30)
+    rate: SingleLine = Field(max_length=30)
+    discount_percent: SingleLine = Field("0", max_length=10)
     tax: UUID | None = None
 
 
@@ -65,9 +67,9 @@ class InvoiceIn(Input):
     issue_date: datetime.date
     due_date: datetime.date | None = None
     kind: str = Field("regular", pattern="^(regular|retainer)$")
-    notes: str = Field("", max_length=4000)
-    terms: str = Field("", max_length=4000)
-    reference: str = Field("", max_length=100)
+    notes: MultiLine = Field("", max_length=4000)
+    terms: MultiLine = Field("", max_length=4000)
+    reference: SingleLine = Field("", max_length=100)
     allow_partial_payment: bool = True
 
 
@@ -175,16 +177,16 @@ def invoice_void(request: HttpRequest, invoice_id: str) -> dict[str, Any]:
 
 class AllocationIn(Input):
     invoice: UUID
-    amount: str = Field(max_length=30)
+    amount: SingleLine = Field(max_length=30)
 
 
 class PaymentIn(Input):
     contact: UUID
-    amount: str = Field(max_length=30)
+    amount: SingleLine = Field(max_length=30)
     date: datetime.date
     mode: str = Field(pattern="^(" + "|".join(PaymentMode.values) + ")$")
-    reference: str = Field("", max_length=100)
-    notes: str = Field("", max_length=4000)
+    reference: SingleLine = Field("", max_length=100)
+    notes: MultiLine = Field("", max_length=4000)
     allocations: list[AllocationIn] = Field(default_factory=list, max_length=100)
 
 

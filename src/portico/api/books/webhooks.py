@@ -13,7 +13,7 @@ from pydantic import Field
 from portico.api.books.common import ERRORS, organisation_of, principal
 from portico.api.idempotency import idempotent
 from portico.api.pagination import Paged, PageParams, answer, paginate
-from portico.api.schemas import Input
+from portico.api.schemas import Input, SingleLine
 from portico.core.events import EVENT_TYPES
 from portico.webhooks import selectors, services
 from portico.webhooks.models import WebhookDelivery, WebhookEndpoint
@@ -22,13 +22,13 @@ router = Router(tags=["books: webhooks"])
 
 
 class EndpointIn(Input):
-    url: str = Field(min_length=1, max_length=500)
-    events: list[str] = Field(
+    url: SingleLine = Field(min_length=1, max_length=500)
+    events: list[SingleLine] = Field(
         min_length=1,
         max_length=len(EVENT_TYPES) + 1,
         description="Event types to send (see docs/api.md), or `*` for all.",
     )
-    description: str = Field("", max_length=200)
+    description: SingleLine = Field("", max_length=200)
 
 
 class EndpointOut(Schema):
@@ -77,7 +77,7 @@ class DeliveryDetail(DeliveryOut):
 
 class DeliveryListParams(PageParams):
     status: str = Field("", pattern="^(|" + "|".join(WebhookDelivery.Status.values) + ")$")
-    event_type: str = Field("", max_length=40)
+    event_type: SingleLine = Field("", max_length=40)
     endpoint: UUID | None = None
 
 

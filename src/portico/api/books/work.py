@@ -20,7 +20,7 @@ from portico.api.errors import ApiError
 from portico.api.idempotency import idempotent
 from portico.api.pagination import Paged, PageParams, answer, paginate
 from portico.api.portal.projects import ApprovalOut, ProjectOut, approval_out, project_out
-from portico.api.schemas import Input
+from portico.api.schemas import Input, MultiLine, SingleLine
 from portico.contacts import selectors as contact_selectors
 from portico.contacts import services as contact_services
 from portico.core.money import parse_amount
@@ -35,13 +35,13 @@ router = Router(tags=["books: projects, time, notifications, comments"])
 
 class ProjectIn(Input):
     contact: UUID
-    name: str = Field(min_length=1, max_length=200)
-    description: str = Field("", max_length=4000)
+    name: SingleLine = Field(min_length=1, max_length=200)
+    description: MultiLine = Field("", max_length=4000)
     billing_method: str = Field(
         Project.BillingMethod.PROJECT_HOURS,
         pattern="^(" + "|".join(Project.BillingMethod.values) + ")$",
     )
-    rate: str = Field("0", max_length=30)
+    rate: SingleLine = Field("0", max_length=30)
     show_in_portal: bool = True
 
 
@@ -86,9 +86,9 @@ def project_create(request: HttpRequest, payload: ProjectIn) -> Status[Any]:
 class TimeEntryIn(Input):
     project: UUID
     date: datetime.date
-    hours: str = Field(max_length=10)
-    task: str = Field(min_length=1, max_length=200)
-    notes: str = Field("", max_length=4000)
+    hours: SingleLine = Field(max_length=10)
+    task: SingleLine = Field(min_length=1, max_length=200)
+    notes: MultiLine = Field("", max_length=4000)
     billable: bool = True
 
 
@@ -192,7 +192,7 @@ COMMENT_TARGETS: dict[str, type[Any]] = {
 class CommentIn(Input):
     target_type: str = Field(pattern="^(" + "|".join(COMMENT_TARGETS) + ")$")
     target_id: UUID
-    body: str = Field(min_length=1, max_length=4000)
+    body: MultiLine = Field(min_length=1, max_length=4000)
     show_in_portal: bool = False
 
 
@@ -244,10 +244,10 @@ def comment_create(request: HttpRequest, payload: CommentIn) -> Status[Any]:
 
 
 class PersonPatch(Input):
-    first_name: str | None = Field(None, min_length=1, max_length=100)
-    last_name: str | None = Field(None, max_length=100)
-    email: str | None = Field(None, max_length=254)
-    phone: str | None = Field(None, max_length=50)
+    first_name: SingleLine | None = Field(None, min_length=1, max_length=100)
+    last_name: SingleLine | None = Field(None, max_length=100)
+    email: SingleLine | None = Field(None, max_length=254)
+    phone: SingleLine | None = Field(None, max_length=50)
     is_primary: bool | None = None
 
 

@@ -18,7 +18,7 @@ from portico.api.errors import ApiError
 from portico.api.idempotency import idempotent
 from portico.api.portal.common import origin_of
 from portico.api.portal.documents import ERRORS
-from portico.api.schemas import Input, money
+from portico.api.schemas import Input, MultiLine, SingleLine, money
 from portico.contacts.scope import Module, PortalScope
 from portico.projects import selectors as project_selectors
 from portico.sales import portal_selectors as sales_selectors
@@ -144,20 +144,20 @@ def account_out(scope: PortalScope) -> dict[str, Any]:
 
 
 class PersonPatch(Input):
-    first_name: str | None = Field(None, max_length=100)
-    last_name: str | None = Field(None, max_length=100)
-    phone: str | None = Field(None, max_length=50)
-    mobile: str | None = Field(None, max_length=50)
-    designation: str | None = Field(None, max_length=100)
-    language: str | None = Field(None, max_length=10)
+    first_name: SingleLine | None = Field(None, max_length=100)
+    last_name: SingleLine | None = Field(None, max_length=100)
+    phone: SingleLine | None = Field(None, max_length=50)
+    mobile: SingleLine | None = Field(None, max_length=50)
+    designation: SingleLine | None = Field(None, max_length=100)
+    language: SingleLine | None = Field(None, max_length=10)
 
 
 class CompanyPatch(Input):
-    display_name: str | None = Field(None, max_length=200)
-    company_name: str | None = Field(None, max_length=200)
-    tax_number: str | None = Field(None, max_length=50)
-    website: str | None = Field(None, max_length=200)
-    phone: str | None = Field(None, max_length=50)
+    display_name: SingleLine | None = Field(None, max_length=200)
+    company_name: SingleLine | None = Field(None, max_length=200)
+    tax_number: SingleLine | None = Field(None, max_length=50)
+    website: SingleLine | None = Field(None, max_length=200)
+    phone: SingleLine | None = Field(None, max_length=50)
 
 
 class AccountPatch(Input):
@@ -208,7 +208,7 @@ COMMENT_TARGETS = ("invoice", "estimate", "sales_order", "timesheet_approval")
 class CommentIn(Input):
     target_type: str = Field(pattern="^(" + "|".join(COMMENT_TARGETS) + ")$")
     target_id: UUID
-    body: str = Field(min_length=1, max_length=4000)
+    body: MultiLine = Field(min_length=1, max_length=4000)
 
 
 class Created(Schema):
@@ -243,8 +243,8 @@ def comment_create(request: HttpRequest, org: str, payload: CommentIn) -> Status
 
 
 class MessageIn(Input):
-    subject: str = Field(min_length=1, max_length=200)
-    body: str = Field(min_length=1, max_length=5000)
+    subject: SingleLine = Field(min_length=1, max_length=200)
+    body: MultiLine = Field(min_length=1, max_length=5000)
 
 
 @router.post("/{org}/messages", response={201: Created, **ERRORS})
@@ -259,7 +259,7 @@ def message_create(request: HttpRequest, org: str, payload: MessageIn) -> Status
 
 class ReviewIn(Input):
     rating: int = Field(ge=1, le=5)
-    text: str = Field("", max_length=5000)
+    text: MultiLine = Field("", max_length=5000)
 
 
 @router.post("/{org}/reviews", response={201: Created, **ERRORS})

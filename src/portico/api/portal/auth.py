@@ -16,7 +16,7 @@ from pydantic import Field
 from portico.accounts.models import User, normalise_email
 from portico.api.auth import PortalToken, client_ip, closed, portal_caller
 from portico.api.errors import ApiError
-from portico.api.schemas import Error, Input
+from portico.api.schemas import Error, Input, Secret, SingleLine
 from portico.contacts import api_tokens
 from portico.contacts.access import Problem, access_for
 from portico.orgs.models import Organisation
@@ -27,9 +27,11 @@ WRONG = "The email address, password or code is not correct."
 
 
 class TokenIn(Input):
-    email: str = Field(max_length=254)
-    password: str = Field(max_length=200)
-    code: str = Field("", max_length=20, description="The one-time code, when two-factor is on.")
+    email: SingleLine = Field(max_length=254)
+    password: Secret = Field(max_length=200)
+    code: SingleLine = Field(
+        "", max_length=20, description="The one-time code, when two-factor is on."
+    )
     customer: UUID | None = Field(None, description="Which customer, for a person of several.")
 
 

@@ -9,6 +9,7 @@ from pydantic import Field
 from portico.activity.services import Origin
 from portico.api.auth import client_ip
 from portico.api.pagination import PageParams
+from portico.api.schemas import SingleLine
 from portico.sales.portal_selectors import ListQuery
 
 # Every Portal API path carries the organisation's slug; the token must be of that portal.
@@ -16,8 +17,8 @@ ERRORS = {401: "Error", 404: "Error"}
 
 
 class ListParams(PageParams):
-    status: str = Field("", max_length=30, description="A status filter, as on the pages.")
-    sort: str = Field("", max_length=30, description="A sort key, as on the pages.")
+    status: SingleLine = Field("", max_length=30, description="A status filter, as on the pages.")
+    sort: SingleLine = Field("", max_length=30, description="A sort key, as on the pages.")
 
 
 class InvoiceListParams(ListParams):

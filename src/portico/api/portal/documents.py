@@ -21,7 +21,9 @@ from portico.api.schemas import (
     Input,
     InvoiceDetail,
     InvoiceOut,
+    MultiLine,
     PaymentOut,
+    SingleLine,
     detail_extra,
     document_out,
     estimate_out,
@@ -87,11 +89,11 @@ def estimate_detail(request: HttpRequest, org: str, estimate_id: str) -> dict[st
 
 
 class AcceptIn(Input):
-    signed_name: str = Field(min_length=1, max_length=200)
+    signed_name: SingleLine = Field(min_length=1, max_length=200)
 
 
 class DeclineIn(Input):
-    reason: str = Field("", max_length=2000)
+    reason: MultiLine = Field("", max_length=2000)
 
 
 @router.post("/{org}/estimates/{estimate_id}/accept", response={200: EstimateOut, **ERRORS})

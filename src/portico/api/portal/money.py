@@ -16,7 +16,7 @@ from portico.api.errors import not_found
 from portico.api.idempotency import HEADER, idempotent
 from portico.api.pagination import Paged, PageParams, answer, paginate
 from portico.api.portal.documents import ERRORS
-from portico.api.schemas import Error, Input, money
+from portico.api.schemas import Error, Input, SingleLine, money
 from portico.contacts.scope import Module
 from portico.orgs.models import GatewayAccount
 from portico.payments import portal_selectors as payment_selectors
@@ -60,18 +60,22 @@ def home(request: HttpRequest, org: str) -> dict[str, Any]:
 
 class InvoicePart(Input):
     id: UUID
-    amount: str | None = Field(None, max_length=30, description="Decimal string; omit for all.")
+    amount: SingleLine | None = Field(
+        None, max_length=30, description="Decimal string; omit for all."
+    )
 
 
 class CheckoutIn(Input):
     invoices: list[InvoicePart] = Field(min_length=1, max_length=100)
-    amount: str | None = Field(None, max_length=30, description="One amount spread over them.")
-    token: str = Field("", max_length=200, description="The gateway's one-time token.")
+    amount: SingleLine | None = Field(
+        None, max_length=30, description="One amount spread over them."
+    )
+    token: SingleLine = Field("", max_length=200, description="The gateway's one-time token.")
     saved_method: UUID | None = None
     method: str = Field("card", pattern="^(card|bank)$")
     save_method: bool = False
     gateway: UUID | None = None
-    idempotency_key: str = Field(
+    idempotency_key: SingleLine = Field(
         "", max_length=80, description=f"Optional; the {HEADER} header is used when absent."
     )
 

@@ -15,7 +15,7 @@ from portico.api.auth import PortalToken, portal_caller
 from portico.api.pagination import Paged, answer, paginate
 from portico.api.portal.common import ListParams, origin_of
 from portico.api.portal.documents import ERRORS
-from portico.api.schemas import Input
+from portico.api.schemas import Input, MultiLine
 from portico.contacts.scope import Module
 from portico.projects import selectors
 from portico.projects.models import Project, TimesheetApproval
@@ -92,7 +92,7 @@ def timesheet_list(request: HttpRequest, org: str, params: Query[ListParams]) ->
 
 
 class RejectIn(Input):
-    reason: str = Field(min_length=1, max_length=2000)
+    reason: MultiLine = Field(min_length=1, max_length=2000)
 
 
 @router.post("/{org}/timesheets/{approval_id}/approve", response={200: ApprovalOut, **ERRORS})

@@ -26,12 +26,13 @@ from unfold.widgets import UnfoldAdminTextInputWidget
 from portico.accounts import two_factor
 from portico.backoffice import security
 from portico.backoffice.staff import as_staff
+from portico.core.text import SingleLineField
 
 SESSION_KEY = "staff_totp_key"
 
 
 class SetupCodeForm(forms.Form):
-    code = forms.CharField(
+    code = SingleLineField(
         label=gettext_lazy("Code from your authenticator app"),
         max_length=16,
         widget=UnfoldAdminTextInputWidget(
@@ -42,7 +43,7 @@ class SetupCodeForm(forms.Form):
 
 
 class CodeForm(forms.Form):
-    code = forms.CharField(
+    code = SingleLineField(
         label=gettext_lazy("Code from your authenticator app"),
         max_length=16,
         widget=UnfoldAdminTextInputWidget(

@@ -20,7 +20,7 @@ class PayForm(SelfServiceForm):
     `selection`), so nothing here grows with the customer's history: `digest` stands for every
     chosen invoice and balance as the page showed them."""
 
-    amount = forms.CharField(
+    amount = SingleLineField(
         label=_("Amount"),
         required=False,
         max_length=30,
