@@ -6,14 +6,16 @@ from the request (`portico.portal.scoping`), selectors and services filter by it
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 from uuid import UUID
 
 from django.db.models import QuerySet
 
 from portico.contacts.models import Contact, ContactPerson
+from portico.core.prepared import Prepared
 from portico.orgs.models import Organisation, PortalPreferences
 from portico.orgs.selectors import preferences_of
 
@@ -119,3 +121,49 @@ class PortalScope:
         if module in PROJECT_MODULES:
             return preferences.show_projects
         return True
+
+
+T = TypeVar("T")
+SAMPLE_ORGANISATION_ID = -90_101
+SAMPLE_CONTACT_ID = -90_102
+
+
+def _sample_scope(organisation_id: int, contact_id: int) -> PortalScope:
+    """A customer's scope with sample ids, to build a prepared query's shape from the same
+    selector code a page runs (`ScopedQuery`)."""
+    organisation = Organisation(pk=organisation_id)
+    contact = Contact(pk=contact_id, organisation_id=organisation_id)
+    person = ContactPerson(pk=-90_103, organisation_id=organisation_id, contact_id=contact_id)
+    for instance in (organisation, contact, person):
+        instance._state.adding = False
+    return PortalScope(organisation, contact, person)
+
+
+class ScopedQuery(Generic[T]):
+    """A selector's query over a customer's scope, built and compiled once per process
+    (`portico.core.prepared`): `build(scope, **arguments)` is the selector's own queryset code,
+    run once with a sample scope; each call runs the compiled SQL with the scope's ids. A
+    document link's scope (narrowed to one document) runs `build` as an ordinary queryset."""
+
+    def __init__(self, build: Callable[..., QuerySet[Any]], **samples: Any) -> None:
+        self.build = build
+        self.prepared: Prepared[T] = Prepared(
+            self._build_sample,
+            organisation_id=SAMPLE_ORGANISATION_ID,
+            contact_id=SAMPLE_CONTACT_ID,
+            **samples,
+        )
+
+    def _build_sample(self, organisation_id: int, contact_id: int, **values: Any) -> QuerySet[Any]:
+        return self.build(_sample_scope(organisation_id, contact_id), **values)
+
+    def rows(self, scope: PortalScope, **values: Any) -> list[T]:
+        if scope.is_link:
+            return list(self.build(scope, **values))
+        return self.prepared.rows(
+            organisation_id=scope.organisation.pk, contact_id=scope.contact.pk, **values
+        )
+
+    def first(self, scope: PortalScope, **values: Any) -> T | None:
+        found = self.rows(scope, **values)
+        return found[0] if found else None

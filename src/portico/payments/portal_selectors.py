@@ -30,7 +30,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from portico.contacts.models import Contact
-from portico.contacts.scope import PortalScope
+from portico.contacts.scope import PortalScope, ScopedQuery
 from portico.core.tenancy import get_for_scope
 from portico.payments.models import (
     Checkout,
@@ -95,10 +95,17 @@ def payment_get_for_portal(*, scope: PortalScope, payment_id: UUID | str) -> Pay
 
 def last_payment_for_portal(*, scope: PortalScope) -> Payment | None:
     """The latest payment, as the customer's account keeps it (one query)."""
+    return _LAST_PAYMENT.first(scope)
+
+
+def _last_payment(scope: PortalScope) -> QuerySet[Payment]:
     account = CustomerAccount.objects.filter(
         organisation=scope.organisation, contact=scope.contact
     ).values("last_payment")[:1]
-    return payments_for_portal(scope=scope).filter(pk=Subquery(account)).first()
+    return payments_for_portal(scope=scope).filter(pk=Subquery(account))
+
+
+_LAST_PAYMENT: ScopedQuery[Payment] = ScopedQuery(_last_payment)
 
 
 def unused_credit_for_portal(*, scope: PortalScope) -> Decimal:
@@ -180,16 +187,30 @@ def invoice_applied_for_portal(*, scope: PortalScope, invoice: Invoice) -> list[
 
 def invoices_being_confirmed_for_portal(*, scope: PortalScope) -> int:
     """How many of the customer's invoices have a payment whose outcome is being confirmed."""
-    return (
+    row = _BEING_CONFIRMED.first(scope)
+    return int(row["count"]) if row else 0
+
+
+def _being_confirmed(scope: PortalScope) -> QuerySet[Any]:
+    confirming = (
         CheckoutItem.objects.filter(
             checkout__organisation=scope.organisation,
             checkout__contact=scope.contact,
             checkout__state__in=Checkout.CONFIRMING_STATES,
         )
-        .values("invoice_id")
-        .distinct()
-        .count()
+        .order_by()
+        .values("checkout__contact")
+        .annotate(value=Count("invoice_id", distinct=True))
+        .values("value")[:1]
     )
+    return (
+        Contact.objects.filter(pk=scope.contact.pk, organisation=scope.organisation)
+        .annotate(count=Coalesce(Subquery(confirming, output_field=IntegerField()), Value(0)))
+        .values("count")
+    )
+
+
+_BEING_CONFIRMED: ScopedQuery[dict[str, Any]] = ScopedQuery(_being_confirmed)
 
 
 @dataclass(frozen=True)
@@ -215,8 +236,13 @@ def home_figures_for_portal(*, scope: PortalScope) -> HomeFigures:
     """Every figure of the dashboard in one SQL statement whose cost does not grow with the
     customer's history: sums over the history come from the customer's account (kept by the
     ledger); overdue, retainers and estimates awaiting an answer are read from the open items'
-    indexes only."""
-    today = timezone.localdate()
+    indexes only. Built and compiled once per process (`ScopedQuery`)."""
+    row = _HOME_FIGURES.first(scope, today=timezone.localdate())
+    assert row is not None  # the scope's own customer
+    return HomeFigures(**row)
+
+
+def _home_figures(scope: PortalScope, today: datetime.date) -> QuerySet[Any]:
     account = scope.nothing_for_link(
         CustomerAccount.objects.filter(organisation=scope.organisation, contact=scope.contact)
     )
@@ -230,7 +256,7 @@ def home_figures_for_portal(*, scope: PortalScope) -> HomeFigures:
         sales_portal.ESTIMATE_FILTERS["awaiting"]
     )
     count = IntegerField()
-    row = (
+    return (
         Contact.objects.filter(organisation=scope.organisation, pk=scope.contact.pk)
         .annotate(
             outstanding_total=_kept(account, "receivable", AMOUNT),
@@ -243,9 +269,12 @@ def home_figures_for_portal(*, scope: PortalScope) -> HomeFigures:
             unused_credit=_kept(account, "credit", AMOUNT),
         )
         .values(*HomeFigures.__dataclass_fields__)
-        .get()
     )
-    return HomeFigures(**row)
+
+
+_HOME_FIGURES: ScopedQuery[dict[str, Any]] = ScopedQuery(
+    _home_figures, today=datetime.date(1001, 2, 3)
+)
 
 
 def _kept(account: QuerySet[CustomerAccount], field: str, output: Any) -> Coalesce:

@@ -12,6 +12,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from portico.contacts.models import ContactPerson, PortalSession
+from portico.core.prepared import Prepared
 from portico.core.timezones import zone_of
 from portico.orgs.models import Organisation, PortalAddressAlias
 
@@ -52,15 +53,22 @@ def organisation_for_portal(*, slug: str) -> Organisation:
     return organisation
 
 
+_PERSONS_AT_PORTAL: Prepared[ContactPerson] = Prepared(
+    lambda slug, user_id: (
+        ContactPerson.objects.filter(organisation__slug=slug, user_id=user_id)
+        .select_related("contact", "organisation__portal_preferences")
+        .order_by("contact__display_name", "pk")
+    ),
+    slug="\x00prepared-slug",
+    user_id=-90_001,
+)
+
+
 def portal_for_user(*, slug: str, user: User) -> tuple[Organisation, list[ContactPerson]]:
     """The organisation at /portal/<slug>/ (as `organisation_for_portal`) and every contact
     person linked to `user` there, whatever the status: one query for a customer's request;
     only a user with no person there costs the organisation's own query."""
-    persons = list(
-        ContactPerson.objects.filter(organisation__slug=slug, user=user)
-        .select_related("contact", "organisation__portal_preferences")
-        .order_by("contact__display_name", "pk")
-    )
+    persons = _PERSONS_AT_PORTAL.rows(slug=slug, user_id=user.pk)
     if not persons:
         return organisation_for_portal(slug=slug), []
     organisation = persons[0].organisation

@@ -25,7 +25,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from portico.contacts.scope import PortalScope
+from portico.contacts.scope import PortalScope, ScopedQuery
 from portico.core.tenancy import get_for_scope
 from portico.sales.models import (
     Estimate,
@@ -227,10 +227,17 @@ def sales_order_get_for_portal(*, scope: PortalScope, sales_order_id: UUID | str
 
 def contact_persons_for_portal(*, scope: PortalScope) -> list[Any]:
     """The customer's contact persons, for the account card on the dashboard."""
+    return _CONTACT_PERSONS.rows(scope)
+
+
+def _contact_persons(scope: PortalScope) -> QuerySet[Any]:
     from portico.contacts.models import ContactPerson
 
-    return list(
+    return (
         ContactPerson.objects.filter(organisation=scope.organisation, contact=scope.contact)
         .only("first_name", "last_name", "email", "phone", "is_primary", "contact_id")
         .order_by("-is_primary", "first_name", "pk")
     )
+
+
+_CONTACT_PERSONS: ScopedQuery[Any] = ScopedQuery(_contact_persons)

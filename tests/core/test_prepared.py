@@ -1,0 +1,93 @@
+"""Prepared queries (core.prepared, issue 18): built and compiled once, run with new values;
+the rows are what the ORM answers for the same queryset."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
+from django.db.models import QuerySet
+from django.test.utils import CaptureQueriesContext
+
+from portico.contacts.models import Contact, ContactPerson
+from portico.contacts.scope import PortalScope, ScopedQuery
+from portico.core.prepared import Prepared
+from portico.orgs.models import Organisation
+
+pytestmark = pytest.mark.django_db
+
+built: list[dict[str, Any]] = []
+
+
+def persons_at(slug: str, contact_id: int) -> QuerySet[ContactPerson]:
+    built.append({"slug": slug, "contact_id": contact_id})
+    return (
+        ContactPerson.objects.filter(organisation__slug=slug, contact_id=contact_id)
+        .select_related("contact", "organisation__portal_preferences")
+        .order_by("pk")
+    )
+
+
+PERSONS = Prepared(persons_at, slug="\x00sample", contact_id=-5)
+
+
+def test_rows_are_the_orms_rows_and_the_shape_is_built_once(
+    org: Organisation,
+    other_org: Organisation,
+    customer_a_person: ContactPerson,
+    other_org_person: ContactPerson,
+) -> None:
+    built.clear()
+    for person in (customer_a_person, other_org_person, customer_a_person):
+        slug, contact_id = person.organisation.slug, person.contact_id
+        with CaptureQueriesContext(connection) as queries:
+            rows = PERSONS.rows(slug=slug, contact_id=contact_id)
+        expected = list(persons_at(slug, contact_id))
+        assert [p.pk for p in rows] == [p.pk for p in expected] == [person.pk]
+        assert rows[0].contact.display_name == person.contact.display_name
+        assert (
+            rows[0].organisation.portal_preferences.pk
+            == expected[0].organisation.portal_preferences.pk
+        )
+        assert len(queries) == 1
+    # built once with the samples (then once per ORM comparison above)
+    assert built.count({"slug": "\x00sample", "contact_id": -5}) == 1
+    assert PERSONS.rows(slug="nowhere", contact_id=contact_id) == []
+
+
+def test_values_dates_and_converters(customer_a: Contact) -> None:
+    since = Prepared(
+        lambda day, pk: Contact.objects.filter(pk=pk, created_at__date__gte=day).values(
+            "pk", "currency"
+        ),
+        day=datetime.date(1001, 2, 3),
+        pk=-7,
+    )
+    assert since.rows(day=datetime.date(2000, 1, 1), pk=customer_a.pk) == [
+        {"pk": customer_a.pk, "currency": customer_a.currency}
+    ]
+    assert since.rows(day=datetime.date(9000, 1, 1), pk=customer_a.pk) == []
+
+
+def test_a_sample_that_is_not_a_parameter_is_refused() -> None:
+    fixed = Prepared(lambda pk: Contact.objects.filter(pk=1), pk=-9)
+    with pytest.raises(ImproperlyConfigured):
+        fixed.rows(pk=3)
+    with pytest.raises(TypeError):
+        PERSONS.rows(slug="x")
+
+
+def test_a_scoped_query_reads_only_its_customer(
+    customer_a_person: ContactPerson, customer_b_person: ContactPerson
+) -> None:
+    persons = ScopedQuery(
+        lambda scope: ContactPerson.objects.filter(
+            organisation=scope.organisation, contact=scope.contact
+        )
+    )
+    for person in (customer_a_person, customer_b_person):
+        scope = PortalScope(person.organisation, person.contact, person)
+        assert [p.pk for p in persons.rows(scope)] == [person.pk]
