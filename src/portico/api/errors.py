@@ -12,6 +12,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from portico.core import ratelimit
+from portico.core.client_ip import client_ip
 from portico.core.errors import DomainError, InvalidTransition
 
 logger = logging.getLogger(__name__)
@@ -21,17 +23,36 @@ class ApiError(Exception):
     """Raised by handlers for an answer that is not a domain rule (auth, throttling, conflicts)."""
 
     def __init__(
-        self, status: int, code: str, message: str, fields: dict[str, str] | None = None
+        self,
+        status: int,
+        code: str,
+        message: str,
+        fields: dict[str, str] | None = None,
+        *,
+        retry_after: int | None = None,
     ) -> None:
         super().__init__(message)
         self.status = status
         self.code = code
         self.message = message
         self.fields = fields or {}
+        self.retry_after = retry_after
 
 
 def not_found() -> ApiError:
     return ApiError(404, "not_found", "Not found.")
+
+
+def throttle(request: HttpRequest, rule: str, *keys: str) -> None:
+    """Count one use of `rule` (`core.ratelimit`, `settings.RATE_LIMITS`) per IP address and
+    per `keys`; over the allowance, a 429 in the envelope with `Retry-After`."""
+    if not ratelimit.hit(rule, f"ip:{client_ip(request) or 'unknown'}", *keys):
+        raise ApiError(
+            429,
+            "throttled",
+            "Too many requests; try again later.",
+            retry_after=settings.RATE_LIMITS[rule][1],
+        )
 
 
 def envelope(code: str, message: str, fields: dict[str, str] | None = None) -> dict[str, Any]:
@@ -68,6 +89,8 @@ def install(api: NinjaAPI) -> None:
         response = respond(request, exc.status, exc.code, exc.message, exc.fields)
         if exc.status == 401:
             response["WWW-Authenticate"] = "Bearer"
+        if exc.retry_after is not None:
+            response["Retry-After"] = str(exc.retry_after)
         return response
 
     @api.exception_handler(ValidationError)

@@ -16,8 +16,8 @@ from portico.activity import services as activity_services
 from portico.api.auth import PortalToken, portal_caller
 from portico.api.errors import ApiError
 from portico.api.idempotency import idempotent
-from portico.api.portal.common import origin_of
-from portico.api.portal.documents import ERRORS
+from portico.api.portal.common import origin_of, portal_throttle
+from portico.api.portal.documents import ERRORS, LIMITED
 from portico.api.schemas import Input, MultiLine, SingleLine, money
 from portico.contacts.scope import Module, PortalScope
 from portico.projects import selectors as project_selectors
@@ -231,9 +231,10 @@ def _target(scope: PortalScope, kind: str, target_id: UUID) -> Any:
     raise ApiError(404, "not_found", "Not found.")
 
 
-@router.post("/{org}/comments", response={201: Created, **ERRORS})
+@router.post("/{org}/comments", response={201: Created, **LIMITED})
 @idempotent(person_principal)
 def comment_create(request: HttpRequest, org: str, payload: CommentIn) -> Status[Any]:
+    portal_throttle(request, "comment")
     scope = portal_caller(request, org, Module.HOME).scope
     target = _target(scope, payload.target_type, payload.target_id)
     comment = activity_services.comment_add_from_portal(
@@ -247,9 +248,10 @@ class MessageIn(Input):
     body: MultiLine = Field(min_length=1, max_length=5000)
 
 
-@router.post("/{org}/messages", response={201: Created, **ERRORS})
+@router.post("/{org}/messages", response={201: Created, **LIMITED})
 @idempotent(person_principal)
 def message_create(request: HttpRequest, org: str, payload: MessageIn) -> Status[Any]:
+    portal_throttle(request, "message")
     scope = portal_caller(request, org, Module.ACCOUNT).scope
     message = self_service.customer_message_send(
         scope=scope, subject=payload.subject, body=payload.body, origin=origin_of(request)

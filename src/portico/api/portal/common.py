@@ -7,6 +7,7 @@ from ninja import Schema
 from pydantic import Field
 
 from portico.activity.services import Origin
+from portico.api import errors
 from portico.api.auth import client_ip
 from portico.api.pagination import PageParams
 from portico.api.schemas import SingleLine
@@ -34,6 +35,13 @@ def list_query(params: ListParams, kind: str = "") -> ListQuery:
         per_page=params.page_size,
         updated_since=params.updated_since,
     )
+
+
+def portal_throttle(request: HttpRequest, rule: str) -> None:
+    """The pages' abuse limit on the same action: per IP and per signed-in person (the count a
+    person's pages and tokens share); a 429 in the API's envelope once spent."""
+    session = request.auth  # type: ignore[attr-defined]
+    errors.throttle(request, rule, f"user:{session.user_id}")
 
 
 def origin_of(request: HttpRequest) -> Origin:

@@ -12,7 +12,13 @@ from portico.activity import portal_actions
 from portico.activity import services as activity_services
 from portico.api.auth import PortalToken, portal_caller
 from portico.api.pagination import Paged, answer
-from portico.api.portal.common import InvoiceListParams, ListParams, list_query, origin_of
+from portico.api.portal.common import (
+    InvoiceListParams,
+    ListParams,
+    list_query,
+    origin_of,
+    portal_throttle,
+)
 from portico.api.schemas import (
     DocumentOut,
     Error,
@@ -38,6 +44,8 @@ from portico.sales import portal_selectors as selectors
 
 router = Router(tags=["portal: documents"], auth=PortalToken())
 ERRORS: dict[int, Any] = {400: Error, 401: Error, 403: Error, 404: Error, 409: Error, 422: Error}
+# What a call that counts against an abuse limit may also answer (`portal_throttle`).
+LIMITED: dict[int, Any] = {**ERRORS, 429: Error}
 
 
 @router.get("/{org}/invoices", response={200: Paged[InvoiceOut], **ERRORS})
@@ -59,10 +67,11 @@ def invoice_detail(request: HttpRequest, org: str, invoice_id: str) -> dict[str,
 
 @router.get(
     "/{org}/invoices/{invoice_id}/pdf",
-    response={200: bytes, **ERRORS},
+    response={200: bytes, **LIMITED},
     openapi_extra={"responses": {200: {"content": {"application/pdf": {}}}}},
 )
 def invoice_pdf(request: HttpRequest, org: str, invoice_id: str) -> HttpResponse:
+    portal_throttle(request, "pdf")
     scope = portal_caller(request, org, Module.INVOICES).scope
     invoice = selectors.invoice_get_for_portal(scope=scope, invoice_id=invoice_id)
     kind = kind_of(invoice)

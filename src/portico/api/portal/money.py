@@ -15,7 +15,8 @@ from portico.api.auth import PortalToken, portal_caller
 from portico.api.errors import not_found
 from portico.api.idempotency import HEADER, idempotent
 from portico.api.pagination import Paged, PageParams, answer, paginate
-from portico.api.portal.documents import ERRORS
+from portico.api.portal.common import portal_throttle
+from portico.api.portal.documents import ERRORS, LIMITED
 from portico.api.schemas import Error, Input, SingleLine, money
 from portico.contacts.scope import Module
 from portico.orgs.models import GatewayAccount
@@ -111,13 +112,14 @@ def _principal(request: HttpRequest, kwargs: dict[str, Any]) -> tuple[Any, str]:
 
 @router.post(
     "/{org}/checkouts",
-    response={201: CheckoutOut, **ERRORS},
+    response={201: CheckoutOut, **LIMITED},
     summary="Pay invoices online (the portal's Pay now)",
     description=f"Needs an `{HEADER}` header (or `idempotency_key`): a replay answers the first "
     "checkout. A failure nothing was charged for answers 400 with its CP code.",
 )
 @idempotent(_principal)
 def checkout_create(request: HttpRequest, org: str, payload: CheckoutIn) -> Status[Any]:
+    portal_throttle(request, "checkout")
     scope = portal_caller(request, org, Module.PAYMENTS).scope
     raw_key = request.headers.get(HEADER, "").strip() or payload.idempotency_key.strip()
     # Keys are the client's: namespaced by person, so two customers' keys never meet.

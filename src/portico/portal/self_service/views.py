@@ -19,6 +19,7 @@ from portico.activity.services import Origin
 from portico.contacts import portal_tokens as tokens
 from portico.contacts import self_service_selectors as selectors
 from portico.contacts.scope import Module, PortalScope
+from portico.core import ratelimit
 from portico.core.errors import DomainError
 from portico.orgs.selectors import preferences_of
 from portico.portal import selectors as portal_selectors
@@ -193,6 +194,7 @@ def company(request: HttpRequest, scope: PortalScope) -> HttpResponse:
 
 @portal_view(module=Module.ACCOUNT)
 @require_http_methods(["GET", "POST"])
+@ratelimit.limited("message")
 def contact_business(request: HttpRequest, scope: PortalScope) -> HttpResponse:
     form = forms.ContactBusinessForm(request.POST or None)
     status = 200
