@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from io import StringIO
+from typing import Any
 
 import pytest
+from django.core import mail
 from django.core.management import call_command
 
 from portico.accounts import api_keys
@@ -121,6 +123,42 @@ def test_a_person_is_added_and_given_portal_access(books: Api, customer_a: Conta
     assert enabled.json()["portal_status"] == ContactPerson.PortalStatus.ACTIVE
     disabled = books.post(f"/books/persons/{person_id}/portal/disable")
     assert disabled.json()["portal_status"] == ContactPerson.PortalStatus.DISABLED
+
+
+def test_send_invite_false_invites_without_an_email_until_reinvited(
+    books: Api, customer_a: Contact, django_capture_on_commit_callbacks: Any
+) -> None:
+    person = ContactPerson.objects.create(
+        organisation=customer_a.organisation,
+        contact=customer_a,
+        first_name="Quinn",
+        email="quinn@customer-a.example",
+    )
+    path = f"/books/persons/{person.public_id}/portal"
+    with django_capture_on_commit_callbacks(execute=True):
+        enabled = books.post(f"{path}/enable", {"send_invite": False})
+        again = books.post(f"{path}/enable", {"send_invite": False})
+    assert enabled.status_code == again.status_code == 200, enabled.content
+    assert enabled.json()["portal_status"] == ContactPerson.PortalStatus.INVITED
+    assert mail.outbox == []
+    with django_capture_on_commit_callbacks(execute=True):
+        assert books.post(f"{path}/reinvite").status_code == 200
+    assert [m.to for m in mail.outbox] == [["quinn@customer-a.example"]]
+
+
+def test_enabling_invites_by_email_by_default(
+    books: Api, customer_a: Contact, django_capture_on_commit_callbacks: Any
+) -> None:
+    person = ContactPerson.objects.create(
+        organisation=customer_a.organisation,
+        contact=customer_a,
+        first_name="Rae",
+        email="rae@customer-a.example",
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        enabled = books.post(f"/books/persons/{person.public_id}/portal/enable", {})
+    assert enabled.json()["portal_status"] == ContactPerson.PortalStatus.INVITED
+    assert [m.to for m in mail.outbox] == [["rae@customer-a.example"]]
 
 
 def test_another_organisations_person_is_404(books: Api, other_org_person: ContactPerson) -> None:

@@ -121,12 +121,13 @@ def _skip_reason(row: Mapping[str, object]) -> str | None:
 
 @transaction.atomic
 def portal_access_enable_many(
-    *, persons: QuerySet[ContactPerson], role: str | None = None
+    *, persons: QuerySet[ContactPerson], role: str | None = None, send: bool = True
 ) -> EnableReport:
     """Invite every person in `persons` who can be invited; say why the others were skipped.
 
     Bulk queries only, whatever the number of persons; the invitations themselves are
-    issued and sent by tasks after commit (`portal_invitations_send` below).
+    issued and sent by tasks after commit (`portal_invitations_send` below), unless `send`
+    is off: the persons are then invited without an email, to be (re)invited later.
     """
     report = EnableReport()
     rows = list(
@@ -164,7 +165,8 @@ def portal_access_enable_many(
     if skipped:
         by_pk = {p.pk: p for p in persons.filter(pk__in=[pk for pk, _ in skipped])}
         report.skipped = [(by_pk[pk], reason) for pk, reason in skipped]
-    _queue_invitations(report.enabled)
+    if send:
+        _queue_invitations(report.enabled)
     return report
 
 
@@ -182,7 +184,10 @@ def portal_access_enable(
     role: str | None = None,
     send_invite: bool = True,
 ) -> ContactPerson:
-    """Open the portal for one person: an invitation by email, or a password staff set."""
+    """Open the portal for one person: an invitation by email, or a password staff set.
+
+    With `send_invite` off and no password, the person is invited but no email goes out
+    (staff send it later with Reinvite)."""
     if not person.email:
         raise DomainError(
             _("%(person)s has no email address; add one to enable the portal.")
@@ -193,11 +198,14 @@ def portal_access_enable(
     if person.portal_status == Status.ACTIVE:
         return person
     if person.portal_status == Status.INVITED and password is None:
-        portal_access_reinvite(person=person)
+        if send_invite:
+            portal_access_reinvite(person=person)
         return person
     report = portal_access_enable_many(
         persons=ContactPerson.objects.with_pks([person.pk]),
         role=role,
+        # A password opens the portal at once: there is nothing to accept by email.
+        send=send_invite and password is None,
     )
     if report.skipped:
         raise DomainError(report.skipped[0][1], code="portal_enable_refused")
