@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from portico.accounts import selectors
 from portico.core.timezones import zone_of
@@ -14,8 +14,9 @@ ACTIVE_ORGANISATION_SESSION_KEY = "portico_active_organisation"
 
 
 class OrganisationMiddleware:
-    """Sets `request.membership` and `request.organisation` (both None for non-staff), and
-    makes the organisation's time zone the current one, so every "today" is the business's."""
+    """Sets `request.membership` and `request.organisation` (both None for non-staff), makes
+    the organisation's time zone the current one, so every "today" is the business's, and the
+    staff member's language the active one (`selectors.staff_language`)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -32,6 +33,13 @@ class OrganisationMiddleware:
         request.organisation = membership.organisation if membership else None  # type: ignore[attr-defined]
         if membership is not None:
             timezone.activate(zone_of(membership.organisation.timezone))
+            # The back office in the member's language (else the organisation's), over the
+            # browser's that LocaleMiddleware chose.
+            language = selectors.staff_language(
+                user=membership.user, organisation=membership.organisation
+            )
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
         try:
             return self.get_response(request)
         finally:

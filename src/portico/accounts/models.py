@@ -12,6 +12,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portico.core.timezones import language_choices, validate_language
+
 
 def normalise_email(email: str) -> str:
     """One spelling per address: emails are compared case-insensitively everywhere."""
@@ -47,6 +49,16 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        blank=True,
+        choices=language_choices,
+        validators=[validate_language],
+        help_text=_(
+            "The back office and your notifications in this language; empty: the organisation's."
+        ),
+    )
 
     objects: ClassVar[UserManager] = UserManager()
 

@@ -8,8 +8,11 @@ from decimal import Decimal, InvalidOperation
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from portico.accounts.models import Membership, User, normalise_email
+from portico.core.errors import DomainError
+from portico.core.timezones import supported_language
 from portico.orgs import services as org_services
 from portico.orgs.models import Organisation, Tax
 
@@ -85,3 +88,14 @@ def organisation_setup(
         password=owner_password,
         full_name=owner_name,
     )
+
+
+def staff_language_set(*, user: User, language: str) -> User:
+    """A staff member's own language for the back office and their notifications ("" = the
+    organisation's); a code Portico does not speak is refused."""
+    language = language.strip()
+    if language and supported_language(language) != language:
+        raise DomainError(_("Choose a language from the list."), code="language", field="language")
+    user.language = language
+    user.save(update_fields=["language"])
+    return user

@@ -7,7 +7,7 @@ opens and closes the portal without importing the portal.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import partial
 from importlib import import_module
@@ -25,14 +25,13 @@ from django_tasks import task
 from portico.accounts import selectors as account_selectors
 from portico.accounts import two_factor
 from portico.accounts.models import User, normalise_email
-from portico.activity.mail import OutgoingEmail, render_email, send_after_commit
+from portico.activity.mail import compose_email, language_for, send_after_commit
 from portico.contacts import document_links
 from portico.contacts import portal_tokens as tokens
 from portico.contacts.models import ContactPerson, PortalSession, PortalToken
 from portico.core import events
 from portico.core.errors import DomainError
 from portico.orgs.models import Organisation
-from portico.orgs.selectors import preferences_of
 
 if TYPE_CHECKING:
     from django.contrib.sessions.backends.base import SessionBase
@@ -57,26 +56,20 @@ def portal_link(organisation: Organisation, path: str = "") -> str:
     return f"{settings.SITE_URL}/portal/{organisation.slug}/{path}"
 
 
-def email_person(*, person: ContactPerson, template: str, subject: str, **context: object) -> None:
+def email_person(
+    *, person: ContactPerson, template: str, subject: Callable[[], str], **context: object
+) -> None:
+    """Email `person` in their language (person, customer, organisation); `subject` is called
+    inside that language."""
     organisation = person.organisation
-    text, html = render_email(
-        f"portal/email/{template}",
-        {
-            "organisation": organisation,
-            "preferences": preferences_of(organisation),
-            "person": person,
-            "portal_url": portal_link(organisation),
-            **context,
-        },
-    )
     send_after_commit(
-        OutgoingEmail(
+        compose_email(
+            organisation=organisation,
             to=[person.email],
+            template=f"portal/email/{template}",
+            language=language_for(organisation=organisation, contact=person.contact, person=person),
             subject=subject,
-            text=text,
-            html=html,
-            reply_to=[organisation.primary_email],
-            organisation_id=organisation.pk,
+            context={"person": person, "portal_url": portal_link(organisation), **context},
         )
     )
 
@@ -86,8 +79,10 @@ def send_invitation(person: ContactPerson) -> None:
     email_person(
         person=person,
         template="invitation",
-        subject=_("%(organisation)s invites you to its client portal")
-        % {"organisation": person.organisation.name},
+        subject=lambda: (
+            _("%(organisation)s invites you to its client portal")
+            % {"organisation": person.organisation.name}
+        ),
         link=portal_link(person.organisation, f"invitation/{secret}"),
         days=settings.PORTICO_INVITATION_DAYS,
     )
@@ -98,8 +93,10 @@ def send_password_reset(person: ContactPerson) -> None:
     email_person(
         person=person,
         template="password_reset",
-        subject=_("Set a new password for %(organisation)s's client portal")
-        % {"organisation": person.organisation.name},
+        subject=lambda: (
+            _("Set a new password for %(organisation)s's client portal")
+            % {"organisation": person.organisation.name}
+        ),
         link=portal_link(person.organisation, f"password/reset/{secret}"),
     )
 

@@ -77,6 +77,15 @@ def language_for(
     )
 
 
+def language_for_staff(*, organisation: Organisation, email: str) -> str:
+    """The language of the member of `organisation` at `email` (the business's own address is
+    often one): theirs, else the organisation's (`accounts.selectors.staff_language`)."""
+    from portico.accounts import selectors
+
+    languages = selectors.staff_languages(organisation=organisation)
+    return languages.get(email.strip().lower()) or language_for(organisation=organisation)
+
+
 def site_link(path: str) -> str:
     """An absolute link for an email: the site's address in front of a path from `reverse`."""
     return f"{getattr(settings, 'SITE_URL', '').rstrip('/')}{path}"

@@ -7,6 +7,7 @@ import datetime
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from portico.core.tenancy import OrganisationOwned
@@ -171,6 +172,9 @@ class Notification(OrganisationOwned, TargetMixin):
         "payments.Payment", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
     text = models.CharField(_("text"), max_length=500)
+    """In the organisation's language (webhooks, search); staff read `shown_text`."""
+    texts = models.JSONField(default=dict, blank=True, editable=False)
+    """The text in each language the organisation's staff read, by language code."""
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
@@ -184,7 +188,12 @@ class Notification(OrganisationOwned, TargetMixin):
         indexes = [models.Index(fields=["organisation", "read_at"])]
 
     def __str__(self) -> str:
-        return self.text
+        return self.shown_text
+
+    @property
+    def shown_text(self) -> str:
+        """The text in the active language (the reader's), else the organisation's."""
+        return str(self.texts.get(get_language() or "", "") or self.text)
 
     @property
     def is_read(self) -> bool:

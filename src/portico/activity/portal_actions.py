@@ -80,7 +80,7 @@ def _tell(
     action: str,
     kind: str,
     target: Model,
-    text: str,
+    text: services.NotificationText,
     origin: Origin,
     detail: str = "",
     key_target: Model | None = None,
@@ -130,8 +130,10 @@ def estimate_accept_from_portal(
         target=accepted,
         detail=name,
         origin=origin,
-        text=_("%(customer)s accepted estimate %(number)s (signed “%(name)s”).")
-        % {"customer": scope.contact.display_name, "number": accepted.number, "name": name},
+        text=lambda: (
+            _("%(customer)s accepted estimate %(number)s (signed “%(name)s”).")
+            % {"customer": scope.contact.display_name, "number": accepted.number, "name": name}
+        ),
     )
     if services.settings_of(scope.organisation).convert_accepted_estimates:
         invoice = sales_services.estimate_convert_to_invoice(estimate=accepted)
@@ -163,8 +165,10 @@ def estimate_decline_from_portal(
         target=declined,
         detail=text,
         origin=origin,
-        text=_("%(customer)s declined estimate %(number)s: %(reason)s")
-        % {"customer": scope.contact.display_name, "number": declined.number, "reason": text},
+        text=lambda: (
+            _("%(customer)s declined estimate %(number)s: %(reason)s")
+            % {"customer": scope.contact.display_name, "number": declined.number, "reason": text}
+        ),
     )
     return declined
 
@@ -192,8 +196,10 @@ def estimate_request_changes(
         target=locked,
         key_target=comment,
         origin=origin,
-        text=_("%(customer)s asked for changes to estimate %(number)s: %(message)s")
-        % {"customer": scope.contact.display_name, "number": locked.number, "message": text},
+        text=lambda: (
+            _("%(customer)s asked for changes to estimate %(number)s: %(message)s")
+            % {"customer": scope.contact.display_name, "number": locked.number, "message": text}
+        ),
     )
     return comment
 
@@ -210,8 +216,10 @@ def timesheet_approve_from_portal(
         kind=Kind.TIMESHEET_APPROVED,
         target=decided,
         origin=origin,
-        text=_("%(customer)s approved the %(document)s.")
-        % {"customer": scope.contact.display_name, "document": services.target_label(decided)},
+        text=lambda: (
+            _("%(customer)s approved the %(document)s.")
+            % {"customer": scope.contact.display_name, "document": services.target_label(decided)}
+        ),
     )
     return decided
 
@@ -235,11 +243,13 @@ def timesheet_reject_from_portal(
         target=decided,
         detail=text,
         origin=origin,
-        text=_("%(customer)s rejected the %(document)s: %(reason)s")
-        % {
-            "customer": scope.contact.display_name,
-            "document": services.target_label(decided),
-            "reason": text,
-        },
+        text=lambda: (
+            _("%(customer)s rejected the %(document)s: %(reason)s")
+            % {
+                "customer": scope.contact.display_name,
+                "document": services.target_label(decided),
+                "reason": text,
+            }
+        ),
     )
     return decided

@@ -9,6 +9,7 @@ keeps a line in the customer's activity log through `_log`.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
@@ -16,17 +17,18 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from portico.accounts.models import User, normalise_email
 from portico.activity import services as activity
 from portico.activity.invitations import portal_link
 from portico.activity.mail import (
-    OutgoingEmail,
     compose_email,
     language_for,
-    render_email,
+    language_for_staff,
     send_after_commit,
 )
 from portico.activity.models import Notification
@@ -51,6 +53,8 @@ from portico.core.timezones import supported_language
 from portico.orgs.selectors import preferences_of
 
 if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise
+
     from portico.orgs.models import Organisation
 
 Kind = Notification.Kind
@@ -72,10 +76,14 @@ COMPANY_FIELDS = (
 MESSAGES_PER_HOUR = 10
 
 
+_lazy_label = lazy(field_label, str)
+
+
 @dataclass(frozen=True)
 class Change:
     field: str
-    label: str
+    label: _StrOrPromise
+    """Lazy where it can be, so a notification names the field in each reader's language."""
     old: str
     new: str
 
@@ -92,7 +100,9 @@ class CompanyResult:
 # --- the business hears about it ---------------------------------------------------------------
 
 
-def _tell_business(*, scope: PortalScope, kind: str, key: str, text: str) -> None:
+def _tell_business(
+    *, scope: PortalScope, kind: str, key: str, text: activity.NotificationText
+) -> None:
     """One notification per event (emailed to the business when its settings say so)."""
     activity.notification_create(
         organisation=scope.organisation,
@@ -109,6 +119,7 @@ def _log(*, scope: PortalScope, action: str, detail: str, origin: Origin | None)
 
 
 def _changes_text(scope: PortalScope, headline: str, changes: list[Change]) -> str:
+    """One line naming who changed what, the fields named in the active language."""
     listed = "; ".join(str(change) for change in changes)
     return f"{scope.contact.display_name} ({scope.person.full_name}) {headline}: {listed}"
 
@@ -169,7 +180,7 @@ def person_details_update(
     for field in PERSON_FIELDS:
         _no_line_breaks(cleaned[field], field)
     changes = [
-        Change(field, field_label(ContactPerson, field), _value(person, field), cleaned[field])
+        Change(field, _lazy_label(ContactPerson, field), _value(person, field), cleaned[field])
         for field in PERSON_FIELDS
         if _value(person, field) != cleaned[field]
     ]
@@ -187,7 +198,7 @@ def person_details_update(
         scope=scope,
         kind=Kind.DETAILS_UPDATED,
         key=f"person_details:{person.public_id}:{uuid.uuid4()}",
-        text=text,
+        text=lambda: _changes_text(scope, _("updated their details"), changes),
     )
     return changes
 
@@ -207,32 +218,17 @@ def language_choose(*, user: User, organisation: Organisation, language: str) ->
 
 
 def _email_person(
-    *, person: ContactPerson, to: str, template: str, subject: str, **context: object
+    *, person: ContactPerson, to: str, template: str, subject: Callable[[], str], **context: object
 ) -> None:
-
     organisation = person.organisation
-    with translation.override(
-        language_for(organisation=organisation, contact=person.contact, person=person)
-    ):
-        text, html = render_email(
-            f"portal/self_service/email/{template}",
-            {
-                "organisation": organisation,
-                "preferences": preferences_of(organisation),
-                "person": person,
-                "portal_url": portal_link(organisation),
-                **context,
-            },
-        )
-        subject = str(subject)
     send_after_commit(
-        OutgoingEmail(
+        compose_email(
+            organisation=organisation,
             to=[to],
+            template=f"portal/self_service/email/{template}",
+            language=language_for(organisation=organisation, contact=person.contact, person=person),
             subject=subject,
-            text=text,
-            html=html,
-            reply_to=[organisation.primary_email],
-            organisation_id=organisation.pk,
+            context={"person": person, "portal_url": portal_link(organisation), **context},
         )
     )
 
@@ -303,8 +299,9 @@ def email_change_request(
         person=person,
         to=new_email,
         template="email_change_confirm",
-        subject=_("Confirm your new email address for %(organisation)s's client portal")
-        % subject_args,
+        subject=lambda: (
+            _("Confirm your new email address for %(organisation)s's client portal") % subject_args
+        ),
         link=portal_link(scope.organisation, f"account/email/confirm/{secret}"),
         new_email=new_email,
     )
@@ -312,8 +309,10 @@ def email_change_request(
         person=person,
         to=person.email,
         template="email_change_notice",
-        subject=_("Your login email for %(organisation)s's client portal is being changed")
-        % subject_args,
+        subject=lambda: (
+            _("Your login email for %(organisation)s's client portal is being changed")
+            % subject_args
+        ),
         new_email=new_email,
     )
     _log(
@@ -360,11 +359,13 @@ def email_change_confirm(
         person_ids=[person.pk], purposes=[Purpose.PASSWORD_RESET, Purpose.INVITATION]
     )
     scope = PortalScope(organisation, person.contact, person)
-    change = Change("email", _("Email"), old_email, person.email)
-    text = _changes_text(scope, _("changed their login email"), [change])
+    change = Change("email", gettext_lazy("Email"), old_email, person.email)
     _log(scope=scope, action="email_changed", detail=str(change), origin=origin)
     _tell_business(
-        scope=scope, kind=Kind.DETAILS_UPDATED, key=f"email_change:{token.public_id}", text=text
+        scope=scope,
+        kind=Kind.DETAILS_UPDATED,
+        key=f"email_change:{token.public_id}",
+        text=lambda: _changes_text(scope, _("changed their login email"), [change]),
     )
     return person
 
@@ -381,7 +382,7 @@ def _contact_changes(contact: Contact, values: dict[str, str]) -> list[Change]:
     probe = Contact(**{field: cleaned[field] for field in COMPANY_FIELDS})
     _validate(probe, COMPANY_FIELDS)
     return [
-        Change(field, field_label(Contact, field), _value(contact, field), _value(probe, field))
+        Change(field, _lazy_label(Contact, field), _value(contact, field), _value(probe, field))
         for field in COMPANY_FIELDS
         if _value(contact, field) != _value(probe, field)
     ]
@@ -423,11 +424,11 @@ def company_details_submit(
         for change in changes:
             setattr(scope.contact, change.field, getattr(contact, change.field))
     headline = (
-        _("asked to change the company details (waiting for your review)")
+        gettext_lazy("asked to change the company details (waiting for your review)")
         if review
-        else _("updated the company details")
+        else gettext_lazy("updated the company details")
     )
-    text = _changes_text(scope, headline, changes)
+    text = _changes_text(scope, str(headline), changes)
     _log(
         scope=scope,
         action="company_details_requested" if review else "company_details_updated",
@@ -435,7 +436,10 @@ def company_details_submit(
         origin=origin,
     )
     _tell_business(
-        scope=scope, kind=Kind.DETAILS_UPDATED, key=f"company_details:{batch}", text=text
+        scope=scope,
+        kind=Kind.DETAILS_UPDATED,
+        key=f"company_details:{batch}",
+        text=lambda: _changes_text(scope, str(headline), changes),
     )
     if review:
         return CompanyResult(applied=[], queued=changes)
@@ -481,8 +485,10 @@ def customer_message_send(
             organisation=scope.organisation,
             to=[scope.organisation.primary_email],
             template="portal/self_service/email/customer_message",
-            # For the business's staff: the organisation's language.
-            language=language_for(organisation=scope.organisation),
+            # For the business's staff: the language of the member at that address.
+            language=language_for_staff(
+                organisation=scope.organisation, email=scope.organisation.primary_email
+            ),
             subject=lambda: (
                 _("[%(customer)s] %(subject)s")
                 % {"customer": scope.contact.display_name, "subject": subject}
@@ -496,12 +502,14 @@ def customer_message_send(
         scope=scope,
         kind=Kind.MESSAGED,
         key=f"message:{message.public_id}",
-        text=_("%(person)s of %(customer)s sent a message: %(subject)s")
-        % {
-            "person": person.full_name,
-            "customer": scope.contact.display_name,
-            "subject": subject,
-        },
+        text=lambda: (
+            _("%(person)s of %(customer)s sent a message: %(subject)s")
+            % {
+                "person": person.full_name,
+                "customer": scope.contact.display_name,
+                "subject": subject,
+            }
+        ),
     )
     return message
 
@@ -541,11 +549,13 @@ def review_save(
             scope=scope,
             kind=Kind.REVIEWED,
             key=f"review:{review.public_id}",
-            text=_("%(person)s of %(customer)s wrote a review: %(summary)s")
-            % {
-                "person": person.full_name,
-                "customer": scope.contact.display_name,
-                "summary": summary,
-            },
+            text=lambda: (
+                _("%(person)s of %(customer)s wrote a review: %(summary)s")
+                % {
+                    "person": person.full_name,
+                    "customer": scope.contact.display_name,
+                    "summary": summary,
+                }
+            ),
         )
     return review, created

@@ -5,6 +5,7 @@ Import the module: `from portico.activity import services`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -12,9 +13,11 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import mail_admins
 from django.db import IntegrityError, models, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from portico.accounts import selectors as account_selectors
+from portico.accounts.models import normalise_email
 from portico.activity.mail import compose_email, language_for, send_after_commit, site_link
 from portico.activity.models import (
     COMMENT_MAX_LENGTH,
@@ -39,6 +42,8 @@ if TYPE_CHECKING:
     from portico.contacts.models import Contact
 
 Kind = Notification.Kind
+NotificationText = str | Callable[[], str]
+"""A notification's words: a callable is called in each language the staff read."""
 Target = Estimate | Invoice | SalesOrder | TimesheetApproval
 
 TARGET_FIELDS: dict[type[models.Model], str] = {
@@ -175,16 +180,20 @@ def _wants_email(organisation: Organisation, kind: str) -> bool:
     return settings_of(organisation).emails(kind)
 
 
-def _email_business(notification: Notification, organisation: Organisation) -> None:
+def _email_business(
+    notification: Notification, organisation: Organisation, languages: dict[str, str]
+) -> None:
+    to = organisation.primary_email
     send_after_commit(
         compose_email(
             organisation=organisation,
-            to=[organisation.primary_email],
+            to=[to],
             template="activity/email/notification",
-            # Staff have no language of their own: the organisation's.
-            language=language_for(organisation=organisation),
+            # The staff member at that address reads their language; else the organisation's.
+            language=languages.get(normalise_email(to)) or language_for(organisation=organisation),
             subject=lambda: (
-                _("[%(org)s] %(text)s") % {"org": organisation.name, "text": notification.text}
+                _("[%(org)s] %(text)s")
+                % {"org": organisation.name, "text": notification.shown_text}
             ),
             context={
                 "notification": notification,
@@ -195,13 +204,27 @@ def _email_business(notification: Notification, organisation: Organisation) -> N
     )
 
 
+def _texts(
+    organisation: Organisation, text: NotificationText, languages: dict[str, str]
+) -> tuple[str, dict[str, str]]:
+    """The text in the organisation's language, and in each language its staff read."""
+    if not callable(text):
+        return text[:500], {}
+    home = language_for(organisation=organisation)
+    texts = {}
+    for language in sorted({home, *languages.values()}):
+        with translation.override(language):
+            texts[language] = str(text())[:500]
+    return texts[home], texts
+
+
 @transaction.atomic
 def notification_create(
     *,
     organisation: Organisation,
     kind: str,
     event_key: str,
-    text: str,
+    text: NotificationText,
     contact: Contact | None = None,
     person: ContactPerson | None = None,
     target: models.Model | None = None,
@@ -209,16 +232,21 @@ def notification_create(
 ) -> Notification | None:
     """Tell the business about one event, exactly once per `event_key`.
 
+    `text` is called in each language the organisation's staff read (each member's own, else
+    the organisation's), so every member reads it, and is emailed it, in their language.
     Answers the new notification, or None when this event was already notified (a replayed
     request, two tabs, a task run twice). The email is queued after the transaction commits.
     """
     if target is not None:
         links[target_field(target)] = target
+    languages = account_selectors.staff_languages(organisation=organisation)
+    shown, texts = _texts(organisation, text, languages)
     notification = Notification(
         organisation=organisation,
         kind=kind,
         event_key=event_key[:120],
-        text=text[:500],
+        text=shown,
+        texts=texts,
         contact=contact,
         person=person,
         **links,
@@ -234,7 +262,7 @@ def notification_create(
             return None
         raise
     if _wants_email(organisation, kind):
-        _email_business(notification, organisation)
+        _email_business(notification, organisation, languages)
         Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
     _emit_for(notification, target)
     return notification
@@ -279,7 +307,11 @@ def notification_mark_read(*, organisation: Organisation, notification_ids: list
 
 
 def _notify(
-    scope: PortalScope, kind: str, key: str, text: str, target: models.Model | None = None
+    scope: PortalScope,
+    kind: str,
+    key: str,
+    text: NotificationText,
+    target: models.Model | None = None,
 ) -> Notification | None:
     ensure_not_preview(scope)
     return notification_create(
@@ -340,8 +372,10 @@ def _first_view(*, scope: PortalScope, document: Target, origin: Origin | None) 
         scope,
         Kind.VIEWED,
         event_key(Kind.VIEWED, document),
-        _("%(customer)s viewed %(document)s for the first time.")
-        % {"customer": scope.contact.display_name, "document": target_label(document)},
+        lambda: (
+            _("%(customer)s viewed %(document)s for the first time.")
+            % {"customer": scope.contact.display_name, "document": target_label(document)}
+        ),
         document,
     )
     if created is not None:
@@ -444,18 +478,20 @@ def _attach(
 def _notify_commented(
     scope: PortalScope, target: Target, comment: Comment, attachment: Attachment | None
 ) -> None:
-    values = {
-        "person": scope.person.full_name,
-        "customer": scope.contact.display_name,
-        "document": target_label(target),
-    }
-    if attachment is None:
-        text = _("%(person)s (%(customer)s) commented on %(document)s.") % values
-    else:
-        text = _("%(person)s (%(customer)s) commented on %(document)s and attached %(file)s.") % {
+
+    def text() -> str:
+        values = {
+            "person": scope.person.full_name,
+            "customer": scope.contact.display_name,
+            "document": target_label(target),
+        }
+        if attachment is None:
+            return _("%(person)s (%(customer)s) commented on %(document)s.") % values
+        return _("%(person)s (%(customer)s) commented on %(document)s and attached %(file)s.") % {
             **values,
             "file": attachment.name,
         }
+
     _notify(scope, Kind.COMMENTED, event_key(Kind.COMMENTED, comment), text, target)
 
 
@@ -512,7 +548,12 @@ def comment_set_visibility(*, comment: Comment, show_in_portal: bool) -> Comment
 
 
 def notify_for_scope(
-    *, scope: PortalScope, kind: str, key: str, text: str, target: models.Model | None = None
+    *,
+    scope: PortalScope,
+    kind: str,
+    key: str,
+    text: NotificationText,
+    target: models.Model | None = None,
 ) -> Notification | None:
     """A notification about something `scope`'s person just did (for the portal actions)."""
     return _notify(scope, kind, key, text, target)
@@ -521,21 +562,24 @@ def notify_for_scope(
 def failed_task_notify(failed: FailedTask) -> None:
     """`core.jobs.task_failed`: tell the organisation the work was for (one notification per
     failed task), or the site's ADMINS for work that belongs to no organisation."""
-    text = _("Background work failed: %(task)s (%(error)s). See Failed tasks to retry it.") % {
-        "task": failed.task_name,
-        "error": failed.error.rsplit(".", 1)[-1],
-    }
+
+    def text() -> str:
+        return _("Background work failed: %(task)s (%(error)s). See Failed tasks to retry it.") % {
+            "task": failed.task_name,
+            "error": failed.error.rsplit(".", 1)[-1],
+        }
+
     organisation = (
         Organisation.objects.filter(pk=failed.organisation_id).first()
         if failed.organisation_id is not None
         else None
     )
     if organisation is None:
-        mail_admins(str(text), f"{failed.message}\n\n{failed.traceback}", fail_silently=True)
+        mail_admins(text(), f"{failed.message}\n\n{failed.traceback}", fail_silently=True)
         return
     notification_create(
         organisation=organisation,
         kind=Notification.Kind.TASK_FAILED,
         event_key=f"task_failed:{failed.pk}",
-        text=str(text),
+        text=text,
     )

@@ -227,7 +227,7 @@ def _activity_url(notification: Notification) -> str:
 def _activity(organisation: Organisation) -> list[Activity]:
     return [
         Activity(
-            text=n.text,
+            text=n.shown_text,
             customer=n.contact.display_name if n.contact else "",
             at=n.created_at,
             url=_activity_url(n),

@@ -9,12 +9,19 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.urls import URLPattern, URLResolver, path, reverse
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from unfold.sites import UnfoldAdminSite
 
-# What a read-only member may still post: their own session, password and second factor,
-# and the export form (it writes nothing).
-READ_ONLY_MAY_POST = {"logout", "password_change", "two_factor_setup", "two_factor_verify"}
+# What a read-only member may still post: their own session, password, second factor and
+# language, and the export form (it writes nothing).
+READ_ONLY_MAY_POST = {
+    "logout",
+    "password_change",
+    "two_factor_setup",
+    "two_factor_verify",
+    "account_language",
+}
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 
@@ -65,6 +72,7 @@ class BackOfficeSite(UnfoldAdminSite):
             context["environment"] = [title % {"count": unread}, "warning"]
         context["account_links"] = [
             {"title": title % {"count": unread}, "link": link},
+            {"title": _("Your language"), "link": reverse("admin:account_language")},
             *context.get("account_links", []),
         ]
         return context
@@ -78,7 +86,7 @@ class BackOfficeSite(UnfoldAdminSite):
         return super().admin_view(guarded, cacheable)
 
     def get_urls(self) -> list[URLResolver | URLPattern]:
-        from portico.backoffice.views import two_factor
+        from portico.backoffice.views import account, two_factor
 
         return [
             path(
@@ -90,6 +98,11 @@ class BackOfficeSite(UnfoldAdminSite):
                 "two-factor/verify/",
                 self.admin_view(two_factor.verify),
                 name="two_factor_verify",
+            ),
+            path(
+                "account/language/",
+                self.admin_view(account.language),
+                name="account_language",
             ),
             *super().get_urls(),
         ]

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise
 
 
 class DomainError(Exception):
@@ -43,21 +48,29 @@ class PortalError(models.TextChoices):
     CURRENCY_UNSUPPORTED = "CP4003", _("The payment service does not accept this currency.")
 
 
-PORTAL_ERROR_REMEDIES: dict[PortalError, str] = {
-    PortalError.CONTACT_DELETED: "Restore the customer, or ask them to use another account.",
-    PortalError.RECURRING_PROFILE_DELETED: "Restore the recurring profile or issue a new invoice.",
-    PortalError.NO_DEFAULT_TAX: "Choose a default tax in Settings → Taxes.",
-    PortalError.REFERENCE_CHARGES_DISABLED: (
+PORTAL_ERROR_REMEDIES: dict[PortalError, _StrOrPromise] = {
+    PortalError.CONTACT_DELETED: _("Restore the customer, or ask them to use another account."),
+    PortalError.RECURRING_PROFILE_DELETED: _(
+        "Restore the recurring profile or issue a new invoice."
+    ),
+    PortalError.NO_DEFAULT_TAX: _("Choose a default tax in Settings → Taxes."),
+    PortalError.REFERENCE_CHARGES_DISABLED: _(
         "Enable reference transactions on the gateway account."
     ),
-    PortalError.GATEWAY_CREDENTIALS_INVALID: "Check the gateway account's credentials.",
-    PortalError.FRAUD_FILTER: "Review the gateway's fraud filter settings for this payment.",
-    PortalError.ADDRESS_VERIFICATION: "Ask the customer to check the card's billing address.",
-    PortalError.DUPLICATE: "No action needed; the first payment went through.",
-    PortalError.BELOW_MINIMUM: "Lower the gateway's minimum amount or ask for another method.",
-    PortalError.RECURRING_UNSUPPORTED: "Enable recurring charges on the gateway account.",
-    PortalError.CURRENCY_UNSUPPORTED: "Add the currency to the gateway account.",
+    PortalError.GATEWAY_CREDENTIALS_INVALID: _("Check the gateway account's credentials."),
+    PortalError.FRAUD_FILTER: _("Review the gateway's fraud filter settings for this payment."),
+    PortalError.ADDRESS_VERIFICATION: _("Ask the customer to check the card's billing address."),
+    PortalError.DUPLICATE: _("No action needed; the first payment went through."),
+    PortalError.BELOW_MINIMUM: _("Lower the gateway's minimum amount or ask for another method."),
+    PortalError.RECURRING_UNSUPPORTED: _("Enable recurring charges on the gateway account."),
+    PortalError.CURRENCY_UNSUPPORTED: _("Add the currency to the gateway account."),
 }
+
+
+def portal_message(code: str, message: str) -> str:
+    """A failure's message in the active language: a published CP code's own, else `message`
+    as it was given."""
+    return str(PortalError(code).label) if code in PortalError.values else message
 
 
 class PortalFailure(DomainError):
@@ -69,4 +82,4 @@ class PortalFailure(DomainError):
 
     @property
     def remedy(self) -> str:
-        return PORTAL_ERROR_REMEDIES[self.error]
+        return str(PORTAL_ERROR_REMEDIES[self.error])

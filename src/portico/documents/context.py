@@ -108,11 +108,14 @@ def _payment_applied(payment: Payment) -> tuple[list[Applied], Decimal]:
     return settled, unused
 
 
-def document_context(document: Any, kind: DocumentKind | None = None) -> dict[str, Any]:
-    """Everything a document template renders, without request-specific parts."""
+def document_context(
+    document: Any, kind: DocumentKind | None = None, language: str | None = None
+) -> dict[str, Any]:
+    """Everything a document template renders, without request-specific parts, in `language`
+    (the reader's: a portal person's), else the customer's (`language_of`)."""
     kind = kind or kind_of(document)
     contact = document.contact
-    language = language_of(contact)
+    language = first_language(language, contact.language, contact.organisation.language)
     context: dict[str, Any] = {
         **branding(document.organisation),
         "kind": kind,
@@ -150,9 +153,11 @@ def document_context(document: Any, kind: DocumentKind | None = None) -> dict[st
     return context
 
 
-def statement_context(statement: Any, organisation: Organisation) -> dict[str, Any]:
+def statement_context(
+    statement: Any, organisation: Organisation, language: str | None = None
+) -> dict[str, Any]:
     contact = statement.contact
-    language = language_of(contact)
+    language = first_language(language, contact.language, organisation.language)
     return {
         **branding(organisation),
         "title": _("Statement of accounts"),

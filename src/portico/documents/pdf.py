@@ -27,8 +27,8 @@ LAYOUT_VERSION = "1"
 CACHE_ROOT = "documents/pdf"
 
 
-def version_key(document: Any, kind: DocumentKind) -> str:
-    """A digest of everything a document's PDF shows."""
+def version_key(document: Any, kind: DocumentKind, language: str | None = None) -> str:
+    """A digest of everything a document's PDF shows, in the language it is read in."""
     organisation = document.organisation
     contact = document.contact
     credit = getattr(document, "credit", None) if kind.slug == "credit-note" else None
@@ -46,17 +46,19 @@ def version_key(document: Any, kind: DocumentKind) -> str:
         organisation.updated_at.isoformat(),
         organisation.logo.name or "",
         document_context.branding(organisation)["brand_colour"],
+        language or "",
     ]
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
 
 
-def cache_path(document: Any, kind: DocumentKind) -> str:
+def cache_path(document: Any, kind: DocumentKind, language: str | None = None) -> str:
     return posixpath.join(
         CACHE_ROOT,
         str(document.organisation_id),
         kind.slug,
         str(document.public_id),
-        f"{version_key(document, kind)}.pdf",
+        language or "default",
+        f"{version_key(document, kind, language)}.pdf",
     )
 
 
@@ -72,10 +74,13 @@ def _forget_older(path: str) -> None:
             default_storage.delete(stale)
 
 
-def render_document_pdf(document: Any, kind: DocumentKind | None = None) -> bytes:
-    """Render without the cache (the benchmark and the cache miss both come here)."""
+def render_document_pdf(
+    document: Any, kind: DocumentKind | None = None, language: str | None = None
+) -> bytes:
+    """Render without the cache (the benchmark and the cache miss both come here), in
+    `language` (the reader's), else the customer's."""
     kind = kind or kind_of(document)
-    context = document_context.document_context(document, kind)
+    context = document_context.document_context(document, kind, language)
     rendering.check_size(len(context.get("lines", context.get("applied", []))))
     html = rendering.render_html(kind.template, context)
     return rendering.render_pdf(
@@ -83,23 +88,26 @@ def render_document_pdf(document: Any, kind: DocumentKind | None = None) -> byte
     )
 
 
-def document_pdf(document: Any, kind: DocumentKind | None = None) -> bytes:
-    """The document's PDF, from the cache when this version was rendered before."""
+def document_pdf(
+    document: Any, kind: DocumentKind | None = None, language: str | None = None
+) -> bytes:
+    """The document's PDF in `language`, from the cache when this version was rendered in it
+    before (the other languages' copies of the version stay)."""
     kind = kind or kind_of(document)
-    path = cache_path(document, kind)
+    path = cache_path(document, kind, language)
     if default_storage.exists(path):
         with default_storage.open(path, "rb") as handle:
             return bytes(handle.read())
-    pdf = render_document_pdf(document, kind)
+    pdf = render_document_pdf(document, kind, language)
     default_storage.save(path, ContentFile(pdf))
     _forget_older(path)
     return pdf
 
 
-def statement_pdf(statement: Any, organisation: Organisation) -> bytes:
+def statement_pdf(statement: Any, organisation: Organisation, language: str | None = None) -> bytes:
     """A statement is computed for a period, so it is rendered fresh each time."""
     rendering.check_size(len(statement.lines))
-    context = document_context.statement_context(statement, organisation)
+    context = document_context.statement_context(statement, organisation, language)
     html = rendering.render_html("documents/statement.html", context)
     return rendering.render_pdf(
         html=html, organisation=organisation, brand_colour=context["brand_colour"]

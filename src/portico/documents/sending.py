@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime
 import logging
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -38,7 +38,7 @@ from portico.documents.models import DocumentEmailTemplate, DocumentSend, Sendab
 from portico.orgs.models import Organisation
 from portico.orgs.selectors import preferences_of
 from portico.payments import credit_notes
-from portico.payments.reminders import ReminderMail, ReminderSent
+from portico.payments.reminders import ReminderMail, ReminderSent, default_stage_texts
 from portico.sales import services as sales_services
 from portico.sales.models import CreditNote, Estimate, Invoice, SalesOrder
 
@@ -273,10 +273,14 @@ def _compose(
     subject: str | None,
     message: str | None,
     attachment: tuple[str, str, str] | None,
+    builtin_wording: Callable[[], tuple[str, str]] | None = None,
 ) -> OutgoingEmail:
     organisation = document.organisation
     with translation.override(letter.language):
-        wording = wording_for(organisation=organisation, kind=kind.slug)
+        if builtin_wording is not None:
+            wording = EmailWording(*builtin_wording(), custom=False)
+        else:
+            wording = wording_for(organisation=organisation, kind=kind.slug)
         values = placeholder_values(
             document=document,
             kind=kind,
@@ -346,11 +350,13 @@ def document_send(
     key: str = "",
     automatic: bool = False,
     purpose: str = DocumentSend.Purpose.SEND,
+    builtin_wording: Callable[[], tuple[str, str]] | None = None,
 ) -> SendResult:
     """Email `document` to `persons` (default: `default_recipients`) and the `cc` addresses.
 
     `subject`/`message` None means the organisation's wording for the kind, in each
-    recipient's language; given ones are checked against `core.placeholders`. `purpose`
+    recipient's language (`builtin_wording`, called in each language, replaces the kind's:
+    a reminder's); given ones are checked against `core.placeholders`. `purpose`
     (send | reminder) is kept on the record and names the activity-log line. A draft moves
     to sent (estimates, invoices), confirmed (sales orders) or open (credit notes); a sent one
     is sent again. `key` makes a repeat harmless: a key that already sent returns that record
@@ -374,6 +380,7 @@ def document_send(
                 key=key,
                 automatic=automatic,
                 purpose=purpose,
+                builtin_wording=builtin_wording,
             )
     except IntegrityError:
         # The same key committed first in a concurrent request: that one sent it.
@@ -397,6 +404,7 @@ def _send(
     key: str,
     automatic: bool,
     purpose: str,
+    builtin_wording: Callable[[], tuple[str, str]] | None,
 ) -> DocumentSend:
     if document.organisation_id != organisation.pk:
         raise DomainError("This document belongs to another organisation.", code="foreign_record")
@@ -450,9 +458,6 @@ def _send(
         ._default_manager.select_related("contact", "organisation")
         .get(pk=document.pk)
     )
-    attachment = None
-    if attach_pdf:
-        attachment = services.pdf_attachment(document, kind)
     portal_page = links.portal_document_url(organisation, kind.slug, document.public_id)
     letters: list[_Letter] = []
     for person in chosen:
@@ -480,7 +485,15 @@ def _send(
             )
         )
     first_subject = ""
+    attachments: dict[str, tuple[str, str, str]] = {}  # one PDF per language read
     for letter in letters:
+        attachment = None
+        if attach_pdf:
+            if letter.language not in attachments:
+                attachments[letter.language] = services.pdf_attachment(
+                    document, kind, letter.language
+                )
+            attachment = attachments[letter.language]
         email = _compose(
             letter=letter,
             document=document,
@@ -488,6 +501,7 @@ def _send(
             subject=subject,
             message=message,
             attachment=attachment,
+            builtin_wording=builtin_wording,
         )
         first_subject = first_subject or email.subject
         send_after_commit(email)
@@ -523,12 +537,15 @@ def reminder_send(mail: ReminderMail) -> ReminderSent:
     """How a payment reminder is emailed (registered on `payments.reminders.reminder_email`):
     a Send of the invoice with the stage's wording to its default recipients, without the PDF,
     each with a personal link, recorded as a reminder."""
+    days = mail.builtin_days
+    builtin = mail.builtin_days is not None
     result = document_send(
         organisation=mail.invoice.organisation,
         document=mail.invoice,
         sent_by=mail.sent_by,
-        subject=mail.subject,
-        message=mail.message,
+        subject=None if builtin else mail.subject,
+        message=None if builtin else mail.message,
+        builtin_wording=(lambda: default_stage_texts(days or 0)) if builtin else None,
         attach_pdf=False,
         key=mail.key,
         automatic=mail.automatic,

@@ -6,7 +6,7 @@ import base64
 import logging
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from email.utils import formataddr, parseaddr
 from typing import TYPE_CHECKING, Any
 
@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from portico.activity import services as activity_services
-from portico.activity.mail import OutgoingEmail, render_email, send_after_commit
+from portico.activity.mail import compose_email, language_for, send_after_commit
 from portico.contacts import services as contact_services
 from portico.contacts.models import ContactPerson
 from portico.contacts.scope import PortalScope
@@ -100,8 +100,11 @@ def _take_forward_allowance(person: ContactPerson, count: int) -> None:
         )
 
 
-def pdf_attachment(document: Any, kind: DocumentKind) -> tuple[str, str, str]:
-    content = pdf.document_pdf(document, kind)
+def pdf_attachment(
+    document: Any, kind: DocumentKind, language: str | None = None
+) -> tuple[str, str, str]:
+    """The document's PDF as an email attachment, in `language` (the reader's)."""
+    content = pdf.document_pdf(document, kind, language)
     from portico.documents.responses import safe_filename
 
     name = safe_filename(pdf.filename_for(kind, document.number), ".pdf")
@@ -129,13 +132,15 @@ def _tell_business(
         organisation=scope.organisation,
         kind=FORWARDED,
         event_key=f"{FORWARDED}:{kind.slug}:{document.public_id}:{uuid.uuid4().hex[:12]}",
-        text=_("%(person)s forwarded %(title)s %(number)s to %(addresses)s")
-        % {
-            "person": scope.person.full_name,
-            "title": kind.title,
-            "number": document.number,
-            "addresses": ", ".join(addresses),
-        },
+        text=lambda: (
+            _("%(person)s forwarded %(title)s %(number)s to %(addresses)s")
+            % {
+                "person": scope.person.full_name,
+                "title": kind.title,
+                "number": document.number,
+                "addresses": ", ".join(addresses),
+            }
+        ),
         contact=scope.contact,
         person=scope.person,
         **links,
@@ -160,7 +165,9 @@ def document_forward(
     message = message.strip()[:MAX_MESSAGE]
     _take_forward_allowance(scope.person, len(addresses))
     organisation, contact = scope.organisation, scope.contact
-    attachment = pdf_attachment(document, kind)
+    # The reader is new to the business: the words are the forwarding person's.
+    language = language_for(organisation=organisation, contact=contact, person=scope.person)
+    attachment = pdf_attachment(document, kind, language)
     known = {
         email.lower()
         for email in ContactPerson.objects.filter(organisation=organisation, contact=contact)
@@ -176,33 +183,30 @@ def document_forward(
                 )
             )
             known.add(address.lower())
-        text, html = render_email(
-            "documents/email/forward",
-            {
-                "organisation": organisation,
-                "person": scope.person,
-                "kind": kind,
-                "document": document,
-                "message": message,
-            },
-        )
-        send_after_commit(
-            OutgoingEmail(
-                to=[address],
-                subject=_("%(person)s forwarded %(title)s %(number)s from %(organisation)s")
+        email = compose_email(
+            organisation=organisation,
+            to=[address],
+            template="documents/email/forward",
+            language=language,
+            subject=lambda: (
+                _("%(person)s forwarded %(title)s %(number)s from %(organisation)s")
                 % {
                     "person": scope.person.full_name,
                     "title": kind.title,
                     "number": document.number,
                     "organisation": organisation.name,
-                },
-                text=text,
-                html=html,
-                from_email=sender_for(organisation),
-                reply_to=[organisation.primary_email] if organisation.primary_email else [],
-                attachments=[attachment],
-                organisation_id=organisation.pk,
-            )
+                }
+            ),
+            context={
+                "person": scope.person,
+                "kind": kind,
+                "document": document,
+                "message": message,
+            },
+            reply_to=[organisation.primary_email] if organisation.primary_email else [],
+        )
+        send_after_commit(
+            replace(email, from_email=sender_for(organisation), attachments=[attachment])
         )
     _tell_business(scope=scope, document=document, kind=kind, addresses=addresses, ip=ip)
     return ForwardResult(sent_to=addresses, persons_added=added)

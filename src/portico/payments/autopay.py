@@ -11,16 +11,18 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from portico.activity import services as activity_services
 from portico.activity.models import Notification
 from portico.contacts.models import Contact, ContactPerson
 from portico.contacts.scope import PortalScope
-from portico.core.errors import DomainError, PortalFailure
+from portico.core.errors import DomainError, PortalFailure, portal_message
 from portico.orgs.models import Organisation
 from portico.payments import notices
 from portico.payments.checkout import selectors as checkout_selectors
@@ -28,6 +30,9 @@ from portico.payments.checkout import services as checkout_services
 from portico.payments.gateways.base import MethodKind
 from portico.payments.models import Checkout, SavedMethod
 from portico.sales.models import Invoice, RecurringProfile
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise
 
 logger = logging.getLogger(__name__)
 
@@ -97,7 +102,9 @@ def autopay_charge(*, invoice_id: int) -> AutopayOutcome:
             code="no_default_method",
             message=_("The customer has no default saved card or bank account."),
         )
-        _tell_both(invoice, outcome, remedy=_("Ask the customer to save a card in the portal."))
+        _tell_both(
+            invoice, outcome, remedy=gettext_lazy("Ask the customer to save a card in the portal.")
+        )
         return outcome
     try:
         made = checkout_services.checkout_start(
@@ -131,15 +138,18 @@ def autopay_charge(*, invoice_id: int) -> AutopayOutcome:
     return AutopayOutcome(checkout=made)
 
 
-def _tell_both(invoice: Invoice, outcome: AutopayOutcome, *, remedy: str) -> None:
-    text = _("Autopay of %(invoice)s for %(customer)s did not charge (%(code)s: %(message)s).") % {
-        "invoice": invoice.number,
-        "customer": invoice.contact.display_name,
-        "code": outcome.code,
-        "message": outcome.message,
-    }
-    if remedy:
-        text = f"{text} {_('Remedy:')} {remedy}"
+def _tell_both(invoice: Invoice, outcome: AutopayOutcome, *, remedy: _StrOrPromise) -> None:
+    def text() -> str:
+        words = _(
+            "Autopay of %(invoice)s for %(customer)s did not charge (%(code)s: %(message)s)."
+        ) % {
+            "invoice": invoice.number,
+            "customer": invoice.contact.display_name,
+            "code": outcome.code,
+            "message": portal_message(outcome.code, outcome.message),
+        }
+        return f"{words} {_('Remedy:')} {remedy}" if remedy else words
+
     activity_services.notification_create(
         organisation=invoice.organisation,
         kind=Notification.Kind.PAYMENT_FAILED,
@@ -200,8 +210,10 @@ def autopay_turn_off(
         organisation=scope.organisation,
         kind=Notification.Kind.AUTOPAY_OFF,
         event_key=f"autopay_off:{locked.public_id}:{locked.autopay_turned_off_at.isoformat()}",
-        text=_("%(customer)s turned off autopay for “%(profile)s”.")
-        % {"customer": scope.contact.display_name, "profile": locked.name},
+        text=lambda: (
+            _("%(customer)s turned off autopay for “%(profile)s”.")
+            % {"customer": scope.contact.display_name, "profile": locked.name}
+        ),
         contact=scope.contact,
         person=scope.person,
     )

@@ -17,6 +17,7 @@ from portico.activity.mail import (
     site_link,
 )
 from portico.contacts.models import ContactPerson
+from portico.core.errors import portal_message
 from portico.payments.models import Checkout
 from portico.sales.models import Invoice
 
@@ -31,9 +32,11 @@ def _invoice_link(invoice: Invoice) -> str:
 
 
 def _language_of_checkout(checkout: Checkout) -> str:
-    return language_for(
-        organisation=checkout.organisation, contact=checkout.contact, person=checkout.person
-    )
+    """The language of whom `receipt_recipients` answers: the payer, else the primary person."""
+    person = checkout.person
+    if person is None and checkout.contact_id is not None:
+        person = primary_person_of(checkout.contact_id)
+    return language_for(organisation=checkout.organisation, contact=checkout.contact, person=person)
 
 
 # --- receipt ------------------------------------------------------------------------------------
@@ -43,19 +46,18 @@ def receipt_recipients(checkout: Checkout) -> list[str]:
     """The person who paid; for autopay (no person), the customer's primary contact person."""
     if checkout.person is not None:
         return [checkout.person.email] if checkout.person.email else []
-    primary = primary_email_of(checkout.contact_id)
-    return [primary] if primary else []
+    primary = primary_person_of(checkout.contact_id)
+    return [primary.email] if primary is not None else []
 
 
-def primary_email_of(contact_id: int) -> str:
-    """The customer's primary contact person's email, or "" when there is none."""
-    found = (
+def primary_person_of(contact_id: int) -> ContactPerson | None:
+    """The customer's primary contact person with an email address, if there is one."""
+    return (
         ContactPerson.objects.filter(contact_id=contact_id, is_primary=True)
         .exclude(email="")
-        .values_list("email", flat=True)
+        .only("email", "language")
         .first()
     )
-    return found or ""
 
 
 def receipt_email(checkout: Checkout, numbers: str, recipients: list[str]) -> OutgoingEmail:
@@ -93,16 +95,18 @@ def receipt_email(checkout: Checkout, numbers: str, recipients: list[str]) -> Ou
 
 def autopay_failed_send(*, invoice: Invoice, code: str, message: str) -> None:
     """Ask the customer's primary person to pay in the portal: autopay charged nothing."""
-    email = primary_email_of(invoice.contact_id)
-    if not email:
+    primary = primary_person_of(invoice.contact_id)
+    if primary is None:
         return
     organisation = invoice.organisation
     send_after_commit(
         compose_email(
             organisation=organisation,
-            to=[email],
+            to=[primary.email],
             template="payments/email/autopay_failed",
-            language=language_for(organisation=organisation, contact=invoice.contact),
+            language=language_for(
+                organisation=organisation, contact=invoice.contact, person=primary
+            ),
             subject=lambda: (
                 _("Automatic payment of %(invoice)s from %(org)s did not go through")
                 % {"invoice": invoice.number, "org": organisation.name}
@@ -110,7 +114,8 @@ def autopay_failed_send(*, invoice: Invoice, code: str, message: str) -> None:
             context={
                 "invoice": invoice,
                 "code": code,
-                "message": message,
+                # A published CP code is explained in the reader's language.
+                "message": lambda: portal_message(code, message),
                 "link": _invoice_link(invoice),
             },
         )

@@ -191,6 +191,9 @@ class ReminderMail:
     sent_by: User | None
     key: str
     automatic: bool
+    builtin_days: int | None = None
+    """The wording is still the built-in one of the default stage for this many days, so each
+    reader gets it in their own language (`default_stage_texts`); None for a business's own."""
 
 
 @dataclass(frozen=True)
@@ -202,6 +205,17 @@ class ReminderSent:
 # Emailing belongs to documents (Send: recipients, language, personal links, history), which
 # builds on payments: its AppConfig.ready registers how a reminder is emailed.
 reminder_email: Hook[ReminderMail] = Hook("email a payment reminder")
+
+
+def builtin_days_of(organisation: Organisation, subject: str, message: str) -> int | None:
+    """The default stage whose built-in wording, in the organisation's language (as the
+    schedule was filled), is exactly `subject` and `message`; None when the business wrote its
+    own."""
+    with translation.override(organisation.language or settings.LANGUAGE_CODE):
+        for days, _subject, _message in DEFAULT_STAGES:
+            if default_stage_texts(days) == (subject, message):
+                return days
+    return None
 
 
 def _lock(invoice_id: int) -> Invoice | None:
@@ -240,6 +254,7 @@ def _record_and_queue(
                     sent_by=sent_by,
                     key=f"reminder:{reminder.pk}",
                     automatic=stage is not None,
+                    builtin_days=builtin_days_of(invoice.organisation, subject, message),
                 )
             )
             sent = next(a for a in answers if isinstance(a, ReminderSent))

@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -26,6 +26,19 @@ from portico.payments.models import Checkout, WebhookEventReceipt
 logger = logging.getLogger(__name__)
 
 REFUND_EVENTS = frozenset({"charge.refunded"})
+
+
+# What the business is told of a refund made at the payment service (per reader's language).
+REFUNDED_UNBOOKED = gettext_lazy(
+    "%(amount)s of the online payment %(reference)s (%(payment)s) by %(customer)s is "
+    "refunded at the payment service. %(unbooked)s of it is not in the books: the "
+    "customer has no credit left to refund. Issue a credit note for it and refund "
+    "its credit."
+)
+REFUNDED_BOOKED = gettext_lazy(
+    "%(amount)s of the online payment %(reference)s (%(payment)s) by %(customer)s is "
+    "refunded at the payment service, and booked as a refund of the customer's credit."
+)
 
 
 @transaction.atomic
@@ -111,30 +124,22 @@ def _refund_book(*, checkout: Checkout, event: WebhookEvent) -> None:
     unbooked = payment_services.payment_refunded_at_gateway(
         payment=payment, refunded=event.amount, date=timezone.localdate()
     )
-    facts = {
-        "amount": formats.format_money(event.amount, event.currency),
-        "reference": event.transaction_id,
-        "customer": checkout.contact.display_name,
-        "payment": payment.number,
-        "unbooked": formats.format_money(unbooked, event.currency),
-    }
-    if unbooked:
-        text = _(
-            "%(amount)s of the online payment %(reference)s (%(payment)s) by %(customer)s is "
-            "refunded at the payment service. %(unbooked)s of it is not in the books: the "
-            "customer has no credit left to refund. Issue a credit note for it and refund "
-            "its credit."
-        )
-    else:
-        text = _(
-            "%(amount)s of the online payment %(reference)s (%(payment)s) by %(customer)s is "
-            "refunded at the payment service, and booked as a refund of the customer's credit."
-        )
+
+    def text() -> str:
+        facts = {
+            "amount": formats.format_money(event.amount, event.currency),
+            "reference": event.transaction_id,
+            "customer": checkout.contact.display_name,
+            "payment": payment.number,
+            "unbooked": formats.format_money(unbooked, event.currency),
+        }
+        return str(REFUNDED_UNBOOKED if unbooked else REFUNDED_BOOKED) % facts
+
     activity_services.notification_create(
         organisation=checkout.organisation,
         kind=Notification.Kind.PAYMENT_REFUNDED,
         event_key=f"gateway_refund:{event.event_id}",
-        text=text % facts,
+        text=text,
         contact=checkout.contact,
         payment=payment,
     )

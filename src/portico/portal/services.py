@@ -107,8 +107,10 @@ def _notify_password_changed(person: ContactPerson) -> None:
     invitations.email_person(
         person=person,
         template="password_changed",
-        subject=_("Your %(organisation)s portal password was changed")
-        % {"organisation": person.organisation.name},
+        subject=lambda: (
+            _("Your %(organisation)s portal password was changed")
+            % {"organisation": person.organisation.name}
+        ),
     )
 
 

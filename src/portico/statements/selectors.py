@@ -8,12 +8,14 @@ same period totals and aging.
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db.models import Count, DecimalField, F, Q, QuerySet, Sum, Value, Window
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy
 
 from portico.contacts.models import Contact
 from portico.core import money
@@ -22,6 +24,7 @@ from portico.sales.models import Invoice, LedgerEntry
 
 ZERO = Decimal(0)
 Kind = LedgerEntry.Kind
+KIND_LABELS = dict(Kind.choices)
 LINES_PER_PAGE = 100
 
 
@@ -33,15 +36,51 @@ def _sum(field: str, condition: Q) -> Coalesce:
     )
 
 
+# The ledger's own wording (sales.ledger, payments), stored in English with each posting; a
+# statement shows it in the reader's language. Anything else is shown as it was stored.
+LEDGER_WORDING: list[tuple[re.Pattern[str], Any]] = [
+    (re.compile(r"Invoice (?P<number>\S+)"), gettext_lazy("Invoice %(number)s")),
+    (re.compile(r"Invoice (?P<number>\S+) voided"), gettext_lazy("Invoice %(number)s voided")),
+    (re.compile(r"Credit note (?P<number>\S+)"), gettext_lazy("Credit note %(number)s")),
+    (
+        re.compile(r"Credit note (?P<number>\S+) voided"),
+        gettext_lazy("Credit note %(number)s voided"),
+    ),
+    (re.compile(r"Payment (?P<number>\S+)"), gettext_lazy("Payment %(number)s")),
+    (
+        re.compile(r"Credit applied to (?P<number>\S+)"),
+        gettext_lazy("Credit applied to %(number)s"),
+    ),
+    (re.compile(r"Refund of credit"), gettext_lazy("Refund of credit")),
+]
+
+
+def ledger_wording(stored: str) -> str:
+    """A posting's stored description in the active language."""
+    for pattern, wording in LEDGER_WORDING:
+        found = pattern.fullmatch(stored)
+        if found is not None:
+            return str(wording) % found.groupdict()
+    return stored
+
+
 @dataclass(frozen=True)
 class StatementLine:
     date: datetime.date
     kind: str
-    kind_label: str
     reference: str
-    description: str
+    stored_description: str
     amount: Decimal
     balance: Decimal
+
+    @property
+    def kind_label(self) -> str:
+        """The kind in the active language (the line may be rendered in another than read)."""
+        return str(KIND_LABELS.get(self.kind, self.kind))
+
+    @property
+    def description(self) -> str:
+        return ledger_wording(self.stored_description)
 
 
 @dataclass(frozen=True)
@@ -228,16 +267,14 @@ def _running(entries: QuerySet[LedgerEntry]) -> QuerySet[LedgerEntry, tuple[Any,
 
 
 def _lines(rows: list[tuple[Any, ...]], *, currency: str, opening: Decimal) -> list[StatementLine]:
-    labels = {value: str(label) for value, label in Kind.choices}
     exponent = Decimal(1).scaleb(-money.minor_unit(currency))
     quantize = Decimal.quantize  # called 20,000 times for a 10,000-line statement
     return [
         StatementLine(
             date=date,
             kind=kind,
-            kind_label=labels.get(kind, kind),
             reference=reference,
-            description=description,
+            stored_description=description,
             amount=quantize(amount, exponent, ROUND_HALF_UP),
             balance=quantize(opening + running, exponent, ROUND_HALF_UP),
         )

@@ -11,14 +11,17 @@ import json
 import logging
 import secrets
 import time
+from functools import partial
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
+from portico.accounts import selectors as account_selectors
 from portico.accounts.models import Membership
 from portico.core.errors import DomainError
 from portico.core.events import EVENT_TYPES, DomainEvent
@@ -219,29 +222,36 @@ def _record(
     delivery.save()
     endpoint.save(update_fields=["consecutive_failures", "updated_at"])
     if endpoint.is_active and endpoint.consecutive_failures >= DISABLE_AFTER_FAILURES:
-        _disable(endpoint, reason=f"{endpoint.consecutive_failures} failed deliveries in a row")
+        _disable(endpoint, failures=endpoint.consecutive_failures)
     return delivery
 
 
-def _disable(endpoint: WebhookEndpoint, *, reason: str) -> None:
+def _disable(endpoint: WebhookEndpoint, *, failures: int) -> None:
     endpoint.is_active = False
     endpoint.disabled_at = timezone.now()
-    endpoint.disabled_reason = reason[:200]
+    endpoint.disabled_reason = f"{failures} failed deliveries in a row"
     endpoint.save(update_fields=["is_active", "disabled_at", "disabled_reason", "updated_at"])
     owners = list(
         Membership.objects.filter(
             organisation_id=endpoint.organisation_id, role=Membership.Role.OWNER
-        ).values_list("user__email", flat=True)
+        )
+        .select_related("user", "organisation")
+        .order_by("pk")
     )
-    if not owners:
-        return
-    subject = "Webhook endpoint switched off"
-    message = (
-        f"Portico stopped sending webhooks to {endpoint.url} after {reason}.\n"
-        "Fix the receiver, then switch the endpoint back on under Webhooks → Webhook endpoints; "
-        "failed deliveries can be sent again from there."
-    )
-    transaction.on_commit(lambda: send_mail(subject, message, settings.DEFAULT_FROM_EMAIL, owners))
+    for owner in owners:
+        # Each owner reads it in their language (their own, else the organisation's).
+        with translation.override(
+            account_selectors.staff_language(user=owner.user, organisation=owner.organisation)
+        ):
+            subject = _("Webhook endpoint switched off")
+            message = _(
+                "Portico stopped sending webhooks to %(url)s after %(count)d failed deliveries "
+                "in a row.\nFix the receiver, then switch the endpoint back on under Webhooks → "
+                "Webhook endpoints; failed deliveries can be sent again from there."
+            ) % {"url": endpoint.url, "count": failures}
+        transaction.on_commit(
+            partial(send_mail, subject, message, settings.DEFAULT_FROM_EMAIL, [owner.user.email])
+        )
 
 
 @transaction.atomic

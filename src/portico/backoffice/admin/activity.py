@@ -49,13 +49,13 @@ class ReadFilter(admin.SimpleListFilter):
 
 @admin.register(Notification, site=site)
 class NotificationAdmin(ReadOnlyMixin, OrganisationScopedAdmin):
-    list_display = ["text", "kind", "document", "contact", "created_at", "is_read"]
+    list_display = ["shown_text", "kind", "document", "contact", "created_at", "is_read"]
     list_filter = [ReadFilter, "kind"]
     search_fields = ["text", "contact__display_name"]
     list_select_related = ["contact", "estimate", "invoice", "sales_order", "approval", "payment"]
     readonly_fields = [
         "kind",
-        "text",
+        "shown_text",
         "document",
         "contact",
         "person",
@@ -63,6 +63,11 @@ class NotificationAdmin(ReadOnlyMixin, OrganisationScopedAdmin):
         "read_at",
         "emailed_at",
     ]
+
+    @admin.display(description=_("text"))
+    def shown_text(self, obj: Notification) -> str:
+        """In the reader's language (the texts were written in each the staff read)."""
+        return obj.shown_text
 
     @admin.display(description=_("document"))
     def document(self, obj: Notification) -> str:

@@ -20,7 +20,7 @@ import logging
 import uuid
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -30,7 +30,12 @@ from portico.activity import services as activity_services
 from portico.activity.mail import send_after_commit
 from portico.contacts.models import Contact, ContactPerson
 from portico.core import events, formats
-from portico.core.errors import PortalError, PortalFailure
+from portico.core.errors import (
+    PORTAL_ERROR_REMEDIES,
+    PortalError,
+    PortalFailure,
+    portal_message,
+)
 from portico.orgs.models import GatewayAccount, Organisation, Tax
 from portico.payments import gateway_choice, notices
 from portico.payments import services as payment_services
@@ -56,6 +61,9 @@ from portico.payments.models import (
     SavedMethod,
 )
 from portico.sales.models import Invoice
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise
 
 
 class Payer(Protocol):
@@ -105,15 +113,16 @@ def _notify_failure(
     key: str,
     code: str,
     message: str,
-    remedy: str,
+    remedy: _StrOrPromise,
 ) -> None:
-    text = _("Online payment by %(customer)s failed (%(code)s: %(message)s).") % {
-        "customer": contact.display_name,
-        "code": code,
-        "message": message,
-    }
-    if remedy:
-        text = f"{text} {_('Remedy:')} {remedy}"
+    def text() -> str:
+        words = _("Online payment by %(customer)s failed (%(code)s: %(message)s).") % {
+            "customer": contact.display_name,
+            "code": code,
+            "message": portal_message(code, message),
+        }
+        return f"{words} {_('Remedy:')} {remedy}" if remedy else words
+
     activity_services.notification_create(
         organisation=organisation,
         kind=FAILED_NOTIFICATION,
@@ -129,7 +138,7 @@ def _failure(
 ) -> PortalFailure | CheckoutRefused:
     """Tell the business (with the remedy when there is one) and hand the view its error."""
     error = exc.error
-    remedy = PortalFailure(error).remedy if error is not None else ""
+    remedy = PORTAL_ERROR_REMEDIES[error] if error is not None else ""
     _notify_failure(
         organisation=scope.organisation,
         contact=scope.contact,
@@ -410,7 +419,7 @@ def _notify_checkout_failure(checkout: Checkout, *, error: PortalError | None) -
         key=checkout.idempotency_key,
         code=checkout.error_code,
         message=checkout.error_message,
-        remedy=PortalFailure(error).remedy if error is not None else "",
+        remedy=PORTAL_ERROR_REMEDIES[error] if error is not None else "",
     )
 
 
@@ -544,12 +553,14 @@ def _post_payment(checkout: Checkout) -> None:
         organisation=checkout.organisation,
         kind="paid",
         event_key=f"paid:checkout:{checkout.public_id}",
-        text=_("%(customer)s paid %(amount)s online (%(invoices)s).")
-        % {
-            "customer": checkout.contact.display_name,
-            "amount": formats.format_money(checkout.amount, checkout.currency),
-            "invoices": numbers,
-        },
+        text=lambda: (
+            _("%(customer)s paid %(amount)s online (%(invoices)s).")
+            % {
+                "customer": checkout.contact.display_name,
+                "amount": formats.format_money(checkout.amount, checkout.currency),
+                "invoices": numbers,
+            }
+        ),
         contact=checkout.contact,
         person=checkout.person,
         payment=payment,

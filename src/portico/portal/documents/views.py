@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -75,7 +76,7 @@ def document_print(
 ) -> HttpResponse:
     found = kind_named(kind)
     document = selectors.document_get_for_portal(scope=scope, kind=found, public_id=public_id)
-    page = context.document_context(document, found)
+    page = context.document_context(document, found, get_language())
     page.update(_urls(scope, found, document), toolbar=True, browser=True)
     page["attachments"] = _attachment_links(scope, found, document)
     if uploads.portal_upload_allowed(found) and not scope.is_link:
@@ -101,7 +102,7 @@ def document_pdf(
     found = kind_named(kind)
     document = selectors.document_get_for_portal(scope=scope, kind=found, public_id=public_id)
     try:
-        content = pdf.document_pdf(document, found)
+        content = pdf.document_pdf(document, found, get_language())
     except DomainError as error:
         return _render_problem(request, scope, error)
     return responses.pdf_response(content, name=pdf.filename_for(found, document.number))
@@ -220,7 +221,7 @@ def statement_print(request: HttpRequest, scope: PortalScope) -> HttpResponse:
         statement = _statement(scope, request)
     except DomainError as error:
         return _render_problem(request, scope, error)
-    page = context.statement_context(statement, scope.organisation)
+    page = context.statement_context(statement, scope.organisation, get_language())
     slug = scope.organisation.slug
     page.update(
         toolbar=True,
@@ -242,7 +243,7 @@ def statement_print(request: HttpRequest, scope: PortalScope) -> HttpResponse:
 def statement_pdf(request: HttpRequest, scope: PortalScope) -> HttpResponse:
     try:
         statement = _statement(scope, request)
-        content = pdf.statement_pdf(statement, scope.organisation)
+        content = pdf.statement_pdf(statement, scope.organisation, get_language())
     except DomainError as error:
         return _render_problem(request, scope, error)
     name = f"statement-{statement.start:%Y-%m-%d}-{statement.end:%Y-%m-%d}"
