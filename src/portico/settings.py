@@ -125,7 +125,7 @@ TEMPLATES = [
                 "csp.context_processors.nonce",
             ],
             # The one formatter's filters (money, day, moment, number, percent) everywhere.
-            "builtins": ["portico.core.templatetags.formats"],
+            "builtins": ["portico.core.templatetags.formats", "portico.core.templatetags.text"],
         },
     }
 ]

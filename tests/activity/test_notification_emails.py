@@ -41,7 +41,10 @@ def test_a_notification_email_is_in_the_organisations_language(
     (sent,) = mail.outbox
     html = str(sent.alternatives[0].content)
     assert sent.to == [org.primary_email]
-    assert sent.subject == f"[{org.name}] Customer A turned off autopay for “Hosting”."
+    assert (
+        sent.subject
+        == f"[\u2068{org.name}\u2069] \u2068Customer A turned off autopay for “Hosting”.\u2069"
+    )
     assert f'<html lang="{language}"' in html
     assert "turned off autopay for “Hosting”" in sent.body and "&ldquo;" not in sent.body
     assert "Hosting" in html and "/admin/activity/notification/" in sent.body

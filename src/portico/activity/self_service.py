@@ -48,6 +48,7 @@ from portico.contacts.models import (
 )
 from portico.contacts.scope import PortalScope
 from portico.contacts.self_service_selectors import settings_of
+from portico.core import text as typed
 from portico.core.errors import DomainError
 from portico.core.timezones import supported_language
 from portico.orgs.selectors import preferences_of
@@ -489,9 +490,9 @@ def customer_message_send(
             language=language_for_staff(
                 organisation=scope.organisation, email=scope.organisation.primary_email
             ),
-            subject=lambda: (
-                _("[%(customer)s] %(subject)s")
-                % {"customer": scope.contact.display_name, "subject": subject}
+            subject=lambda: typed.fill(
+                _("[%(customer)s] %(subject)s"),
+                {"customer": scope.contact.display_name, "subject": subject},
             ),
             context={"message": message, "person": person, "contact": scope.contact},
             reply_to=[person.email] if person.email else [],

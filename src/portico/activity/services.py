@@ -29,6 +29,7 @@ from portico.activity.models import (
 from portico.contacts.models import ContactPerson
 from portico.contacts.scope import PortalScope
 from portico.core import events, uploads
+from portico.core import text as typed
 from portico.core.errors import DomainError
 from portico.core.models import FailedTask
 from portico.orgs.models import Organisation
@@ -191,9 +192,8 @@ def _email_business(
             template="activity/email/notification",
             # The staff member at that address reads their language; else the organisation's.
             language=languages.get(normalise_email(to)) or language_for(organisation=organisation),
-            subject=lambda: (
-                _("[%(org)s] %(text)s")
-                % {"org": organisation.name, "text": notification.shown_text}
+            subject=lambda: typed.fill(
+                _("[%(org)s] %(text)s"), {"org": organisation.name, "text": notification.shown_text}
             ),
             context={
                 "notification": notification,

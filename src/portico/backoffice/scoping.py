@@ -15,6 +15,7 @@ from django.http import Http404, HttpRequest
 from unfold.admin import ModelAdmin, TabularInline
 
 from portico.backoffice.money_display import MoneyDisplayMixin
+from portico.backoffice.text_display import TextDisplayMixin
 from portico.core import text
 from portico.core.tenancy import organisation_path, scope_to_organisation
 
@@ -122,7 +123,11 @@ class MembershipPermissionsMixin:
 
 
 class OrganisationScopedAdmin(
-    MoneyDisplayMixin, MembershipPermissionsMixin, ScopedFormfieldsMixin, ModelAdmin
+    TextDisplayMixin,
+    MoneyDisplayMixin,
+    MembershipPermissionsMixin,
+    ScopedFormfieldsMixin,
+    ModelAdmin,
 ):
     """Base for every back-office model screen."""
 

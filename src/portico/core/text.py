@@ -6,6 +6,11 @@ they are removed. A line break in a single-line field is refused, not joined.
 
 One rule, three doors: `SingleLineField` for forms, `formfield` for model forms (a model's
 `CharField` without choices is one line of text), `clean_single_line` for the API's schemas.
+
+Where typed text is shown beside other words (to staff, in mails, notifications and PDFs) it is
+isolated, so whatever it holds cannot reorder what surrounds it, and its invisible controls are
+dropped on the way (text stored before they were refused): `bdi` for HTML, `isolate` for plain
+text, `fill` for a sentence made of typed parts; in templates the `|bdi` and `|isolate` filters.
 """
 
 from __future__ import annotations
@@ -16,10 +21,13 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 INVISIBLE = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c\u200b\ufeff\u2060]")
 LINE_BREAKS = "\r\n\u2028\u2029\x0b\x0c\x85"
+FSI, PDI = "\u2068", "\u2069"  # first-strong isolate … pop directional isolate
 
 
 def strip_invisible(value: str) -> str:
@@ -66,3 +74,24 @@ def formfield(db_field: models.Field[Any, Any], **kwargs: Any) -> forms.Field | 
     if is_single_line(db_field, kwargs.get("widget")):
         kwargs.setdefault("form_class", SingleLineField)
     return db_field.formfield(**kwargs)
+
+
+def _shown(value: object) -> str:
+    return "" if value is None else strip_invisible(str(value))
+
+
+def bdi(value: object) -> SafeString:
+    """Typed text for HTML: escaped, without invisible controls, inside `<bdi>`."""
+    return format_html("<bdi>{}</bdi>", _shown(value))
+
+
+def isolate(value: object) -> str:
+    """Typed text for plain text (mail, notification): without invisible controls, between
+    Unicode isolates (FSI … PDI), the plain-text `<bdi>`."""
+    return f"{FSI}{_shown(value)}{PDI}"
+
+
+def fill(template: str, params: dict[str, object]) -> str:
+    """`template % params` with every parameter isolated: a sentence made of typed parts
+    ("%(customer)s declined estimate %(number)s: %(reason)s")."""
+    return template % {name: isolate(value) for name, value in params.items()}

@@ -1,0 +1,71 @@
+"""Typed text in the back office's lists read isolated: every column showing a model's text
+field, a related row's name or the row itself goes through `core.text.bdi`, so a customer's name
+(or anything typed) cannot reorder the columns and words around it, and its invisible controls
+are not shown. One mixin, inherited by every screen like the money display.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import admin
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+from django.http import HttpRequest
+from django.utils.safestring import SafeString
+
+from portico.core import text
+
+PREFIX = "text_"
+ROW = "__str__"
+
+
+def is_text_column(model: type[models.Model], name: Any) -> bool:
+    if not isinstance(name, str):
+        return False
+    if name == ROW:
+        return True
+    try:
+        field = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return False
+    if isinstance(field, models.CharField | models.TextField):
+        return not field.choices
+    return bool(field.many_to_one or field.one_to_one) and field.concrete
+
+
+def text_display(model: type[models.Model], name: str) -> Callable[[Any], str]:
+    if name == ROW:
+
+        @admin.display(description=model._meta.verbose_name)
+        def row(obj: Any) -> SafeString:
+            return text.bdi(obj)
+
+        return row
+    field = model._meta.get_field(name)
+
+    @admin.display(description=field.verbose_name, ordering=name)  # type: ignore[union-attr]
+    def show(obj: Any) -> SafeString | str:
+        value = getattr(obj, name, None)
+        return "-" if value in (None, "") else text.bdi(value)
+
+    return show
+
+
+class TextDisplayMixin:
+    """List columns of text fields, relations and the row itself shown through `text.bdi`."""
+
+    model: type[models.Model]
+
+    def get_list_display(self, request: HttpRequest) -> Any:
+        names = super().get_list_display(request)  # type: ignore[misc]
+        shown = []
+        for name in names:
+            if is_text_column(self.model, name):
+                attribute = f"{PREFIX}{name.strip('_') if name == ROW else name}"
+                if not hasattr(self, attribute):
+                    setattr(self, attribute, text_display(self.model, name))
+                name = attribute
+            shown.append(name)
+        return shown
