@@ -91,3 +91,8 @@ def test_a_scoped_query_reads_only_its_customer(
     for person in (customer_a_person, customer_b_person):
         scope = PortalScope(person.organisation, person.contact, person)
         assert [p.pk for p in persons.rows(scope)] == [person.pk]
+
+
+def test_a_shape_that_matches_nothing_answers_no_rows(customer_a: Contact) -> None:
+    empty = Prepared(lambda pk: Contact.objects.filter(pk=pk)[0:0], pk=-3)
+    assert empty.rows(pk=customer_a.pk) == []

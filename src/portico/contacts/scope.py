@@ -6,13 +6,14 @@ from the request (`portico.portal.scoping`), selectors and services filter by it
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Generic, TypeVar
 from uuid import UUID
 
 from django.db.models import QuerySet
+from django.http import Http404
 
 from portico.contacts.models import Contact, ContactPerson
 from portico.core.prepared import Prepared
@@ -154,16 +155,42 @@ class ScopedQuery(Generic[T]):
             **samples,
         )
 
-    def _build_sample(self, organisation_id: int, contact_id: int, **values: Any) -> QuerySet[Any]:
-        return self.build(_sample_scope(organisation_id, contact_id), **values)
+    def _build_sample(
+        self, organisation_id: int, contact_id: int, shape: Hashable = None, **values: Any
+    ) -> QuerySet[Any]:
+        return self._build(_sample_scope(organisation_id, contact_id), shape, values)
 
-    def rows(self, scope: PortalScope, **values: Any) -> list[T]:
+    def _build(self, scope: PortalScope, shape: Hashable, values: dict[str, Any]) -> QuerySet[Any]:
+        return self.build(scope, **values) if shape is None else self.build(scope, shape, **values)
+
+    def rows(self, scope: PortalScope, *, shape: Hashable = None, **values: Any) -> list[T]:
+        """`shape`: a variant that changes the SQL (a filter, a sort, a page), passed to `build`
+        after the scope; each variant is built and compiled once."""
         if scope.is_link:
-            return list(self.build(scope, **values))
+            return list(self._build(scope, shape, values))
         return self.prepared.rows(
-            organisation_id=scope.organisation.pk, contact_id=scope.contact.pk, **values
+            shape=shape,
+            organisation_id=scope.organisation.pk,
+            contact_id=scope.contact.pk,
+            **values,
         )
 
-    def first(self, scope: PortalScope, **values: Any) -> T | None:
-        found = self.rows(scope, **values)
+    def first(self, scope: PortalScope, *, shape: Hashable = None, **values: Any) -> T | None:
+        found = self.rows(scope, shape=shape, **values)
         return found[0] if found else None
+
+    def get(self, scope: PortalScope, public_id: UUID | str, *, message: str = "") -> T:
+        """The one row with this public id (`build(scope, public_id=…)` filters by it): a
+        missing, foreign or malformed id is the same 404 (`core.tenancy.get_for_scope`)."""
+        try:
+            key = public_id if isinstance(public_id, UUID) else UUID(str(public_id))
+        except ValueError:
+            raise Http404(message or NOT_FOUND) from None
+        found = self.first(scope, public_id=key)
+        if found is None:
+            raise Http404(message or NOT_FOUND)
+        return found
+
+
+SAMPLE_PUBLIC_ID = UUID("00000000-0000-4000-8000-00000009a103")
+NOT_FOUND = "No such document."

@@ -32,11 +32,13 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import EmptyResultSet, ImproperlyConfigured
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import QuerySet
 
 T = TypeVar("T")
+MAX_SHAPES = 512
+"""Compiled variants one prepared query keeps per thread."""
 Adapt = Callable[[Any], Any]
 
 
@@ -86,6 +88,8 @@ class Prepared(Generic[T]):
         if values.keys() != self.samples.keys():
             raise TypeError(f"expected the arguments {sorted(self.samples)}, got {sorted(values)}")
         compiled = self._compiled(shape)
+        if compiled is None:
+            return []  # a shape that can match nothing (an empty slice, `.none()`)
         params = list(compiled.params)
         for slot in compiled.slots:
             value = slot.adapt(values[slot.name])
@@ -100,19 +104,25 @@ class Prepared(Generic[T]):
         found = self.rows(shape=shape, **values)
         return found[0] if found else None
 
-    def _compiled(self, shape: Hashable) -> _Compiled:
+    def _compiled(self, shape: Hashable) -> _Compiled | None:
         # Per thread (a compiler holds its thread's connection) and per connection.
-        cache: dict[tuple[Hashable, int], _Compiled] = self._local.__dict__.setdefault("cache", {})
+        cache: dict[tuple[Hashable, int], _Compiled | None]
+        cache = self._local.__dict__.setdefault("cache", {})
         key = (shape, id(connections[DEFAULT_DB_ALIAS]))
-        found = cache.get(key)
-        if found is None:
-            arguments = self.samples if shape is None else {"shape": shape, **self.samples}
-            found = cache[key] = self._compile(self.build(**arguments))
+        if key in cache:
+            return cache[key]
+        if len(cache) >= MAX_SHAPES:
+            cache.clear()  # many variants (a long list's pages): start again
+        arguments = self.samples if shape is None else {"shape": shape, **self.samples}
+        found = cache[key] = self._compile(self.build(**arguments))
         return found
 
-    def _compile(self, queryset: QuerySet[Any]) -> _Compiled:
+    def _compile(self, queryset: QuerySet[Any]) -> _Compiled | None:
         compiler = queryset.query.get_compiler(using=queryset.db)
-        sql, params = compiler.as_sql()
+        try:
+            sql, params = compiler.as_sql()
+        except EmptyResultSet:
+            return None
         params = tuple(params)
         slots = []
         taken: set[int] = set()

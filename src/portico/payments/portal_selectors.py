@@ -30,8 +30,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from portico.contacts.models import Contact
-from portico.contacts.scope import PortalScope, ScopedQuery
-from portico.core.tenancy import get_for_scope
+from portico.contacts.scope import SAMPLE_PUBLIC_ID, PortalScope, ScopedQuery
 from portico.payments.models import (
     Checkout,
     CheckoutItem,
@@ -43,7 +42,7 @@ from portico.payments.models import (
 from portico.sales import ledger
 from portico.sales import portal_selectors as sales_portal
 from portico.sales.models import CustomerAccount, Invoice
-from portico.sales.portal_selectors import ListQuery, money_sum, paginate, since, sort_by
+from portico.sales.portal_selectors import ListQuery, PreparedList, money_sum, since, sort_by
 
 ZERO = Decimal(0)
 AMOUNT = sales_portal.AMOUNT
@@ -69,19 +68,29 @@ def payments_for_portal(*, scope: PortalScope) -> QuerySet[Payment]:
 
 
 def payment_list_for_portal(*, scope: PortalScope, query: ListQuery) -> Page:
+    return _PAYMENT_LIST.page(scope=scope, query=query)
+
+
+def _payment_list(scope: PortalScope, query: ListQuery) -> QuerySet[Payment]:
     payments = payments_for_portal(scope=scope)
     if query.status == "invoice":
         payments = payments.annotate(allocation_count=Count("allocations"))
     payments = payments.filter(PAYMENT_FILTERS.get(query.status, Q()))
-    return paginate(
-        sort_by(since(payments, query), query.sort, PAYMENT_SORTS), query.page, query.per_page
-    )
+    return sort_by(since(payments, query), query.sort, PAYMENT_SORTS)
+
+
+_PAYMENT_LIST = PreparedList(_payment_list)
 
 
 def payment_get_for_portal(*, scope: PortalScope, payment_id: UUID | str) -> Payment:
     """One payment (the receipt) with the invoices it paid."""
-    payments = (
+    return _PAYMENT.get(scope, payment_id)
+
+
+_PAYMENT: ScopedQuery[Payment] = ScopedQuery(
+    lambda scope, public_id: (
         payments_for_portal(scope=scope)
+        .filter(public_id=public_id)
         .select_related("checkout")
         .prefetch_related(
             Prefetch(
@@ -89,8 +98,9 @@ def payment_get_for_portal(*, scope: PortalScope, payment_id: UUID | str) -> Pay
                 queryset=PaymentAllocation.objects.select_related("invoice").order_by("id"),
             )
         )
-    )
-    return get_for_scope(payments, payment_id)
+    ),
+    public_id=SAMPLE_PUBLIC_ID,
+)
 
 
 def last_payment_for_portal(*, scope: PortalScope) -> Payment | None:

@@ -88,13 +88,13 @@ def menu_for(scope: PortalScope) -> list[tuple[MenuItem, str]]:
             continue
         if item.preference and not getattr(scope.preferences, item.preference):
             continue
-        items.append((item, _section_url(item.url_name, scope.organisation.slug)))
+        items.append((item, portal_address(item.url_name, scope.organisation.slug)))
     return items
 
 
-def _section_url(url_name: str, org_slug: str) -> str:
-    """A menu address, reversed once per portal (and URLconf and script prefix), not on every
-    page."""
+def portal_address(url_name: str, org_slug: str) -> str:
+    """A portal address that takes only the slug (the menu's, the shell's), reversed once per
+    portal (and URLconf and script prefix), not on every page."""
     return _reversed(url_name, org_slug, get_urlconf(), get_script_prefix())
 
 

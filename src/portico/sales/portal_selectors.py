@@ -8,13 +8,15 @@ missing or malformed id raises `Http404` alike. Lists paginate in the database; 
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
 from django.core.paginator import Page, Paginator
 from django.db.models import (
+    Count,
     DecimalField,
     Prefetch,
     Q,
@@ -25,7 +27,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from portico.contacts.scope import PortalScope, ScopedQuery
+from portico.contacts.scope import SAMPLE_PUBLIC_ID, PortalScope, ScopedQuery
 from portico.core.tenancy import get_for_scope
 from portico.sales.models import (
     Estimate,
@@ -71,6 +73,54 @@ def paginate(queryset: QuerySet[Any], page: int, per_page: int = PAGE_SIZE) -> P
     return Paginator(queryset, per_page).get_page(page)
 
 
+class PreparedList:
+    """A portal list (filter, sort, page) whose count and page queries are built and compiled
+    once per variant (`ScopedQuery`), not on every request. `build(scope, query)` is the
+    list's queryset; `dated`: it reads today's date (overdue), so the day is part of the
+    variant. The API's `updated_since` (a time, not a variant) takes the ordinary path."""
+
+    def __init__(
+        self, build: Callable[[PortalScope, ListQuery], QuerySet[Any]], *, dated: bool = False
+    ) -> None:
+        self.build = build
+        self.dated = dated
+        self._count: ScopedQuery[dict[str, Any]] = ScopedQuery(self._count_query)
+        self._rows: ScopedQuery[Any] = ScopedQuery(self._page_query)
+
+    def _count_query(self, scope: PortalScope, shape: tuple[Any, ...]) -> QuerySet[Any]:
+        ((query, _today),) = shape
+        rows = self.build(scope, query).order_by()
+        return rows.values("organisation").annotate(n=Count("pk")).values("n")
+
+    def _page_query(self, scope: PortalScope, shape: tuple[Any, ...]) -> QuerySet[Any]:
+        (query, _today), start, stop = shape
+        return self.build(scope, query)[start:stop]
+
+    def page(self, *, scope: PortalScope, query: ListQuery) -> Page:
+        if query.updated_since is not None:
+            return paginate(self.build(scope, query), query.page, query.per_page)
+        variant = (replace(query, page=1), timezone.localdate() if self.dated else None)
+        rows: Any = _PreparedRows(self, scope, variant)
+        return Paginator(rows, query.per_page).get_page(query.page)
+
+
+class _PreparedRows:
+    """What the paginator counts and slices: the prepared count and page of one variant."""
+
+    def __init__(self, prepared: PreparedList, scope: PortalScope, variant: tuple[Any, ...]):
+        self.prepared, self.scope, self.variant = prepared, scope, variant
+
+    def count(self) -> int:
+        row = self.prepared._count.first(self.scope, shape=(self.variant,))
+        return int(row["n"]) if row else 0
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index: slice) -> list[Any]:
+        return self.prepared._rows.rows(self.scope, shape=(self.variant, index.start, index.stop))
+
+
 def sort_by(queryset: QuerySet[Any], sort: str, sorts: dict[str, tuple[str, ...]]) -> QuerySet:
     default = next(iter(sorts))
     return queryset.order_by(*sorts.get(sort, sorts[default]))
@@ -106,10 +156,15 @@ def estimates_for_portal(*, scope: PortalScope) -> QuerySet[Estimate]:
 
 
 def estimate_list_for_portal(*, scope: PortalScope, query: ListQuery) -> Page:
+    return _ESTIMATE_LIST.page(scope=scope, query=query)
+
+
+def _estimate_list(scope: PortalScope, query: ListQuery) -> QuerySet[Estimate]:
     estimates = estimates_for_portal(scope=scope).filter(ESTIMATE_FILTERS.get(query.status, Q()))
-    return paginate(
-        sort_by(since(estimates, query), query.sort, ESTIMATE_SORTS), query.page, query.per_page
-    )
+    return sort_by(since(estimates, query), query.sort, ESTIMATE_SORTS)
+
+
+_ESTIMATE_LIST = PreparedList(_estimate_list)
 
 
 def estimate_revisions_for_portal(*, scope: PortalScope, estimate: Estimate) -> list[Any]:
@@ -125,14 +180,20 @@ def estimate_revisions_for_portal(*, scope: PortalScope, estimate: Estimate) -> 
 
 def estimate_get_for_portal(*, scope: PortalScope, estimate_id: UUID | str) -> Estimate:
     """One estimate with its lines (and their taxes) and its portal signature, if any."""
-    estimates = (
+    return _ESTIMATE.get(scope, estimate_id)
+
+
+_ESTIMATE: ScopedQuery[Estimate] = ScopedQuery(
+    lambda scope, public_id: (
         estimates_for_portal(scope=scope)
+        .filter(public_id=public_id)
         .select_related("portal_acceptance")
         .prefetch_related(
             Prefetch("lines", queryset=EstimateLine.objects.select_related("tax", "item"))
         )
-    )
-    return get_for_scope(estimates, estimate_id)
+    ),
+    public_id=SAMPLE_PUBLIC_ID,
+)
 
 
 # --- invoices ----------------------------------------------------------------------------------
@@ -165,25 +226,36 @@ def invoices_for_portal(*, scope: PortalScope) -> QuerySet[Invoice]:
 
 
 def invoice_list_for_portal(*, scope: PortalScope, query: ListQuery) -> Page:
+    return _INVOICE_LIST.page(scope=scope, query=query)
+
+
+def _invoice_list(scope: PortalScope, query: ListQuery) -> QuerySet[Invoice]:
     filters = _invoice_filters(timezone.localdate())
     invoices = invoices_for_portal(scope=scope).filter(
         filters.get(query.status, Q()), INVOICE_KINDS.get(query.kind, Q())
     )
-    return paginate(
-        sort_by(since(invoices, query), query.sort, INVOICE_SORTS), query.page, query.per_page
-    )
+    return sort_by(since(invoices, query), query.sort, INVOICE_SORTS)
+
+
+_INVOICE_LIST = PreparedList(_invoice_list, dated=True)
 
 
 def invoice_get_for_portal(*, scope: PortalScope, invoice_id: UUID | str) -> Invoice:
     """One invoice with its lines (and their taxes) and its sales order."""
-    invoices = (
+    return _INVOICE.get(scope, invoice_id)
+
+
+_INVOICE: ScopedQuery[Invoice] = ScopedQuery(
+    lambda scope, public_id: (
         invoices_for_portal(scope=scope)
+        .filter(public_id=public_id)
         .select_related("sales_order")
         .prefetch_related(
             Prefetch("lines", queryset=InvoiceLine.objects.select_related("tax", "item"))
         )
-    )
-    return get_for_scope(invoices, invoice_id)
+    ),
+    public_id=SAMPLE_PUBLIC_ID,
+)
 
 
 # --- sales orders ------------------------------------------------------------------------------

@@ -53,6 +53,7 @@ def estimate_list(request: HttpRequest, scope: PortalScope) -> HttpResponse:
         request, statuses=[c.value for c in FILTERS], sorts=[c.value for c in SORTS]
     )
     page = selectors.estimate_list_for_portal(scope=scope, query=query)
+    page.object_list = common.with_urls(scope, page, "estimate_detail", "estimate_id")
     return common.render_list(
         request,
         title=gettext_lazy("Estimates"),

@@ -55,6 +55,7 @@ def invoice_list(request: HttpRequest, scope: PortalScope) -> HttpResponse:
         kinds=[c.value for c in KINDS],
     )
     page = selectors.invoice_list_for_portal(scope=scope, query=query)
+    page.object_list = common.with_urls(scope, page, "invoice_detail", "invoice_id")
     states = (
         checkout_selectors.payment_states_for_portal(
             scope=scope, invoice_ids=[invoice.pk for invoice in page]
