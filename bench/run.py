@@ -157,31 +157,71 @@ def parse_wrk(output: str) -> dict[str, Any]:
     return found
 
 
+SERVERS: tuple[tuple[str, list[str]], ...] = (
+    # (label, command with {port}); the first serves every page, the others the comparison's.
+    ("gunicorn, 2 sync workers",
+     ["gunicorn", "bench.wsgi:application", "--workers", "2", "--worker-class", "sync",
+      "--bind", "127.0.0.1:{port}", "--log-level", "warning", "--chdir", str(ROOT)]),
+    ("gunicorn, 2 gthread workers × 2 threads",
+     ["gunicorn", "bench.wsgi:application", "--workers", "2", "--worker-class", "gthread",
+      "--threads", "2", "--keep-alive", "5", "--bind", "127.0.0.1:{port}",
+      "--log-level", "warning", "--chdir", str(ROOT)]),
+    ("granian WSGI, 2 workers, 1 blocking thread",
+     ["granian", "--interface", "wsgi", "--workers", "2", "--blocking-threads", "1",
+      "--host", "127.0.0.1", "--port", "{port}", "--no-ws", "--log-level", "warning",
+      "--working-dir", str(ROOT), "bench.wsgi:application"]),
+    ("granian WSGI, 2 workers, 2 blocking threads",
+     ["granian", "--interface", "wsgi", "--workers", "2", "--blocking-threads", "2",
+      "--host", "127.0.0.1", "--port", "{port}", "--no-ws", "--log-level", "warning",
+      "--working-dir", str(ROOT), "bench.wsgi:application"]),
+)  # fmt: skip
+COMPARED = ("Minimal logged-in page (/bench/ping)", "Home", "Invoices list")
+"""The pages every server is compared on (issue 18: the minimal page, home and a list)."""
+
+
 def http_load(env: dict[str, str], targets: dict[str, Any], duration: int) -> dict[str, Any]:
-    """gunicorn with 2 sync workers on loopback; wrk (2 threads, 8 connections) per page."""
+    """Each server of SERVERS on loopback in turn, wrk (2 threads, 8 connections) per page:
+    the first on every target page, the others on the compared pages."""
     if not shutil.which("wrk"):
         return {"skipped": "wrk is not installed (bench/system-deps.sh installs it)"}
+    results: dict[str, Any] = {"server": SERVERS[0][0], "pages": [], "servers": []}
+    for index, (label, command) in enumerate(SERVERS):
+        program = BIN / command[0]
+        if not program.exists():
+            results["servers"].append({"server": label, "skipped": f"{command[0]} not installed"})
+            continue
+        urls = {
+            name: path for name, path in targets["urls"].items() if index == 0 or name in COMPARED
+        }
+        log(f"  server: {label}")
+        pages = serve_and_load(env, [str(program), *command[1:]], targets["cookie"], urls, duration)
+        results["servers"].append({"server": label, "pages": pages})
+        if index == 0:
+            results["pages"] = pages
+    return results
+
+
+def serve_and_load(
+    env: dict[str, str], command: list[str], cookie: str, urls: dict[str, str], duration: int
+) -> list[dict[str, Any]]:
     port = free_port()
     server = subprocess.Popen(
-        [str(BIN / "gunicorn"), "bench.wsgi:application", "--workers", "2",
-         "--bind", f"127.0.0.1:{port}", "--access-logfile", "-", "--log-level", "warning",
-         "--chdir", str(ROOT)],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        [part.replace("{port}", str(port)) for part in command],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True,
         start_new_session=True,
     )  # fmt: skip
-    results: dict[str, Any] = {"server": "gunicorn, 2 sync workers", "port": port, "pages": []}
+    pages: list[dict[str, Any]] = []
     try:
         base = f"http://127.0.0.1:{port}"
-        for _ in range(100):
+        for _ in range(150):
             try:
                 urllib.request.urlopen(f"{base}/healthz", timeout=2)  # noqa: S310 — loopback
                 break
             except OSError:
                 time.sleep(0.2)
-        cookie = targets["cookie"]
-        for label, path in targets["urls"].items():
+        for label, path in urls.items():
             if not path:
-                results["pages"].append({"label": label, "skipped": "page not built yet"})
+                pages.append({"label": label, "skipped": "page not built yet"})
                 continue
             request = urllib.request.Request(base + path, headers={"Cookie": cookie})  # noqa: S310
             try:
@@ -194,7 +234,7 @@ def http_load(env: dict[str, str], targets: dict[str, Any], duration: int) -> di
                 capture_output=True, text=True, check=False,
             )  # fmt: skip
             row = {"label": label, "path": path, "status": status, **parse_wrk(run.stdout)}
-            results["pages"].append(row)
+            pages.append(row)
             log(f"  wrk {label}: {row.get('rps')} req/s, p50 {row.get('p50_ms')} ms")
     finally:
         os.killpg(server.pid, signal.SIGTERM)
@@ -202,7 +242,7 @@ def http_load(env: dict[str, str], targets: dict[str, Any], duration: int) -> di
             server.wait(timeout=10)
         except subprocess.TimeoutExpired:
             os.killpg(server.pid, signal.SIGKILL)
-    return results
+    return pages
 
 
 NOT_SEEDED = (
@@ -281,6 +321,35 @@ def measure(result: dict[str, Any], args: argparse.Namespace) -> dict[str, Any]:
     return result
 
 
+HISTORY = ROOT / "var" / "bench" / "history"
+SIZES = (500, 5000, 50000)
+
+
+def keep_history(run: dict[str, Any], info: dict[str, Any]) -> None:
+    """This run's page figures under the big customer's size, for the flatness table of later
+    runs at other sizes (`make bench-seed BENCH_SIZE=…` then `make bench`)."""
+    invoices = run["measure"]["data"]["big customer"]["invoices"]
+    size = min(SIZES, key=lambda s: abs(s - invoices))
+    HISTORY.mkdir(parents=True, exist_ok=True)
+    record = {
+        "pages": run["measure"]["pages"],
+        "commit": info["commit"],
+        "date": str(run.get("date", "")),
+        "load": run.get("load", [0])[0],
+        "invoices": invoices,
+    }
+    (HISTORY / f"{run['database']}-{size}.json").write_text(json.dumps(record, default=str))
+
+
+def load_history(database: str) -> dict[int, dict[str, Any]]:
+    found = {}
+    for size in SIZES:
+        path = HISTORY / f"{database}-{size}.json"
+        if path.exists():
+            found[size] = json.loads(path.read_text())
+    return found
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("--databases", default="sqlite,postgres")
@@ -331,6 +400,10 @@ def main(argv: list[str] | None = None) -> int:
     log("collectstatic (hashed names, as served with DEBUG off)")
     portico(base_env(""), "collectstatic", "--noinput", "-v0")
     runs = [run if "skipped" in run else measure(run, args) for run in prepared]
+    for run in runs:
+        if "measure" in run and not args.only and not args.quick:
+            keep_history(run, info)
+        run["history"] = load_history(run["database"])
     info["total_seconds"] = round(time.perf_counter() - started, 1)
     (VAR / "results.json").write_text(json.dumps({"machine": info, "runs": runs}, default=str))
     Path(args.out).write_text(report.render(info, runs, quick=args.quick))
