@@ -19,6 +19,7 @@ from portico.documents import context as document_context
 from portico.documents import rendering
 from portico.documents.kinds import kind_of
 from portico.orgs.models import Organisation
+from tests.portal.self_service import factories as ss
 from tests.sales import factories as sales
 
 pytestmark = pytest.mark.django_db
@@ -57,6 +58,18 @@ def test_staff_see_the_customers_name_isolated_in_the_lists(
     for page in pages:
         assert "<bdi>Acmegpj.exe</bdi>" in page
         assert RLO not in page
+
+
+def test_staff_see_a_customers_message_isolated_on_its_page(
+    owner_client: Client, org: Organisation
+) -> None:
+    message = ss.CustomerMessageFactory(
+        person__contact__organisation=org, subject=f"Refund{RLO}fdp.exe"
+    )
+    page = owner_client.get(f"/admin/contacts/customermessage/{message.pk}/change/")
+    assert page.status_code == 200
+    # the subject's field (the page's title still names the row as stored)
+    assert "<bdi>Refundfdp.exe</bdi>" in page.content.decode()
 
 
 def test_the_staff_notification_email_isolates_the_text(

@@ -189,7 +189,9 @@ class _ScopedInlineFormSet(BaseInlineFormSet):
         return form
 
 
-class ScopedInlineMixin(MoneyDisplayMixin, MembershipPermissionsMixin, ScopedFormfieldsMixin):
+class ScopedInlineMixin(
+    TextDisplayMixin, MoneyDisplayMixin, MembershipPermissionsMixin, ScopedFormfieldsMixin
+):
     formset = _ScopedInlineFormSet
 
     def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:

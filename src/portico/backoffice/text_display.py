@@ -1,7 +1,9 @@
-"""Typed text in the back office's lists read isolated: every column showing a model's text
-field, a related row's name or the row itself goes through `core.text.bdi`, so a customer's name
-(or anything typed) cannot reorder the columns and words around it, and its invisible controls
-are not shown. One mixin, inherited by every screen like the money display.
+"""Typed text in the back office reads isolated: every list column showing a model's text
+field, a related row's name or the row itself goes through `core.text.bdi`, and so does every
+such field shown read-only on a change page (Unfold's `readonly_preprocess_fields`), so a
+customer's name (or anything typed) cannot reorder the columns and words around it, and its
+invisible controls are not shown. One mixin, inherited by every screen and inline like the
+money display.
 """
 
 from __future__ import annotations
@@ -13,7 +15,8 @@ from django.contrib import admin
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.http import HttpRequest
-from django.utils.safestring import SafeString
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
 
 from portico.core import text
 
@@ -53,10 +56,27 @@ def text_display(model: type[models.Model], name: str) -> Callable[[Any], str]:
     return show
 
 
+def isolate_shown(contents: SafeString) -> SafeString:
+    """A read-only field's contents, already escaped by the admin, isolated like `text.bdi`."""
+    escaped = conditional_escape(contents)  # already safe from the admin; escaped otherwise
+    return mark_safe(f"<bdi>{text.strip_invisible(escaped)}</bdi>")
+
+
 class TextDisplayMixin:
-    """List columns of text fields, relations and the row itself shown through `text.bdi`."""
+    """List columns of text fields, relations and the row itself shown through `text.bdi`;
+    the same fields isolated where a change page shows them read-only."""
 
     model: type[models.Model]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        isolated = {
+            field.name: isolate_shown
+            for field in self.model._meta.get_fields()
+            if is_text_column(self.model, field.name)
+        }
+        own = getattr(self, "readonly_preprocess_fields", {})
+        self.readonly_preprocess_fields = {**isolated, **own}
 
     def get_list_display(self, request: HttpRequest) -> Any:
         names = super().get_list_display(request)  # type: ignore[misc]
