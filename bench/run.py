@@ -380,9 +380,22 @@ def main(argv: list[str] | None = None) -> int:
         "label contains one (with --out elsewhere, to compare a change before and "
         "after)",
     )
+    parser.add_argument(
+        "--render",
+        action="store_true",
+        help="measure nothing: write the report again from the last run's results "
+        "(var/bench/results.json) with the history other sizes' runs kept since",
+    )
     parser.add_argument("--out", default=str(ROOT / "docs" / "benchmarks.md"))
     args = parser.parse_args(argv)
     VAR.mkdir(parents=True, exist_ok=True)
+    if args.render:
+        last = json.loads((VAR / "results.json").read_text())
+        for run in last["runs"]:
+            run["history"] = load_history(run["database"])
+        Path(args.out).write_text(report.render(last["machine"], last["runs"]))
+        log(f"wrote {args.out} from {VAR / 'results.json'}")
+        return 0
     started = time.perf_counter()
     info = machine()
     names = [name.strip() for name in args.databases.split(",")]
