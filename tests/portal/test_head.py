@@ -7,15 +7,13 @@ customer).
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 
 from tests.documents.conftest import _fresh_cache
 from tests.portal.conftest import portal_login
-from tests.tenancy.test_portal_urls import FOREIGN_IDS, World, world
+from tests.tenancy.test_portal_urls import FOREIGN_IDS, World, portal_patterns, world
 
 __all__ = ["_fresh_cache", "world"]
 
@@ -23,17 +21,7 @@ pytestmark = pytest.mark.django_db
 
 
 def every_portal_pattern() -> list[tuple[str, list[str]]]:
-    found: list[tuple[str, list[str]]] = []
-
-    def walk(patterns: list[Any], namespace: str) -> None:
-        for entry in patterns:
-            if isinstance(entry, URLResolver):
-                walk(entry.url_patterns, entry.namespace or namespace)
-            elif isinstance(entry, URLPattern) and namespace == "portal" and entry.name:
-                found.append((entry.name, [k for k in entry.pattern.converters if k != "org_slug"]))
-
-    walk(get_resolver().url_patterns, "")
-    return found
+    return portal_patterns(all_urls=True)
 
 
 def test_the_walk_finds_pages_documents_and_account() -> None:

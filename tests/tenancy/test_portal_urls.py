@@ -108,8 +108,9 @@ def not_found_body(client: Client, url: str) -> bytes:
     return bytes(response.content)
 
 
-def portal_patterns() -> list[tuple[str, list[str]]]:
-    """(url name, object keywords) of every portal URL that takes more than the org slug."""
+def portal_patterns(*, all_urls: bool = False) -> list[tuple[str, list[str]]]:
+    """(url name, object keywords) of every portal URL that takes more than the org slug
+    (`all_urls`: of every portal URL)."""
     found: list[tuple[str, list[str]]] = []
 
     def walk(patterns: list[Any], namespace: str) -> None:
@@ -118,7 +119,7 @@ def portal_patterns() -> list[tuple[str, list[str]]]:
                 walk(entry.url_patterns, entry.namespace or namespace)
             elif isinstance(entry, URLPattern) and namespace == "portal" and entry.name:
                 keywords = [k for k in entry.pattern.converters if k != "org_slug"]
-                if keywords:
+                if keywords or all_urls:
                     found.append((entry.name, keywords))
 
     walk(get_resolver().url_patterns, "")
