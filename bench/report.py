@@ -66,21 +66,28 @@ def _pages(run: dict[str, Any], out: list[str]) -> None:
         f"{data['organisation invoices']:,} invoices.",
         "",
         "| page | queries (big) | queries (small) | same? | median ms (big) | p95 ms (big) "
-        "| median ms (small) | p95 ms (small) | n |",
-        "| --- | ---: | ---: | :---: | ---: | ---: | ---: | ---: | ---: |",
+        "| CPU ms (big) | median ms (small) | p95 ms (small) | n |",
+        "| --- | ---: | ---: | :---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for row in measure["pages"]:
         b, s = row["big"], row.get("small") or {}
         if b.get("status") != 200:
-            out.append(f"| {row['label']} | answered {b.get('status')} | | | | | | | |")
+            out.append(f"| {row['label']} | answered {b.get('status')} | | | | | | | | |")
             continue
         same = b.get("queries") == s.get("queries") if s.get("status") == 200 else None
         out.append(
             f"| {row['label']} | {b['queries']} | {s.get('queries', '–')} | "
             f"{'–' if same is None else _mark(same)} | {_ms(b['median_ms'])} | "
-            f"{_ms(b['p95_ms'])} | {_ms(s.get('median_ms'))} | {_ms(s.get('p95_ms'))} | {b['n']} |"
+            f"{_ms(b['p95_ms'])} | {_ms(b.get('cpu_median_ms'))} | {_ms(s.get('median_ms'))} | "
+            f"{_ms(s.get('p95_ms'))} | {b['n']} |"
         )
-    out.append("")
+    out += [
+        "",
+        "CPU ms: the median of the request thread's own CPU time (Python, and SQLite's engine "
+        "running in that thread; PostgreSQL's work is in its own process and not included). "
+        "The targets are judged on the wall-clock median, as the issue states them.",
+        "",
+    ]
 
 
 def _admin(run: dict[str, Any], out: list[str]) -> None:
