@@ -10,8 +10,13 @@ import os
 # Loopback by default: nginx in front on the same machine; set GUNICORN_BIND=0.0.0.0:8000 (or a
 # private address) when the proxy is elsewhere.
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
-# Sync workers (DESIGN.md §1): requests are short, PDFs and email run in the task worker.
-worker_class = "sync"
+# Threaded workers: requests are short (PDFs and email run in the task worker); `make bench`
+# compares gunicorn sync, gthread and granian on the same pages (docs/benchmarks.md,
+# "Application servers", issue 18), and gthread with 2 threads served most in those runs: it
+# keeps connections alive and overlaps one thread's database wait with the other's Python.
+# GUNICORN_WORKER_CLASS=sync restores the previous one-request-per-process model.
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
+threads = int(os.environ.get("GUNICORN_THREADS", "2"))
 workers = int(os.environ.get("GUNICORN_WORKERS", str(min(2 * multiprocessing.cpu_count() + 1, 9))))
 # A request that takes longer is killed and logged; the statement timeout ends its query first.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
