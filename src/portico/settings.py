@@ -94,6 +94,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "portico.core.audit.AuditRequestMiddleware",
     "portico.core.middleware.PrivateResponseMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
@@ -247,6 +248,9 @@ AXES_USERNAME_CALLABLE = "portico.accounts.throttling.login_name"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "core/locked_out.html"
 AXES_VERBOSE = False
+# Sign-ins are kept in the audit trail (ActivityLog, with address and browser); axes' own access
+# log would keep the page's address too, which for an invitation or a reset holds its token.
+AXES_DISABLE_ACCESS_LOG = True
 # Failed logins are counted in the database every node shares (the same with or without Redis).
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_CLIENT_IP_CALLABLE = "portico.core.client_ip.client_ip"
@@ -434,9 +438,12 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    # Every record is redacted (portico.core.logs); template debugging would print whole pages.
+    "filters": {"quiet_templates": {"()": "portico.core.logs.QuietTemplates"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
+        "django.template": {"filters": ["quiet_templates"]},
         "django.db.backends": {"level": "WARNING"},
         # WeasyPrint narrates every stylesheet it parses at INFO.
         "weasyprint": {"level": "WARNING"},

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from portico.accounts.models import ApiKey, User
+from portico.core import audit
 from portico.core.errors import DomainError
 from portico.orgs.models import Organisation
 
@@ -42,13 +43,22 @@ def api_key_create(
         read_only=read_only,
         created_by=created_by,
     )
+    audit.record(
+        "api_key_created",
+        organisation_id=organisation.pk,
+        actor=created_by.audit_actor() if created_by is not None else None,
+        target=key,
+        detail="read-only" if read_only else "",
+    )
     return key, secret
 
 
+@transaction.atomic
 def api_key_revoke(*, key: ApiKey) -> ApiKey:
     if key.revoked_at is None:
         key.revoked_at = timezone.now()
         key.save(update_fields=["revoked_at"])
+        audit.record("api_key_revoked", organisation_id=key.organisation_id, target=key)
     return key
 
 

@@ -12,6 +12,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portico.core import audit
 from portico.core.timezones import language_choices, validate_language
 
 
@@ -90,6 +91,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     def get_short_name(self) -> str:
         return (self.full_name or self.email).split(" ")[0]
 
+    def audit_actor(self) -> audit.Actor:
+        """Staff by their address; a portal login (no person chosen yet) as a person."""
+        return audit.Actor("staff" if self.is_staff else "person", self.email, user_id=self.pk)
+
 
 class Membership(models.Model):
     """A staff user's place in one organisation."""
@@ -163,3 +168,6 @@ class ApiKey(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+    def audit_actor(self) -> audit.Actor:
+        return audit.Actor("api_key", str(self))

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from portico.accounts.models import Membership, User, normalise_email
+from portico.core import audit
 from portico.core.errors import DomainError
 from portico.core.timezones import supported_language
 from portico.orgs import services as org_services
@@ -98,4 +99,14 @@ def staff_language_set(*, user: User, language: str) -> User:
         raise DomainError(_("Choose a language from the list."), code="language", field="language")
     user.language = language
     user.save(update_fields=["language"])
+    return user
+
+
+@transaction.atomic
+def password_change(*, user: User, password: str) -> User:
+    """A login's new password (already validated by the form that asked for it), kept in the
+    audit trail of each organisation the login belongs to; the password itself never is."""
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    audit.record_for_user("password_changed", user_id=user.pk)
     return user

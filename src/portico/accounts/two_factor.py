@@ -19,6 +19,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
 
 from portico.accounts.models import User
+from portico.core import audit
 
 RECOVERY_CODES = 10
 
@@ -59,6 +60,7 @@ def two_factor_enable(*, user: User, key: str) -> tuple[TOTPDevice, list[str]]:
     static = StaticDevice.objects.create(user=user, name="Recovery codes", confirmed=True)
     codes = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
     StaticToken.objects.bulk_create([StaticToken(device=static, token=code) for code in codes])
+    audit.record_for_user("two_factor_enabled", user_id=user.pk)
     return totp, codes
 
 
@@ -70,4 +72,6 @@ def two_factor_disable(*, user: User) -> int:
     for device in devices_for_user(user, confirmed=None):
         device.delete()
         removed += 1
+    if removed:
+        audit.record_for_user("two_factor_disabled", user_id=user.pk)
     return removed

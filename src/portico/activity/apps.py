@@ -6,7 +6,8 @@ class ActivityConfig(AppConfig):
     label = "activity"
 
     def ready(self) -> None:
-        from portico.activity import services
+        from portico.activity import audit, services
         from portico.core import jobs
 
         jobs.task_failed.register(services.failed_task_notify)
+        audit.connect()

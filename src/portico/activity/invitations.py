@@ -29,7 +29,7 @@ from portico.activity.mail import compose_email, language_for, send_after_commit
 from portico.contacts import document_links
 from portico.contacts import portal_tokens as tokens
 from portico.contacts.models import ContactPerson, PortalSession, PortalToken
-from portico.core import events
+from portico.core import audit, events
 from portico.core.errors import DomainError
 from portico.orgs.models import Organisation
 
@@ -159,6 +159,7 @@ def portal_access_enable_many(
 
     report.enabled = list(todo)
     _emit_access("portal_access.enabled", report.enabled)
+    _audit_access("portal_invited", report.enabled, detail=f"role: {role}" if role else "")
     if skipped:
         by_pk = {p.pk: p for p in persons.filter(pk__in=[pk for pk, _ in skipped])}
         report.skipped = [(by_pk[pk], reason) for pk, reason in skipped]
@@ -213,6 +214,7 @@ def portal_access_enable(
         ContactPerson.objects.with_pks([person.pk]).update(portal_status=Status.ACTIVE)
         tokens.revoke_open_tokens(person_ids=[person.pk])
         person.refresh_from_db()
+        _audit_access("portal_enabled", [person.pk], detail="password set by staff")
     return person
 
 
@@ -241,6 +243,23 @@ def portal_access_reinvite(*, person: ContactPerson) -> ContactPerson:
             code="not_invited",
         )
     send_invitation(person)
+    _audit_access("portal_invited", [person.pk], detail="invitation sent again")
+    return person
+
+
+@transaction.atomic
+def portal_role_set(*, person: ContactPerson, role: str) -> ContactPerson:
+    """What the person may see and do in the portal (`ContactPerson.PortalRole`)."""
+    if role not in ContactPerson.PortalRole.values:
+        raise DomainError(
+            f"Unknown portal role {role!r}.", code="invalid_role", field="portal_role"
+        )
+    before = ContactPerson.objects.with_pks([person.pk]).values_list("portal_role", flat=True)
+    old = before.first()
+    if old != role:
+        ContactPerson.objects.with_pks([person.pk]).update(portal_role=role)
+        _audit_access("portal_role_changed", [person.pk], detail=f"{old} → {role}")
+    person.portal_role = role
     return person
 
 
@@ -273,6 +292,7 @@ def portal_access_disable_many(*, persons: QuerySet[ContactPerson]) -> int:
     for user_id in user_ids:
         end_sessions(PortalSession.objects.of_user(user_id))
     _emit_access("portal_access.disabled", person_ids)
+    _audit_access("portal_disabled", person_ids)
     return len(person_ids)
 
 
@@ -293,6 +313,26 @@ def _emit_access(event_type: str, person_ids: list[int]) -> None:
                 type=event_type,
                 data={"object": "list", "contact_persons": persons},
             )
+
+
+def _audit_access(action: str, person_ids: list[int], *, detail: str = "") -> None:
+    """One row per person in the audit trail of the person's organisation (by batches)."""
+    for start in range(0, len(person_ids), 500):
+        persons = ContactPerson.objects.with_pks(person_ids[start : start + 500]).only(
+            "pk", "public_id", "organisation_id", "contact_id", "first_name", "last_name"
+        )
+        audit.record_many(
+            [
+                audit.event(
+                    action,
+                    organisation_id=person.organisation_id,
+                    contact_id=person.contact_id,
+                    target=person,
+                    detail=detail,
+                )
+                for person in persons
+            ]
+        )
 
 
 def portal_access_disable(*, person: ContactPerson) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -11,6 +12,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from portico.core.tenancy import OrganisationOwned
+from portico.sales.models import LedgerEntry
 
 COMMENT_MAX_LENGTH = 2000
 TARGETS = ("estimate", "invoice", "sales_order", "approval")
@@ -201,15 +203,47 @@ class Notification(OrganisationOwned, TargetMixin):
 
 
 class ActivityLog(OrganisationOwned):
-    """Every action taken in the portal: who, what, on what, when, from where. Append-only."""
+    """The organisation's audit trail, append-only: every action taken in the portal, and the
+    sign-ins, portal access, API keys, webhook endpoints and money movements recorded through
+    `core.audit`; each with who, what, on what, when and from where."""
 
+    class Kind(models.TextChoices):
+        PORTAL = "portal", _("Portal action")
+        SIGN_IN = "sign_in", _("Sign-in and security")
+        ACCESS = "access", _("Portal access")
+        API = "api", _("API access")
+        WEBHOOK = "webhook", _("Webhook endpoint")
+        MONEY = "money", _("Money movement")
+
+    class ActorKind(models.TextChoices):
+        STAFF = "staff", _("Staff")
+        PERSON = "person", _("Customer contact")
+        API_KEY = "api_key", _("API key")
+        SYSTEM = "system", _("System")
+        ANONYMOUS = "anonymous", _("Anonymous visitor")
+
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.PORTAL)
     contact = models.ForeignKey(
         "contacts.Contact",
         on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="+",
         verbose_name=_("customer"),
     )
     person = acting_person()
+    actor_kind = models.CharField(
+        _("actor"), max_length=16, choices=ActorKind.choices, default=ActorKind.PERSON
+    )
+    actor_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("staff user"),
+    )
+    actor_label = models.CharField(_("by"), max_length=200, blank=True)
     action = models.CharField(_("action"), max_length=40)
     target_kind = models.CharField(_("on"), max_length=30, blank=True)
     target_id = models.UUIDField(null=True, blank=True)
@@ -222,10 +256,53 @@ class ActivityLog(OrganisationOwned):
         verbose_name = _("activity")
         verbose_name_plural = _("activity log")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["organisation", "contact", "created_at"])]
+        indexes = [
+            models.Index(fields=["organisation", "contact", "created_at"]),
+            models.Index(fields=["organisation", "kind", "created_at"]),
+            models.Index(fields=["organisation", "created_at"]),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.action} {self.target_label}".strip()
+        return f"{self.action_label} {self.target_label}".strip()
+
+    @property
+    def action_label(self) -> str:
+        return str(ACTION_LABELS.get(self.action, self.action))
+
+    @property
+    def actor(self) -> str:
+        """Who did it, as people read it."""
+        if self.actor_label:
+            return self.actor_label
+        if self.person_id is not None and self.person is not None:
+            return self.person.full_name
+        return str(self.get_actor_kind_display())
+
+
+# The trail's actions (`core.audit.ACTIONS`) as staff read them; money movements are named
+# like the customer ledger's postings. Portal actions show as recorded.
+ACTION_LABELS: dict[str, Any] = {
+    "signed_in": _("Signed in"),
+    "sign_in_failed": _("Sign-in failed"),
+    "locked_out": _("Locked out after failed sign-ins"),
+    "signed_out": _("Signed out"),
+    "password_changed": _("Password changed"),
+    "password_reset": _("Password reset"),
+    "two_factor_enabled": _("Two-factor sign-in turned on"),
+    "two_factor_disabled": _("Two-factor sign-in turned off"),
+    "portal_invited": _("Invited to the portal"),
+    "portal_enabled": _("Portal access enabled"),
+    "portal_disabled": _("Portal access disabled"),
+    "portal_role_changed": _("Portal role changed"),
+    "api_key_created": _("API key created"),
+    "api_key_revoked": _("API key revoked"),
+    "api_token_created": _("Portal API token created"),
+    "api_token_ended": _("Portal API token ended"),
+    "webhook_created": _("Webhook endpoint created"),
+    "webhook_changed": _("Webhook endpoint changed"),
+    "webhook_deleted": _("Webhook endpoint deleted"),
+    **{kind.value: kind.label for kind in LedgerEntry.Kind if kind != LedgerEntry.Kind.INVOICE},
+}
 
 
 class EstimateAcceptance(OrganisationOwned):

@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from django import forms
+from django.contrib.admin.forms import AdminPasswordChangeForm
 from django.utils.translation import gettext_lazy as _
 from unfold.widgets import (
     UnfoldAdminCheckboxSelectMultipleWidget,
@@ -14,9 +15,19 @@ from unfold.widgets import (
     UnfoldBooleanSwitchWidget,
 )
 
+from portico.accounts import services as account_services
 from portico.contacts.models import ContactPerson
 from portico.core import placeholders
 from portico.core.text import SingleLineField
+
+
+class StaffPasswordChangeForm(AdminPasswordChangeForm):
+    """The back office's own password change, made by `accounts.services.password_change`."""
+
+    def save(self, commit: bool = True) -> Any:
+        return account_services.password_change(
+            user=self.user, password=self.cleaned_data["new_password1"]
+        )
 
 
 class PersonChoice(forms.ModelMultipleChoiceField):

@@ -85,6 +85,24 @@ class BackOfficeSite(UnfoldAdminSite):
 
         return super().admin_view(guarded, cacheable)
 
+    def password_change(self, request: HttpRequest, extra_context: Any = None) -> Any:
+        """Django's page, with the change made (and kept in the audit trail) by the service."""
+        from django.contrib.auth.views import PasswordChangeView
+
+        from portico.backoffice.forms import StaffPasswordChangeForm
+
+        request.current_app = self.name
+        return PasswordChangeView.as_view(
+            form_class=StaffPasswordChangeForm,
+            success_url=reverse("admin:password_change_done", current_app=self.name),
+            extra_context={**self.each_context(request), **(extra_context or {})},
+            **(
+                {"template_name": self.password_change_template}
+                if self.password_change_template
+                else {}
+            ),
+        )(request)
+
     def get_urls(self) -> list[URLResolver | URLPattern]:
         from portico.backoffice.views import account, two_factor
 

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from portico.contacts.models import ContactPerson, PortalSession
+from portico.core import audit
 
 TOKEN_PREFIX = "pt_"  # noqa: S105 (a marker, not a secret)
 TOUCH_EVERY = timedelta(minutes=1)
@@ -49,6 +50,12 @@ def api_token_issue(
         last_seen_at=now,
     )
     ContactPerson.objects.filter(pk=person.pk).update(portal_last_login=now)
+    audit.record(
+        "api_token_created",
+        organisation_id=person.organisation_id,
+        contact_id=person.contact_id,
+        actor=person.audit_actor(),
+    )
     return session, secret
 
 
@@ -71,5 +78,12 @@ def api_token_session(*, secret: str, ip: str | None) -> PortalSession | None:
     return session
 
 
+@transaction.atomic
 def api_token_end(*, session: PortalSession) -> None:
-    PortalSession.objects.filter(pk=session.pk).delete()
+    if PortalSession.objects.filter(pk=session.pk).delete()[0] and session.person is not None:
+        audit.record(
+            "api_token_ended",
+            organisation_id=session.organisation_id,
+            contact_id=session.person.contact_id,
+            actor=session.person.audit_actor(),
+        )

@@ -5,12 +5,12 @@ from __future__ import annotations
 import posixpath
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import wraps
 from typing import Any, TypeVar
 from urllib.parse import quote
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.utils.cache import add_never_cache_headers
 
@@ -22,6 +22,7 @@ UNSAFE_UNICODE = re.compile(r"[\x00-\x1f\x7f\"'\\/:*?<>|;%]+")
 MAX_NAME = 120
 
 Response = TypeVar("Response", bound=HttpResponseBase)
+Download = TypeVar("Download", HttpResponse, StreamingHttpResponse)
 
 
 def _tidy(name: str, pattern: re.Pattern[str], suffix: str) -> str:
@@ -61,17 +62,28 @@ def content_disposition(name: str, suffix: str = "") -> str:
     return header
 
 
-def download_response(
-    content: bytes, *, name: str, content_type: str, suffix: str = ""
-) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
+def _as_download(response: Download, name: str, suffix: str) -> Download:
     response["Content-Disposition"] = content_disposition(name, suffix)
-    response["Content-Length"] = str(len(content))
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     # A downloaded file is never a page of ours, even if a browser were to render it.
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
+
+
+def download_response(
+    content: bytes, *, name: str, content_type: str, suffix: str = ""
+) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Length"] = str(len(content))
+    return _as_download(response, name, suffix)
+
+
+def streaming_download_response(
+    chunks: Iterable[bytes | str], *, name: str, content_type: str, suffix: str = ""
+) -> StreamingHttpResponse:
+    """A download made while it is sent (an export of any length), with the same headers."""
+    return _as_download(StreamingHttpResponse(chunks, content_type=content_type), name, suffix)
 
 
 def attachment_response(attachment: Any) -> HttpResponse:

@@ -18,6 +18,7 @@ from portico.accounts.models import User
 from portico.activity import invitations
 from portico.contacts import portal_tokens as tokens
 from portico.contacts.models import ContactPerson, PortalSession, PortalToken
+from portico.core import audit
 from portico.core.errors import DomainError
 from portico.orgs.models import Organisation
 from portico.portal import selectors
@@ -53,6 +54,14 @@ def portal_invitation_accept(
     person.save(update_fields=["portal_status", "updated_at"])
     # Another password means other browsers of this login must log in again.
     invitations.end_sessions(PortalSession.objects.of_user(person.user.pk))
+    audit.record(
+        "portal_enabled",
+        organisation_id=organisation.pk,
+        contact_id=person.contact_id,
+        actor=person.audit_actor(),
+        target=person,
+        detail="invitation accepted",
+    )
     return person
 
 
@@ -99,8 +108,19 @@ def portal_password_reset_complete(
     token.used_at = timezone.now()
     token.save(update_fields=["used_at", "updated_at"])
     invitations.end_sessions(PortalSession.objects.of_user(person.user.pk))
+    _audit_password("password_reset", person)
     _notify_password_changed(person)
     return person
+
+
+def _audit_password(action: str, person: ContactPerson) -> None:
+    audit.record(
+        action,
+        organisation_id=person.organisation_id,
+        contact_id=person.contact_id,
+        actor=person.audit_actor(),
+        target=person,
+    )
 
 
 def _notify_password_changed(person: ContactPerson) -> None:
@@ -129,6 +149,7 @@ def portal_password_change(
     invitations.end_sessions(
         PortalSession.objects.of_user(user.pk).exclude(session_key=keep_session_key)
     )
+    _audit_password("password_changed", scope_person)
     _notify_password_changed(scope_person)
 
 

@@ -19,6 +19,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp import match_token, user_has_device
@@ -118,6 +119,7 @@ def brand_css(request: HttpRequest, org_slug: str) -> HttpResponse:
 @login_not_required
 @never_cache
 @require_http_methods(["GET", "POST"])
+@sensitive_post_parameters()  # a server error's report never shows them
 def login(request: HttpRequest, org_slug: str) -> HttpResponse:
     organisation = selectors.organisation_for_portal(slug=org_slug)
     if not preferences_of(organisation).portal_enabled:
@@ -260,6 +262,7 @@ def _password_link_page(
 @never_cache
 @require_http_methods(["GET", "POST"])
 @ratelimit.limited("invitation")
+@sensitive_post_parameters()  # a server error's report never shows them
 def invitation_accept(request: HttpRequest, org_slug: str, token: str) -> HttpResponse:
     def done(organisation: Organisation, person: ContactPerson) -> HttpResponse:
         assert person.user is not None
@@ -295,6 +298,7 @@ def link_renew(request: HttpRequest, org_slug: str, token: str) -> HttpResponse:
 @login_not_required
 @never_cache
 @require_http_methods(["GET", "POST"])
+@sensitive_post_parameters()  # a server error's report never shows them
 def password_reset(request: HttpRequest, org_slug: str, token: str) -> HttpResponse:
     def done(organisation: Organisation, person: ContactPerson) -> HttpResponse:
         messages.success(request, _("Your password was changed. Log in with the new one."))
@@ -333,6 +337,7 @@ def choose(request: HttpRequest, access: PortalAccess) -> HttpResponse:
 @portal_access_view(unverified=True)
 @never_cache
 @require_http_methods(["GET", "POST"])
+@sensitive_post_parameters()  # a server error's report never shows them
 def two_factor_verify(request: HttpRequest, access: PortalAccess) -> HttpResponse:
     organisation = access.organisation
     if is_verified(request):
@@ -354,6 +359,7 @@ def two_factor_verify(request: HttpRequest, access: PortalAccess) -> HttpRespons
 @portal_access_view(unverified=True)
 @never_cache
 @require_http_methods(["GET", "POST"])
+@sensitive_post_parameters()  # a server error's report never shows them
 def two_factor_setup(request: HttpRequest, access: PortalAccess) -> HttpResponse:
     """Scan a QR code, type a code, get recovery codes (shown once)."""
     organisation = access.organisation
@@ -426,6 +432,7 @@ def account(request: HttpRequest, scope: PortalScope) -> HttpResponse:
 
 @portal_view(module=Module.ACCOUNT)
 @require_POST
+@sensitive_post_parameters()  # a server error's report never shows them
 def password_change(request: HttpRequest, scope: PortalScope) -> HttpResponse:
     user = scope.person.user
     assert user is not None
@@ -480,6 +487,7 @@ def sessions_end_others(request: HttpRequest, scope: PortalScope) -> HttpRespons
 
 @portal_view(module=Module.ACCOUNT)
 @require_POST
+@sensitive_post_parameters()  # a server error's report never shows them
 def two_factor_disable(request: HttpRequest, scope: PortalScope) -> HttpResponse:
     assert scope.person.user is not None
     if scope.preferences.require_two_factor:

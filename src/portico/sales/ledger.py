@@ -26,6 +26,7 @@ from django.db.models.expressions import Case
 from django.db.models.functions import Coalesce
 
 from portico.contacts.models import Contact
+from portico.core import audit, money
 from portico.sales.models import CreditNote, CustomerAccount, Invoice, LedgerEntry
 
 ZERO = Decimal(0)
@@ -65,6 +66,15 @@ def record(posting: LedgerEntry) -> LedgerEntry:
     with transaction.atomic(savepoint=False):
         posting.save(force_insert=True)
         _account_post(posting)
+        if posting.kind != Kind.INVOICE:  # money moved: paid, refunded, credited, reversed
+            audit.record(
+                posting.kind,
+                organisation_id=posting.organisation_id,
+                contact_id=posting.contact_id,
+                target_label=posting.reference,
+                detail=f"{money.quantize(posting.amount, posting.currency)} {posting.currency}"
+                f" · {posting.description}",
+            )
     return posting
 
 

@@ -13,6 +13,7 @@ import secrets
 import time
 from functools import partial
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -23,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from portico.accounts import selectors as account_selectors
 from portico.accounts.models import Membership
+from portico.core import audit
 from portico.core.errors import DomainError
 from portico.core.events import EVENT_TYPES, DomainEvent
 from portico.orgs.models import Organisation
@@ -43,6 +45,19 @@ def sign(*, secret: str, timestamp: int, body: bytes) -> str:
     """`t=<unix time>,v1=<hex HMAC-SHA256 of "<t>.<body>">` (like Stripe's header)."""
     mac = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256)
     return f"t={timestamp},v1={mac.hexdigest()}"
+
+
+def _audit(action: str, endpoint: WebhookEndpoint, detail: str = "") -> None:
+    """The endpoint in the audit trail by its address without credentials or query (a URL may
+    carry a token); never its signing secret."""
+    parts = urlsplit(endpoint.url)
+    address = f"{parts.scheme}://{parts.hostname or ''}{f':{parts.port}' if parts.port else ''}"
+    audit.record(
+        action,
+        organisation_id=endpoint.organisation_id,
+        target_label=(address + parts.path)[:100],
+        detail=detail,
+    )
 
 
 def _clean_events(events: list[str]) -> list[str]:
@@ -71,9 +86,27 @@ def endpoint_create(
         description=description,
         secret=secret,
     )
+    _audit("webhook_created", endpoint, ", ".join(endpoint.events))
     return endpoint, secret
 
 
+@transaction.atomic
+def endpoint_update(
+    *, endpoint: WebhookEndpoint, url: str, events: list[str], description: str = ""
+) -> WebhookEndpoint:
+    """Another address, other events or another description for an endpoint (the secret
+    stays)."""
+    try:
+        transport.check_url(url)
+    except transport.Refused as exc:
+        raise DomainError(str(exc), code="invalid_url", field="url") from None
+    endpoint.url, endpoint.events, endpoint.description = url, _clean_events(events), description
+    endpoint.save(update_fields=["url", "events", "description", "updated_at"])
+    _audit("webhook_changed", endpoint, ", ".join(endpoint.events))
+    return endpoint
+
+
+@transaction.atomic
 def endpoint_enable(*, endpoint: WebhookEndpoint) -> WebhookEndpoint:
     endpoint.is_active = True
     endpoint.consecutive_failures = 0
@@ -88,11 +121,14 @@ def endpoint_enable(*, endpoint: WebhookEndpoint) -> WebhookEndpoint:
             "updated_at",
         ]
     )
+    _audit("webhook_changed", endpoint, "switched on")
     return endpoint
 
 
+@transaction.atomic
 def endpoint_delete(*, endpoint: WebhookEndpoint) -> None:
     """Remove an endpoint with its deliveries: nothing more is sent to it."""
+    _audit("webhook_deleted", endpoint)
     endpoint.delete()
 
 
@@ -231,6 +267,7 @@ def _disable(endpoint: WebhookEndpoint, *, failures: int) -> None:
     endpoint.disabled_at = timezone.now()
     endpoint.disabled_reason = f"{failures} failed deliveries in a row"
     endpoint.save(update_fields=["is_active", "disabled_at", "disabled_reason", "updated_at"])
+    _audit("webhook_changed", endpoint, f"switched off: {endpoint.disabled_reason}")
     owners = list(
         Membership.objects.filter(
             organisation_id=endpoint.organisation_id, role=Membership.Role.OWNER

@@ -265,7 +265,7 @@ def test_the_preview_is_logged_bannered_and_marks_nothing_viewed(
     estimate.refresh_from_db()
     assert estimate.first_viewed_at is None and estimate.status == Estimate.Status.SENT
     assert not Notification.objects.filter(organisation=org).exists()
-    log = ActivityLog.objects.get(contact=active.contact)
+    log = ActivityLog.objects.get(contact=active.contact, action="staff_preview")
     assert log.action == "staff_preview" and "owner@studio-a.example" in log.detail
 
 

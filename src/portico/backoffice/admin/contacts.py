@@ -406,7 +406,12 @@ class ContactPersonAdmin(ImportExportAdminMixin, OrganisationScopedAdmin):
     actions = ["enable_portal", "reinvite", "disable_portal", "reset_two_factor"]
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        role = obj.portal_role
+        if change and "portal_role" in form.changed_data:
+            obj.portal_role = form.initial.get("portal_role", role)  # changed by the service
         super().save_model(request, obj, form, change)
+        if obj.portal_role != role:
+            invitations.portal_role_set(person=obj, role=role)
         password = form.cleaned_data.get("portal_password")
         if password and obj.portal_status != Status.ACTIVE:
             try:

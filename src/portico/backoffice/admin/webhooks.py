@@ -52,7 +52,15 @@ class WebhookEndpointAdmin(OrganisationScopedAdmin):
         self, request: HttpRequest, obj: WebhookEndpoint, form: Any, change: bool
     ) -> None:
         if change:
-            super().save_model(request, obj, form, change)
+            try:
+                services.endpoint_update(
+                    endpoint=obj,
+                    url=form.cleaned_data["url"],
+                    events=list(form.cleaned_data["events"]),
+                    description=form.cleaned_data.get("description", ""),
+                )
+            except DomainError as exc:
+                messages.error(request, exc.message)
             return
         try:
             endpoint, secret = services.endpoint_create(
@@ -70,6 +78,13 @@ class WebhookEndpointAdmin(OrganisationScopedAdmin):
             _("Signing secret (copy it now; it is not shown again): %(secret)s")
             % {"secret": secret},
         )
+
+    def delete_model(self, request: HttpRequest, obj: WebhookEndpoint) -> None:
+        services.endpoint_delete(endpoint=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[WebhookEndpoint]) -> None:
+        for endpoint in queryset:
+            services.endpoint_delete(endpoint=endpoint)
 
     @admin.action(description=_("Switch the selected endpoints back on"))
     def enable(self, request: HttpRequest, queryset: QuerySet[WebhookEndpoint]) -> None:

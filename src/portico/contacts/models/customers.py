@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from portico.core import audit
 from portico.core.currencies import currency_choices, validate_currency
 from portico.core.tenancy import OrganisationOwned
 
@@ -184,6 +185,10 @@ class ContactPerson(OrganisationOwned):
     def full_name(self) -> str:
         return " ".join(part for part in (self.first_name, self.last_name) if part)
 
+    def audit_actor(self) -> audit.Actor:
+        label = f"{self.full_name} <{self.email}>" if self.email else self.full_name
+        return audit.Actor("person", label, user_id=self.user_id, person_id=self.pk)
+
 
 # --- portal access: one-time links and login sessions (tables keep their first names) ---
 
@@ -284,3 +289,9 @@ class PortalSession(OrganisationOwned):
     @property
     def is_api_token(self) -> bool:
         return self.token_hash is not None
+
+    def audit_actor(self) -> audit.Actor:
+        """A Portal API token acts as its person."""
+        if self.person is not None:
+            return self.person.audit_actor()
+        return audit.Actor("person", user_id=self.user_id)

@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portico.contacts.scope import Module, PortalScope
@@ -252,6 +253,7 @@ def _ticks_of_page(request: HttpRequest, scope: PortalScope) -> selectors.Choice
 @portal_view(module=Module.PAYMENTS, link=True)
 @require_http_methods(["GET", "POST"])
 @ratelimit.limited("checkout")
+@sensitive_post_parameters()  # a server error's report never shows them
 def pay(request: HttpRequest, scope: PortalScope) -> HttpResponse:
     if request.method == "GET":
         if "invoice" in request.GET:
@@ -440,6 +442,7 @@ def methods(request: HttpRequest, scope: PortalScope) -> HttpResponse:
 
 @portal_view(module=Module.PAYMENTS)
 @require_POST
+@sensitive_post_parameters()  # a server error's report never shows them
 def method_add(request: HttpRequest, scope: PortalScope) -> HttpResponse:
     form = MethodTokenForm(request.POST)
     account = selectors.gateway_account_for_portal(scope=scope)

@@ -16,6 +16,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_POST
 
 from portico.payments.gateways.base import MethodKind
@@ -38,6 +39,7 @@ def _payload(request: HttpRequest) -> dict[str, Any]:
 @csrf_exempt
 @never_cache
 @require_POST
+@sensitive_post_parameters()  # a server error's report never shows them
 def tokens(request: HttpRequest) -> JsonResponse:
     data = _payload(request)
     public_key = str(data.get("account") or request.headers.get("Sandbox-Account") or "")
