@@ -277,6 +277,7 @@ def test_the_export_streams_the_filtered_rows_as_csv_with_formulas_neutralised(
     assert len(lines) == 1
     assert lines[0][2] == "Webhook endpoint created"
     assert lines[0][7] == '\'=HYPERLINK("http://x")'
+    assert owner_client.get(EXPORT, {"created_at__gte": "not a date"}).status_code == 400
     everything = owner_client.get(EXPORT, {"q": "pk_"})
     assert "Theirs" not in b"".join(everything.streaming_content).decode()
 

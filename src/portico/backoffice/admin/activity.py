@@ -8,9 +8,11 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http.response import HttpResponseBase
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -301,12 +303,15 @@ class ActivityLogAdmin(ReadOnlyMixin, OrganisationScopedAdmin):
             *super().get_urls(),
         ]
 
-    def export_csv_view(self, request: HttpRequest) -> StreamingHttpResponse:
+    def export_csv_view(self, request: HttpRequest) -> HttpResponseBase:
         """The list as filtered and searched now, streamed as CSV (any number of rows, a
         bounded amount of memory); cells that look like formulas neutralised."""
         if not self.has_view_permission(request):
             raise PermissionDenied
-        rows = self.get_changelist_instance(request).get_queryset(request)
+        try:
+            rows = self.get_changelist_instance(request).get_queryset(request)
+        except IncorrectLookupParameters:
+            return HttpResponseBadRequest("Unknown filter.")
         organisation = organisation_of(request)
         name = slugify(f"{organisation.slug} audit trail {timezone.localdate():%Y-%m-%d}")
         return exports.csv_stream(
