@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('activity', '0007_notification_kinds_refund_and_failed_tasks'),
+        ('activity', '0008_notification_texts'),
         ('contacts', '0007_portal_api_tokens'),
         ('orgs', '0007_gateway_secrets_encrypted'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
