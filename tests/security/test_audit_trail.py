@@ -333,3 +333,59 @@ def test_a_portal_api_token_is_kept_as_its_persons(
         active_person,
     )
     assert token not in str(vars(created))
+
+
+# --- the back office's screens go through the services ---------------------------------------
+
+
+def test_a_role_changed_on_the_persons_screen_is_kept(
+    customer_a_person: ContactPerson, owner_client: Client, org: Organisation
+) -> None:
+    person = customer_a_person
+    data = {
+        "contact": person.contact_id,
+        "first_name": person.first_name,
+        "last_name": person.last_name,
+        "email": person.email,
+        "phone": "",
+        "mobile": "",
+        "designation": "",
+        "language": "",
+        "is_primary": "on",
+        "receives_documents": "on",
+        "portal_role": "projects",
+        "portal_password": "",
+    }
+    url = reverse("admin:contacts_contactperson_change", args=[person.pk])
+    response = owner_client.post(url, data, **BROWSER)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    person.refresh_from_db()
+    assert person.portal_role == "projects"
+    (changed,) = trail(org, kind="access")
+    assert (changed.action, changed.detail, changed.actor_kind) == (
+        "portal_role_changed",
+        "full → projects",
+        "staff",
+    )
+    assert changed.ip_address == "198.51.100.7"
+
+
+def test_an_endpoint_changed_or_deleted_on_its_screen_is_kept(
+    owner_client: Client, org: Organisation, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(webhooks.transport, "check_url", lambda url: None)
+    endpoint, _secret = webhooks.endpoint_create(
+        organisation=org, url="https://hooks.example.com/in", events=["invoice.sent"]
+    )
+    url = reverse("admin:webhooks_webhookendpoint_change", args=[endpoint.pk])
+    data = {"url": "https://hooks.example.com/v2", "description": "", "events": ["invoice.sent"]}
+    assert owner_client.post(url, data).status_code == 302
+    delete = reverse("admin:webhooks_webhookendpoint_delete", args=[endpoint.pk])
+    assert owner_client.post(delete, {"post": "yes"}).status_code == 302
+
+    rows = trail(org, kind="webhook")
+    assert [(row.action, row.target_label, row.actor_kind) for row in rows] == [
+        ("webhook_created", "https://hooks.example.com/in", "system"),
+        ("webhook_changed", "https://hooks.example.com/v2", "staff"),
+        ("webhook_deleted", "https://hooks.example.com/v2", "staff"),
+    ]
