@@ -454,7 +454,7 @@ LOGGING = {
 # django-unfold: the back office's look.
 UNFOLD = {
     "SITE_TITLE": "Portico",
-    "SITE_HEADER": "Portico back office",
+    "SITE_HEADER": _("Portico back office"),
     "SITE_SYMBOL": "receipt_long",
     "SHOW_HISTORY": True,
     "SHOW_VIEW_ON_SITE": False,
@@ -463,6 +463,7 @@ UNFOLD = {
         "navigation": [
             {"title": _("Change password"), "link": reverse_lazy("admin:password_change")},
             {"title": _("Two-factor sign-in"), "link": reverse_lazy("admin:two_factor_setup")},
+            {"title": _("Your language"), "link": reverse_lazy("admin:account_language")},
         ]
     },
 }

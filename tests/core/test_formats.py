@@ -47,6 +47,13 @@ def test_arabic_uses_the_digits_cldr_chooses_for_it() -> None:
     assert formats.format_money(AMOUNT, "SAR", "ar") == "\u200f1,234.56\xa0ر.س.\u200f"
 
 
+def test_a_latin_currency_symbol_stays_whole_in_right_to_left_text() -> None:
+    # "US$" between an Arabic mark and the end of the text would be shown "$US": the
+    # left-to-right mark after it keeps the letters and the sign together
+    assert formats.format_money(AMOUNT, "USD", "ar") == "\u200f1,234.56\xa0US$\u200e"
+    assert formats.format_money(AMOUNT, "USD", "de") == "1.234,56\xa0$"
+
+
 @pytest.mark.parametrize(
     ("language", "day", "moment"),
     [

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from portico.accounts.models import ApiKey, User
 from portico.core import audit
@@ -33,7 +34,7 @@ def api_key_create(
     """A new key for `organisation`; returns the row and the secret, which is never stored."""
     name = name.strip()
     if not name:
-        raise DomainError("Give the key a name.", code="required", field="name")
+        raise DomainError(_("Give the key a name."), code="required", field="name")
     secret = KEY_PREFIX + secrets.token_urlsafe(32)
     key = ApiKey.objects.create(
         organisation=organisation,

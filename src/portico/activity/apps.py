@@ -1,9 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ActivityConfig(AppConfig):
     name = "portico.activity"
     label = "activity"
+    verbose_name = _("Activity")
 
     def ready(self) -> None:
         from portico.activity import audit, services

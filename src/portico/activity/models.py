@@ -112,6 +112,8 @@ class Comment(OrganisationOwned, TargetMixin):
     show_in_portal = models.BooleanField(_("show in portal"), default=False)
 
     class Meta:
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
         ordering = ["created_at", "id"]
         constraints = [
             models.CheckConstraint(condition=_exactly_one(*TARGETS), name="comment_on_one_target"),
@@ -181,6 +183,8 @@ class Notification(OrganisationOwned, TargetMixin):
     emailed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(
@@ -319,6 +323,10 @@ class EstimateAcceptance(OrganisationOwned):
     user_agent = models.CharField(_("browser"), max_length=300, blank=True)
     total = models.DecimalField(_("total accepted"), max_digits=18, decimal_places=4)
     currency = models.CharField(_("currency"), max_length=3)
+
+    class Meta:
+        verbose_name = _("estimate acceptance")
+        verbose_name_plural = _("estimate acceptances")
 
     @property
     def signed_name(self) -> str:

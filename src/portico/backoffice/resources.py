@@ -14,6 +14,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from import_export import fields, resources, widgets
 
 from portico.contacts.models import Contact, ContactPerson
@@ -139,7 +140,7 @@ class OrganisationResource(resources.ModelResource):
 class ContactResource(OrganisationResource):
     class Meta(OrganisationResource.Meta):
         model = Contact
-        name = _("Customers")
+        name = gettext_lazy("Customers")
         fields = (
             ID,
             "display_name",
@@ -182,7 +183,7 @@ class ContactPersonResource(OrganisationResource):
 
     class Meta(OrganisationResource.Meta):
         model = ContactPerson
-        name = _("Contact persons")
+        name = gettext_lazy("Contact persons")
         fields = (
             ID,
             "customer",
@@ -208,7 +209,7 @@ class ItemResource(OrganisationResource):
 
     class Meta(OrganisationResource.Meta):
         model = Item
-        name = _("Items")
+        name = gettext_lazy("Items")
         fields = (ID, "name", "description", "rate", "unit", "tax", "is_active")
         export_order = fields
 
@@ -229,7 +230,7 @@ class InvoiceResource(ExportOnlyResource):
 
     class Meta(OrganisationResource.Meta):
         model = Invoice
-        name = _("Invoices")
+        name = gettext_lazy("Invoices")
         fields = (
             ID,
             "number",
@@ -257,7 +258,7 @@ class PaymentResource(ExportOnlyResource):
 
     class Meta(OrganisationResource.Meta):
         model = Payment
-        name = _("Payments")
+        name = gettext_lazy("Payments")
         fields = (
             ID,
             "number",
@@ -284,7 +285,7 @@ class TimeEntryResource(ExportOnlyResource):
 
     class Meta(OrganisationResource.Meta):
         model = TimeEntry
-        name = _("Time entries")
+        name = gettext_lazy("Time entries")
         fields = (ID, "date", "project", "customer", "task", "hours", "billable", "staff", "notes")
         export_order = fields
 

@@ -9,8 +9,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.urls import URLPattern, URLResolver, path, reverse
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from unfold.sites import UnfoldAdminSite
 
 # What a read-only member may still post: their own session, password, second factor and
@@ -43,9 +42,9 @@ def refuse_writes_by_read_only(request: HttpRequest) -> None:
 
 
 class BackOfficeSite(UnfoldAdminSite):
-    site_header = "Portico back office"
+    site_header = gettext_lazy("Portico back office")
     site_title = "Portico"
-    index_title = "Back office"
+    index_title = gettext_lazy("Back office")
     index_template = "backoffice/dashboard.html"
 
     def has_permission(self, request: HttpRequest) -> bool:
@@ -72,7 +71,6 @@ class BackOfficeSite(UnfoldAdminSite):
             context["environment"] = [title % {"count": unread}, "warning"]
         context["account_links"] = [
             {"title": title % {"count": unread}, "link": link},
-            {"title": _("Your language"), "link": reverse("admin:account_language")},
             *context.get("account_links", []),
         ]
         return context

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import unicodedata
 import zoneinfo
 from collections.abc import Callable
 from decimal import Decimal
@@ -21,6 +22,7 @@ from babel import Locale, UnknownLocaleError
 from babel.dates import format_date as babel_date
 from babel.dates import format_time as babel_time
 from babel.numbers import format_currency, format_decimal, format_percent
+from django.conf import settings
 from django.utils import timezone, translation
 
 from portico.core.money import minor_unit, quantize
@@ -82,7 +84,21 @@ def _group(digits: str, primary: int, secondary: int, separator: str) -> str:
 
 @lru_cache(maxsize=64)
 def money_formatter(currency: str, language: str | None = None) -> Callable[[Decimal], str]:
-    """A function that formats amounts of `currency` for `language` exactly as Babel does, fast."""
+    """A function that formats amounts of `currency` for `language` as Babel does, fast.
+
+    In a right-to-left language a currency written with Latin letters ("US$") would be torn
+    apart by the bidi algorithm (shown "$US"): a left-to-right mark after it keeps it whole."""
+    formatter = _money_formatter(currency, language)
+    sample = formatter(Decimal("1"))
+    code = (language or "en").split("-")[0]
+    if code in settings.LANGUAGES_BIDI and any(
+        unicodedata.bidirectional(char) == "L" for char in sample
+    ):
+        return lambda amount: f"{formatter(amount)}\u200e"
+    return formatter
+
+
+def _money_formatter(currency: str, language: str | None) -> Callable[[Decimal], str]:
     parsed = babel_locale(language or "en")
     slow = _babel(currency, parsed)
     try:

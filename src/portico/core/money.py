@@ -64,9 +64,9 @@ def line_amount(
 ) -> Decimal:
     """quantity × rate, less the line's discount percentage, rounded once."""
     if quantity < 0 or rate < 0:
-        raise DomainError("Quantity and rate cannot be negative.", code="negative_amount")
+        raise DomainError(_("Quantity and rate cannot be negative."), code="negative_amount")
     if not ZERO <= discount_percent <= HUNDRED:
-        raise DomainError("A discount is between 0 and 100 per cent.", code="invalid_discount")
+        raise DomainError(_("A discount is between 0 and 100 per cent."), code="invalid_discount")
     return quantize(quantity * rate * (HUNDRED - discount_percent) / HUNDRED, currency)
 
 

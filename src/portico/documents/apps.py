@@ -1,9 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class DocumentsConfig(AppConfig):
     name = "portico.documents"
     label = "documents"
+    verbose_name = _("Documents")
 
     def ready(self) -> None:
         from portico.documents import sending

@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from portico.core.timezones import first_language
 from portico.documents.kinds import DocumentKind, kind_of
@@ -22,7 +23,7 @@ ZERO = Decimal(0)
 
 STAMPS: dict[tuple[type[Any], str], Any] = {
     (Invoice, Invoice.Status.PAID): _("Paid"),
-    (Invoice, Invoice.Status.VOID): _("Void"),
+    (Invoice, Invoice.Status.VOID): pgettext_lazy("invoice status", "Void"),
     (Invoice, Invoice.Status.PARTIALLY_PAID): _("Partially paid"),
     (Estimate, Estimate.Status.ACCEPTED): _("Accepted"),
     (Estimate, Estimate.Status.DECLINED): _("Declined"),
@@ -32,7 +33,7 @@ STAMPS: dict[tuple[type[Any], str], Any] = {
     (SalesOrder, SalesOrder.Status.FULFILLED): _("Fulfilled"),
     (SalesOrder, SalesOrder.Status.CANCELLED): _("Cancelled"),
     (CreditNote, CreditNote.Status.CLOSED): _("Closed"),
-    (CreditNote, CreditNote.Status.VOID): _("Void"),
+    (CreditNote, CreditNote.Status.VOID): pgettext_lazy("credit note status", "Void"),
 }
 
 

@@ -237,7 +237,7 @@ def _issue(document: Any) -> Any:
         return sales_services.sales_order_confirm(sales_order=document)
     if isinstance(document, CreditNote):
         return credit_notes.credit_note_open(credit_note=document)
-    raise DomainError("This document cannot be sent.", code="not_sendable")
+    raise DomainError(_("This document cannot be sent."), code="not_sendable")
 
 
 def _check_persons(document: Any, persons: Sequence[ContactPerson]) -> list[ContactPerson]:

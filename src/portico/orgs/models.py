@@ -94,6 +94,8 @@ class Organisation(PublicIdModel):
     )
 
     class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -195,6 +197,7 @@ class Tax(OrganisationOwned):
     is_default = models.BooleanField(_("default tax"), default=False)
 
     class Meta:
+        verbose_name = _("tax")
         verbose_name_plural = _("taxes")
         ordering = ["name"]
         constraints = [
@@ -224,6 +227,8 @@ class Item(OrganisationOwned):
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
+        verbose_name = _("item")
+        verbose_name_plural = _("items")
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(fields=["organisation", "name"], name="item_name_unique"),
@@ -325,6 +330,7 @@ class GatewayAccount(OrganisationOwned):
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
+        verbose_name_plural = _("payment gateway accounts")
         verbose_name = _("payment gateway account")
         ordering = ["display_name"]
         constraints = [

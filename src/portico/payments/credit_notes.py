@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from portico.contacts import document_links
 from portico.core.errors import DomainError
@@ -29,7 +30,7 @@ def credit_note_open(*, credit_note: CreditNote) -> CreditNote:
     note = _lock(credit_note)
     transitions.move(note, Status.OPEN)
     if note.total <= 0:
-        raise DomainError("A credit note needs a positive total.", code="non_positive_amount")
+        raise DomainError(_("A credit note needs a positive total."), code="non_positive_amount")
     note.save(update_fields=["status", "updated_at"])
     CustomerCredit.objects.create(
         organisation_id=note.organisation_id,

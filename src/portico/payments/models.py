@@ -49,6 +49,8 @@ class Payment(OrganisationOwned):
     notes = models.TextField(_("internal notes"), blank=True)
 
     class Meta:
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
         ordering = ["-date", "-id"]
         constraints = [
             models.UniqueConstraint(
@@ -117,6 +119,7 @@ class CustomerCredit(OrganisationOwned):
     )
 
     class Meta:
+        verbose_name_plural = _("customer credits")
         verbose_name = _("customer credit")
         ordering = ["date", "id"]
         constraints = [
@@ -232,6 +235,7 @@ class Checkout(OrganisationOwned):
     completed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name_plural = _("checkouts")
         verbose_name = _("checkout")
         ordering = ["-created_at", "-id"]
         constraints = [
@@ -292,6 +296,7 @@ class SavedMethod(OrganisationOwned):
     is_default = models.BooleanField(_("default"), default=False)
 
     class Meta:
+        verbose_name_plural = _("saved payment methods")
         verbose_name = _("saved payment method")
         ordering = ["-is_default", "-created_at"]
         constraints = [
@@ -318,6 +323,7 @@ class WebhookEventReceipt(OrganisationOwned):
     transaction_id = models.CharField(max_length=100, blank=True)
 
     class Meta:
+        verbose_name_plural = _("webhook events")
         verbose_name = _("webhook event")
         constraints = [
             models.UniqueConstraint(

@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import Case, Sum, When
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from portico.contacts.models import Contact
 from portico.core import events, money
@@ -73,17 +74,19 @@ def payment_record(
     if source not in Payment.Source.values:
         raise DomainError(f"Unknown payment source {source!r}.", code="invalid_source")
     if contact.is_deleted:
-        raise DomainError("This customer is deleted.", code="contact_deleted")
+        raise DomainError(_("This customer is deleted."), code="contact_deleted")
     if (
         gateway_transaction_id
         and Payment.objects.filter(
             gateway=gateway, gateway_transaction_id=gateway_transaction_id
         ).exists()
     ):
-        raise DomainError("This gateway transaction is already recorded.", code="duplicate")
+        raise DomainError(_("This gateway transaction is already recorded."), code="duplicate")
     wanted = [(invoice, money.parse_amount(part, currency)) for invoice, part in allocations or []]
     if len({invoice.pk for invoice, _ in wanted}) != len(wanted):
-        raise DomainError("An invoice appears twice in the allocations.", code="duplicate_invoice")
+        raise DomainError(
+            _("An invoice appears twice in the allocations."), code="duplicate_invoice"
+        )
     allocated = sum((part for _, part in wanted), ZERO)
     if allocated > amount:
         raise DomainError(
@@ -110,7 +113,7 @@ def payment_record(
     for invoice, part in wanted:
         target = locked[invoice.pk]
         if target.currency != currency:
-            raise DomainError("The invoice is in another currency.", code="currency_mismatch")
+            raise DomainError(_("The invoice is in another currency."), code="currency_mismatch")
         sales_services.invoice_reduce_balance(invoice=target, amount=part)
         PaymentAllocation.objects.create(payment=payment, invoice=target, amount=part)
         if target.kind == Invoice.Kind.RETAINER:
@@ -182,7 +185,7 @@ def credit_apply(
     amount = money.parse_amount(amount, credit.currency)
     locked = _lock_invoices(contact=credit.contact, invoices=[invoice])[invoice.pk]
     if locked.kind != Invoice.Kind.REGULAR:
-        raise DomainError("Credit cannot be applied to a retainer invoice.", code="retainer")
+        raise DomainError(_("Credit cannot be applied to a retainer invoice."), code="retainer")
     credit = _lock_credit(credit)
     _spend(credit, amount)
     sales_services.invoice_reduce_balance(invoice=locked, amount=amount)

@@ -7,6 +7,7 @@ from django.contrib.auth.password_validation import (
     password_validators_help_texts,
     validate_password,
 )
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from portico.accounts.models import User
@@ -75,7 +76,8 @@ class SetPasswordForm(PortalForm):
         label=_("New password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=" ".join(password_validators_help_texts()),
+        # Django's validators say it in the request's language: joined when shown, not at import.
+        help_text=lazy(lambda: " ".join(password_validators_help_texts()), str)(),
     )
     new_password2 = forms.CharField(
         label=_("New password again"),

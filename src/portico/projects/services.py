@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from portico.accounts.models import Membership, User
 from portico.contacts.models import Contact, ContactPerson
@@ -55,7 +56,9 @@ def _not_negative(value: Any, *, field: str) -> Decimal:
 def clean_hours(hours: Any) -> Decimal:
     number = _decimal(hours, field="hours")
     if number <= 0:
-        raise DomainError("Hours must be more than zero.", code="hours_not_positive", field="hours")
+        raise DomainError(
+            _("Hours must be more than zero."), code="hours_not_positive", field="hours"
+        )
     if number > MAX_HOURS_PER_ENTRY:
         raise DomainError(
             "One entry cannot be more than 24 hours.", code="hours_over_limit", field="hours"
@@ -71,7 +74,7 @@ def clean_date(value: Any) -> datetime.date:
     if isinstance(value, datetime.datetime):
         return value.date()
     if not isinstance(value, datetime.date):
-        raise DomainError("Give the date the work was done.", code="date_required", field="date")
+        raise DomainError(_("Give the date the work was done."), code="date_required", field="date")
     return value
 
 
@@ -88,7 +91,7 @@ def _ensure_customer(organisation_id: int, contact: Contact) -> None:
             "This customer belongs to another organisation.", code="foreign_record", field="contact"
         )
     if contact.is_deleted:
-        raise DomainError("This customer is deleted.", code="contact_deleted", field="contact")
+        raise DomainError(_("This customer is deleted."), code="contact_deleted", field="contact")
 
 
 def _ensure_member(organisation_id: int, user: User | None) -> None:
@@ -111,7 +114,7 @@ def project_ensure_accepts_time(*, project: Project) -> None:
 def time_entry_ensure_editable(*, entry: TimeEntry) -> None:
     """Refuse changes to time the customer is looking at, has approved, or was billed for."""
     if entry.invoice_id is not None:
-        raise DomainError("This time has been invoiced.", code="entry_invoiced")
+        raise DomainError(_("This time has been invoiced."), code="entry_invoiced")
     approval = entry.approval
     if approval is not None and approval.status in TimesheetApproval.HOLDING_STATUSES:
         raise DomainError(
@@ -320,10 +323,10 @@ def timesheet_send_for_approval(
             code="project_not_in_portal",
         )
     if project.contact.is_deleted:
-        raise DomainError("This customer is deleted.", code="contact_deleted")
+        raise DomainError(_("This customer is deleted."), code="contact_deleted")
     locked = _lock_entries(entries)
     if not locked:
-        raise DomainError("Choose the time entries to send.", code="no_entries")
+        raise DomainError(_("Choose the time entries to send."), code="no_entries")
     for entry in locked:
         if entry.project_id != project.pk or entry.organisation_id != project.organisation_id:
             raise DomainError(
@@ -452,16 +455,16 @@ def time_entries_invoice(
     chosen = selectors.time_entries_invoiceable(project=project) if entries is None else entries
     locked = _lock_entries(chosen)
     if not locked:
-        raise DomainError("There is no approved time to invoice.", code="no_entries")
+        raise DomainError(_("There is no approved time to invoice."), code="no_entries")
     for entry in locked:
         if entry.project_id != project.pk or entry.organisation_id != project.organisation_id:
             raise DomainError(
                 "Every entry must belong to this project.", code="entry_of_another_project"
             )
         if entry.invoice_id is not None:
-            raise DomainError("This time has been invoiced.", code="entry_invoiced")
+            raise DomainError(_("This time has been invoiced."), code="entry_invoiced")
         if not entry.billable:
-            raise DomainError("Non-billable time is not invoiced.", code="entry_not_billable")
+            raise DomainError(_("Non-billable time is not invoiced."), code="entry_not_billable")
         if entry.approval is None or entry.approval.status != TimesheetApproval.Status.APPROVED:
             raise DomainError(
                 "Only time the customer approved is invoiced.", code="entry_not_approved"
@@ -479,7 +482,9 @@ def time_entries_invoice(
 def time_entries_release_invoice(*, invoice: Invoice) -> int:
     """After an invoice is voided its time can be invoiced again; answers how many entries."""
     if invoice.status != "void":
-        raise DomainError("Time is released only from a voided invoice.", code="invoice_not_void")
+        raise DomainError(
+            _("Time is released only from a voided invoice."), code="invoice_not_void"
+        )
     return TimeEntry.objects.filter(
         organisation_id=invoice.organisation_id, invoice=invoice
     ).update(invoice=None, invoiced_at=None)

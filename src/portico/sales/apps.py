@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 from portico.core import scheduled
 
@@ -6,6 +7,7 @@ from portico.core import scheduled
 class SalesConfig(AppConfig):
     name = "portico.sales"
     label = "sales"
+    verbose_name = _("Sales")
 
     def ready(self) -> None:
         # The tasks import the models, which the app registry allows only once it is ready.

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db.models import Count, DecimalField, F, Q, QuerySet, Sum, Value, Window
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from portico.contacts.models import Contact
@@ -206,7 +207,7 @@ def _statement(
     *, contact: Contact, start: datetime.date, end: datetime.date, page: int | None, per_page: int
 ) -> Statement:
     if end < start:
-        raise DomainError("The statement ends before it starts.", code="invalid_period")
+        raise DomainError(_("The statement ends before it starts."), code="invalid_period")
     currency = contact.currency
     entries = LedgerEntry.objects.filter(organisation_id=contact.organisation_id, contact=contact)
     in_period = Q(date__gte=start, date__lte=end)

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 from portico.core import events, scheduled
 
@@ -6,6 +7,7 @@ from portico.core import events, scheduled
 class WebhooksConfig(AppConfig):
     name = "portico.webhooks"
     label = "webhooks"
+    verbose_name = _("Webhooks")
 
     def ready(self) -> None:
         from portico.webhooks import services, tasks

@@ -65,7 +65,7 @@ def _clean_events(events: list[str]) -> list[str]:
     if unknown:
         raise DomainError(f"Unknown event {unknown[0]!r}.", code="unknown_event", field="events")
     if not events:
-        raise DomainError("Choose at least one event.", code="required", field="events")
+        raise DomainError(_("Choose at least one event."), code="required", field="events")
     return sorted(set(events))
 
 

@@ -19,6 +19,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from unfold.widgets import UnfoldAdminCheckboxSelectMultipleWidget
 
 from portico.backoffice import resources
@@ -403,7 +404,9 @@ class InvoiceAdmin(CommentThreadMixin, ExportAdminMixin, DocumentAdmin):
 
     send = service_action(_("Mark as sent"), lambda i: services.invoice_send(invoice=i), _("Sent"))
 
-    void = service_action(_("Void"), lambda i: services.invoice_void(invoice=i), _("Voided"))
+    void = service_action(
+        pgettext_lazy("action", "Void"), lambda i: services.invoice_void(invoice=i), _("Voided")
+    )
 
     @admin.action(description=_("Record payment of the balance (bank transfer, today)"))
     def record_payment(self, request: HttpRequest, queryset: QuerySet[Invoice]) -> None:
@@ -495,7 +498,9 @@ class CreditNoteAdmin(DocumentAdmin):
     )
 
     void = service_action(
-        _("Void"), lambda n: credit_notes.credit_note_void(credit_note=n), _("Voided")
+        pgettext_lazy("action", "Void"),
+        lambda n: credit_notes.credit_note_void(credit_note=n),
+        _("Voided"),
     )
 
 

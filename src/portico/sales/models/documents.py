@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from portico.sales.models.base import MONEY, DocumentLine, SalesDocument
 
@@ -16,7 +17,7 @@ from portico.sales.models.base import MONEY, DocumentLine, SalesDocument
 class Estimate(SalesDocument):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
-        SENT = "sent", _("Sent")
+        SENT = "sent", pgettext_lazy("estimate status", "Sent")
         VIEWED = "viewed", _("Viewed")
         ACCEPTED = "accepted", _("Accepted")
         DECLINED = "declined", _("Declined")
@@ -37,6 +38,8 @@ class Estimate(SalesDocument):
     DOCUMENT_KIND = "estimate"
 
     class Meta(SalesDocument.Meta):
+        verbose_name = _("estimate")
+        verbose_name_plural = _("estimates")
         constraints = [
             models.UniqueConstraint(
                 fields=["organisation", "number"], name="estimate_number_unique"
@@ -72,6 +75,7 @@ class SalesOrder(SalesDocument):
     DOCUMENT_KIND = "sales order"
 
     class Meta(SalesDocument.Meta):
+        verbose_name_plural = _("sales orders")
         verbose_name = _("sales order")
         constraints = [
             models.UniqueConstraint(
@@ -101,11 +105,11 @@ class Invoice(SalesDocument):
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
-        SENT = "sent", _("Sent")
+        SENT = "sent", pgettext_lazy("invoice status", "Sent")
         VIEWED = "viewed", _("Viewed")
         PARTIALLY_PAID = "partially_paid", _("Partially paid")
         PAID = "paid", _("Paid")
-        VOID = "void", _("Void")
+        VOID = "void", pgettext_lazy("invoice status", "Void")
 
     OPEN_STATUSES = (Status.SENT, Status.VIEWED, Status.PARTIALLY_PAID)
     # Drafts, and invoices voided before anyone sent them, never reach the customer.
@@ -166,6 +170,8 @@ class Invoice(SalesDocument):
     DOCUMENT_KIND = "invoice"
 
     class Meta(SalesDocument.Meta):
+        verbose_name = _("invoice")
+        verbose_name_plural = _("invoices")
         constraints = [
             models.UniqueConstraint(
                 fields=["organisation", "number"], name="invoice_number_unique"
@@ -220,7 +226,7 @@ class CreditNote(SalesDocument):
         DRAFT = "draft", _("Draft")
         OPEN = "open", _("Open")
         CLOSED = "closed", _("Closed")
-        VOID = "void", _("Void")
+        VOID = "void", pgettext_lazy("credit note status", "Void")
 
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT, editable=False
@@ -239,6 +245,7 @@ class CreditNote(SalesDocument):
     DOCUMENT_KIND = "credit note"
 
     class Meta(SalesDocument.Meta):
+        verbose_name_plural = _("credit notes")
         verbose_name = _("credit note")
         constraints = [
             models.UniqueConstraint(

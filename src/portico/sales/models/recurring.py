@@ -69,6 +69,7 @@ class RecurringProfile(OrganisationOwned):
     objects = RecurringProfileQuerySet.as_manager()
 
     class Meta:
+        verbose_name_plural = _("recurring profiles")
         verbose_name = _("recurring profile")
         ordering = ["name"]
 

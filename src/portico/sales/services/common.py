@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from portico.contacts.models import Contact
 from portico.core import events, money
@@ -36,7 +37,7 @@ def default_due_date(contact: Contact, issue_date: datetime.date) -> datetime.da
 def check_contact(contact: Contact) -> str:
     """A document needs a live customer in a known currency; answers the currency."""
     if contact.is_deleted:
-        raise DomainError("This customer is deleted.", code="contact_deleted", field="contact")
+        raise DomainError(_("This customer is deleted."), code="contact_deleted", field="contact")
     money.minor_unit(contact.currency)
     return contact.currency
 
@@ -53,26 +54,28 @@ def _as_decimal(value: Any, name: str) -> Decimal:
 def check_lines(*, contact: Contact, lines: Sequence[LineInput]) -> None:
     """Refuse bad lines before anything is written."""
     if not lines:
-        raise DomainError("A document needs at least one line.", code="no_lines", field="lines")
+        raise DomainError(_("A document needs at least one line."), code="no_lines", field="lines")
     for line in lines:
         quantity = _as_decimal(line.quantity, "quantity")
         rate = _as_decimal(line.rate, "rate")
         discount = _as_decimal(line.discount_percent, "discount_percent")
         if quantity < 0:
-            raise DomainError("A quantity cannot be negative.", code="negative_quantity")
+            raise DomainError(_("A quantity cannot be negative."), code="negative_quantity")
         if rate < 0:
-            raise DomainError("A rate cannot be negative.", code="negative_rate")
+            raise DomainError(_("A rate cannot be negative."), code="negative_rate")
         if not Decimal(0) <= discount <= Decimal(100):
-            raise DomainError("A discount is between 0 and 100 per cent.", code="invalid_discount")
+            raise DomainError(
+                _("A discount is between 0 and 100 per cent."), code="invalid_discount"
+            )
         ensure_same_organisation(contact, line.item, line.tax)
         if not (line.description or line.item):
-            raise DomainError("Each line needs a description or an item.", code="empty_line")
+            raise DomainError(_("Each line needs a description or an item."), code="empty_line")
 
 
 def check_discount(discount: Any) -> Decimal:
     value = _as_decimal(discount, "discount")
     if value < 0:
-        raise DomainError("A discount cannot be negative.", code="invalid_discount")
+        raise DomainError(_("A discount cannot be negative."), code="invalid_discount")
     return value
 
 

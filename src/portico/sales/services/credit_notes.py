@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from portico.contacts.models import Contact
 from portico.core.errors import DomainError
@@ -33,7 +34,7 @@ def credit_note_create(
 ) -> CreditNote:
     ensure_same_organisation(contact, invoice)
     if invoice is not None and invoice.contact_id != contact.pk:
-        raise DomainError("That invoice belongs to another customer.", code="foreign_invoice")
+        raise DomainError(_("That invoice belongs to another customer."), code="foreign_invoice")
     return document_new(
         model=CreditNote,
         line_model=CreditNoteLine,

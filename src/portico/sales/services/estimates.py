@@ -73,7 +73,7 @@ def estimate_update(
 ) -> Estimate:
     estimate = _lock(estimate)
     if estimate.status not in EDITABLE:
-        raise DomainError("An answered estimate cannot be edited.", code="estimate_answered")
+        raise DomainError(_("An answered estimate cannot be edited."), code="estimate_answered")
     document_edit(
         document=estimate,
         line_model=EstimateLine,

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from portico.contacts import document_links
 from portico.contacts.models import Contact
@@ -33,7 +34,7 @@ invoice_voided: Hook[Invoice] = Hook("invoice voided")
 
 def _check_dates(issue_date: datetime.date, due_date: datetime.date | None) -> None:
     if due_date is not None and due_date < issue_date:
-        raise DomainError("The due date is before the invoice date.", code="due_before_issue")
+        raise DomainError(_("The due date is before the invoice date."), code="due_before_issue")
 
 
 @transaction.atomic
@@ -104,7 +105,7 @@ def invoice_update(
     """Edit a draft; an issued invoice is voided and replaced instead."""
     invoice = _lock(invoice)
     if invoice.status != Status.DRAFT:
-        raise DomainError("Only a draft invoice can be edited.", code="not_draft")
+        raise DomainError(_("Only a draft invoice can be edited."), code="not_draft")
     _check_dates(issue_date or invoice.issue_date, due_date or invoice.due_date)
     document_edit(
         document=invoice,
@@ -185,7 +186,7 @@ def invoice_reduce_balance(*, invoice: Invoice, amount: Decimal) -> None:
             code=f"invoice_{invoice.status}",
         )
     if amount <= 0:
-        raise DomainError("An amount to apply must be positive.", code="non_positive_amount")
+        raise DomainError(_("An amount to apply must be positive."), code="non_positive_amount")
     if amount > invoice.balance_due:
         raise DomainError(
             f"{amount} is more than the {invoice.balance_due} due on invoice {invoice.number}.",

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from portico.contacts.models import Contact
 from portico.core.errors import DomainError
@@ -66,7 +67,7 @@ def sales_order_update(
 ) -> SalesOrder:
     order = _lock(sales_order)
     if order.status not in (Status.DRAFT, Status.CONFIRMED):
-        raise DomainError("A closed sales order cannot be edited.", code="sales_order_closed")
+        raise DomainError(_("A closed sales order cannot be edited."), code="sales_order_closed")
     document_edit(
         document=order,
         line_model=SalesOrderLine,

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from portico.contacts.models import Contact
 from portico.core import money
@@ -39,7 +40,7 @@ def recurring_profile_create(
     if frequency not in Frequency.values:
         raise DomainError(f"Unknown frequency {frequency!r}.", code="invalid_frequency")
     if end_date is not None and end_date < start_date:
-        raise DomainError("The end date is before the start date.", code="end_before_start")
+        raise DomainError(_("The end date is before the start date."), code="end_before_start")
     if autopay and not send_automatically:
         raise DomainError(
             "Autopay charges sent invoices: send invoices automatically.",
