@@ -14,6 +14,7 @@ from portico.orgs.models import Organisation
 from tests.e2e.conftest import SCREENSHOTS
 from tests.e2e.portal_pages_support import log_in, phone_screenshot
 from tests.e2e.test_accessibility import assert_accessible
+from tests.gateways.factories import GatewayAccountFactory
 from tests.sales import factories as sales
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -30,6 +31,7 @@ def test_the_portal_pages_in_each_language(
     password: str,
     language: str,
 ) -> None:
+    GatewayAccountFactory(organisation=org)  # the pay page shows its form, not "not set up"
     invoice = sales.invoice(customer_a, "1234.56")
     ContactPerson.objects.filter(pk=customer_a_person.pk).update(language=language)
     log_in(page, live_server.url, customer_a_person, password)

@@ -10,10 +10,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Protocol
+from urllib.parse import urlencode
 from uuid import UUID
 
 from django.core.paginator import Page
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.utils.translation import get_language
 
 from portico.contacts.models import Contact
 from portico.contacts.scope import PortalScope
@@ -252,14 +254,16 @@ def autopay_profile_get_for_portal(
 
 
 def hosted_fields_urls(*, scope: PortalScope, account: GatewayAccount | None) -> dict[str, str]:
-    """Where the page embeds the gateway's own fields: card always, bank when allowed."""
+    """Where the page embeds the gateway's own fields: card always, bank when allowed; in the
+    page's language (`?lang=`, read by `gateways.base.use_requested_language`)."""
     if account is None:
         return {}
     gateway = registry.gateway_for(account)
     urls = {MethodKind.CARD.value: gateway.hosted_fields_url(kind=MethodKind.CARD)}
     if scope.contact.allow_bank_debit and MethodKind.BANK in gateway.method_kinds:
         urls[MethodKind.BANK.value] = gateway.hosted_fields_url(kind=MethodKind.BANK)
-    return urls
+    language = urlencode({"lang": get_language() or ""})
+    return {kind: f"{url}{'&' if '?' in url else '?'}{language}" for kind, url in urls.items()}
 
 
 def saved_methods_for_portal(*, scope: PortalScope) -> QuerySet[SavedMethod]:

@@ -24,10 +24,13 @@ from decimal import Decimal
 from typing import ClassVar
 
 from django.db import models
+from django.http import HttpRequest
+from django.utils import translation
 from django.utils.functional import Promise as StrPromise
 from django.utils.translation import gettext_lazy as _
 
 from portico.core.errors import PortalError
+from portico.core.timezones import supported_language
 
 
 class ChargeStatus(models.TextChoices):
@@ -333,3 +336,12 @@ def check_account_settings(config: GatewayConfig, request: ChargeRequest) -> Non
         raise GatewayError(PortalError.RECURRING_UNSUPPORTED)
     if request.saved_method_ref and not config.reference_transactions_enabled:
         raise GatewayError(PortalError.REFERENCE_CHARGES_DISABLED)
+
+
+def use_requested_language(request: HttpRequest) -> None:
+    """A gateway's hosted fields (a page of their own, in a frame) speak the language of the
+    page that embeds them: its `?lang=`, when Portico speaks it."""
+    language = supported_language(request.GET.get("lang"))
+    if language:
+        translation.activate(language)
+        request.LANGUAGE_CODE = language

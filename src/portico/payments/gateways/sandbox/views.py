@@ -19,7 +19,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_POST
 
-from portico.payments.gateways.base import MethodKind
+from portico.payments.gateways.base import MethodKind, use_requested_language
 from portico.payments.gateways.sandbox import processor
 from portico.payments.gateways.sandbox.processor import ProcessorError
 
@@ -63,6 +63,7 @@ def hosted_fields(request: HttpRequest) -> HttpResponse:
         return JsonResponse(exc.as_json(), status=exc.status)
     if kind not in MethodKind.values:
         kind = MethodKind.CARD
+    use_requested_language(request)
     return render(
         request,
         "sandbox/hosted_fields.html",

@@ -23,7 +23,7 @@ from portico.core import ratelimit
 from portico.core.client_ip import client_ip
 from portico.orgs.models import GatewayAccount
 from portico.payments.gateways import registry
-from portico.payments.gateways.base import GatewayError
+from portico.payments.gateways.base import GatewayError, use_requested_language
 from portico.payments.gateways.stripe.adapter import StripeGateway, stripe_csp
 
 
@@ -57,6 +57,7 @@ def _payload(request: HttpRequest) -> dict[str, Any]:
 @require_GET
 def hosted_fields(request: HttpRequest, account_id: UUID) -> HttpResponse:
     gateway = _gateway(account_id)
+    use_requested_language(request)
     response = render(
         request,
         "stripe_gateway/hosted_fields.html",
