@@ -289,6 +289,25 @@ def test_the_invoice_pdf_is_served_for_an_own_invoice(
     assert response.content.startswith(b"%PDF")
 
 
+def test_the_invoice_pdf_is_in_the_persons_language(
+    portal: Api, org: Organisation, customer_a: Contact, active_person: ContactPerson
+) -> None:
+    from django.core.files.storage import default_storage
+
+    from portico.documents import pdf
+    from portico.documents.kinds import kind_of
+
+    active_person.language = "de"
+    active_person.save(update_fields=["language"])
+    invoice = sales.invoice(customer_a, "100.00")
+    response = portal.get(f"{base(org)}/invoices/{invoice.public_id}/pdf")
+    assert response.status_code == 200
+    german = pdf.cache_path(invoice, kind_of(invoice), "de")
+    assert default_storage.exists(german)
+    with default_storage.open(german, "rb") as handle:
+        assert handle.read() == response.content
+
+
 def test_a_projects_person_does_not_see_invoices(
     org: Organisation, customer_a_person: ContactPerson, customer_a: Contact, password: str
 ) -> None:

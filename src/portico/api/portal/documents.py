@@ -10,6 +10,7 @@ from pydantic import Field
 
 from portico.activity import portal_actions
 from portico.activity import services as activity_services
+from portico.activity.mail import language_for
 from portico.api.auth import PortalToken, portal_caller
 from portico.api.pagination import Paged, answer
 from portico.api.portal.common import (
@@ -75,8 +76,12 @@ def invoice_pdf(request: HttpRequest, org: str, invoice_id: str) -> HttpResponse
     scope = portal_caller(request, org, Module.INVOICES).scope
     invoice = selectors.invoice_get_for_portal(scope=scope, invoice_id=invoice_id)
     kind = kind_of(invoice)
+    # In the reader's language, as the portal's page gives it.
+    language = language_for(
+        organisation=scope.organisation, contact=scope.contact, person=scope.person
+    )
     return responses.pdf_response(
-        pdf.document_pdf(invoice, kind), name=pdf.filename_for(kind, invoice.number)
+        pdf.document_pdf(invoice, kind, language), name=pdf.filename_for(kind, invoice.number)
     )
 
 
