@@ -115,7 +115,9 @@ WSGI_APPLICATION = "portico.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # Before the apps' own: the few Unfold templates Portico changes (unfold comes first
+        # among the apps, so an app's copy would never be found).
+        "DIRS": [Path(__file__).resolve().parent / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [

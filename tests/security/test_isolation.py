@@ -60,6 +60,18 @@ def test_staff_see_the_customers_name_isolated_in_the_lists(
         assert RLO not in page
 
 
+def test_a_change_page_heads_with_the_name_isolated(
+    owner_client: Client, disguised: Contact
+) -> None:
+    # when staff open the customer's own page
+    page = owner_client.get(f"/admin/contacts/contact/{disguised.pk}/change/").content.decode()
+    # then its heading and its browser tab name it isolated, without the override
+    assert "<bdi>Acmegpj.exe</bdi>" in page
+    assert "\u2068Acmegpj.exe\u2069" in page
+    # (the field that edits it shows it as stored; saving drops the override)
+    assert RLO not in page.replace(f'value="{DISGUISED}"', "")
+
+
 def test_staff_see_a_customers_message_isolated_on_its_page(
     owner_client: Client, org: Organisation
 ) -> None:

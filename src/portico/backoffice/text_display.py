@@ -2,7 +2,7 @@
 field, a related row's name or the row itself goes through `core.text.bdi`, and so does every
 such field shown read-only on a change page (Unfold's `readonly_preprocess_fields`), so a
 customer's name (or anything typed) cannot reorder the columns and words around it, and its
-invisible controls are not shown. One mixin, inherited by every screen and inline like the
+invisible controls are not shown; the row's name heading its change page is isolated too. One mixin, inherited by every screen and inline like the
 money display.
 """
 
@@ -77,6 +77,14 @@ class TextDisplayMixin:
         }
         own = getattr(self, "readonly_preprocess_fields", {})
         self.readonly_preprocess_fields = {**isolated, **own}
+
+    def render_change_form(
+        self, request: HttpRequest, context: dict[str, Any], *args: Any, **kwargs: Any
+    ) -> Any:
+        # The row's name heads the page and its browser tab: plain text there, so isolates.
+        if context.get("subtitle"):
+            context["subtitle"] = text.isolate(context["subtitle"])
+        return super().render_change_form(request, context, *args, **kwargs)  # type: ignore[misc]
 
     def get_list_display(self, request: HttpRequest) -> Any:
         names = super().get_list_display(request)  # type: ignore[misc]
