@@ -2,8 +2,8 @@
 field, a related row's name or the row itself goes through `core.text.bdi`, and so does every
 such field shown read-only on a change page (Unfold's `readonly_preprocess_fields`), so a
 customer's name (or anything typed) cannot reorder the columns and words around it, and its
-invisible controls are not shown; the row's name heading its change page is isolated too. One mixin, inherited by every screen and inline like the
-money display.
+invisible controls are not shown; the row's name heading its change page is isolated too.
+One mixin, inherited by every screen and inline like the money display.
 """
 
 from __future__ import annotations
