@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 from typing import Any
 
 import pytest
@@ -148,3 +150,28 @@ def test_the_hosted_fields_page_refuses_an_unknown_account(db: Any) -> None:
     response = Client().get("/sandbox-gateway/v1/hosted-fields", {"account": "pk_sandbox_nope"})
 
     assert response.status_code == 401
+
+
+def test_the_fields_answer_in_the_language_they_were_shown_in(
+    sandbox_account: GatewayAccount,
+) -> None:
+    # given the fields shown on a German pay page
+    page = (
+        Client()
+        .get(
+            "/sandbox-gateway/v1/hosted-fields",
+            {"account": sandbox_account.publishable_key, "lang": "de"},
+        )
+        .content.decode()
+    )
+    action = re.search(r'action="([^"]+)"', page)
+    assert action and action.group(1).endswith("?lang=de")
+    # when an expired card is sent where the form sends it
+    response = Client().post(
+        html.unescape(action.group(1)),
+        {**CARD_DEFAULTS, "account": sandbox_account.publishable_key, "exp_year": "2001"},
+    )
+    # then the error is German, like the page
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"]["exp_year"] == "Diese Karte ist abgelaufen."
+    assert 'data-unreachable="Der Zahlungsdienst war nicht erreichbar."' in page

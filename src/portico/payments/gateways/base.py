@@ -340,7 +340,7 @@ def check_account_settings(config: GatewayConfig, request: ChargeRequest) -> Non
 
 def use_requested_language(request: HttpRequest) -> None:
     """A gateway's hosted fields (a page of their own, in a frame) speak the language of the
-    page that embeds them: its `?lang=`, when Portico speaks it."""
+    page that embeds them: its `?lang=`, when Portico speaks it; so do their answers."""
     language = supported_language(request.GET.get("lang"))
     if language:
         translation.activate(language)

@@ -41,6 +41,7 @@ def _payload(request: HttpRequest) -> dict[str, Any]:
 @require_POST
 @sensitive_post_parameters()  # a server error's report never shows them
 def tokens(request: HttpRequest) -> JsonResponse:
+    use_requested_language(request)  # the fields' errors in the language they were shown in
     data = _payload(request)
     public_key = str(data.get("account") or request.headers.get("Sandbox-Account") or "")
     try:

@@ -63,7 +63,7 @@
       });
     }).catch(function () {
       button.disabled = false;
-      status.textContent = "The payment service could not be reached.";
+      status.textContent = form.dataset.unreachable;
       tell({ type: "sandbox:error", code: "network" });
     });
   });
