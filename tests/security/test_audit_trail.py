@@ -14,7 +14,7 @@ from django.test import Client
 from django.urls import reverse
 
 from portico.accounts import api_keys, two_factor
-from portico.accounts.models import User
+from portico.accounts.models import Membership, User
 from portico.activity import invitations
 from portico.activity.models import ACTION_LABELS, ActivityLog
 from portico.contacts.models import ContactPerson
@@ -22,6 +22,7 @@ from portico.core import audit
 from portico.orgs.models import Organisation
 from portico.payments import services as payments
 from portico.webhooks import services as webhooks
+from tests.accounts.factories import MembershipFactory
 from tests.api.conftest import Api, portal_token
 from tests.portal.conftest import active_person, portal_login
 from tests.sales import factories as sales
@@ -280,6 +281,23 @@ def test_the_export_streams_the_filtered_rows_as_csv_with_formulas_neutralised(
     assert owner_client.get(EXPORT, {"created_at__gte": "not a date"}).status_code == 400
     everything = owner_client.get(EXPORT, {"q": "pk_"})
     assert "Theirs" not in b"".join(everything.streaming_content).decode()
+
+
+@pytest.mark.parametrize("role", [Membership.Role.STAFF, Membership.Role.READ_ONLY])
+def test_members_who_do_not_keep_the_settings_see_the_portal_and_money_side_only(
+    rows: None, org: Organisation, role: str
+) -> None:
+    audit.record("portal_enabled", organisation_id=org.pk, target_label="Ada Lovelace")
+    client = Client()
+    client.force_login(MembershipFactory(organisation=org, role=role).user)
+    page = client.get(LIST).content.decode()
+    assert "Ada Lovelace" in page
+    assert "Ours (pk_a…)" not in page and "HYPERLINK" not in page
+    exported = b"".join(client.get(EXPORT).streaming_content).decode()
+    assert "Ada Lovelace" in exported and "Ours" not in exported
+    row = ActivityLog.objects.get(organisation=org, action="api_key_created")
+    url = reverse("admin:activity_activitylog_change", args=[row.pk])
+    assert client.get(url).status_code == 404
 
 
 def test_staff_of_another_organisation_see_none_of_it(

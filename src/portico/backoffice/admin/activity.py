@@ -288,6 +288,17 @@ class ActivityLogAdmin(ReadOnlyMixin, OrganisationScopedAdmin):
     ]
     fields = readonly_fields
 
+    # Sign-ins, API access and webhook endpoints are the security side of the trail (colleagues'
+    # addresses among them): for those who keep the organisation's settings, owners and admins.
+    SETTINGS_KINDS = (ActivityLog.Kind.SIGN_IN, ActivityLog.Kind.API, ActivityLog.Kind.WEBHOOK)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        rows = super().get_queryset(request)
+        membership = getattr(request, "membership", None)
+        if membership is None or not membership.can_manage_settings:
+            rows = rows.exclude(kind__in=self.SETTINGS_KINDS)
+        return rows
+
     @admin.display(description=_("action"), ordering="action")
     def action_name(self, obj: ActivityLog) -> str:
         return obj.action_label
