@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portico.core import audit
-from portico.core.timezones import language_choices, validate_language
+from portico.core.timezones import language_preference
 
 
 def normalise_email(email: str) -> str:
@@ -50,15 +50,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
-    language = models.CharField(
-        _("language"),
-        max_length=10,
-        blank=True,
-        choices=language_choices,
-        validators=[validate_language],
-        help_text=_(
-            "The back office and your notifications in this language; empty: the organisation's."
-        ),
+    language = language_preference(
+        _("The back office and your notifications in this language; empty: the organisation's.")
     )
 
     objects: ClassVar[UserManager] = UserManager()

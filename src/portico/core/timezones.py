@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import zoneinfo
 from functools import cache
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils.translation import get_supported_language_variant
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise
 
 
 @cache
@@ -36,6 +41,18 @@ def validate_language(code: str) -> None:
         raise ValidationError(
             _("%(code)s is not one of the languages Portico speaks."), params={"code": code}
         )
+
+
+def language_preference(help_text: _StrOrPromise) -> models.CharField[str, str]:
+    """A chosen language that may be left empty, so the chain (`first_language`) goes on."""
+    return models.CharField(
+        _("language"),
+        max_length=10,
+        blank=True,
+        choices=language_choices,
+        validators=[validate_language],
+        help_text=help_text,
+    )
 
 
 def supported_language(code: str | None) -> str:

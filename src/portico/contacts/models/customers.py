@@ -14,7 +14,7 @@ from django_countries.fields import CountryField
 from portico.core import audit
 from portico.core.currencies import currency_choices, validate_currency
 from portico.core.tenancy import OrganisationOwned
-from portico.core.timezones import language_choices, validate_language
+from portico.core.timezones import language_preference
 
 
 class ContactQuerySet(models.QuerySet["Contact"]):
@@ -38,13 +38,8 @@ class Contact(OrganisationOwned):
         _("payment terms (days)"), default=30, validators=[MaxValueValidator(365)]
     )
     allow_bank_debit = models.BooleanField(_("allow bank debit (ACH)"), default=False)
-    language = models.CharField(
-        _("language"),
-        max_length=10,
-        blank=True,
-        choices=language_choices,
-        validators=[validate_language],
-        help_text=_("Emails and documents for this customer; empty: the organisation's."),
+    language = language_preference(
+        _("Emails and documents for this customer; empty: the organisation's.")
     )
     reminders_off = models.BooleanField(
         _("don't send payment reminders"),
