@@ -15,10 +15,12 @@ from typing import Any
 import pytest
 import time_machine
 from django.core import mail
+from django.db import connection
 from django.utils import timezone
 
 from portico.accounts.models import User
 from portico.contacts.models import Contact
+from portico.core import crypto
 from portico.core.errors import DomainError
 from portico.orgs.models import Organisation
 from portico.sales import services as sales_services
@@ -103,6 +105,17 @@ def test_a_sent_invoice_is_delivered_signed(
     assert delivery.status == Status.SUCCEEDED and delivery.last_status_code == 200
     attempt = delivery.log.get()
     assert attempt.status_code == 200 and attempt.response_ms is not None
+
+
+def test_the_signing_secret_is_encrypted_at_rest(org: Organisation) -> None:
+    # when
+    endpoint, secret = endpoint_for(org, "https://hooks.example.com/in", "invoice.sent")
+    # then
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT secret FROM webhooks_webhookendpoint WHERE id = %s", [endpoint.pk])
+        (stored,) = cursor.fetchone()
+    assert secret not in stored and stored.startswith(crypto.PREFIX)
+    assert WebhookEndpoint.objects.get(pk=endpoint.pk).secret == secret
 
 
 def test_events_the_endpoint_did_not_choose_are_not_sent(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from portico.core.crypto import EncryptedTextField
 from portico.core.tenancy import OrganisationOwned
 
 
@@ -12,8 +13,9 @@ class WebhookEndpoint(OrganisationOwned):
     url = models.URLField(_("URL"), max_length=500)
     description = models.CharField(_("description"), max_length=200, blank=True)
     events = models.JSONField(_("events"), default=list, help_text=_("Event types to send."))
-    secret = models.CharField(max_length=80, editable=False)
-    """Signs each delivery; shown once when the endpoint is created."""
+    secret = EncryptedTextField(editable=False)
+    """Signs each delivery; shown once when the endpoint is created; encrypted at rest
+    (FIELD_ENCRYPTION_KEYS) like the gateways' credentials, since it must be read back to sign."""
     is_active = models.BooleanField(_("active"), default=True)
     consecutive_failures = models.PositiveIntegerField(default=0, editable=False)
     disabled_at = models.DateTimeField(null=True, blank=True, editable=False)
