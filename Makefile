@@ -14,7 +14,7 @@ PG_PORT ?= 54329
 PG_URL := postgres://portico:portico@127.0.0.1:$(PG_PORT)/portico
 
 .PHONY: help demo test install assets messages catalogs migrate lint typecheck migrations-check pytest pytest-postgres \
-        system-deps postgres serve worker clean bench bench-seed layers cluster-deps cluster-test \
+        system-deps postgres serve worker clean bench bench-seed layers cluster-deps cluster-test checks \
         audit audit-imported
 
 help:
@@ -135,7 +135,12 @@ cluster-test: install assets cluster-deps postgres
 	@echo "==> cluster test (PostgreSQL, Redis, S3, 2 nodes, 2 workers, nginx)"
 	PG_PORT=$(PG_PORT) $(BIN)/python -m tests.cluster.run
 
-test: lint typecheck layers migrations-check audit-imported pytest pytest-postgres cluster-test
+# The checks, then the PostgreSQL cluster stopped again (when they started it) whatever the result.
+test:
+	@status=0; $(MAKE) --no-print-directory checks || status=$$?; \
+	  bash scripts/postgres-stop.sh; exit $$status
+
+checks: lint typecheck layers migrations-check audit-imported pytest pytest-postgres cluster-test
 	@echo "==> all checks passed"
 
 # --- bench -----------------------------------------------------------------------------------
@@ -145,11 +150,13 @@ test: lint typecheck layers migrations-check audit-imported pytest pytest-postgr
 # docs/benchmarks.md. Needs the built assets: it serves with DEBUG off.
 BENCH_SIZE ?= 5000
 bench-seed: install postgres
-	PG_PORT=$(PG_PORT) $(BIN)/python -m bench --seed --size $(BENCH_SIZE)
+	@status=0; PG_PORT=$(PG_PORT) $(BIN)/python -m bench --seed --size $(BENCH_SIZE) || status=$$?; \
+	  bash scripts/postgres-stop.sh; exit $$status
 
 bench: install postgres assets
 	@bash bench/system-deps.sh
-	PG_PORT=$(PG_PORT) $(BIN)/python -m bench
+	@status=0; PG_PORT=$(PG_PORT) $(BIN)/python -m bench || status=$$?; \
+	  bash scripts/postgres-stop.sh; exit $$status
 
 clean:
 	rm -rf $(VENV) node_modules var src/portico/core/static/vendor

@@ -2,6 +2,9 @@
 # Start Portico's own PostgreSQL 15 cluster ("portico", on the given port) with pg_ctlcluster.
 # initdb refuses to run as root, so the cluster belongs to the postgres user under
 # /var/lib/postgresql/15/portico. Idempotent: an existing or running cluster is reused.
+# When this script is the one that starts it, it leaves var/postgres.started behind, and
+# scripts/postgres-stop.sh (run when `make test` and `make bench` end) stops it again; a cluster
+# that was already running is left as it was found.
 set -euo pipefail
 port="${1:-54329}"
 SUDO=""
@@ -29,6 +32,7 @@ fi
 if ! pg_lsclusters -h | awk '$1=="15" && $2=="portico" {print $4}' | grep -q online; then
   echo "==> starting PostgreSQL cluster 15/portico"
   $SUDO pg_ctlcluster 15 portico start
+  mkdir -p var && touch var/postgres.started
 fi
 ready=""
 for _ in $(seq 1 60); do
