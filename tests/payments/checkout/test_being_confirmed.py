@@ -58,6 +58,10 @@ def test_an_unknown_payment_shows_being_confirmed_on_list_detail_and_home_until_
     assert f'name="invoice" value="{invoice.public_id}"' not in page
     outcome = client_a.get(f"/portal/studio-a/pay/checkouts/{done.public_id}").content.decode()
     assert "Your payment is being confirmed" in outcome
+    # a card already known while the outcome is not is not yet "paid with"
+    Checkout.objects.filter(pk=done.pk).update(brand="Visa", last4="4242")
+    outcome = client_a.get(f"/portal/studio-a/pay/checkouts/{done.public_id}").content.decode()
+    assert "Paid with" not in outcome and "Paying with" in outcome
 
     # when reconcile asks the gateway
     reconcile.checkouts_reconcile()
@@ -68,3 +72,5 @@ def test_an_unknown_payment_shows_being_confirmed_on_list_detail_and_home_until_
     assert 'id="payment-confirming"' not in client_a.get("/portal/studio-a/").content.decode()
     listing = client_a.get("/portal/studio-a/invoices").content.decode()
     assert "Payment being confirmed" not in listing
+    outcome = client_a.get(f"/portal/studio-a/pay/checkouts/{done.public_id}").content.decode()
+    assert "Paid with" in outcome and "Paying with" not in outcome
