@@ -10,7 +10,7 @@ from django.db.models import Exists, F, FilteredRelation, Model, OuterRef, Q, Qu
 
 from portico.activity.models import Comment, Notification
 from portico.activity.services import target_field
-from portico.contacts.scope import PortalScope
+from portico.contacts.scope import PortalScope, ScopedQuery
 from portico.sales.models import Estimate
 
 if TYPE_CHECKING:
@@ -27,13 +27,25 @@ class PortalFile:
 
 def comments_for_portal(*, scope: PortalScope, target: Model) -> list[Comment]:
     """The thread on `target` the customer may see: their own and staff's shown ones, each
-    with its files shown in the portal as `comment.portal_files`, all in one query."""
-    rows = (
+    with its files shown in the portal as `comment.portal_files`, all in one prepared query."""
+    rows = _PORTAL_COMMENTS.rows(scope, shape=target_field(target), target_id=target.pk)
+    comments: list[Any] = []
+    for row in rows:  # one row per comment and file, a comment's rows next to each other
+        if not comments or comments[-1].pk != row.pk:
+            row.portal_files = []
+            comments.append(row)
+        if row.file_id is not None:
+            comments[-1].portal_files.append(PortalFile(row.file_id, row.file_name))
+    return comments
+
+
+def _portal_comments(scope: PortalScope, field: str, target_id: int) -> QuerySet[Comment]:
+    return (
         Comment.objects.filter(
             organisation=scope.organisation,
             contact=scope.contact,
             show_in_portal=True,
-            **{target_field(target): target},
+            **{f"{field}_id": target_id},
         )
         .select_related("author_user", "author_person")
         .annotate(
@@ -42,14 +54,9 @@ def comments_for_portal(*, scope: PortalScope, target: Model) -> list[Comment]:
         .annotate(file_id=F("shown__public_id"), file_name=F("shown__name"))
         .order_by("created_at", "id", "shown__created_at", "shown__id")
     )
-    comments: list[Any] = []
-    for row in rows:  # one row per comment and file, a comment's rows next to each other
-        if not comments or comments[-1].pk != row.pk:
-            row.portal_files = []  # type: ignore[attr-defined]
-            comments.append(row)
-        if row.file_id is not None:
-            comments[-1].portal_files.append(PortalFile(row.file_id, row.file_name))
-    return comments
+
+
+_PORTAL_COMMENTS: ScopedQuery[Any] = ScopedQuery(_portal_comments, target_id=-90_203)
 
 
 def comments_for_staff(*, organisation: Organisation, target: Model) -> list[Comment]:

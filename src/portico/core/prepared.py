@@ -34,7 +34,7 @@ from typing import Any, Generic, TypeVar
 
 from django.core.exceptions import EmptyResultSet, ImproperlyConfigured
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 
 T = TypeVar("T")
 MAX_SHAPES = 512
@@ -146,6 +146,20 @@ class Prepared(Generic[T]):
             taken |= set(positions)
             slots.append(_Slot(name, positions, adapt))
         return _Compiled(queryset, compiler, sql, params, tuple(slots))
+
+
+def attach(instance: Model, name: str, rows: list[Any]) -> None:
+    """Give `instance.<name>.all()` these rows without a query, as `prefetch_related` would:
+    for a reverse foreign key read by a prepared query of its own (a prefetch builds and
+    compiles its query again on every call). Filters chained onto the manager still query."""
+    manager: Any = getattr(instance, name)
+    queryset = manager.get_queryset()
+    queryset._result_cache = rows
+    queryset._prefetch_done = True
+    for row in rows:
+        manager.field.set_cached_value(row, instance)
+    cache = instance.__dict__.setdefault("_prefetched_objects_cache", {})
+    cache[manager.field.remote_field.cache_name] = queryset
 
 
 class _Pinned:

@@ -12,10 +12,11 @@ from typing import Any
 from uuid import UUID
 
 from django.db import models
+from django.db.models import QuerySet
 from django.http import Http404
 
 from portico.contacts.models import Contact
-from portico.contacts.scope import Module, PortalScope
+from portico.contacts.scope import Module, PortalScope, ScopedQuery
 from portico.core.tenancy import get_for_scope
 from portico.documents.kinds import DocumentKind, kind_of
 from portico.orgs.models import Organisation
@@ -83,14 +84,19 @@ def document_files_for_portal(*, scope: PortalScope, document: Any) -> list[Atta
         return []
     if not kind.attachment_field:
         return []
-    return list(
-        Attachment.objects.filter(
-            organisation=scope.organisation,
-            show_in_portal=True,
-            comment__isnull=True,
-            **{kind.attachment_field: document},
-        ).order_by("created_at", "id")
-    )
+    return _DOCUMENT_FILES.rows(scope, shape=kind.attachment_field, document_id=document.pk)
+
+
+def _document_files(scope: PortalScope, field: str, document_id: int) -> QuerySet[Attachment]:
+    return Attachment.objects.filter(
+        organisation=scope.organisation,
+        show_in_portal=True,
+        comment__isnull=True,
+        **{f"{field}_id": document_id, f"{field}__contact": scope.contact},
+    ).order_by("created_at", "id")
+
+
+_DOCUMENT_FILES: ScopedQuery[Attachment] = ScopedQuery(_document_files, document_id=-90_204)
 
 
 def attachments_for_staff(

@@ -28,6 +28,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from portico.contacts.scope import SAMPLE_PUBLIC_ID, PortalScope, ScopedQuery
+from portico.core import prepared
 from portico.core.tenancy import get_for_scope
 from portico.sales.models import (
     Estimate,
@@ -179,8 +180,11 @@ def estimate_revisions_for_portal(*, scope: PortalScope, estimate: Estimate) -> 
 
 
 def estimate_get_for_portal(*, scope: PortalScope, estimate_id: UUID | str) -> Estimate:
-    """One estimate with its lines (and their taxes) and its portal signature, if any."""
-    return _ESTIMATE.get(scope, estimate_id)
+    """One estimate with its lines (and their taxes) and its portal signature, if any: two
+    prepared queries (`estimate.lines.all()` runs none)."""
+    estimate = _ESTIMATE.get(scope, estimate_id)
+    prepared.attach(estimate, "lines", _ESTIMATE_LINES.rows(scope, document_id=estimate.pk))
+    return estimate
 
 
 _ESTIMATE: ScopedQuery[Estimate] = ScopedQuery(
@@ -188,12 +192,25 @@ _ESTIMATE: ScopedQuery[Estimate] = ScopedQuery(
         estimates_for_portal(scope=scope)
         .filter(public_id=public_id)
         .select_related("portal_acceptance")
-        .prefetch_related(
-            Prefetch("lines", queryset=EstimateLine.objects.select_related("tax", "item"))
-        )
     ),
     public_id=SAMPLE_PUBLIC_ID,
 )
+
+
+def _lines(model: type[EstimateLine | InvoiceLine]) -> ScopedQuery[Any]:
+    """A document's lines with their taxes and items, the document found in the scope."""
+    return ScopedQuery(
+        lambda scope, document_id: model.objects.filter(
+            document_id=document_id,
+            document__organisation=scope.organisation,
+            document__contact=scope.contact,
+        ).select_related("tax", "item"),
+        document_id=SAMPLE_DOCUMENT_ID,
+    )
+
+
+SAMPLE_DOCUMENT_ID = -90_201
+_ESTIMATE_LINES = _lines(EstimateLine)
 
 
 # --- invoices ----------------------------------------------------------------------------------
@@ -246,21 +263,20 @@ _INVOICE_LIST = PreparedList(_invoice_list, dated=True)
 
 
 def invoice_get_for_portal(*, scope: PortalScope, invoice_id: UUID | str) -> Invoice:
-    """One invoice with its lines (and their taxes) and its sales order."""
-    return _INVOICE.get(scope, invoice_id)
+    """One invoice with its lines (and their taxes) and its sales order: two prepared queries
+    (`invoice.lines.all()` runs none)."""
+    invoice = _INVOICE.get(scope, invoice_id)
+    prepared.attach(invoice, "lines", _INVOICE_LINES.rows(scope, document_id=invoice.pk))
+    return invoice
 
 
 _INVOICE: ScopedQuery[Invoice] = ScopedQuery(
     lambda scope, public_id: (
-        invoices_for_portal(scope=scope)
-        .filter(public_id=public_id)
-        .select_related("sales_order")
-        .prefetch_related(
-            Prefetch("lines", queryset=InvoiceLine.objects.select_related("tax", "item"))
-        )
+        invoices_for_portal(scope=scope).filter(public_id=public_id).select_related("sales_order")
     ),
     public_id=SAMPLE_PUBLIC_ID,
 )
+_INVOICE_LINES = _lines(InvoiceLine)
 
 
 # --- sales orders ------------------------------------------------------------------------------
