@@ -509,4 +509,8 @@ for _key in FIELD_ENCRYPTION_KEYS:
         ) from None
 
 PORTICO_INVITATION_DAYS = env_int("INVITATION_DAYS", 7, minimum=1)
+# How long the audit trail keeps its sign-in and security rows (addresses and browsers of every
+# sign-in, failed ones by anonymous visitors included); 0 keeps them for good. The trail's other
+# rows (portal actions, access, API keys, webhooks, money) stay as long as the organisation.
+PORTICO_AUDIT_SIGN_IN_DAYS = env_int("AUDIT_SIGN_IN_DAYS", 365, minimum=0)
 PORTICO_GRAVATAR = env_bool("GRAVATAR", True)

@@ -55,6 +55,7 @@ def test_the_apps_register_their_periodic_jobs_in_order() -> None:
         "estimate expiry",
         "checkout reconciliation",
         "payment reminders",
+        "audit trail retention",
         "webhook retries",
         "unconfirmed import files",
         "API idempotency keys",

@@ -12,10 +12,12 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from portico.accounts import api_keys, two_factor
 from portico.accounts.models import Membership, User
 from portico.activity import invitations
+from portico.activity import tasks as activity_tasks
 from portico.activity.models import ACTION_LABELS, ActivityLog
 from portico.contacts.models import ContactPerson
 from portico.core import audit
@@ -407,3 +409,35 @@ def test_an_endpoint_changed_or_deleted_on_its_screen_is_kept(
         ("webhook_changed", "https://hooks.example.com/v2", "staff"),
         ("webhook_deleted", "https://hooks.example.com/v2", "staff"),
     ]
+
+
+# --- retention -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("days", [365, 0], ids=["a year", "kept for good"])
+def test_sign_in_rows_go_after_the_retention_period_and_the_rest_of_the_trail_stays(
+    org: Organisation, settings: object, days: int
+) -> None:
+    # given a sign-in row and a money row from 400 days ago, and a sign-in row from yesterday
+    settings.PORTICO_AUDIT_SIGN_IN_DAYS = days  # type: ignore[attr-defined]
+    Kind = ActivityLog.Kind
+    old_sign_in, old_money, recent_sign_in = (
+        ActivityLog.objects.create(organisation=org, kind=kind, action="signed_in")
+        for kind in (Kind.SIGN_IN, Kind.MONEY, Kind.SIGN_IN)
+    )
+    now = timezone.now()
+    for row, age in ((old_sign_in, 400), (old_money, 400), (recent_sign_in, 1)):
+        ActivityLog.objects.filter(pk=row.pk).update(created_at=now - datetime.timedelta(age))
+    # when the periodic job runs (twice: it is safe to repeat)
+    first, second = (
+        activity_tasks.sign_in_rows_purge.call(),
+        activity_tasks.sign_in_rows_purge.call(),
+    )
+    # then only the old sign-in row went, unless the rows are kept for good
+    kept = {row.pk for row in trail(org)}
+    if days:
+        assert (first, second) == (1, 0)
+        assert kept == {old_money.pk, recent_sign_in.pk}
+    else:
+        assert (first, second) == (0, 0)
+        assert kept == {old_sign_in.pk, old_money.pk, recent_sign_in.pk}

@@ -8,8 +8,9 @@ class ActivityConfig(AppConfig):
     verbose_name = _("Activity")
 
     def ready(self) -> None:
-        from portico.activity import audit, services
-        from portico.core import jobs
+        from portico.activity import audit, services, tasks
+        from portico.core import jobs, scheduled
 
         jobs.task_failed.register(services.failed_task_notify)
         audit.connect()
+        scheduled.register("audit trail retention", tasks.sign_in_rows_purge_enqueue)
