@@ -12,6 +12,7 @@ from django.test import Client
 from django.utils import timezone
 
 from bench.pages import (
+    INVOICES,
     PAGES,
     Page,
     QueryLog,
@@ -54,6 +55,11 @@ def logged_in(person: ContactPerson) -> Client:
 
 
 def queries_for(contact: Contact, page: Page) -> int | None:
+    log = statements_for(contact, page)
+    return None if log is None else len(log)
+
+
+def statements_for(contact: Contact, page: Page) -> QueryLog | None:
     params = portal_url_params()
     url = page_url(
         page,
@@ -71,7 +77,7 @@ def queries_for(contact: Contact, page: Page) -> int | None:
     with logging_queries(log):
         response = client.get(url)
     assert response.status_code == 200, (page.label, response.status_code)
-    return len(log)
+    return log
 
 
 @pytest.mark.parametrize("page", PAGES, ids=[page.label for page in PAGES])
@@ -95,3 +101,20 @@ def test_a_page_costs_the_same_queries_for_a_long_and_a_short_history(page: Page
     # then the cost does not grow with the history
     assert long_history == short_history, f"{page.label}: {short_history} → {long_history}"
     assert long_history is not None and 0 < long_history <= BUDGET, f"{page.label}: {long_history}"
+
+
+def test_the_invoice_list_reads_its_total_without_counting_the_history() -> None:
+    # given a customer with 40 invoices and one with 3
+    seeded = scale.seed_scale(slug="budgets", spec=HISTORY)
+    # when each opens the invoice list
+    long_log = statements_for(seeded.big_contact, INVOICES)
+    short_log = statements_for(seeded.small_contact, INVOICES)
+    assert long_log is not None and short_log is not None
+    long_history = [sql for sql, _ in long_log.statements]
+    short_history = [sql for sql, _ in short_log.statements]
+    # then as many statements run, the total is read from the customer's kept counts with the
+    # same statement for both, and no statement counts the customer's invoices
+    assert len(long_history) == len(short_history)
+    totals = [sql for sql in long_history if "sales_accountcount" in sql]
+    assert len(totals) == 1 and totals[0] in short_history
+    assert not [sql for sql in long_history if "COUNT(" in sql and "sales_invoice" in sql]

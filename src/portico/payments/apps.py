@@ -11,8 +11,9 @@ class PaymentsConfig(AppConfig):
 
     def ready(self) -> None:
         # The tasks import the models, which the app registry allows only once it is ready.
-        from portico.payments import autopay, tasks
+        from portico.payments import autopay, portal_selectors, tasks
         from portico.payments.gateways import registry
+        from portico.sales import counts
         from portico.sales.services import recurring
 
         registry.kinds()  # loads every gateway, so a gateway account's kind offers them all
@@ -20,3 +21,4 @@ class PaymentsConfig(AppConfig):
         scheduled.register("checkout reconciliation", tasks.checkout_reconciliation_enqueue)
         scheduled.register("payment reminders", tasks.payment_reminders_enqueue)
         recurring.invoice_autopay.register(autopay.autopay_enqueue)
+        counts.register("payment", portal_selectors.PAYMENTS_COUNTED)

@@ -10,6 +10,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
+from django.db import transaction
 from django.db.models import Q, Sum
 
 from portico.contacts.models import Contact
@@ -18,7 +19,7 @@ from portico.orgs.models import GatewayAccount, Organisation
 from portico.payments.gateways import registry
 from portico.payments.gateways.base import ChargeResult, GatewayError
 from portico.payments.models import CustomerCredit, Payment
-from portico.sales import ledger
+from portico.sales import counts, ledger
 from portico.sales.ledger import Balance
 from portico.sales.models import Invoice, LedgerEntry
 
@@ -155,6 +156,46 @@ def _exact(figures: ledger.AccountFigures, currency: str) -> ledger.AccountFigur
         figures.open_invoices,
         figures.last_payment_id,
     )
+
+
+@dataclass(frozen=True)
+class CountDrift:
+    """A kept count of the portal's lists (`sales.counts`) that says other than the documents."""
+
+    contact_id: int
+    kind: str
+    key: str
+    stored: int
+    computed: int
+
+    def describe(self) -> str:
+        return (
+            f"customer #{self.contact_id}: {self.kind} {self.key} counted {self.stored} "
+            f"(documents: {self.computed})"
+        )
+
+
+def counts_check(
+    *, organisation: Organisation | None = None, repair: bool = False
+) -> list[CountDrift]:
+    """Each customer's kept counts against their documents; `repair`: the drifted customers'
+    counts are written again from the documents (in one transaction)."""
+    contacts = Contact.objects.all()
+    if organisation is not None:
+        contacts = contacts.filter(organisation=organisation)
+    computed = counts.counts_computed(contacts=contacts)
+    stored = counts.counts_stored(contacts=contacts)
+    drifts = []
+    for found in sorted(computed.keys() | stored.keys()):
+        _, contact_id, kind, key = found
+        if stored.get(found, 0) != computed.get(found, 0):
+            drifts.append(
+                CountDrift(contact_id, kind, key, stored.get(found, 0), computed.get(found, 0))
+            )
+    if repair and drifts:
+        with transaction.atomic():
+            counts.counts_load(contacts=contacts.filter(pk__in={d.contact_id for d in drifts}))
+    return drifts
 
 
 # --- the books against the gateway's record --------------------------------------------------

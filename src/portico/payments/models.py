@@ -68,6 +68,11 @@ class Payment(OrganisationOwned):
     def __str__(self) -> str:
         return self.number
 
+    @property
+    def portal_count_key(self) -> str:
+        """The state the portal's payment list counts this payment under (`sales.counts`)."""
+        return str(self.source)
+
 
 class PaymentAllocation(models.Model):
     ORGANISATION_PATH = "payment__organisation"

@@ -39,10 +39,17 @@ from portico.payments.models import (
     Payment,
     PaymentAllocation,
 )
-from portico.sales import ledger
+from portico.sales import counts, ledger
 from portico.sales import portal_selectors as sales_portal
 from portico.sales.models import CustomerAccount, Invoice
-from portico.sales.portal_selectors import ListQuery, PreparedList, money_sum, since, sort_by
+from portico.sales.portal_selectors import (
+    KeptCount,
+    ListQuery,
+    PreparedList,
+    money_sum,
+    since,
+    sort_by,
+)
 
 ZERO = Decimal(0)
 AMOUNT = sales_portal.AMOUNT
@@ -79,7 +86,15 @@ def _payment_list(scope: PortalScope, query: ListQuery) -> QuerySet[Payment]:
     return sort_by(since(payments, query), query.sort, PAYMENT_SORTS)
 
 
-_PAYMENT_LIST = PreparedList(_payment_list)
+_PAYMENT_LIST = PreparedList(
+    _payment_list,
+    counted=KeptCount("payment", {"": None, **{s: frozenset({s}) for s in Payment.Source.values}}),
+)
+PAYMENTS_COUNTED = counts.Counted(
+    lambda contacts: Payment.objects.filter(contact__in=contacts), F("source")
+)
+"""What the payment list's kept counts count (`Payment.portal_count_key`), registered with
+`sales.counts` by the app's `ready`."""
 
 
 def payment_get_for_portal(*, scope: PortalScope, payment_id: UUID | str) -> Payment:

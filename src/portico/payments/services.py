@@ -24,7 +24,7 @@ from portico.payments.models import (
     PaymentMode,
     Refund,
 )
-from portico.sales import ledger, numbering
+from portico.sales import counts, ledger, numbering
 from portico.sales import services as sales_services
 from portico.sales.models import Invoice
 
@@ -109,6 +109,7 @@ def payment_record(
         gateway_transaction_id=gateway_transaction_id,
         notes=notes,
     )
+    counts.moved(payment, "payment", before="")
     settled = retained = ZERO
     for invoice, part in wanted:
         target = locked[invoice.pk]

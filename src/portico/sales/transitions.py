@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from portico.core.errors import InvalidTransition
+from portico.sales import counts
 
 # Back to draft only through `estimate_revise`: declined, or changes asked for while open.
 ESTIMATE: dict[str, frozenset[str]] = {
@@ -53,8 +54,12 @@ def can_move(kind: str, current: str, target: str) -> bool:
 
 
 def move(document: Any, target: str) -> None:
-    """Set `document.status` to `target` if the table allows it (the caller saves)."""
+    """Set `document.status` to `target` if the table allows it (the caller saves, in the
+    transaction that moves the portal's kept count of the document's state along)."""
     kind = document.DOCUMENT_KIND
     if not can_move(kind, document.status, target):
         raise InvalidTransition(kind, document.status, target)
+    before = document.portal_count_key
     document.status = target
+    if kind in counts.COUNTED:
+        counts.moved(document, kind, before)

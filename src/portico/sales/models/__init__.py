@@ -10,11 +10,12 @@ from portico.sales.models.documents import (
     SalesOrder,
     SalesOrderLine,
 )
-from portico.sales.models.ledger import CustomerAccount, LedgerEntry
+from portico.sales.models.ledger import AccountCount, CustomerAccount, LedgerEntry
 from portico.sales.models.recurring import RecurringProfile, RecurringProfileLine
 from portico.sales.models.revisions import EstimateRevision
 
 __all__ = [
+    "AccountCount",
     "Attachment",
     "CreditNote",
     "CreditNoteLine",

@@ -42,6 +42,13 @@ class SalesDocument(OrganisationOwned):
     """What the portal never shows of this kind (`.exclude(Model.PORTAL_HIDDEN)`): drafts."""
 
     @property
+    def portal_count_key(self) -> str:
+        """The state the portal's lists count this document under, "" while they hide it
+        (`portico.sales.counts`; the same rule as `PORTAL_HIDDEN`)."""
+        status: str = getattr(self, "status", "draft")
+        return "" if status == "draft" else status
+
+    @property
     def lines_editable(self) -> bool:
         """Lines, amounts and dates change only while the document is a draft (a new,
         unsaved document is one)."""

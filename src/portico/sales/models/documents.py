@@ -203,6 +203,13 @@ class Invoice(SalesDocument):
         return "retainer" if self.kind == self.Kind.RETAINER else "invoice"
 
     @property
+    def portal_count_key(self) -> str:
+        hidden = self.status == self.Status.DRAFT or (
+            self.status == self.Status.VOID and self.sent_at is None
+        )
+        return "" if hidden else f"{self.kind}:{self.status}"
+
+    @property
     def is_overdue(self) -> bool:
         return (
             self.status in self.OPEN_STATUSES

@@ -119,3 +119,36 @@ class CustomerAccount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.contact_id}: {self.receivable} owed, {self.credit} credit"
+
+
+class AccountCount(models.Model):
+    """How many of a customer's documents of one kind the portal shows in one state (the key):
+    what the portal lists count and filter by, as one row per state instead of a count over
+    the customer's history on every view.
+
+    Kept by `portico.sales.counts` in the transaction that creates a document or moves its
+    status, proved and repaired by `portico ledger check`.
+    """
+
+    organisation = models.ForeignKey(
+        "orgs.Organisation", on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    contact = models.ForeignKey(
+        "contacts.Contact", on_delete=models.CASCADE, related_name="account_counts"
+    )
+    kind = models.CharField(_("kind"), max_length=16)
+    key = models.CharField(_("state"), max_length=40)
+    n = models.IntegerField(_("count"), default=0)
+
+    class Meta:
+        verbose_name = _("customer account count")
+        verbose_name_plural = _("customer account counts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "contact", "kind", "key"], name="account_count_unique"
+            ),
+            models.CheckConstraint(condition=Q(n__gte=0), name="account_count_n_gte_0"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contact_id} {self.kind} {self.key}: {self.n}"

@@ -7,13 +7,14 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portico.contacts.models import Contact
 from portico.core import events
 from portico.core.errors import DomainError
-from portico.sales import transitions
+from portico.sales import counts, transitions
 from portico.sales.models import Estimate, EstimateLine, EstimateRevision, Invoice
 from portico.sales.services.common import LineInput, document_edit, document_new, lines_of
 from portico.sales.services.invoices import invoice_create
@@ -156,8 +157,25 @@ def estimate_expire(*, estimate: Estimate) -> Estimate:
 @transaction.atomic
 def estimate_expire_due(*, today: datetime.date) -> int:
     """Expire every unanswered estimate past its expiry date; safe to run twice."""
-    due = Estimate.objects.filter(status__in=(Status.SENT, Status.VIEWED), expiry_date__lt=today)
-    return due.update(status=Status.EXPIRED, updated_at=timezone.now())
+    due = Estimate.objects.select_for_update().filter(
+        status__in=(Status.SENT, Status.VIEWED), expiry_date__lt=today
+    )
+    moving = list(
+        due.order_by()
+        .values_list("organisation_id", "contact_id", "status")
+        .annotate(n=Count("pk"))
+    )
+    expired = due.update(status=Status.EXPIRED, updated_at=timezone.now())
+    for organisation_id, contact_id, status, n in moving:
+        counts.shift(
+            organisation_id=organisation_id,
+            contact_id=contact_id,
+            kind=Estimate.DOCUMENT_KIND,
+            before=status,
+            after=Status.EXPIRED,
+            n=n,
+        )
+    return expired
 
 
 @transaction.atomic

@@ -16,7 +16,8 @@ class Command(BaseCommand):
     help = (
         "Check that each customer's ledger balance equals open invoices less unused credit, that "
         "each customer account (outstanding, credit, open invoices, last payment) agrees with "
-        "the ledger, and that online payments match the charges the gateways recorded."
+        "the ledger, that the portal lists' counts agree with the documents, and that online "
+        "payments match the charges the gateways recorded."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -26,6 +27,12 @@ class Command(BaseCommand):
             "--since",
             type=datetime.date.fromisoformat,
             help="Compare only payments and charges from this day on (YYYY-MM-DD).",
+        )
+        parser.add_argument(
+            "--repair",
+            action="store_true",
+            help="Write the lists' counts of the customers found adrift again from their "
+            "documents (they are reported all the same).",
         )
         parser.add_argument(
             "--no-gateway",
@@ -45,6 +52,9 @@ class Command(BaseCommand):
         drifts = ledger.accounts_check(organisation=organisation)
         for drift in drifts:
             self.stderr.write(drift.describe())
+        count_drifts = ledger.counts_check(organisation=organisation, repair=options["repair"])
+        for count_drift in count_drifts:
+            self.stderr.write(count_drift.describe())
         differences = []
         if not options["no_gateway"]:
             differences = ledger.gateway_check(organisation=organisation, since=options["since"])
@@ -55,13 +65,19 @@ class Command(BaseCommand):
             problems.append(f"{len(mismatches)} customer(s) out of balance")
         if drifts:
             problems.append(f"{len(drifts)} customer account(s) adrift from the ledger")
+        if count_drifts:
+            problems.append(
+                f"{len(count_drifts)} list count(s) adrift from the documents"
+                + (" (repaired)" if options["repair"] else "")
+            )
         if differences:
             problems.append(f"{len(differences)} difference(s) with the gateways")
         if problems:
             raise CommandError("; ".join(problems) + ".")
         self.stdout.write(
             self.style.SUCCESS(
-                "Ledger agrees with invoices and credit, and customer accounts with the ledger"
+                "Ledger agrees with invoices and credit, customer accounts with the ledger, and "
+                "the portal lists' counts with the documents"
                 + ("." if options["no_gateway"] else "; online payments agree with the gateways.")
             )
         )
