@@ -96,7 +96,7 @@ def test_the_business_is_told_of_the_file_and_the_log_records_the_upload(
     )
 
     notification = Notification.objects.get(kind="commented")
-    assert "attached receipts.pdf" in notification.text
+    assert "attached \u2068receipts.pdf\u2069." in notification.text
     assert notification.approval == approval
     logged = ActivityLog.objects.get(action="attached_file")
     assert logged.detail == "receipts.pdf"

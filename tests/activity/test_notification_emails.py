@@ -11,6 +11,7 @@ from django.core import mail
 from portico.activity import services
 from portico.activity.models import Notification
 from portico.contacts.models import Contact
+from portico.core import text
 from portico.orgs.models import Organisation
 
 pytestmark = pytest.mark.django_db
@@ -34,20 +35,23 @@ def test_a_notification_email_is_in_the_organisations_language(
             organisation=org,
             kind=Notification.Kind.AUTOPAY_OFF,
             event_key="autopay_off:test",
-            text="Customer A turned off autopay for “Hosting”.",
+            text=lambda: text.fill(
+                "%(customer)s turned off autopay for “%(profile)s”.",
+                {"customer": customer_a.display_name, "profile": "Hosting"},
+            ),
             contact=customer_a,
         )
     # then the staff email is rendered from the templates in the organisation's language
     (sent,) = mail.outbox
     html = str(sent.alternatives[0].content)
     assert sent.to == [org.primary_email]
-    assert (
-        sent.subject
-        == f"[\u2068{org.name}\u2069] \u2068Customer A turned off autopay for “Hosting”.\u2069"
-    )
+    # (its typed parts isolated each: the organisation's name, the customer's, the profile's)
+    said = "\u2068Customer A\u2069 turned off autopay for “\u2068Hosting\u2069”."
+    assert sent.subject == f"[\u2068{org.name}\u2069] {said}"
     assert f'<html lang="{language}"' in html
-    assert "turned off autopay for “Hosting”" in sent.body and "&ldquo;" not in sent.body
-    assert "Hosting" in html and "/admin/activity/notification/" in sent.body
+    assert said in sent.body and "&ldquo;" not in sent.body
+    assert "<bdi>Customer A</bdi> turned off autopay for “<bdi>Hosting</bdi>”." in html
+    assert "/admin/activity/notification/" in sent.body
     assert "/admin/activity/notification/" in html
     assert sent.reply_to == []
 

@@ -83,7 +83,9 @@ def test_a_comment_with_a_file_on_a_timesheet(
 
     attachment = Attachment.objects.get()
     assert attachment.approval == approval and attachment.comment == Comment.objects.get()
-    assert "attached train-tickets.pdf" in Notification.objects.get(kind="commented").text
+    assert (
+        "attached \u2068train-tickets.pdf\u2069." in Notification.objects.get(kind="commented").text
+    )
     assert csp_violations == []
 
     # and the owner finds the file on the approval in the back office

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from portico.core import text as typed
 from portico.core.tenancy import OrganisationOwned
 from portico.sales.models import LedgerEntry
 
@@ -198,8 +199,9 @@ class Notification(OrganisationOwned, TargetMixin):
 
     @property
     def shown_text(self) -> str:
-        """The text in the active language (the reader's), else the organisation's."""
-        return str(self.texts.get(get_language() or "", "") or self.text)
+        """The text in the active language (the reader's), else the organisation's, as shown:
+        its typed parts between isolates, no other control (`core.text.sentence`)."""
+        return typed.sentence(self.texts.get(get_language() or "", "") or self.text)
 
     @property
     def is_read(self) -> bool:

@@ -17,6 +17,7 @@ from portico.activity import services
 from portico.activity.models import Comment, EstimateAcceptance, Notification
 from portico.activity.services import Origin
 from portico.contacts.scope import PortalScope
+from portico.core import text as typed
 from portico.core.errors import DomainError, InvalidTransition
 from portico.projects import services as project_services
 from portico.projects.models import TimesheetApproval
@@ -130,9 +131,9 @@ def estimate_accept_from_portal(
         target=accepted,
         detail=name,
         origin=origin,
-        text=lambda: (
-            _("%(customer)s accepted estimate %(number)s (signed “%(name)s”).")
-            % {"customer": scope.contact.display_name, "number": accepted.number, "name": name}
+        text=lambda: typed.fill(
+            _("%(customer)s accepted estimate %(number)s (signed “%(name)s”)."),
+            {"customer": scope.contact.display_name, "number": accepted.number, "name": name},
         ),
     )
     if services.settings_of(scope.organisation).convert_accepted_estimates:
@@ -165,9 +166,9 @@ def estimate_decline_from_portal(
         target=declined,
         detail=text,
         origin=origin,
-        text=lambda: (
-            _("%(customer)s declined estimate %(number)s: %(reason)s")
-            % {"customer": scope.contact.display_name, "number": declined.number, "reason": text}
+        text=lambda: typed.fill(
+            _("%(customer)s declined estimate %(number)s: %(reason)s"),
+            {"customer": scope.contact.display_name, "number": declined.number, "reason": text},
         ),
     )
     return declined
@@ -196,9 +197,9 @@ def estimate_request_changes(
         target=locked,
         key_target=comment,
         origin=origin,
-        text=lambda: (
-            _("%(customer)s asked for changes to estimate %(number)s: %(message)s")
-            % {"customer": scope.contact.display_name, "number": locked.number, "message": text}
+        text=lambda: typed.fill(
+            _("%(customer)s asked for changes to estimate %(number)s: %(message)s"),
+            {"customer": scope.contact.display_name, "number": locked.number, "message": text},
         ),
     )
     return comment
@@ -216,9 +217,10 @@ def timesheet_approve_from_portal(
         kind=Kind.TIMESHEET_APPROVED,
         target=decided,
         origin=origin,
-        text=lambda: (
-            _("%(customer)s approved the %(document)s.")
-            % {"customer": scope.contact.display_name, "document": services.target_label(decided)}
+        text=lambda: typed.fill(
+            _("%(customer)s approved the %(document)s."),
+            {"customer": scope.contact.display_name},
+            words={"document": services.target_label(decided, isolated=True)},
         ),
     )
     return decided
@@ -243,13 +245,10 @@ def timesheet_reject_from_portal(
         target=decided,
         detail=text,
         origin=origin,
-        text=lambda: (
-            _("%(customer)s rejected the %(document)s: %(reason)s")
-            % {
-                "customer": scope.contact.display_name,
-                "document": services.target_label(decided),
-                "reason": text,
-            }
+        text=lambda: typed.fill(
+            _("%(customer)s rejected the %(document)s: %(reason)s"),
+            {"customer": scope.contact.display_name, "reason": text},
+            words={"document": services.target_label(decided, isolated=True)},
         ),
     )
     return decided

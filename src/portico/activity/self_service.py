@@ -89,7 +89,12 @@ class Change:
     new: str
 
     def __str__(self) -> str:
-        return f"{self.label}: {self.old or '—'} → {self.new or '—'}"
+        return self.line(str)
+
+    def line(self, shown: Callable[[object], str]) -> str:
+        """`label: old → new`, each value through `shown` (`typed.isolate` in a notification)."""
+        old, new = (shown(value) if value else "—" for value in (self.old, self.new))
+        return f"{self.label}: {old} → {new}"
 
 
 @dataclass(frozen=True)
@@ -119,10 +124,15 @@ def _log(*, scope: PortalScope, action: str, detail: str, origin: Origin | None)
     activity.activity_record(scope=scope, action=action, detail=detail, origin=origin)
 
 
-def _changes_text(scope: PortalScope, headline: str, changes: list[Change]) -> str:
-    """One line naming who changed what, the fields named in the active language."""
-    listed = "; ".join(str(change) for change in changes)
-    return f"{scope.contact.display_name} ({scope.person.full_name}) {headline}: {listed}"
+def _changes_text(
+    scope: PortalScope, headline: str, changes: list[Change], *, isolated: bool = False
+) -> str:
+    """One line naming who changed what, the fields named in the active language; `isolated`
+    for the notification, its typed parts (names, values) between isolates."""
+    shown: Callable[[object], str] = typed.isolate if isolated else str
+    listed = "; ".join(change.line(shown) for change in changes)
+    names = f"{shown(scope.contact.display_name)} ({shown(scope.person.full_name)})"
+    return f"{names} {headline}: {listed}"
 
 
 def _value(obj: Any, field: str) -> str:
@@ -199,7 +209,7 @@ def person_details_update(
         scope=scope,
         kind=Kind.DETAILS_UPDATED,
         key=f"person_details:{person.public_id}:{uuid.uuid4()}",
-        text=lambda: _changes_text(scope, _("updated their details"), changes),
+        text=lambda: _changes_text(scope, _("updated their details"), changes, isolated=True),
     )
     return changes
 
@@ -366,7 +376,7 @@ def email_change_confirm(
         scope=scope,
         kind=Kind.DETAILS_UPDATED,
         key=f"email_change:{token.public_id}",
-        text=lambda: _changes_text(scope, _("changed their login email"), [change]),
+        text=lambda: _changes_text(scope, _("changed their login email"), [change], isolated=True),
     )
     return person
 
@@ -440,7 +450,7 @@ def company_details_submit(
         scope=scope,
         kind=Kind.DETAILS_UPDATED,
         key=f"company_details:{batch}",
-        text=lambda: _changes_text(scope, str(headline), changes),
+        text=lambda: _changes_text(scope, str(headline), changes, isolated=True),
     )
     if review:
         return CompanyResult(applied=[], queued=changes)
@@ -503,13 +513,13 @@ def customer_message_send(
         scope=scope,
         kind=Kind.MESSAGED,
         key=f"message:{message.public_id}",
-        text=lambda: (
-            _("%(person)s of %(customer)s sent a message: %(subject)s")
-            % {
+        text=lambda: typed.fill(
+            _("%(person)s of %(customer)s sent a message: %(subject)s"),
+            {
                 "person": person.full_name,
                 "customer": scope.contact.display_name,
                 "subject": subject,
-            }
+            },
         ),
     )
     return message
@@ -550,13 +560,13 @@ def review_save(
             scope=scope,
             kind=Kind.REVIEWED,
             key=f"review:{review.public_id}",
-            text=lambda: (
-                _("%(person)s of %(customer)s wrote a review: %(summary)s")
-                % {
+            text=lambda: typed.fill(
+                _("%(person)s of %(customer)s wrote a review: %(summary)s"),
+                {
                     "person": person.full_name,
                     "customer": scope.contact.display_name,
                     "summary": summary,
-                }
+                },
             ),
         )
     return review, created

@@ -70,10 +70,12 @@ def target_field(target: models.Model) -> str:
         raise DomainError("Comments are not possible here.", code="bad_target") from None
 
 
-def target_label(target: models.Model) -> str:
-    """How a document is named to people: its number, or the approval's project and date."""
+def target_label(target: models.Model, *, isolated: bool = False) -> str:
+    """How a document is named to people: its number, or the approval's project and date;
+    `isolated` for a notification's sentence, where those typed parts go between isolates."""
+    shown: Callable[[object], str] = typed.isolate if isolated else str
     if isinstance(target, TimesheetApproval):
-        return _("timesheet %(approval)s") % {"approval": target}
+        return _("timesheet %(approval)s") % {"approval": shown(target)}
     kinds: dict[type[models.Model], str] = {
         Estimate: _("estimate"),
         Invoice: _("invoice"),
@@ -82,7 +84,7 @@ def target_label(target: models.Model) -> str:
     kind = kinds.get(type(target), "")
     if isinstance(target, Invoice) and target.kind == Invoice.Kind.RETAINER:
         kind = _("retainer invoice")
-    return f"{kind} {getattr(target, 'number', target)}".strip()
+    return f"{kind} {shown(getattr(target, 'number', target))}".strip()
 
 
 def _contact_id_of(target: models.Model) -> int:
@@ -196,7 +198,9 @@ def _email_business(
             # The staff member at that address reads their language; else the organisation's.
             language=languages.get(normalise_email(to)) or language_for(organisation=organisation),
             subject=lambda: typed.fill(
-                _("[%(org)s] %(text)s"), {"org": organisation.name, "text": notification.shown_text}
+                _("[%(org)s] %(text)s"),
+                {"org": organisation.name},
+                words={"text": notification.shown_text},
             ),
             context={
                 "notification": notification,
@@ -212,12 +216,12 @@ def _texts(
 ) -> tuple[str, dict[str, str]]:
     """The text in the organisation's language, and in each language its staff read."""
     if not callable(text):
-        return text[:500], {}
+        return typed.cut(text, 500), {}
     home = language_for(organisation=organisation)
     texts = {}
     for language in sorted({home, *languages.values()}):
         with translation.override(language):
-            texts[language] = str(text())[:500]
+            texts[language] = typed.cut(str(text()), 500)
     return texts[home], texts
 
 
@@ -375,9 +379,10 @@ def _first_view(*, scope: PortalScope, document: Target, origin: Origin | None) 
         scope,
         Kind.VIEWED,
         event_key(Kind.VIEWED, document),
-        lambda: (
-            _("%(customer)s viewed %(document)s for the first time.")
-            % {"customer": scope.contact.display_name, "document": target_label(document)}
+        lambda: typed.fill(
+            _("%(customer)s viewed %(document)s for the first time."),
+            {"customer": scope.contact.display_name},
+            words={"document": target_label(document, isolated=True)},
         ),
         document,
     )
@@ -483,17 +488,17 @@ def _notify_commented(
 ) -> None:
 
     def text() -> str:
-        values = {
-            "person": scope.person.full_name,
-            "customer": scope.contact.display_name,
-            "document": target_label(target),
-        }
+        names = {"person": scope.person.full_name, "customer": scope.contact.display_name}
+        document = {"document": target_label(target, isolated=True)}
         if attachment is None:
-            return _("%(person)s (%(customer)s) commented on %(document)s.") % values
-        return _("%(person)s (%(customer)s) commented on %(document)s and attached %(file)s.") % {
-            **values,
-            "file": attachment.name,
-        }
+            return typed.fill(
+                _("%(person)s (%(customer)s) commented on %(document)s."), names, words=document
+            )
+        return typed.fill(
+            _("%(person)s (%(customer)s) commented on %(document)s and attached %(file)s."),
+            {**names, "file": attachment.name},
+            words=document,
+        )
 
     _notify(scope, Kind.COMMENTED, event_key(Kind.COMMENTED, comment), text, target)
 

@@ -23,6 +23,7 @@ from portico.contacts import services as contact_services
 from portico.contacts.models import ContactPerson
 from portico.contacts.scope import PortalScope
 from portico.core import ratelimit
+from portico.core import text as typed
 from portico.core.errors import DomainError
 from portico.core.uploads import CheckedFile
 from portico.documents import pdf
@@ -132,14 +133,10 @@ def _tell_business(
         organisation=scope.organisation,
         kind=FORWARDED,
         event_key=f"{FORWARDED}:{kind.slug}:{document.public_id}:{uuid.uuid4().hex[:12]}",
-        text=lambda: (
-            _("%(person)s forwarded %(title)s %(number)s to %(addresses)s")
-            % {
-                "person": scope.person.full_name,
-                "title": kind.title,
-                "number": document.number,
-                "addresses": ", ".join(addresses),
-            }
+        text=lambda: typed.fill(
+            _("%(person)s forwarded %(title)s %(number)s to %(addresses)s"),
+            {"person": scope.person.full_name, "number": document.number},
+            words={"title": str(kind.title), "addresses": typed.listing(addresses)},
         ),
         contact=scope.contact,
         person=scope.person,

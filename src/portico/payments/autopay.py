@@ -22,6 +22,7 @@ from portico.activity import services as activity_services
 from portico.activity.models import Notification
 from portico.contacts.models import Contact, ContactPerson
 from portico.contacts.scope import PortalScope
+from portico.core import text as typed
 from portico.core.errors import DomainError, PortalFailure, portal_message
 from portico.orgs.models import Organisation
 from portico.payments import notices
@@ -140,14 +141,15 @@ def autopay_charge(*, invoice_id: int) -> AutopayOutcome:
 
 def _tell_both(invoice: Invoice, outcome: AutopayOutcome, *, remedy: _StrOrPromise) -> None:
     def text() -> str:
-        words = _(
-            "Autopay of %(invoice)s for %(customer)s did not charge (%(code)s: %(message)s)."
-        ) % {
-            "invoice": invoice.number,
-            "customer": invoice.contact.display_name,
-            "code": outcome.code,
-            "message": portal_message(outcome.code, outcome.message),
-        }
+        words = typed.fill(
+            _("Autopay of %(invoice)s for %(customer)s did not charge (%(code)s: %(message)s)."),
+            {
+                "invoice": invoice.number,
+                "customer": invoice.contact.display_name,
+                "code": outcome.code,
+                "message": portal_message(outcome.code, outcome.message),
+            },
+        )
         return f"{words} {_('Remedy:')} {remedy}" if remedy else words
 
     activity_services.notification_create(
@@ -210,9 +212,9 @@ def autopay_turn_off(
         organisation=scope.organisation,
         kind=Notification.Kind.AUTOPAY_OFF,
         event_key=f"autopay_off:{locked.public_id}:{locked.autopay_turned_off_at.isoformat()}",
-        text=lambda: (
-            _("%(customer)s turned off autopay for “%(profile)s”.")
-            % {"customer": scope.contact.display_name, "profile": locked.name}
+        text=lambda: typed.fill(
+            _("%(customer)s turned off autopay for “%(profile)s”."),
+            {"customer": scope.contact.display_name, "profile": locked.name},
         ),
         contact=scope.contact,
         person=scope.person,

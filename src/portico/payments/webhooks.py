@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from portico.activity import services as activity_services
 from portico.activity.models import Notification
 from portico.core import formats
+from portico.core import text as typed
 from portico.orgs.models import GatewayAccount
 from portico.payments import services as payment_services
 from portico.payments.checkout import services as checkout_services
@@ -126,14 +127,18 @@ def _refund_book(*, checkout: Checkout, event: WebhookEvent) -> None:
     )
 
     def text() -> str:
-        facts = {
-            "amount": formats.format_money(event.amount, event.currency),
-            "reference": event.transaction_id,
-            "customer": checkout.contact.display_name,
-            "payment": payment.number,
-            "unbooked": formats.format_money(unbooked, event.currency),
-        }
-        return str(REFUNDED_UNBOOKED if unbooked else REFUNDED_BOOKED) % facts
+        return typed.fill(
+            str(REFUNDED_UNBOOKED if unbooked else REFUNDED_BOOKED),
+            {
+                "reference": event.transaction_id,
+                "customer": checkout.contact.display_name,
+                "payment": payment.number,
+            },
+            words={
+                "amount": formats.format_money(event.amount, event.currency),
+                "unbooked": formats.format_money(unbooked, event.currency),
+            },
+        )
 
     activity_services.notification_create(
         organisation=checkout.organisation,

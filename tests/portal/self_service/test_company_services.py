@@ -34,7 +34,7 @@ def test_changes_apply_at_once_by_default_and_the_business_is_told(scope: Portal
     assert result.queued == []
     assert set(DetailsChangeItem.objects.values_list("status", flat=True)) == {Status.APPLIED}
     text = Notification.objects.get(kind=Notification.Kind.DETAILS_UPDATED).text
-    assert "Billing city: — → Berlin" in text
+    assert "Billing city: — → \u2068Berlin\u2069" in text
     assert ActivityLog.objects.filter(action="company_details_updated").exists()
 
 

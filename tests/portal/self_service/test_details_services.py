@@ -44,7 +44,7 @@ def test_it_saves_the_persons_details_and_tells_the_business_old_and_new(
     assert (person.phone, person.designation) == ("222", "Buyer")
     assert {change.field for change in changes} == {"phone", "designation"}
     notification = Notification.objects.get(kind=Notification.Kind.DETAILS_UPDATED)
-    assert "111 → 222" in notification.text
+    assert "Phone: \u2068111\u2069 → \u2068222\u2069" in notification.text
     assert notification.contact == scope.contact
     assert ActivityLog.objects.filter(action="details_updated", person=person).exists()
 

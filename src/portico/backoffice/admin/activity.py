@@ -16,6 +16,7 @@ from django.http.response import HttpResponseBase
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -36,6 +37,7 @@ from portico.backoffice.admin.filters import UnansweredChangeRequestFilter
 from portico.backoffice.scoping import OrganisationScopedAdmin, organisation_of
 from portico.backoffice.sites import site
 from portico.backoffice.staff import as_staff
+from portico.core import text
 from portico.core.errors import DomainError
 
 
@@ -72,9 +74,10 @@ class NotificationAdmin(ReadOnlyMixin, OrganisationScopedAdmin):
     ]
 
     @admin.display(description=_("text"))
-    def shown_text(self, obj: Notification) -> str:
-        """In the reader's language (the texts were written in each the staff read)."""
-        return obj.shown_text
+    def shown_text(self, obj: Notification) -> SafeString:
+        """In the reader's language (the texts were written in each the staff read), each
+        typed part in its own `<bdi>`."""
+        return text.sentence_bdi(obj.shown_text)
 
     @admin.display(description=_("document"))
     def document(self, obj: Notification) -> str:

@@ -30,6 +30,7 @@ from portico.activity import services as activity_services
 from portico.activity.mail import send_after_commit
 from portico.contacts.models import Contact, ContactPerson
 from portico.core import events, formats
+from portico.core import text as typed
 from portico.core.errors import (
     PORTAL_ERROR_REMEDIES,
     PortalError,
@@ -116,11 +117,14 @@ def _notify_failure(
     remedy: _StrOrPromise,
 ) -> None:
     def text() -> str:
-        words = _("Online payment by %(customer)s failed (%(code)s: %(message)s).") % {
-            "customer": contact.display_name,
-            "code": code,
-            "message": portal_message(code, message),
-        }
+        words = typed.fill(
+            _("Online payment by %(customer)s failed (%(code)s: %(message)s)."),
+            {
+                "customer": contact.display_name,
+                "code": code,
+                "message": portal_message(code, message),
+            },
+        )
         return f"{words} {_('Remedy:')} {remedy}" if remedy else words
 
     activity_services.notification_create(
@@ -553,13 +557,13 @@ def _post_payment(checkout: Checkout) -> None:
         organisation=checkout.organisation,
         kind="paid",
         event_key=f"paid:checkout:{checkout.public_id}",
-        text=lambda: (
-            _("%(customer)s paid %(amount)s online (%(invoices)s).")
-            % {
-                "customer": checkout.contact.display_name,
+        text=lambda: typed.fill(
+            _("%(customer)s paid %(amount)s online (%(invoices)s)."),
+            {"customer": checkout.contact.display_name},
+            words={
                 "amount": formats.format_money(checkout.amount, checkout.currency),
-                "invoices": numbers,
-            }
+                "invoices": typed.listing(item.invoice.number for item in items),
+            },
         ),
         contact=checkout.contact,
         person=checkout.person,
