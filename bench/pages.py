@@ -20,6 +20,7 @@ class Page:
     query: str = ""  # "year": 12 months; "quarter": 90 days; "all": 5 years (the whole history)
     fixed: tuple[tuple[str, str], ...] = ()  # URL parameters with a fixed value
     requests: int = 0  # 0: the run's default
+    statuses: tuple[int, ...] = (200,)  # the answers that mean the page worked
 
 
 PAGES = (
@@ -32,7 +33,13 @@ PAGES = (
     Page("Payment detail", ("payment", "payment_detail"), obj="payment"),
     Page("Statement, last 12 months", ("statement",), query="year"),
     Page("Statement, whole history", ("statement",), query="all"),
-    Page("Statement PDF, last 90 days", ("statement_pdf",), query="quarter", requests=3),
+    # A long statement's PDF is rendered by the worker: the request answers with its page (302).
+    Page(
+        "Statement PDF request, last 90 days",
+        ("statement_pdf",),
+        query="quarter",
+        statuses=(200, 302),
+    ),
     Page("Timesheets list", ("timesheets", "timesheet_list")),
     Page(
         "Timesheet approval detail",

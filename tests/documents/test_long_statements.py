@@ -1,4 +1,5 @@
-"""A 10,000-line statement: the print view renders, the PDF refuses at once with a clear error."""
+"""A 10,000-line statement: the print view refuses at once with a clear error, the portal's PDF
+is prepared in the background (and one beyond that cap is refused as clearly)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from django.test import Client
 from django.urls import reverse
 
 from portico.contacts.models import Contact
-from portico.documents import pdf, rendering
+from portico.documents import pdf, rendering, statement_pdfs
+from portico.documents.models import StatementPdf
 from portico.orgs.models import Organisation
 from portico.sales.models import LedgerEntry
 from portico.statements import selectors as statements
@@ -54,9 +56,26 @@ def test_the_pdf_of_a_10000_line_statement_fails_fast_and_clearly(
     assert "shorter period" in refused.value.message
 
 
-def test_the_portal_answers_a_too_long_statement_pdf_with_a_clear_page(
+def test_the_portal_prepares_a_10000_line_statement_pdf_in_the_background(
     busy_customer: Contact, org: Organisation, portal_client: Client
 ) -> None:
+    response = portal_client.get(
+        reverse("portal:statement_pdf", kwargs={"org_slug": org.slug})
+        + "?start=2026-01-01&end=2026-12-31"
+    )
+    job = StatementPdf.objects.get(contact=busy_customer)
+    assert job.lines == 10_000 and job.status == StatementPdf.Status.PREPARING
+    assert response.status_code == 302
+    assert response["Location"].endswith(f"/statement/pdf/{job.public_id}")
+
+
+def test_the_portal_answers_a_statement_pdf_beyond_the_cap_with_a_clear_page(
+    busy_customer: Contact,
+    org: Organisation,
+    portal_client: Client,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(statement_pdfs, "MAX_LINES", 9_999)
     response = portal_client.get(
         reverse("portal:statement_pdf", kwargs={"org_slug": org.slug})
         + "?start=2026-01-01&end=2026-12-31"

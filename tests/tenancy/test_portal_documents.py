@@ -54,6 +54,8 @@ def patterns(keyword: str) -> list[str]:
 
 def test_the_walk_covers_every_documents_url() -> None:
     keyed = {name for name in patterns("public_id")} | set(patterns("attachment_id"))
+    # A statement PDF's id is walked by test_portal_urls (tests/documents/foreign_ids.py).
+    keyed |= set(patterns("statement_pdf_id"))
     with_ids = {p.name for p in portal_urls.urlpatterns if p.pattern.converters}  # type: ignore[union-attr]
     assert keyed == with_ids and "document_pdf" in keyed
 

@@ -21,7 +21,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from portico.contacts import portal_tokens as tokens
 from portico.contacts.models import ContactPerson, PortalSession, PortalToken
 from portico.orgs.models import Organisation
-from tests.documents.foreign_ids import a_document_of, a_file_of, a_kind
+from tests.documents.foreign_ids import a_document_of, a_file_of, a_kind, a_statement_pdf_of
 from tests.payments.checkout.foreign_ids import (
     a_checkout_of,
     a_saved_method_of,
@@ -78,6 +78,7 @@ FOREIGN_IDS: dict[str, ForeignIds] = {
     "kind": ForeignIds(other_customer=a_kind, other_org=a_kind),
     "public_id": ForeignIds(other_customer=a_document_of, other_org=a_document_of),
     "attachment_id": ForeignIds(other_customer=a_file_of, other_org=a_file_of),
+    "statement_pdf_id": ForeignIds(other_customer=a_statement_pdf_of, other_org=a_statement_pdf_of),
     # The document pages' ids (tests/portal/pages/foreign_ids.py).
     **{k: ForeignIds(other_customer=of_person(k), other_org=of_person(k)) for k in FOREIGN_MAKERS},
     "token": ForeignIds(

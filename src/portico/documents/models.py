@@ -89,3 +89,45 @@ class DocumentSend(OrganisationOwned):
     @property
     def addresses(self) -> list[str]:
         return [str(r.get("email", "")) for r in self.recipients] + [str(a) for a in self.cc]
+
+
+class StatementPdf(OrganisationOwned):
+    """A customer's statement PDF for one period, language and ledger version: rendered in the
+    background (or at once when short), kept until the customer's ledger moves on.
+
+    `key` names what the PDF shows, so asking again for the same statement finds this row,
+    and a retried or re-run render writes the same file."""
+
+    class Status(models.TextChoices):
+        PREPARING = "preparing", _("Preparing")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    contact = models.ForeignKey(
+        "contacts.Contact", on_delete=models.CASCADE, related_name="+", verbose_name=_("customer")
+    )
+    key = models.CharField(max_length=64)
+    start = models.DateField(_("from"))
+    end = models.DateField(_("to"))
+    language = models.CharField(_("language"), max_length=10)
+    ledger_version = models.PositiveBigIntegerField()
+    lines = models.PositiveIntegerField(_("lines"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PREPARING
+    )
+    path = models.CharField(max_length=300, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    email_to = models.JSONField(default=list)
+    """Contact persons (ids) who asked for the PDF by email; each is sent it once."""
+
+    class Meta:
+        verbose_name = _("statement PDF")
+        verbose_name_plural = _("statement PDFs")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "contact", "key"], name="statement_pdf_key_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.start} – {self.end} ({self.get_status_display()})"

@@ -104,13 +104,20 @@ def document_pdf(
     return pdf
 
 
-def statement_pdf(statement: Any, organisation: Organisation, language: str | None = None) -> bytes:
-    """A statement is computed for a period, so it is rendered fresh each time."""
-    rendering.check_size(len(statement.lines))
+def statement_pdf(
+    statement: Any,
+    organisation: Organisation,
+    language: str | None = None,
+    *,
+    max_rows: int | None = None,
+    wait: float | None = None,
+) -> bytes:
+    """Render a statement (`documents.statement_pdfs` keeps the result per ledger version)."""
+    rendering.check_size(len(statement.lines), max_rows)
     context = document_context.statement_context(statement, organisation, language)
     html = rendering.render_html("documents/statement.html", context)
     return rendering.render_pdf(
-        html=html, organisation=organisation, brand_colour=context["brand_colour"]
+        html=html, organisation=organisation, brand_colour=context["brand_colour"], wait=wait
     )
 
 

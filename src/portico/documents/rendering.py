@@ -130,15 +130,17 @@ class SafeFetcher(URLFetcher):
             return handle.read(), IMAGE_TYPES[extension]
 
 
-def check_size(rows: int) -> None:
-    """Refuse before rendering when a document has more rows than a PDF should hold."""
-    if rows > MAX_ROWS:
+def check_size(rows: int, limit: int | None = None) -> None:
+    """Refuse before rendering when a document has more rows than a PDF should hold (`limit`,
+    else `MAX_ROWS`: a render in the background may hold more than one inside a request)."""
+    limit = MAX_ROWS if limit is None else limit
+    if rows > limit:
         raise RenderError(
             _(
                 "This document has %(rows)s lines; a PDF holds at most %(max)s. "
                 "Choose a shorter period or split the document."
             )
-            % {"rows": rows, "max": MAX_ROWS},
+            % {"rows": rows, "max": limit},
             code="document_too_long",
         )
 
@@ -184,10 +186,12 @@ def render_pdf(
     organisation: Organisation,
     brand_colour: str = "",
     fetcher: SafeFetcher | None = None,
+    wait: float | None = None,
 ) -> bytes:
-    """Lay out `html` and return the PDF bytes (bounded by the render slots)."""
+    """Lay out `html` and return the PDF bytes (bounded by the render slots: waits `wait`
+    seconds for one, else `WAIT_SECONDS`, then refuses with `render_busy`)."""
     fetcher = fetcher or SafeFetcher(organisation)
-    if not _slots.acquire(timeout=WAIT_SECONDS):
+    if not _slots.acquire(timeout=WAIT_SECONDS if wait is None else wait):
         raise RenderError(
             _("Too many documents are being prepared right now. Please try again in a minute."),
             code="render_busy",

@@ -78,6 +78,16 @@ def record(posting: LedgerEntry) -> LedgerEntry:
     return posting
 
 
+def version_of(*, organisation_id: int, contact_id: int) -> int:
+    """The customer's ledger version: 0 before the first posting, one more with each."""
+    found = (
+        CustomerAccount.objects.filter(organisation_id=organisation_id, contact_id=contact_id)
+        .values_list("version", flat=True)
+        .first()
+    )
+    return int(found or 0)
+
+
 def open_invoices(*, organisation_id: int, contact_id: int) -> QuerySet[Invoice]:
     """The customer's regular invoices with something left to pay: what the ledger's receivable
     adds up (read through the `invoice_open_items` index, never the whole history)."""
@@ -104,6 +114,7 @@ def _account_post(posting: LedgerEntry) -> None:
         "credit": F("credit") + posting.credit,
         # A recount over the open invoices only: exact whatever settled which invoice.
         "open_invoices": Coalesce(Subquery(count), Value(0), output_field=IntegerField()),
+        "version": F("version") + 1,
     }
     if posting.kind == Kind.PAYMENT and posting.payment_id is not None:
         later = (
@@ -270,6 +281,10 @@ def accounts_load(*, contacts: QuerySet[Contact]) -> int:
         ).values_list("payment_id", "date")
     )
     organisations = dict(contacts.filter(pk__in=computed.keys()).values_list("pk", "organisation"))
+    # A reloaded account is a new version: nothing computed from the old one may be reused.
+    versions = dict(
+        CustomerAccount.objects.filter(contact__in=contacts).values_list("contact_id", "version")
+    )
     CustomerAccount.objects.filter(contact__in=contacts).delete()
     CustomerAccount.objects.bulk_create(
         CustomerAccount(
@@ -282,6 +297,7 @@ def accounts_load(*, contacts: QuerySet[Contact]) -> int:
             last_payment_date=(
                 dates.get(figures.last_payment_id) if figures.last_payment_id else None
             ),
+            version=versions.get(contact_id, 0) + 1,
         )
         for contact_id, figures in computed.items()
     )

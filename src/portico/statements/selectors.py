@@ -178,6 +178,14 @@ def aging_for(*, contact: Contact, as_of: datetime.date) -> Aging:
     return Aging(**{name: _q(currency, value) for name, value in buckets.items()})
 
 
+def line_count(*, contact: Contact, start: datetime.date, end: datetime.date) -> int:
+    """How many lines the period's statement holds (one count over the ledger's index): what
+    a PDF of it costs to render, known before rendering."""
+    return LedgerEntry.objects.filter(
+        organisation_id=contact.organisation_id, contact=contact, date__gte=start, date__lte=end
+    ).count()
+
+
 def statement_for(*, contact: Contact, start: datetime.date, end: datetime.date) -> Statement:
     """Opening balance, every posting of the period with its running balance, closing balance
     and aging. Three queries whatever the customer's history (the running balance is a window

@@ -5,11 +5,27 @@ from __future__ import annotations
 
 from django.urls import path
 
+from portico.portal.documents import statement_pdf
 from portico.portal.documents import views as portal_views
 
 urlpatterns = [
     path("statement/print", portal_views.statement_print, name="statement_print"),
-    path("statement/pdf", portal_views.statement_pdf, name="statement_pdf"),
+    path("statement/pdf", statement_pdf.statement_pdf, name="statement_pdf"),
+    path(
+        "statement/pdf/<uuid:statement_pdf_id>",
+        statement_pdf.statement_pdf_status,
+        name="statement_pdf_status",
+    ),
+    path(
+        "statement/pdf/<uuid:statement_pdf_id>/download",
+        statement_pdf.statement_pdf_download,
+        name="statement_pdf_download",
+    ),
+    path(
+        "statement/pdf/<uuid:statement_pdf_id>/email",
+        statement_pdf.statement_pdf_email,
+        name="statement_pdf_email",
+    ),
     path(
         "files/<uuid:attachment_id>", portal_views.attachment_download, name="document_attachment"
     ),

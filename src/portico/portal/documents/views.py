@@ -234,17 +234,3 @@ def statement_print(request: HttpRequest, scope: PortalScope) -> HttpResponse:
         + f"?start={statement.start:%Y-%m-%d}&end={statement.end:%Y-%m-%d}",
     )
     return render(request, "documents/statement.html", page)
-
-
-@responses.never_cached
-@require_GET
-@portal_view(module=Module.STATEMENT)
-@ratelimit.limited("pdf", methods=("GET",))
-def statement_pdf(request: HttpRequest, scope: PortalScope) -> HttpResponse:
-    try:
-        statement = _statement(scope, request)
-        content = pdf.statement_pdf(statement, scope.organisation, get_language())
-    except DomainError as error:
-        return _render_problem(request, scope, error)
-    name = f"statement-{statement.start:%Y-%m-%d}-{statement.end:%Y-%m-%d}"
-    return responses.pdf_response(content, name=name)

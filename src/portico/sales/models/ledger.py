@@ -107,6 +107,8 @@ class CustomerAccount(models.Model):
         "payments.Payment", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     last_payment_date = models.DateField(null=True, blank=True)
+    # Bumped by every posting: what is computed from the ledger (a statement PDF) is kept on it.
+    version = models.PositiveBigIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("customer account")
