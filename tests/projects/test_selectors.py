@@ -210,6 +210,22 @@ def test_one_approval_with_its_entries_costs_two_queries(
     assert found.total_hours == Decimal("6.00")  # type: ignore[attr-defined]
 
 
+def test_an_approval_keeps_the_entries_sent_in_it_once_they_are_sent_again(
+    org: Organisation, customer_a: Contact
+) -> None:
+    # given an entry sent in a first approval, then again in a second one
+    project = ProjectFactory(contact=customer_a)
+    entry = TimeEntryFactory(project=project)
+    first = TimesheetApprovalFactory(project=project, entries=[entry])
+    TimesheetApprovalFactory(project=project, entries=[entry])
+    # when the portal opens the first approval
+    found = selectors.approval_get_for_contact(
+        organisation=org, contact=customer_a, approval_id=first.public_id
+    )
+    # then it still lists the entry
+    assert [e.pk for e in found.entries.all()] == [entry.pk]
+
+
 @pytest.mark.parametrize("owner", ["customer_b", "other_org_customer"])
 def test_another_customers_approval_is_404(
     org: Organisation, customer_a: Contact, owner: str, request: pytest.FixtureRequest

@@ -17,6 +17,7 @@ from django.http import Http404
 
 from portico.contacts.models import Contact, ContactPerson
 from portico.core.prepared import Prepared
+from portico.core.tenancy import public_id_or_404
 from portico.orgs.models import Organisation, PortalPreferences
 from portico.orgs.selectors import preferences_of
 
@@ -182,10 +183,7 @@ class ScopedQuery(Generic[T]):
     def get(self, scope: PortalScope, public_id: UUID | str, *, message: str = "") -> T:
         """The one row with this public id (`build(scope, public_id=…)` filters by it): a
         missing, foreign or malformed id is the same 404 (`core.tenancy.get_for_scope`)."""
-        try:
-            key = public_id if isinstance(public_id, UUID) else UUID(str(public_id))
-        except ValueError:
-            raise Http404(message or NOT_FOUND) from None
+        key = public_id_or_404(public_id, message=message or NOT_FOUND)
         found = self.first(scope, public_id=key)
         if found is None:
             raise Http404(message or NOT_FOUND)

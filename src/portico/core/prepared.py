@@ -150,16 +150,20 @@ class Prepared(Generic[T]):
 
 def attach(instance: Model, name: str, rows: list[Any]) -> None:
     """Give `instance.<name>.all()` these rows without a query, as `prefetch_related` would:
-    for a reverse foreign key read by a prepared query of its own (a prefetch builds and
-    compiles its query again on every call). Filters chained onto the manager still query."""
+    for a reverse foreign key or a many-to-many read by a prepared query of its own (a
+    prefetch builds and compiles its query again on every call). Filters chained onto the
+    manager still query."""
     manager: Any = getattr(instance, name)
     queryset = manager.get_queryset()
     queryset._result_cache = rows
     queryset._prefetch_done = True
-    for row in rows:
-        manager.field.set_cached_value(row, instance)
-    cache = instance.__dict__.setdefault("_prefetched_objects_cache", {})
-    cache[manager.field.remote_field.cache_name] = queryset
+    if hasattr(manager, "prefetch_cache_name"):  # many-to-many
+        key = manager.prefetch_cache_name
+    else:
+        key = manager.field.remote_field.cache_name
+        for row in rows:
+            manager.field.set_cached_value(row, instance)
+    instance.__dict__.setdefault("_prefetched_objects_cache", {})[key] = queryset
 
 
 class _Pinned:

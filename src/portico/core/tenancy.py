@@ -81,8 +81,18 @@ def get_for_scope(
     Missing, foreign (filtered out by the scope) and malformed ids are the same 404, so the
     answer never confirms that another customer's row exists.
     """
+    key = public_id_or_404(public_id, message=message)
     try:
-        key = public_id if isinstance(public_id, uuid.UUID) else uuid.UUID(str(public_id))
         return queryset.get(public_id=key)
-    except (ValueError, ObjectDoesNotExist):
+    except ObjectDoesNotExist:
+        raise Http404(message) from None
+
+
+def public_id_or_404(
+    public_id: uuid.UUID | str, *, message: str = "No such document."
+) -> uuid.UUID:
+    """`public_id` as a UUID; a malformed one is the same 404 as a missing row."""
+    try:
+        return public_id if isinstance(public_id, uuid.UUID) else uuid.UUID(str(public_id))
+    except ValueError:
         raise Http404(message) from None

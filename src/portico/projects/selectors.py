@@ -13,11 +13,14 @@ from typing import Any
 from uuid import UUID
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, DecimalField, Prefetch, Q, QuerySet, Sum, Value
+from django.db.models import Count, DecimalField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
+from django.http import Http404
 
 from portico.contacts.models import Contact
-from portico.core.tenancy import get_for_scope
+from portico.contacts.scope import SAMPLE_PUBLIC_ID
+from portico.core import prepared
+from portico.core.tenancy import get_for_scope, public_id_or_404
 from portico.orgs.models import Organisation
 from portico.projects.models import Project, TimeEntry, TimesheetApproval
 
@@ -221,20 +224,38 @@ def approval_page_for_contact(
 def approval_get_for_contact(
     *, organisation: Organisation, contact: Contact, approval_id: UUID | str
 ) -> TimesheetApproval:
-    """One approval with its entries (prefetched, by date) and its hour total.
+    """One approval with its entries (by date) and its hour total: two prepared queries
+    (`approval.entries.all()` runs none).
 
     Raises `django.http.Http404` for a missing id, a malformed id, and another customer's or
     organisation's approval alike, so a portal view or API handler answers 404 for all three.
     """
-    approvals = approval_list_for_contact(
-        organisation=organisation, contact=contact
-    ).prefetch_related(
-        Prefetch(
-            "entries",
-            queryset=TimeEntry.objects.select_related("user").order_by("date", "created_at"),
-        )
-    )
-    return get_for_scope(approvals, approval_id, message="No such record.")
+    key = public_id_or_404(approval_id, message="No such record.")
+    found = _APPROVAL.first(organisation_id=organisation.pk, contact_id=contact.pk, public_id=key)
+    if found is None:
+        raise Http404("No such record.")
+    entries = _APPROVAL_ENTRIES.rows(organisation_id=organisation.pk, approval_id=found.pk)
+    prepared.attach(found, "entries", entries)
+    return found
+
+
+_APPROVAL: prepared.Prepared[TimesheetApproval] = prepared.Prepared(
+    lambda organisation_id, contact_id, public_id: approval_list_for_contact(
+        organisation=Organisation(pk=organisation_id), contact=Contact(pk=contact_id)
+    ).filter(public_id=public_id),
+    organisation_id=-90_301,
+    contact_id=-90_302,
+    public_id=SAMPLE_PUBLIC_ID,
+)
+_APPROVAL_ENTRIES: prepared.Prepared[TimeEntry] = prepared.Prepared(
+    lambda organisation_id, approval_id: (
+        TimeEntry.objects.filter(organisation_id=organisation_id, approvals_sent_in=approval_id)
+        .select_related("user")
+        .order_by("date", "created_at")
+    ),
+    organisation_id=-90_303,
+    approval_id=-90_304,
+)
 
 
 def approvals_rejected_since(

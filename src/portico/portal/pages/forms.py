@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Hashable
 from typing import Any
 
 from django import forms
+from django.utils.safestring import SafeString
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -17,15 +19,54 @@ from portico.core.uploads import EXTENSIONS, MAX_BYTES
 ACCEPT = tuple(extension for extensions in EXTENSIONS.values() for extension in extensions)
 
 
+_BLANK: dict[Hashable, SafeString] = {}
+
+
+class _BlankOnce:
+    """A widget whose blank rendering (the empty form every document page shows) depends
+    only on its name and attributes: rendered through the form templates once per process,
+    not on every view. A value, an error or other attributes render as usual."""
+
+    def render(
+        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
+    ) -> SafeString:
+        widget: Any = self
+        if value not in (None, ""):
+            return super().render(name, value, attrs, renderer)  # type: ignore[misc]
+        key = (
+            type(self),
+            type(renderer),
+            name,
+            widget.is_required,
+            *((k, type(v), str(v)) for k, v in sorted({**widget.attrs, **(attrs or {})}.items())),
+        )
+        found = _BLANK.get(key)
+        if found is None:
+            found = _BLANK[key] = super().render(name, value, attrs, renderer)  # type: ignore[misc]
+        return found
+
+
+class _Textarea(_BlankOnce, forms.Textarea):
+    pass
+
+
+class _TextInput(_BlankOnce, forms.TextInput):
+    pass
+
+
+class _FileInput(_BlankOnce, forms.FileInput):
+    pass
+
+
 def _textarea(rows: int = 3) -> forms.Textarea:
-    return forms.Textarea(attrs={"rows": rows, "class": "form-control"})
+    return _Textarea(attrs={"rows": rows, "class": "form-control"})
 
 
 class AcceptForm(forms.Form):
     signed_name = SingleLineField(
         label=_("Type your full name to sign"),
         max_length=SIGNATURE_MAX_LENGTH,
-        widget=forms.TextInput(attrs={"class": "form-control", "autocomplete": "name"}),
+        widget=_TextInput(attrs={"class": "form-control", "autocomplete": "name"}),
     )
 
 
@@ -60,7 +101,7 @@ class CommentForm(forms.Form):
             _("PDF, PNG, JPEG, GIF, text, CSV, Word (.docx) or Excel (.xlsx), up to {mb} MB."),
             mb=MAX_BYTES // (1024 * 1024),
         ),
-        widget=forms.FileInput(attrs={"class": "form-control", "accept": ",".join(ACCEPT)}),
+        widget=_FileInput(attrs={"class": "form-control", "accept": ",".join(ACCEPT)}),
     )
 
 
