@@ -10,10 +10,12 @@ from typing import Any
 import pytest
 from django.http import Http404
 
-from portico.contacts.models import Contact
+from portico.contacts.models import Contact, ContactPerson
+from portico.contacts.scope import PortalScope
 from portico.orgs.models import Organisation
 from portico.projects import selectors
 from portico.projects.models import Project
+from portico.sales.portal_selectors import ListQuery
 from tests.projects.factories import (
     ProjectFactory,
     TimeEntryFactory,
@@ -332,29 +334,30 @@ def test_the_portal_approval_list_is_one_query_whatever_the_history(
 
 
 def test_a_page_of_approvals_sums_its_own_rows_in_two_queries_whatever_the_history(
-    org: Organisation, customer_a: Contact, customer_b: Contact, django_assert_num_queries: Any
+    org: Organisation,
+    customer_a: Contact,
+    customer_a_person: ContactPerson,
+    customer_b: Contact,
+    django_assert_num_queries: Any,
 ) -> None:
     # given five busy projects (ten approvals), a hidden one and another customer's
     for _ in range(5):
         busy_project(customer_a)
     TimesheetApprovalFactory(project=ProjectFactory(contact=customer_a, show_in_portal=False))
     busy_project(customer_b)
-    order = ("-sent_at", "-id")
     everything = list(
-        selectors.approval_list_for_contact(organisation=org, contact=customer_a).order_by(*order)
+        selectors.approval_list_for_contact(organisation=org, contact=customer_a).order_by(
+            "-sent_at", "-id"
+        )
     )
+    scope = PortalScope(org, customer_a, customer_a_person)
 
     # when the list is read four a page
     pages = []
     for number in (1, 2, 3):
         with django_assert_num_queries(2):
-            page = selectors.approval_page_for_contact(
-                organisation=org,
-                contact=customer_a,
-                status=None,
-                order=order,
-                page=number,
-                per_page=4,
+            page = selectors.approval_page_for_portal(
+                scope=scope, query=ListQuery(page=number, per_page=4)
             )
             pages.append([(a.pk, a.entry_count, a.total_hours) for a in page.object_list])
 
@@ -367,17 +370,13 @@ def test_a_page_of_approvals_sums_its_own_rows_in_two_queries_whatever_the_histo
 
 
 def test_a_page_of_approvals_filters_by_status_and_clamps_the_page_number(
-    org: Organisation, customer_a: Contact
+    org: Organisation, customer_a: Contact, customer_a_person: ContactPerson
 ) -> None:
     for _ in range(3):
         busy_project(customer_a)
-    page = selectors.approval_page_for_contact(
-        organisation=org,
-        contact=customer_a,
-        status="approved",
-        order=("sent_at", "id"),
-        page=9,
-        per_page=2,
+    page = selectors.approval_page_for_portal(
+        scope=PortalScope(org, customer_a, customer_a_person),
+        query=ListQuery(status="approved", sort="sent", page=9, per_page=2),
     )
     assert (page.number, page.paginator.num_pages, page.paginator.count) == (2, 2, 3)
     assert [(a.status, a.entry_count, a.total_hours) for a in page.object_list] == [

@@ -12,17 +12,18 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 from uuid import UUID
 
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models import Count, DecimalField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from portico.contacts.models import Contact
-from portico.contacts.scope import SAMPLE_PUBLIC_ID
+from portico.contacts.scope import SAMPLE_PUBLIC_ID, PortalScope
 from portico.core import prepared
 from portico.core.tenancy import get_for_scope, public_id_or_404
 from portico.orgs.models import Organisation
 from portico.projects.models import Project, TimeEntry, TimesheetApproval
+from portico.sales.portal_selectors import ListQuery, PreparedList
 
 HOURS = DecimalField(max_digits=12, decimal_places=2)
 ZERO = Decimal("0.00")
@@ -197,28 +198,30 @@ def approval_list_for_contact(
     return with_approval_totals(approvals)
 
 
-def approval_page_for_contact(
-    *,
-    organisation: Organisation,
-    contact: Contact,
-    status: str | None,
-    order: tuple[str, ...],
-    page: int,
-    per_page: int,
-) -> Page:
-    """One page of the approvals sent to a customer, with the entry count and hours summed for
-    that page's rows only. Two queries whatever the history: a plain count, then the page, whose
+def approval_page_for_portal(*, scope: PortalScope, query: ListQuery) -> Page:
+    """One page of the approvals sent to the scope's customer (newest first, or oldest first
+    for the sort "sent"), with the entry count and hours summed for that page's rows only. Two
+    queries whatever the history, each compiled once per variant: a count, then the page, whose
     join to the entries and GROUP BY run over the page's ids (a LIMIT/OFFSET subquery), not over
     every approval the customer ever had."""
-    approvals = _approvals_for_contact(organisation=organisation, contact=contact)
-    if status is not None:
-        approvals = approvals.filter(status=status)
-    ordered = approvals.order_by(*order)
-    found = Paginator(ordered, per_page).get_page(page)
-    first = (found.number - 1) * per_page
-    ids = ordered.values("pk")[first : first + per_page]
-    found.object_list = with_approval_totals(approvals.filter(pk__in=ids)).order_by(*order)
-    return found
+    return _APPROVAL_PAGE.page(scope=scope, query=query)
+
+
+def _approval_list(scope: PortalScope, query: ListQuery) -> QuerySet[TimesheetApproval]:
+    approvals = _approvals_for_contact(organisation=scope.organisation, contact=scope.contact)
+    if query.status:
+        approvals = approvals.filter(status=query.status)
+    return approvals.order_by(*(("sent_at", "id") if query.sort == "sent" else ("-sent_at", "-id")))
+
+
+class _ApprovalPages(PreparedList):
+    def _page_query(self, scope: PortalScope, shape: tuple[Any, ...]) -> QuerySet[Any]:
+        (query, _today), start, stop = shape
+        ordered = self.build(scope, query)
+        return with_approval_totals(ordered.filter(pk__in=ordered.values("pk")[start:stop]))
+
+
+_APPROVAL_PAGE = _ApprovalPages(_approval_list)
 
 
 def approval_get_for_contact(

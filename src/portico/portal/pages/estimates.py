@@ -21,8 +21,9 @@ from portico.activity import portal_actions
 from portico.activity import selectors as activity_selectors
 from portico.activity import services as activity_services
 from portico.contacts.scope import Module, PortalScope
+from portico.core import formats
 from portico.core.errors import DomainError
-from portico.portal.pages import common, documents
+from portico.portal.pages import badges, common, documents
 from portico.portal.pages.forms import AcceptForm, ChangesForm, CommentForm, DeclineForm
 from portico.portal.scoping import portal_view
 from portico.sales import portal_selectors as selectors
@@ -54,6 +55,13 @@ def estimate_list(request: HttpRequest, scope: PortalScope) -> HttpResponse:
     )
     page = selectors.estimate_list_for_portal(scope=scope, query=query)
     page.object_list = common.with_urls(scope, page, "estimate_detail", "estimate_id")
+    for estimate in page.object_list:  # each row's cells formatted once, in Python
+        estimate.issue_day = formats.format_date(estimate.issue_date)
+        estimate.expiry_day = (
+            formats.format_date(estimate.expiry_date) if estimate.expiry_date else "—"
+        )
+        estimate.badge = badges.estimate_badge(estimate)
+        estimate.total_text = formats.format_money(estimate.total, estimate.currency)
     return common.render_list(
         request,
         title=gettext_lazy("Estimates"),

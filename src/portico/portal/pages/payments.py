@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from portico.contacts.scope import Module, PortalScope
+from portico.core import formats
 from portico.payments import portal_selectors as selectors
 from portico.portal.pages import common, documents
 from portico.portal.scoping import portal_view
@@ -36,6 +37,9 @@ def payment_list(request: HttpRequest, scope: PortalScope) -> HttpResponse:
     )
     page = selectors.payment_list_for_portal(scope=scope, query=query)
     page.object_list = common.with_urls(scope, page, "payment_detail", "payment_id")
+    for payment in page.object_list:  # each row's cells formatted once, in Python
+        payment.day = formats.format_date(payment.date)
+        payment.amount_text = formats.format_money(payment.amount, payment.currency)
     return common.render_list(
         request,
         title=_("Payments"),

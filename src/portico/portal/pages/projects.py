@@ -12,14 +12,17 @@ from uuid import UUID
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from portico.activity import portal_actions
 from portico.activity import selectors as activity_selectors
 from portico.activity import services as activity_services
+from portico.activity.templatetags.portal_pages import badge
 from portico.contacts.scope import Module, PortalScope
+from portico.core import formats
 from portico.core.errors import DomainError
 from portico.core.tenancy import get_for_scope
 from portico.portal.pages import common, documents
@@ -27,7 +30,7 @@ from portico.portal.pages.forms import CommentForm, RejectForm
 from portico.portal.scoping import portal_view
 from portico.projects import selectors as project_selectors
 from portico.projects.models import Project, TimesheetApproval
-from portico.sales.portal_selectors import PAGE_SIZE, paginate
+from portico.sales.portal_selectors import paginate
 
 RECENT_ENTRIES = 20
 PROJECT_FILTERS = (
@@ -106,14 +109,15 @@ def timesheet_list(request: HttpRequest, scope: PortalScope) -> HttpResponse:
         statuses=[c.value for c in APPROVAL_FILTERS],
         sorts=[c.value for c in APPROVAL_SORTS],
     )
-    page = project_selectors.approval_page_for_contact(
-        organisation=scope.organisation,
-        contact=scope.contact,
-        status=query.status or None,
-        order=("sent_at", "id") if query.sort == "sent" else ("-sent_at", "-id"),
-        page=query.page,
-        per_page=PAGE_SIZE,
-    )
+    page = project_selectors.approval_page_for_portal(scope=scope, query=query)
+    page.object_list = common.with_urls(scope, page, "timesheet_detail", "approval_id")
+    for approval in page.object_list:  # each row's cells formatted once, in Python
+        approval.sent_day = formats.format_date(approval.sent_at)
+        approval.entries_text = ngettext(
+            "%(entries)s entry", "%(entries)s entries", approval.entry_count
+        ) % {"entries": approval.entry_count}
+        approval.hours_text = floatformat(approval.total_hours, 2)
+        approval.badge_class = badge(approval.status)
     return common.render_list(
         request,
         title=gettext_lazy("Timesheets"),

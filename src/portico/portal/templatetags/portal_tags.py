@@ -5,13 +5,11 @@ from typing import Any
 
 from django import template
 from django.http import HttpRequest
-from django.utils.html import format_html
 from django.utils.safestring import SafeString
-from django.utils.translation import gettext as _
 
-from portico.activity.templatetags.portal_pages import badge
 from portico.contacts.scope import PortalScope
 from portico.portal import scoping
+from portico.portal.pages import badges
 from portico.portal.scoping import MenuItem
 
 register = template.Library()
@@ -46,29 +44,11 @@ def state_of(states: Mapping[int, str] | None, pk: int) -> str:
 
 @register.simple_tag
 def invoice_status(invoice: Any, states: Mapping[int, str] | None) -> SafeString:
-    """An invoice's status badge: its payment being settled first, then overdue, then its
-    status ("Unpaid" while sent or viewed). Python, not an included template: list pages draw
-    one per row."""
-    state = (states or {}).get(invoice.pk, "")
-    if state == "pending":
-        return format_html(
-            '<span class="badge text-bg-warning" data-payment-pending>{}</span>',
-            _("Payment pending"),
-        )
-    if state:
-        return format_html(
-            '<span class="badge text-bg-info" data-payment-confirming>{}</span>',
-            _("Payment being confirmed"),
-        )
-    if invoice.is_overdue:
-        return format_html('<span class="badge {}">{}</span>', badge("overdue"), _("Overdue"))
-    label = _("Unpaid") if invoice.status in ("viewed", "sent") else invoice.get_status_display()
-    return format_html('<span class="badge {}">{}</span>', badge(invoice.status), label)
+    """An invoice's status badge (`pages.badges.invoice_badge`)."""
+    return badges.invoice_badge(invoice, (states or {}).get(invoice.pk, ""))
 
 
 @register.simple_tag
 def estimate_status(estimate: Any) -> SafeString:
-    """An estimate's status badge ("Awaiting answer" while sent or viewed)."""
-    awaiting = estimate.status in ("sent", "viewed")
-    label = _("Awaiting answer") if awaiting else estimate.get_status_display()
-    return format_html('<span class="badge {}">{}</span>', badge(estimate.status), label)
+    """An estimate's status badge (`pages.badges.estimate_badge`)."""
+    return badges.estimate_badge(estimate)
