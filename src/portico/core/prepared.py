@@ -29,7 +29,7 @@ import copy
 import threading
 import uuid
 from collections.abc import Callable, Hashable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 from django.core.exceptions import EmptyResultSet, ImproperlyConfigured
@@ -73,6 +73,16 @@ class _Compiled:
     sql: str
     params: tuple[Any, ...]
     slots: tuple[_Slot, ...]
+    converters: dict[tuple[int, ...], Any] = field(default_factory=dict)
+    """The compiler's result converters per selected columns, looked up once (on every
+    evaluation Django asks the backend and each column's field again)."""
+
+    def get_converters(self, expressions: list[Any]) -> Any:
+        key = tuple(map(id, expressions))
+        found = self.converters.get(key)
+        if found is None:
+            found = self.converters[key] = self.compiler.get_converters(expressions)
+        return found
 
 
 class Prepared(Generic[T]):
@@ -96,7 +106,7 @@ class Prepared(Generic[T]):
             for position in slot.positions:
                 params[position] = value
         queryset = compiled.queryset.all()
-        pinned = _Pinned(compiled.compiler, compiled.sql, tuple(params))
+        pinned = _Pinned(compiled, tuple(params))
         queryset.query.get_compiler = pinned  # type: ignore[method-assign]
         return list(queryset)
 
@@ -168,15 +178,15 @@ def attach(instance: Model, name: str, rows: list[Any]) -> None:
 
 class _Pinned:
     """`Query.get_compiler` of a prepared query: a copy of the compiled compiler whose SQL is
-    the prepared SQL with this call's parameters."""
+    the prepared SQL with this call's parameters, and whose converters are the compiled ones."""
 
-    def __init__(self, compiler: Any, sql: str, params: tuple[Any, ...]) -> None:
-        self.compiler = compiler
-        self.sql = sql
+    def __init__(self, compiled: _Compiled, params: tuple[Any, ...]) -> None:
+        self.compiled = compiled
         self.params = params
 
     def __call__(self, using: Any = None, connection: Any = None, elide_empty: bool = True) -> Any:
-        pinned = copy.copy(self.compiler)
-        sql, params = self.sql, self.params
+        pinned = copy.copy(self.compiled.compiler)
+        sql, params = self.compiled.sql, self.params
         pinned.as_sql = lambda *args, **kwargs: (sql, params)
+        pinned.get_converters = self.compiled.get_converters
         return pinned

@@ -19,7 +19,6 @@ from django.db.models import (
     DecimalField,
     F,
     IntegerField,
-    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -31,6 +30,7 @@ from django.utils import timezone
 
 from portico.contacts.models import Contact
 from portico.contacts.scope import SAMPLE_PUBLIC_ID, PortalScope, ScopedQuery
+from portico.core import prepared
 from portico.payments.models import (
     Checkout,
     CheckoutItem,
@@ -98,23 +98,31 @@ PAYMENTS_COUNTED = counts.Counted(
 
 
 def payment_get_for_portal(*, scope: PortalScope, payment_id: UUID | str) -> Payment:
-    """One payment (the receipt) with the invoices it paid."""
-    return _PAYMENT.get(scope, payment_id)
+    """One payment (the receipt) with the invoices it paid: two prepared queries
+    (`payment.allocations.all()` runs none)."""
+    payment = _PAYMENT.get(scope, payment_id)
+    allocations = _ALLOCATIONS.rows(scope, payment_id=payment.pk)
+    prepared.attach(payment, "allocations", allocations)
+    return payment
 
 
 _PAYMENT: ScopedQuery[Payment] = ScopedQuery(
     lambda scope, public_id: (
-        payments_for_portal(scope=scope)
-        .filter(public_id=public_id)
-        .select_related("checkout")
-        .prefetch_related(
-            Prefetch(
-                "allocations",
-                queryset=PaymentAllocation.objects.select_related("invoice").order_by("id"),
-            )
-        )
+        payments_for_portal(scope=scope).filter(public_id=public_id).select_related("checkout")
     ),
     public_id=SAMPLE_PUBLIC_ID,
+)
+_ALLOCATIONS: ScopedQuery[PaymentAllocation] = ScopedQuery(
+    lambda scope, payment_id: (
+        PaymentAllocation.objects.filter(
+            payment_id=payment_id,
+            payment__organisation=scope.organisation,
+            payment__contact=scope.contact,
+        )
+        .select_related("invoice")
+        .order_by("id")
+    ),
+    payment_id=-90_205,
 )
 
 
