@@ -14,6 +14,7 @@ from portico.contacts.models import Contact
 from portico.documents import pdf, rendering, statement_pdfs
 from portico.documents.models import StatementPdf
 from portico.orgs.models import Organisation
+from portico.sales import ledger
 from portico.sales.models import LedgerEntry
 from portico.statements import selectors as statements
 from tests.documents.conftest import D
@@ -38,6 +39,7 @@ def busy_customer(customer_a: Contact) -> Contact:
         )
         for n in range(10_000)
     )
+    ledger.accounts_load(contacts=Contact.objects.filter(pk=customer_a.pk))
     return customer_a
 
 

@@ -27,7 +27,7 @@ from django.db.models.functions import Coalesce
 
 from portico.contacts.models import Contact
 from portico.core import audit, money
-from portico.sales.models import CreditNote, CustomerAccount, Invoice, LedgerEntry
+from portico.sales.models import CreditNote, CustomerAccount, Invoice, LedgerDay, LedgerEntry
 
 ZERO = Decimal(0)
 Kind = LedgerEntry.Kind
@@ -66,6 +66,7 @@ def record(posting: LedgerEntry) -> LedgerEntry:
     with transaction.atomic(savepoint=False):
         posting.save(force_insert=True)
         _account_post(posting)
+        _day_post(posting)
         if posting.kind != Kind.INVOICE:  # money moved: paid, refunded, credited, reversed
             audit.record(
                 posting.kind,
@@ -136,6 +137,47 @@ def _account_post(posting: LedgerEntry) -> None:
             contact_id=posting.contact_id, defaults={"organisation_id": posting.organisation_id}
         )
         accounts.update(**changes)
+
+
+# What a day's row adds up, by the kind of posting (`amount` of the kinds named).
+DAY_SUMS = {"invoiced": Kind.INVOICE, "received": Kind.PAYMENT, "credited": Kind.CREDIT_NOTE}
+
+
+def _day_post(posting: LedgerEntry) -> None:
+    """Add the posting to its customer's day (one UPDATE; the row is made on the day's first)."""
+    changes: dict[str, object] = {
+        "movement": F("movement") + posting.amount,
+        "lines": F("lines") + 1,
+    }
+    for field, kind in DAY_SUMS.items():
+        if posting.kind == kind:
+            changes[field] = F(field) + posting.amount
+    days = LedgerDay.objects.filter(contact_id=posting.contact_id, date=posting.date)
+    if not days.update(**changes):
+        LedgerDay.objects.get_or_create(
+            contact_id=posting.contact_id,
+            date=posting.date,
+            defaults={"organisation_id": posting.organisation_id},
+        )
+        days.update(**changes)
+
+
+def days_load(*, contacts: QuerySet[Contact]) -> int:
+    """Write every customer's days from the ledger, replacing what was there (postings
+    inserted in bulk bypass `record`). Answers how many days."""
+    sums = {
+        field: Coalesce(Sum("amount", filter=Q(kind=kind)), ZERO)
+        for field, kind in DAY_SUMS.items()
+    }
+    rows = (
+        LedgerEntry.objects.filter(contact__in=contacts)
+        .order_by()
+        .values("organisation_id", "contact_id", "date")
+        .annotate(movement=Sum("amount"), lines=Count("id"), **sums)
+    )
+    LedgerDay.objects.filter(contact__in=contacts).delete()
+    made = LedgerDay.objects.bulk_create(LedgerDay(**row) for row in rows)
+    return len(made)
 
 
 def invoice_issued(invoice: Invoice) -> LedgerEntry:
@@ -272,8 +314,9 @@ def accounts_stored(*, contacts: QuerySet[Contact]) -> dict[int, AccountFigures]
 
 
 def accounts_load(*, contacts: QuerySet[Contact]) -> int:
-    """Write every customer's account from the ledger, replacing what was there: for postings
-    inserted in bulk (the scale generator), which bypass `record`. Answers how many."""
+    """Write every customer's account and days from the ledger, replacing what was there: for
+    postings inserted in bulk (the scale generator), which bypass `record`. Answers how many
+    accounts."""
     computed = accounts_computed(contacts=contacts)
     dates = dict(
         LedgerEntry.objects.filter(
@@ -301,4 +344,5 @@ def accounts_load(*, contacts: QuerySet[Contact]) -> int:
         )
         for contact_id, figures in computed.items()
     )
+    days_load(contacts=contacts)
     return len(computed)

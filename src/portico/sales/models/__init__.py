@@ -10,7 +10,7 @@ from portico.sales.models.documents import (
     SalesOrder,
     SalesOrderLine,
 )
-from portico.sales.models.ledger import AccountCount, CustomerAccount, LedgerEntry
+from portico.sales.models.ledger import AccountCount, CustomerAccount, LedgerDay, LedgerEntry
 from portico.sales.models.recurring import RecurringProfile, RecurringProfileLine
 from portico.sales.models.revisions import EstimateRevision
 
@@ -27,6 +27,7 @@ __all__ = [
     "Invoice",
     "InvoiceLine",
     "InvoiceQuerySet",
+    "LedgerDay",
     "LedgerEntry",
     "NumberSequence",
     "RecurringProfile",

@@ -154,3 +154,29 @@ class AccountCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.contact_id} {self.kind} {self.key}: {self.n}"
+
+
+class LedgerDay(models.Model):
+    """One day of a customer's postings, added up by `portico.sales.ledger.record` in the
+    posting's transaction: a statement's opening balance and totals read one row a day of
+    history, however many postings a day holds."""
+
+    organisation = models.ForeignKey(
+        "orgs.Organisation", on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    contact = models.ForeignKey("contacts.Contact", on_delete=models.CASCADE, related_name="+")
+    date = models.DateField(_("date"))
+    movement = models.DecimalField(_("amount"), default=0, **MONEY)
+    invoiced = models.DecimalField(_("invoiced"), default=0, **MONEY)
+    received = models.DecimalField(_("payments received"), default=0, **MONEY)
+    credited = models.DecimalField(_("credit notes"), default=0, **MONEY)
+    lines = models.PositiveIntegerField(_("lines"), default=0)
+
+    class Meta:
+        verbose_name = _("ledger day")
+        verbose_name_plural = _("ledger days")
+        constraints = [models.UniqueConstraint(fields=["contact", "date"], name="ledger_day_once")]
+        indexes = [models.Index(fields=["organisation", "contact", "date"])]
+
+    def __str__(self) -> str:
+        return f"{self.contact_id} {self.date}: {self.movement} ({self.lines} lines)"

@@ -19,8 +19,10 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from portico.contacts import services as contact_services
+from portico.contacts.models import Contact
 from portico.documents import pdf
 from portico.orgs import services as org_services
+from portico.sales import ledger
 from portico.sales import services as sales
 from portico.sales.models import LedgerEntry
 from portico.statements import selectors as statements
@@ -80,6 +82,7 @@ class Command(BaseCommand):
             )
             for n in range(statement_lines)
         )
+        ledger.accounts_load(contacts=Contact.objects.filter(pk=contact.pk))  # bulk: no record
         statement = statements.statement_for(
             contact=contact, start=day, end=day + datetime.timedelta(days=365)
         )

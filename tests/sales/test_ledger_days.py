@@ -1,0 +1,60 @@
+"""The ledger's days and version: each posting adds itself to its customer's day and moves the
+account's version on, in the posting's transaction; a bulk load writes the same days."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from portico.contacts.models import Contact
+from portico.payments import services as payments
+from portico.sales import ledger
+from portico.sales.models import CustomerAccount, LedgerDay
+from tests.sales import factories as sales
+
+pytestmark = pytest.mark.django_db
+D = datetime.date
+
+
+def days(contact: Contact) -> list[tuple[datetime.date, Decimal, Decimal, Decimal, Decimal, int]]:
+    return [
+        (d.date, d.movement, d.invoiced, d.received, d.credited, d.lines)
+        for d in LedgerDay.objects.filter(contact=contact).order_by("date")
+    ]
+
+
+def test_each_posting_adds_to_its_day_and_moves_the_version_on(customer_a: Contact) -> None:
+    # given two invoices on a day, then a payment and a credit note on a later day
+    earlier = sales.DAY - datetime.timedelta(days=7)
+    first = sales.invoice(customer_a, "100.00", issue_date=earlier)
+    sales.invoice(customer_a, "40.00", issue_date=earlier)
+    payments.payment_record(
+        contact=customer_a,
+        amount=Decimal("30.00"),
+        date=sales.DAY,
+        mode="cash",
+        allocations=[(first, Decimal("30.00"))],
+    )
+    note = sales.credit_note(customer_a, "5.00")
+    # then each day adds up its postings, by kind
+    assert days(customer_a) == [
+        (earlier, Decimal("140.00"), Decimal("140.00"), 0, 0, 2),
+        (sales.DAY, -30 - note.total, 0, Decimal("-30.00"), -note.total, 2),
+    ]
+    # and the account's version counts the postings
+    assert CustomerAccount.objects.get(contact=customer_a).version == 4
+
+
+def test_a_bulk_load_writes_the_days_the_postings_kept(customer_a: Contact) -> None:
+    sales.invoice(customer_a, "100.00", issue_date=D(2026, 2, 3))
+    payments.payment_record(
+        contact=customer_a, amount=Decimal("12.50"), date=D(2026, 2, 4), mode="cash"
+    )
+    kept = days(customer_a)
+    version = CustomerAccount.objects.get(contact=customer_a).version
+    ledger.accounts_load(contacts=Contact.objects.filter(pk=customer_a.pk))
+    assert days(customer_a) == kept
+    # a reloaded account is a new version: nothing computed from the old one is reused
+    assert CustomerAccount.objects.get(contact=customer_a).version == version + 1
