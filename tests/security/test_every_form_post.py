@@ -61,7 +61,8 @@ from tests.tenancy.test_portal_urls import FOREIGN_IDS
 pytestmark = pytest.mark.django_db
 
 SIDES = {"portico.portal.urls": "portal", "portico.backoffice.urls": "backoffice"}
-MARKER = re.compile(r"zq\d{3}", re.IGNORECASE)
+# Typed at the start of each value, to find where it was stored (rare enough in random keys).
+MARKER = re.compile(r"zq\d{3}qz", re.IGNORECASE)
 
 
 def bidi(marker: str) -> str:
@@ -337,7 +338,7 @@ def check_form(post: Post, form: Form) -> Outcome:
     problems = outcome.problems
     base = base_of(form)
     fields = [c.name for c in form.controls if typed(c)]
-    markers = {name: f"Zq{i:03d}" for i, name in enumerate(fields)}
+    markers = {name: f"Zq{i:03d}Qz" for i, name in enumerate(fields)}
     areas = [c.name for c in form.controls if c.multi_line and c.name]
 
     def named(text: str) -> str:
