@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
 import uuid
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.test import Client
+from django.utils import timezone
 
 from portico.activity import invitations
 from portico.contacts.models import ContactPerson, PortalSession
@@ -37,6 +40,32 @@ def test_the_account_page_lists_the_sessions(
     )
     assert "192.0.2.7" in page
     assert "this browser" in page
+
+
+def test_the_account_page_leaves_out_sessions_past_their_timeouts(
+    portal_client: Client, active_person: ContactPerson, password: str
+) -> None:
+    # given two other browsers, one idle for longer than the timeout and one signed in for
+    # longer than a session may last
+    second_browser(active_person, password)
+    now = timezone.now()
+    idle = PortalSession.objects.get(user_agent="Other browser/1.0")
+    PortalSession.objects.filter(pk=idle.pk).update(
+        last_seen_at=now - datetime.timedelta(seconds=settings.SESSION_IDLE_SECONDS + 60)
+    )
+    old = second_browser(active_person, password)
+    PortalSession.objects.filter(session_key=old.session.session_key).update(
+        user_agent="Old browser/1.0",
+        created_at=now - datetime.timedelta(seconds=settings.SESSION_COOKIE_AGE + 60),
+    )
+
+    # when the person opens the account page
+    page = portal_client.get("/portal/studio-a/account").content.decode()
+
+    # then only the browser in use is listed: the others are logged out at their next request
+    assert "this browser" in page
+    assert "Other browser/1.0" not in page and "Old browser/1.0" not in page
+    assert page.count('class="list-group-item') == 1
 
 
 def test_ending_another_session_logs_that_browser_out(

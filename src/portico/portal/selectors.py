@@ -5,9 +5,12 @@ Pages for documents read through their own app's selectors, always taking a `Por
 
 from __future__ import annotations
 
+import datetime
 from typing import TYPE_CHECKING
 from uuid import UUID
 
+from django.conf import settings
+from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
@@ -94,7 +97,21 @@ def person_for_password_reset(*, organisation: Organisation, email: str) -> Cont
 
 
 def sessions_of_user(*, user: User) -> list[PortalSession]:
-    return list(PortalSession.objects.of_user(user.pk).select_related("organisation"))
+    """The user's live sessions: browsers seen within the idle timeout and signed in within the
+    absolute one (any other is logged out at its next request, `scoping.session_expired`), and
+    API tokens not expired. As long as the sessions in use, whatever the history of logins."""
+    now = timezone.now()
+    browsers = Q(
+        token_hash__isnull=True,
+        last_seen_at__gte=now - datetime.timedelta(seconds=settings.SESSION_IDLE_SECONDS),
+        created_at__gte=now - datetime.timedelta(seconds=settings.SESSION_COOKIE_AGE),
+    )
+    tokens = Q(token_hash__isnull=False) & (Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+    return list(
+        PortalSession.objects.of_user(user.pk)
+        .filter(browsers | tokens)
+        .select_related("organisation")
+    )
 
 
 def session_of_user(*, user: User, session_id: UUID) -> PortalSession:

@@ -17,6 +17,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
@@ -40,6 +41,7 @@ from portico.documents.kinds import kind_named
 from portico.orgs.models import Organisation
 from portico.orgs.selectors import preferences_of
 from portico.portal import forms, selectors, services
+from portico.portal.pages import common
 from portico.portal.scoping import (
     SESSION_HAS_DEVICE,
     SESSION_LINK,
@@ -413,11 +415,18 @@ def home(request: HttpRequest, scope: PortalScope) -> HttpResponse:
 def _account_context(
     request: HttpRequest, scope: PortalScope, password_form: forms.PasswordChangeForm | None = None
 ) -> dict[str, object]:
-    assert scope.person.user is not None
+    # The person's user is the one signed in, except in a staff preview.
+    user = request.user if scope.person.user_id == request.user.pk else scope.person.user
+    assert isinstance(user, User)
+    sessions = common.with_urls(
+        scope, selectors.sessions_of_user(user=user), "session_end", "session_id"
+    )
+    for session in sessions:  # each row's text formatted once, in Python
+        session.last_seen = _("last seen %(when)s ago") % {"when": timesince(session.last_seen_at)}
     return {
         "scope": scope,
-        "password_form": password_form or forms.PasswordChangeForm(scope.person.user),
-        "sessions": selectors.sessions_of_user(user=scope.person.user),
+        "password_form": password_form or forms.PasswordChangeForm(user),
+        "sessions": sessions,
         "current_session_key": request.session.session_key,
         "two_factor_on": bool(request.session.get(SESSION_HAS_DEVICE)),
         "two_factor_required": scope.preferences.require_two_factor,

@@ -1,32 +1,61 @@
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Hashable, Mapping
 from typing import Any
 
 from django import template
-from django.http import HttpRequest
-from django.utils.safestring import SafeString
+from django.template import Context
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, get_language_bidi
 
 from portico.contacts.scope import PortalScope
+from portico.orgs.models import Organisation
 from portico.portal import scoping
 from portico.portal.pages import badges
-from portico.portal.scoping import MenuItem
 
 register = template.Library()
 
 
-@register.simple_tag
-def menu_active(request: HttpRequest, url: str, home_url: str) -> bool:
-    """The section `url` holds the current page (home only matches itself)."""
-    if url == home_url:
-        return request.path == url
-    return request.path == url or request.path.startswith(url + "/")
+@register.simple_tag(takes_context=True)
+def portal_nav(context: Context, scope: PortalScope) -> str:
+    """The sidebar's sections (`partials/menu.html`), the current one marked: rendered once per
+    menu, language and current section, then kept (everything it shows is in the key)."""
+    path = context["request"].path
+    home_url = scoping.portal_address("portal:home", scope.organisation.slug)
+    menu = [
+        (item, url, path == url if url == home_url else path == url or path.startswith(url + "/"))
+        for item, url in scoping.menu_for(scope)
+    ]
+    key = (get_language(), tuple((url, active) for _, url, active in menu))
+    return _kept(_NAVS, key, lambda: render_to_string("portal/partials/menu.html", {"menu": menu}))
 
 
 @register.simple_tag
-def portal_menu(scope: PortalScope) -> list[tuple[MenuItem, str]]:
-    """The sections `scope`'s person may open, as (item, url) in menu order."""
-    return scoping.menu_for(scope)
+def portal_head(organisation: Organisation) -> str:
+    """The page head's styles and scripts (`partials/head.html`): the same for every page of
+    one portal in one script direction, so rendered once and kept."""
+    brand_css = scoping.portal_address("portal:brand_css", organisation.slug)
+    key = (brand_css, get_language_bidi())
+    return _kept(
+        _HEADS,
+        key,
+        lambda: render_to_string("portal/partials/head.html", {"organisation": organisation}),
+    )
+
+
+_NAVS: dict[Hashable, str] = {}
+_HEADS: dict[Hashable, str] = {}
+KEPT = 1024
+
+
+def _kept(kept: dict[Hashable, str], key: Hashable, render: Callable[[], str]) -> str:
+    found = kept.get(key)
+    if found is None:
+        if len(kept) >= KEPT:
+            kept.clear()
+        found = kept[key] = mark_safe(render())
+    return found
 
 
 @register.simple_tag
