@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.test import Client
 
 from portico.activity.models import Comment, Notification
-from portico.contacts.models import Contact
+from portico.contacts.models import Contact, ContactPerson
+from portico.core import formats
 from portico.orgs.models import Organisation
 from portico.payments import services as payment_services
 from portico.sales import services as sales_services
 from portico.sales.models import Invoice
+from portico.sales.services.common import totals_of
+from tests.orgs.factories import TaxFactory
 from tests.portal.pages.conftest import url
 from tests.sales import factories as sales
 
@@ -178,3 +182,30 @@ def test_the_detail_lists_payments_and_credits_applied(
     assert f"/payments/{payment.public_id}" in body and "−$60.00" in body
     assert f"Credit {note.number}" in body and "−$25.00" in body
     assert 'id="balance-due">$15.00<' in body
+
+
+def test_the_items_card_shows_taxes_discounts_and_totals_in_the_persons_language(
+    portal_client: Client, org: Organisation, customer_a: Contact, customer_a_person: Any
+) -> None:
+    # given an invoice with a taxed, discounted line and a German-speaking person
+    vat = TaxFactory(organisation=org, name="MwSt", rate=Decimal("19.000"))
+    line = sales.line("200.00", quantity="1.5", discount_percent=Decimal("12.5"), tax=vat)
+    invoice = sales_services.invoice_send(
+        invoice=sales_services.invoice_create(
+            contact=customer_a, lines=[line], issue_date=sales.DAY
+        )
+    )
+    ContactPerson.objects.filter(pk=customer_a_person.pk).update(language="de")
+
+    # when the person opens it
+    body = portal_client.get(url(org, f"invoices/{invoice.public_id}")).content.decode()
+
+    # then each cell is formatted for German, as the filters would
+    assert "MwSt 19%" in body and "MwSt (19%)" in body
+    assert "12,50 % Rabatt" in body
+    assert ">1,5000<" in body
+    totals = totals_of(
+        rows=list(invoice.lines.all()), currency=invoice.currency, discount=Decimal(0)
+    )
+    for amount in (line.rate, totals.subtotal, totals.taxes[0].amount, invoice.total):
+        assert formats.format_money(amount, invoice.currency, "de") in body

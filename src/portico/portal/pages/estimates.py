@@ -82,7 +82,7 @@ def _detail(
     context: dict[str, Any] = common.page_context(
         scope,
         estimate=estimate,
-        totals=documents.totals_of(estimate),
+        **documents.items_of(estimate),
         open_for_answer=open_for_answer,
         accept_form=forms_.get("accept_form") or AcceptForm(),
         decline_form=forms_.get("decline_form") or DeclineForm(),

@@ -117,7 +117,7 @@ def invoice_detail(request: HttpRequest, scope: PortalScope, invoice_id: UUID) -
     context = common.page_context(
         scope,
         invoice=invoice,
-        totals=documents.totals_of(invoice),
+        **documents.items_of(invoice),
         applied=payment_selectors.invoice_applied_for_portal(scope=scope, invoice=invoice),
         can_see_payments=scope.allows(Module.PAYMENTS) and not scope.is_link,
         comments=activity_selectors.comments_for_portal(scope=scope, target=invoice),

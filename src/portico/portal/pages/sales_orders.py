@@ -60,7 +60,7 @@ def sales_order_detail(
     context = common.page_context(
         scope,
         order=order,
-        totals=documents.totals_of(order),
+        **documents.items_of(order),
         comments=activity_selectors.comments_for_portal(scope=scope, target=order),
         comment_form=CommentForm(),
         comment_url=documents.comment_url(scope, order),
