@@ -34,6 +34,7 @@ from portico.sales import counts
 from portico.sales.models import (
     Estimate,
     EstimateLine,
+    EstimateRevision,
     Invoice,
     InvoiceLine,
     SalesOrder,
@@ -215,14 +216,17 @@ _ESTIMATE_LIST = PreparedList(
 
 
 def estimate_revisions_for_portal(*, scope: PortalScope, estimate: Estimate) -> list[Any]:
-    """The earlier revisions of an estimate the customer may see, newest first (one query)."""
-    from portico.sales.models import EstimateRevision
+    """The earlier revisions of an estimate the customer may see, newest first (one prepared
+    query)."""
+    return _REVISIONS.rows(scope, estimate_id=estimate.pk)
 
-    return list(
-        EstimateRevision.objects.filter(
-            organisation=scope.organisation, estimate=estimate, estimate__contact=scope.contact
-        ).order_by("-revision")
-    )
+
+_REVISIONS: ScopedQuery[EstimateRevision] = ScopedQuery(
+    lambda scope, estimate_id: EstimateRevision.objects.filter(
+        organisation=scope.organisation, estimate_id=estimate_id, estimate__contact=scope.contact
+    ).order_by("-revision"),
+    estimate_id=-90_206,
+)
 
 
 def estimate_get_for_portal(*, scope: PortalScope, estimate_id: UUID | str) -> Estimate:
