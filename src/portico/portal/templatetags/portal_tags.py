@@ -44,8 +44,27 @@ def portal_head(organisation: Organisation) -> str:
     )
 
 
+@register.simple_tag(takes_context=True)
+def list_controls(context: Context) -> str:
+    """A list's filter, kind and sort controls (`pages/_controls.html`): the same for every
+    view of one address in one language (the list's fixed choices and the query string, no
+    customer data), so rendered once and kept."""
+    request = context["request"]
+    key = (context["list_id"], request.get_full_path(), get_language())
+    return _kept(
+        _CONTROLS,
+        key,
+        lambda: render_to_string(
+            "portal/pages/_controls.html",
+            {name: context.get(name) for name in ("list_id", "filters", "sorts", "kinds", "query")},
+            request,
+        ),
+    )
+
+
 _NAVS: dict[Hashable, str] = {}
 _HEADS: dict[Hashable, str] = {}
+_CONTROLS: dict[Hashable, str] = {}
 KEPT = 1024
 
 
