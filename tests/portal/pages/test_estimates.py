@@ -139,3 +139,23 @@ def test_the_detail_marks_the_estimate_viewed(
     assert response.status_code == 200
     assert estimate.status == Status.VIEWED and estimate.first_viewed_at is not None
     assert "Accept and sign" in response.content.decode()
+
+
+def test_a_revised_estimate_lists_its_earlier_revision_to_its_customer_only(
+    portal_client: Client, org: Organisation, customer_a: Contact, customer_b: Contact
+) -> None:
+    # given an estimate declined, revised and sent again, and another customer's revised one
+    estimate = sales_services.estimate_send(estimate=sales.estimate(customer_a, "500.00"))
+    sales_services.estimate_decline(estimate=estimate, reason="Too expensive")
+    sales_services.estimate_revise(estimate=estimate)
+    sales_services.estimate_send(estimate=estimate)
+    theirs = sales_services.estimate_send(estimate=sales.estimate(customer_b, "700.00"))
+    sales_services.estimate_decline(estimate=theirs, reason="Not theirs to see")
+    sales_services.estimate_revise(estimate=theirs)
+
+    # when the person opens the estimate
+    body = portal_client.get(url(org, f"estimates/{estimate.public_id}")).content.decode()
+
+    # then the earlier revision is listed with its reason, and nothing of the other customer's
+    assert 'id="revisions"' in body and "Revision 1" in body
+    assert "Too expensive" in body and "Not theirs to see" not in body

@@ -9,7 +9,7 @@ import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Protocol
+from typing import Any, Protocol
 from urllib.parse import urlencode
 from uuid import UUID
 
@@ -18,7 +18,7 @@ from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils.translation import get_language
 
 from portico.contacts.models import Contact
-from portico.contacts.scope import PortalScope
+from portico.contacts.scope import PortalScope, ScopedQuery
 from portico.core import money
 from portico.core.tenancy import get_for_scope
 from portico.orgs.models import GatewayAccount, Organisation
@@ -173,21 +173,32 @@ def invoices_chosen_for_portal(*, scope: PortalScope, invoice_ids: Iterable[str]
 
 def payment_states_for_portal(*, scope: PortalScope, invoice_ids: Iterable[int]) -> dict[int, str]:
     """The state of the open checkout on each of `invoice_ids` that has one ("pending" for a
-    bank debit waiting to settle, otherwise a payment being confirmed); one query."""
+    bank debit waiting to settle, otherwise a payment being confirmed); one query, prepared
+    for one invoice (its page)."""
     wanted = list(invoice_ids)
     if not wanted:
         return {}
-    rows = (
+    if len(wanted) == 1:
+        return dict(_ONE_INVOICE_STATE.rows(scope, invoice_id=wanted[0]))
+    return dict(_open_items(scope).filter(invoice_id__in=wanted))
+
+
+def _open_items(scope: PortalScope) -> QuerySet[Any]:
+    return (
         CheckoutItem.objects.filter(
             checkout__organisation=scope.organisation,
             checkout__contact=scope.contact,
             checkout__state__in=Checkout.OPEN_STATES,
-            invoice_id__in=wanted,
         )
         .order_by("checkout_id")
         .values_list("invoice_id", "checkout__state")
     )
-    return dict(rows)
+
+
+_ONE_INVOICE_STATE: ScopedQuery[tuple[int, str]] = ScopedQuery(
+    lambda scope, invoice_id: _open_items(scope).filter(invoice_id=invoice_id),
+    invoice_id=-90_207,
+)
 
 
 def gateway_account_for_portal(*, scope: PortalScope) -> GatewayAccount | None:
