@@ -1,14 +1,18 @@
 """The ledger's days and version: each posting adds itself to its customer's day and moves the
-account's version on, in the posting's transaction; a bulk load writes the same days."""
+account's version on, in the posting's transaction; a bulk load writes the same days, and
+`portico ledger check` finds a day adrift."""
 
 from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from io import StringIO
 
 import pytest
+from django.core.management import CommandError, call_command
 
 from portico.contacts.models import Contact
+from portico.payments import ledger as checks
 from portico.payments import services as payments
 from portico.sales import ledger
 from portico.sales.models import CustomerAccount, LedgerDay
@@ -58,3 +62,19 @@ def test_a_bulk_load_writes_the_days_the_postings_kept(customer_a: Contact) -> N
     assert days(customer_a) == kept
     # a reloaded account is a new version: nothing computed from the old one is reused
     assert CustomerAccount.objects.get(contact=customer_a).version == version + 1
+
+
+def test_the_ledger_check_reports_a_day_adrift_from_its_postings(customer_a: Contact) -> None:
+    # given a day kept by its postings: nothing to report
+    sales.invoice(customer_a, "100.00")
+    assert checks.days_check() == []
+    call_command("ledger", "check", "--no-gateway", stdout=StringIO())
+    # when the day is changed behind the ledger's back
+    LedgerDay.objects.filter(contact=customer_a).update(lines=7)
+    # then the check names the customer and the day, and fails
+    [drift] = checks.days_check()
+    assert (drift.contact_id, drift.date) == (customer_a.pk, sales.DAY)
+    err = StringIO()
+    with pytest.raises(CommandError, match="1 ledger day"):
+        call_command("ledger", "check", "--no-gateway", stdout=StringIO(), stderr=err)
+    assert f"customer #{customer_a.pk}: day {sales.DAY}" in err.getvalue()

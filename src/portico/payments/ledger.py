@@ -159,6 +159,50 @@ def _exact(figures: ledger.AccountFigures, currency: str) -> ledger.AccountFigur
 
 
 @dataclass(frozen=True)
+class DayDrift:
+    """A customer's day (`sales.LedgerDay`, a statement's sums) that says other than the
+    ledger's postings of that day."""
+
+    contact_id: int
+    date: datetime.date
+    stored: tuple[Any, ...]
+    computed: tuple[Any, ...]
+
+    def describe(self) -> str:
+        return (
+            f"customer #{self.contact_id}: day {self.date} says {self.stored} "
+            f"(postings: {self.computed})"
+        )
+
+
+def days_check(*, organisation: Organisation | None = None) -> list[DayDrift]:
+    """Each customer's days against their postings (in the currency's minor unit: SQLite
+    sums decimals in floating point)."""
+    contacts = Contact.objects.all()
+    if organisation is not None:
+        contacts = contacts.filter(organisation=organisation)
+    currencies = dict(contacts.values_list("pk", "currency"))
+
+    def keyed(rows: Any) -> dict[tuple[int, datetime.date], tuple[Any, ...]]:
+        return {
+            (row["contact_id"], row["date"]): tuple(
+                row[f] if f == "lines" else money.quantize(row[f], currencies[row["contact_id"]])
+                for f in ledger.DAY_FIELDS
+            )
+            for row in rows
+        }
+
+    stored = keyed(ledger.days_stored(contacts=contacts))
+    computed = keyed(ledger.days_computed(contacts=contacts))
+    nothing = (None,) * len(ledger.DAY_FIELDS)
+    return [
+        DayDrift(key[0], key[1], stored.get(key, nothing), computed.get(key, nothing))
+        for key in sorted(stored.keys() | computed.keys())
+        if stored.get(key) != computed.get(key)
+    ]
+
+
+@dataclass(frozen=True)
 class CountDrift:
     """A kept count of the portal's lists (`sales.counts`) that says other than the documents."""
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 from django.db.models import (
@@ -162,19 +163,34 @@ def _day_post(posting: LedgerEntry) -> None:
         days.update(**changes)
 
 
-def days_load(*, contacts: QuerySet[Contact]) -> int:
-    """Write every customer's days from the ledger, replacing what was there (postings
-    inserted in bulk bypass `record`). Answers how many days."""
+DAY_FIELDS = ("movement", *DAY_SUMS, "lines")
+
+
+def days_computed(*, contacts: QuerySet[Contact]) -> QuerySet[Any]:
+    """What each customer's days should say, from the whole ledger (one row a customer and
+    day: organisation_id, contact_id, date and `DAY_FIELDS`)."""
     sums = {
         field: Coalesce(Sum("amount", filter=Q(kind=kind)), ZERO)
         for field, kind in DAY_SUMS.items()
     }
-    rows = (
+    return (
         LedgerEntry.objects.filter(contact__in=contacts)
         .order_by()
         .values("organisation_id", "contact_id", "date")
         .annotate(movement=Sum("amount"), lines=Count("id"), **sums)
     )
+
+
+def days_stored(*, contacts: QuerySet[Contact]) -> QuerySet[Any]:
+    return LedgerDay.objects.filter(contact__in=contacts).values(
+        "organisation_id", "contact_id", "date", *DAY_FIELDS
+    )
+
+
+def days_load(*, contacts: QuerySet[Contact]) -> int:
+    """Write every customer's days from the ledger, replacing what was there (postings
+    inserted in bulk bypass `record`). Answers how many days."""
+    rows = days_computed(contacts=contacts)
     LedgerDay.objects.filter(contact__in=contacts).delete()
     made = LedgerDay.objects.bulk_create(LedgerDay(**row) for row in rows)
     return len(made)

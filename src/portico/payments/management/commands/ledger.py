@@ -52,6 +52,9 @@ class Command(BaseCommand):
         drifts = ledger.accounts_check(organisation=organisation)
         for drift in drifts:
             self.stderr.write(drift.describe())
+        day_drifts = ledger.days_check(organisation=organisation)
+        for day_drift in day_drifts:
+            self.stderr.write(day_drift.describe())
         count_drifts = ledger.counts_check(organisation=organisation, repair=options["repair"])
         for count_drift in count_drifts:
             self.stderr.write(count_drift.describe())
@@ -65,6 +68,8 @@ class Command(BaseCommand):
             problems.append(f"{len(mismatches)} customer(s) out of balance")
         if drifts:
             problems.append(f"{len(drifts)} customer account(s) adrift from the ledger")
+        if day_drifts:
+            problems.append(f"{len(day_drifts)} ledger day(s) adrift from the postings")
         if count_drifts:
             problems.append(
                 f"{len(count_drifts)} list count(s) adrift from the documents"
@@ -76,7 +81,8 @@ class Command(BaseCommand):
             raise CommandError("; ".join(problems) + ".")
         self.stdout.write(
             self.style.SUCCESS(
-                "Ledger agrees with invoices and credit, customer accounts with the ledger, and "
+                "Ledger agrees with invoices and credit, customer accounts and days with the "
+                "ledger, and "
                 "the portal lists' counts with the documents"
                 + ("." if options["no_gateway"] else "; online payments agree with the gateways.")
             )
