@@ -72,10 +72,11 @@ def shift(
     *, organisation_id: int, contact_id: int, kind: str, before: str, after: str, n: int = 1
 ) -> None:
     """Move `n` documents from one state to another (one or two UPDATEs with F(), so two
-    transactions moving the same customer's counts add up instead of overwriting)."""
+    transactions moving the same customer's counts add up instead of overwriting; rows taken
+    in the order of their keys, so two such transactions never wait on each other in a cycle)."""
     if before == after or n == 0:
         return
-    for key, delta in ((before, -n), (after, n)):
+    for key, delta in sorted(((before, -n), (after, n))):
         if key:
             _add((organisation_id, contact_id, kind, key), delta)
 
