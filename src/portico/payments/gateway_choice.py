@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from portico.core.errors import PortalError
@@ -24,9 +24,11 @@ from portico.sales.models import Invoice
 def offered_accounts(organisation: Organisation) -> QuerySet[GatewayAccount]:
     """The business's active accounts of a gateway this installation offers (the sandbox only
     while SANDBOX_GATEWAY is on): what an invoice may offer, and what the portal may charge."""
-    return GatewayAccount.objects.filter(
-        organisation=organisation, is_active=True, kind__in=registry.kinds()
-    ).order_by("pk")
+    return GatewayAccount.objects.filter(_offered(), organisation=organisation).order_by("pk")
+
+
+def _offered() -> Q:
+    return Q(is_active=True, kind__in=registry.kinds())
 
 
 def active_accounts(organisation: Organisation) -> list[GatewayAccount]:
@@ -178,9 +180,20 @@ def offline_reason(
 
 def invoice_offline_reason(*, organisation: Organisation, invoice: Invoice) -> str:
     """`offline_reason` for one invoice, and also its amount: no usable account whose minimum
-    (its own, or the gateway's for the currency) the balance reaches (two queries)."""
-    ticked = list(invoice.payment_gateways.all())
-    active = active_accounts(organisation)
+    (its own, or the gateway's for the currency) the balance reaches (one query: the offered
+    accounts and the ones ticked on the invoice, each marked)."""
+    through = Invoice.payment_gateways.through.objects
+    ticked_here = Exists(through.filter(invoice_id=invoice.pk, gatewayaccount_id=OuterRef("pk")))
+    accounts = list(
+        GatewayAccount.objects.filter(organisation=organisation)
+        .filter(_offered() | Q(ticked_here))
+        .annotate(
+            offered=ExpressionWrapper(_offered(), output_field=BooleanField()), ticked=ticked_here
+        )
+        .order_by("pk")
+    )
+    ticked = [account for account in accounts if account.ticked]
+    active = [account for account in accounts if account.offered]
     reason = offline_reason(
         organisation=organisation, currency=invoice.currency, ticked=ticked, active=active
     )

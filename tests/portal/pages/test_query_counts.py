@@ -67,6 +67,7 @@ def history(contact: Contact, size: int) -> dict[str, str]:
     return {
         "invoice": str(invoices[0].public_id),
         "paid_invoice": str(invoices[-1 if size == 1 else 0].public_id),
+        "open_invoice": str(invoices[-1].public_id),
         "estimate": str(estimates[0].public_id),
         "order": str(orders[0].public_id),
         "payment": str(payment.public_id),
@@ -80,6 +81,7 @@ PAGES: dict[str, Callable[[dict[str, str]], str]] = {
     "invoices": lambda ids: "invoices",
     "invoices filtered": lambda ids: "invoices?status=outstanding&sort=-amount",
     "invoice": lambda ids: f"invoices/{ids['invoice']}",
+    "open invoice": lambda ids: f"invoices/{ids['open_invoice']}",
     "estimates": lambda ids: "estimates?status=awaiting",
     "estimate": lambda ids: f"estimates/{ids['estimate']}",
     "payments": lambda ids: "payments?status=invoice",
