@@ -99,7 +99,7 @@ def test_the_business_is_told_of_the_file_and_the_log_records_the_upload(
     assert "attached \u2068receipts.pdf\u2069." in notification.text
     assert notification.approval == approval
     logged = ActivityLog.objects.get(action="attached_file")
-    assert logged.detail == "receipts.pdf"
+    assert logged.detail == "\u2068receipts.pdf\u2069"  # its typed part isolated
     assert logged.target_id == approval.public_id
     assert logged.ip_address == ORIGIN.ip
     assert ActivityLog.objects.filter(action="commented").count() == 1

@@ -13,8 +13,8 @@ from django.core import mail
 from django.test import Client
 
 from portico.activity import services
-from portico.activity.models import Notification
-from portico.contacts.models import Contact
+from portico.activity.models import ActivityLog, Notification
+from portico.contacts.models import Contact, ContactPerson
 from portico.core import text
 from portico.documents import context as document_context
 from portico.documents import rendering
@@ -161,9 +161,67 @@ def test_a_notification_isolates_each_typed_part_in_the_list_the_mail_and_its_su
         "/admin/",
     ):
         assert as_html(said) in owner_client.get(page).content.decode()
+    # and its own page's heading keeps each part in its <bdi>, its browser tab between isolates
+    own = owner_client.get(f"/admin/activity/notification/{notification.pk}/change/")
+    assert f"<bdi>{as_html(said)}</bdi>" in own.content.decode()
+    assert f"{FSI}{said}{PDI}" in own.content.decode()
     # and no control a customer typed reaches staff
     for shown in (sent.subject, sent.body, html):
         assert RLO not in shown and LRI not in shown
+
+
+def test_the_activity_log_isolates_each_typed_part_in_the_list_and_on_the_rows_page(
+    portal_client: Client,
+    owner_client: Client,
+    disguised: Contact,
+    portal_person: ContactPerson,
+) -> None:
+    # given a customer named with a right-to-left override, whose person is Ann Lee
+    ContactPerson.objects.filter(pk=portal_person.pk).update(first_name="Ann", last_name="Lee")
+    # when they change their details in the portal, typing an override and an isolate
+    response = portal_client.post(
+        f"/portal/{disguised.organisation.slug}/account/details",
+        {"first_name": f"Zed{RLO}x", "last_name": "Lee", "designation": f"Boss{LRI}"}
+        | {"phone": "", "mobile": "", "language": ""},
+    )
+    assert response.status_code == 302
+    # then the log's detail names each typed part (names, old and new values) between isolates,
+    # the sentence's own words outside them
+    said = (
+        f"{FSI}Acmegpj.exe{PDI} ({FSI}Zedx Lee{PDI}) updated their details: "
+        f"First name: {FSI}Ann{PDI} → {FSI}Zedx{PDI}; Designation: — → {FSI}Boss{PDI}"
+    )
+    logged = ActivityLog.objects.get(action="details_updated")
+    assert logged.detail == said
+    # and staff read each part in its own <bdi>, in the list and on the row's page
+    rows_page = f"/admin/activity/activitylog/{logged.pk}/change/"
+    for page in ("/admin/activity/activitylog/", rows_page):
+        shown = owner_client.get(page).content.decode()
+        assert f"<bdi>{as_html(said)}</bdi>" in shown
+        assert RLO not in shown and LRI not in shown
+
+
+def test_an_activitys_page_heads_with_its_document_isolated_and_its_reason_part_by_part(
+    portal_client: Client,
+    owner_client: Client,
+    org: Organisation,
+    disguised: Contact,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    estimate = decline_in_the_portal(
+        portal_client, org, disguised, f"Too{RLO} dear", django_capture_on_commit_callbacks
+    )
+    logged = ActivityLog.objects.get(action="estimate_declined")
+    assert logged.detail == f"{FSI}Too dear{PDI}"
+    page = owner_client.get(f"/admin/activity/activitylog/{logged.pk}/change/").content.decode()
+    assert f"<bdi>Estimate_declined <bdi>estimate {estimate.number}</bdi></bdi>" in page
+    assert f"{FSI}estimate_declined {FSI}estimate {estimate.number}{PDI}{PDI}" in page
+    assert "<bdi><bdi>Too dear</bdi></bdi>" in page
+    # and the customer's page in the back office lists it the same way
+    overview = owner_client.get(f"/admin/contacts/contact/{disguised.pk}/change/").content.decode()
+    assert f"<bdi>estimate {estimate.number}</bdi>" in overview
+    assert "(<bdi><bdi>Too dear</bdi></bdi>)" in overview
+    assert RLO not in page
 
 
 def test_an_unbalanced_isolate_typed_by_a_customer_cannot_swallow_the_sentence(

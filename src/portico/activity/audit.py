@@ -17,9 +17,10 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from portico.accounts.models import Membership, User, normalise_email
-from portico.activity.models import ActivityLog
+from portico.activity.models import DETAIL_LENGTH, ActivityLog
 from portico.contacts.models import ContactPerson
 from portico.core import audit
+from portico.core import text as typed
 from portico.orgs.models import Organisation
 
 DOCUMENT_MODELS = {"estimate", "invoice", "salesorder", "timesheetapproval"}
@@ -75,7 +76,7 @@ def _row(
         actor_user_id=actor.user_id if actor.kind == "staff" else None,
         actor_label=label[:200],
         action=event.action,
-        detail=event.detail[:300],
+        detail=typed.cut(event.detail, DETAIL_LENGTH),
         ip_address=event.ip,
         user_agent=event.user_agent[: audit.USER_AGENT_LENGTH],
         **(

@@ -208,6 +208,9 @@ class Notification(OrganisationOwned, TargetMixin):
         return self.read_at is not None
 
 
+DETAIL_LENGTH = 300
+
+
 class ActivityLog(OrganisationOwned):
     """The organisation's audit trail, append-only: every action taken in the portal, and the
     sign-ins, portal access, API keys, webhook endpoints and money movements recorded through
@@ -254,7 +257,8 @@ class ActivityLog(OrganisationOwned):
     target_kind = models.CharField(_("on"), max_length=30, blank=True)
     target_id = models.UUIDField(null=True, blank=True)
     target_label = models.CharField(_("document"), max_length=100, blank=True)
-    detail = models.CharField(_("detail"), max_length=300, blank=True)
+    detail = models.CharField(_("detail"), max_length=DETAIL_LENGTH, blank=True)
+    """A sentence, its typed parts between isolates (`core.text.fill`), like a notification's."""
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     user_agent = models.CharField(_("browser"), max_length=300, blank=True)
 
@@ -269,7 +273,8 @@ class ActivityLog(OrganisationOwned):
         ]
 
     def __str__(self) -> str:
-        return f"{self.action_label} {self.target_label}".strip()
+        target = typed.isolate(self.target_label) if self.target_label else ""
+        return f"{self.action_label} {target}".strip()
 
     @property
     def action_label(self) -> str:

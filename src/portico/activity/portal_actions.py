@@ -129,7 +129,7 @@ def estimate_accept_from_portal(
         action="estimate_accepted",
         kind=Kind.ESTIMATE_ACCEPTED,
         target=accepted,
-        detail=name,
+        detail=typed.isolate(name),
         origin=origin,
         text=lambda: typed.fill(
             _("%(customer)s accepted estimate %(number)s (signed “%(name)s”)."),
@@ -164,7 +164,7 @@ def estimate_decline_from_portal(
         action="estimate_declined",
         kind=Kind.ESTIMATE_DECLINED,
         target=declined,
-        detail=text,
+        detail=typed.isolate(text),
         origin=origin,
         text=lambda: typed.fill(
             _("%(customer)s declined estimate %(number)s: %(reason)s"),
@@ -243,7 +243,7 @@ def timesheet_reject_from_portal(
         action="timesheet_rejected",
         kind=Kind.TIMESHEET_REJECTED,
         target=decided,
-        detail=text,
+        detail=typed.isolate(text),
         origin=origin,
         text=lambda: typed.fill(
             _("%(customer)s rejected the %(document)s: %(reason)s"),

@@ -203,7 +203,7 @@ def person_details_update(
     person.save(update_fields=[*PERSON_FIELDS, "updated_at"])
     for change in changes:
         setattr(scope.person, change.field, change.new)
-    text = _changes_text(scope, _("updated their details"), changes)
+    text = _changes_text(scope, _("updated their details"), changes, isolated=True)
     _log(scope=scope, action="details_updated", detail=text, origin=origin)
     _tell_business(
         scope=scope,
@@ -329,7 +329,7 @@ def email_change_request(
     _log(
         scope=scope,
         action="email_change_requested",
-        detail=f"{person.email} → {new_email}",
+        detail=typed.fill("%(old)s → %(new)s", {"old": person.email, "new": new_email}),
         origin=origin,
     )
     return pending
@@ -371,7 +371,7 @@ def email_change_confirm(
     )
     scope = PortalScope(organisation, person.contact, person)
     change = Change("email", gettext_lazy("Email"), old_email, person.email)
-    _log(scope=scope, action="email_changed", detail=str(change), origin=origin)
+    _log(scope=scope, action="email_changed", detail=change.line(typed.isolate), origin=origin)
     _tell_business(
         scope=scope,
         kind=Kind.DETAILS_UPDATED,
@@ -439,7 +439,7 @@ def company_details_submit(
         if review
         else gettext_lazy("updated the company details")
     )
-    text = _changes_text(scope, str(headline), changes)
+    text = _changes_text(scope, str(headline), changes, isolated=True)
     _log(
         scope=scope,
         action="company_details_requested" if review else "company_details_updated",
@@ -508,7 +508,7 @@ def customer_message_send(
             reply_to=[person.email] if person.email else [],
         )
     )
-    _log(scope=scope, action="message_sent", detail=subject, origin=origin)
+    _log(scope=scope, action="message_sent", detail=typed.isolate(subject), origin=origin)
     _tell_business(
         scope=scope,
         kind=Kind.MESSAGED,
@@ -552,7 +552,7 @@ def review_save(
     _log(
         scope=scope,
         action="review_written" if created else "review_edited",
-        detail=summary,
+        detail=f"{review.stars} {typed.isolate(text[:200])}",
         origin=origin,
     )
     if created:

@@ -21,6 +21,7 @@ from portico.accounts.models import normalise_email
 from portico.activity.mail import compose_email, language_for, send_after_commit, site_link
 from portico.activity.models import (
     COMMENT_MAX_LENGTH,
+    DETAIL_LENGTH,
     ActivityLog,
     Comment,
     Notification,
@@ -124,7 +125,8 @@ def activity_record(
     detail: str = "",
     origin: Origin | None = None,
 ) -> ActivityLog:
-    """Append one line to the customer's activity log."""
+    """Append one line to the customer's activity log; `detail` is a sentence with its typed
+    parts between isolates (`core.text.fill`, `isolate`), shown to staff part by part."""
     ensure_not_preview(scope)
     origin = origin or Origin()
     return ActivityLog.objects.create(
@@ -135,7 +137,7 @@ def activity_record(
         target_kind=(target._meta.model_name or "") if target is not None else "",
         target_id=getattr(target, "public_id", None),
         target_label=target_label(target)[:100] if target is not None else "",
-        detail=detail[:300],
+        detail=typed.cut(detail, DETAIL_LENGTH),
         ip_address=origin.ip,
         user_agent=origin.user_agent[:300],
     )
@@ -161,7 +163,9 @@ def portal_preview_start(
         actor_user=user,
         actor_label=user.email,
         action="staff_preview",
-        detail=(_("Portal viewed by staff: %(email)s") % {"email": user.email})[:300],
+        detail=typed.cut(
+            typed.fill(_("Portal viewed by staff: %(email)s"), {"email": user.email}), DETAIL_LENGTH
+        ),
         ip_address=origin.ip,
         user_agent=origin.user_agent[:300],
     )
@@ -448,7 +452,7 @@ def comment_add_from_portal(
                 scope=scope,
                 action="attached_file",
                 target=target,
-                detail=attachment.name,
+                detail=typed.isolate(attachment.name),
                 origin=origin,
             )
     except BaseException:

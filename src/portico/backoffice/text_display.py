@@ -81,9 +81,10 @@ class TextDisplayMixin:
     def render_change_form(
         self, request: HttpRequest, context: dict[str, Any], *args: Any, **kwargs: Any
     ) -> Any:
-        # The row's name heads the page and its browser tab: plain text there, so isolates.
+        # The row's name heads the page and its browser tab: plain text there, so isolates
+        # (a sentence's own typed parts, a notification's, stay isolated inside).
         if context.get("subtitle"):
-            context["subtitle"] = text.isolate(context["subtitle"])
+            context["subtitle"] = f"{text.FSI}{text.sentence(context['subtitle'])}{text.PDI}"
         return super().render_change_form(request, context, *args, **kwargs)  # type: ignore[misc]
 
     def get_list_display(self, request: HttpRequest) -> Any:

@@ -30,6 +30,7 @@ from portico.contacts import document_links
 from portico.contacts.models import ContactPerson, DocumentLink
 from portico.contacts.scope import PortalScope
 from portico.core import placeholders, ratelimit
+from portico.core import text as typed
 from portico.core.errors import DomainError
 from portico.core.formats import format_date, format_money
 from portico.documents import links, services
@@ -526,8 +527,15 @@ def _send(
             scope=PortalScope(organisation, document.contact, letter.person),
             action="document_sent" if purpose == DocumentSend.Purpose.SEND else f"{purpose}_sent",
             target=document,
-            detail=f"{kind.slug} {document.number} emailed to {letter.to} {who}"
-            + (f", cc {', '.join(addresses)}" if addresses else ""),
+            detail=typed.fill(
+                "%(kind)s %(number)s emailed to %(to)s %(who)s%(cc)s",
+                {"number": document.number, "to": letter.to},
+                words={
+                    "kind": kind.slug,
+                    "who": who,
+                    "cc": f", cc {typed.listing(addresses)}" if addresses else "",
+                },
+            ),
         )
     logger.info("%s %s sent to %d recipients (%s)", kind.slug, document.number, len(letters), who)
     return record
@@ -695,7 +703,7 @@ def document_link_renew(*, link: DocumentLink, ip: str | None = None) -> bool:
         scope=scope,
         action="document_link_renewed",
         target=document,
-        detail=f"new link emailed to {person.email}",
+        detail=typed.fill("new link emailed to %(email)s", {"email": person.email}),
         origin=activity_services.Origin(ip=ip),
     )
     return True

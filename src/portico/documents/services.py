@@ -116,12 +116,15 @@ def _tell_business(
     *, scope: PortalScope, document: Any, kind: DocumentKind, addresses: list[str], ip: str | None
 ) -> None:
     """An activity-log line for the customer's history and a notification for the business."""
-    summary = f"{kind.title} {document.number} → {', '.join(addresses)}"
     activity_services.activity_record(
         scope=scope,
         action="document_forwarded",
         target=document,
-        detail=summary,
+        detail=typed.fill(
+            "%(kind)s %(number)s → %(addresses)s",
+            {"number": document.number},
+            words={"kind": str(kind.title), "addresses": typed.listing(addresses)},
+        ),
         origin=activity_services.Origin(ip=ip),
     )
     links: dict[str, Any] = {}

@@ -206,7 +206,7 @@ def autopay_turn_off(
     locked.autopay_turned_off_at = timezone.now()
     locked.save(update_fields=["autopay", "autopay_turned_off_at", "updated_at"])
     activity_services.activity_record(
-        scope=scope, action="autopay_off", detail=locked.name, origin=origin
+        scope=scope, action="autopay_off", detail=typed.isolate(locked.name), origin=origin
     )
     activity_services.notification_create(
         organisation=scope.organisation,
