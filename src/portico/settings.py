@@ -406,8 +406,8 @@ RATE_LIMITS: dict[str, tuple[int, int]] = {
     "link-request": (10, 3600),
     "forward": (env_int("RATE_FORWARDS_PER_HOUR", 20, minimum=1), 3600),
     "comment": (30, 3600),
-    # Above the per-person hourly count of stored messages, which answers first and kindly.
-    "message": (20, 3600),
+    # Messages to the business: the portal's form says it kindly, naming the address to write to.
+    "message": (env_int("RATE_MESSAGES_PER_HOUR", 10, minimum=1), 3600),
     "upload": (30, 3600),
     "pdf": (60, 600),
     "checkout": (20, 3600),

@@ -95,6 +95,7 @@ def test_messages_to_the_business_stop_at_the_message_allowance_on_both_doors(
     page = portal_client.post(f"/portal/{org.slug}/account/contact", body)
     assert page.status_code == 429
     assert page["Retry-After"] == "3600"
+    assert org.primary_email in page.content.decode()  # the page says it kindly, with the address
     assert CustomerMessage.objects.count() == 1
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -74,7 +73,6 @@ COMPANY_FIELDS = (
     *(f"billing_{part}" for part in ADDRESS_PARTS),
     *(f"shipping_{part}" for part in ADDRESS_PARTS),
 )
-MESSAGES_PER_HOUR = 10
 
 
 _lazy_label = lazy(field_label, str)
@@ -464,25 +462,14 @@ def company_details_submit(
 def customer_message_send(
     *, scope: PortalScope, subject: str, body: str, origin: Origin | None = None
 ) -> CustomerMessage:
-    """Email the organisation's address (reply-to the person), keep the message, notify."""
+    """Email the organisation's address (reply-to the person), keep the message, notify.
+
+    How many a person may send is the `message` abuse limit (`core.ratelimit`), counted where
+    the request comes in: the portal's page and the Portal API share it."""
     subject = _bounded_text(subject, field="subject", limit=SUBJECT_MAX_LENGTH)
     _no_line_breaks(subject, "subject")
     body = _bounded_text(body, field="body", limit=MESSAGE_MAX_LENGTH)
-    # The lock makes the hourly count exact when two messages are sent at once.
-    person = ContactPerson.objects.select_for_update().get(
-        pk=scope.person.pk, organisation=scope.organisation
-    )
-    since = timezone.now() - timedelta(hours=1)
-    sent = CustomerMessage.objects.filter(person=person, created_at__gte=since).count()
-    if sent >= MESSAGES_PER_HOUR:
-        raise DomainError(
-            _(
-                "You have sent %(count)d messages in the last hour. Please wait a while before "
-                "sending another, or write to %(email)s directly."
-            )
-            % {"count": MESSAGES_PER_HOUR, "email": scope.organisation.primary_email},
-            code="rate_limited",
-        )
+    person = scope.person
     message = CustomerMessage.objects.create(
         organisation=scope.organisation,
         contact=scope.contact,

@@ -59,11 +59,16 @@ def request_keys(request: HttpRequest) -> list[str]:
     return keys
 
 
-def too_many(request: HttpRequest, rule: str) -> HttpResponse:
-    """The 429 page: plain, translated, with `Retry-After` (the rule's window)."""
-    response = HttpResponse(render_to_string("core/rate_limited.html", request=request), status=429)
+def retry_after(response: Response, rule: str) -> Response:
+    """`response` (a 429) with `Retry-After`: the rule's window."""
     response["Retry-After"] = str(settings.RATE_LIMITS[rule][1])
     return response
+
+
+def too_many(request: HttpRequest, rule: str) -> HttpResponse:
+    """The 429 page: plain, translated, with `Retry-After` (the rule's window)."""
+    page = HttpResponse(render_to_string("core/rate_limited.html", request=request), status=429)
+    return retry_after(page, rule)
 
 
 def limited(

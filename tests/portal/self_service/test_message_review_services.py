@@ -13,7 +13,6 @@ from portico.contacts.models import CustomerMessage, Review
 from portico.contacts.scope import PortalScope
 from portico.core.errors import DomainError
 from portico.orgs.models import PortalPreferences
-from tests.portal.self_service.factories import CustomerMessageFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -76,19 +75,6 @@ def test_bad_messages_are_field_errors_and_nothing_is_sent(
     assert raised.value.field == field
     assert not CustomerMessage.objects.exists()
     assert mail.outbox == []
-
-
-def test_the_eleventh_message_in_an_hour_is_refused_with_a_clear_message(
-    scope: PortalScope,
-) -> None:
-    CustomerMessageFactory.create_batch(10, person=scope.person)
-
-    with pytest.raises(DomainError) as raised:
-        services.customer_message_send(scope=scope, subject="Again", body="Again")
-
-    assert raised.value.code == "rate_limited"
-    assert "10 messages in the last hour" in raised.value.message
-    assert CustomerMessage.objects.count() == 10
 
 
 def test_a_review_is_written_once_and_edited_later(scope: PortalScope) -> None:

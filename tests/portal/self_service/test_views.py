@@ -17,7 +17,6 @@ from portico.contacts.models import (
 )
 from portico.orgs.models import PortalPreferences
 from tests.portal.self_service.factories import (
-    CustomerMessageFactory,
     DetailsChangeItemFactory,
     ReviewFactory,
     SelfServiceSettingsFactory,
@@ -186,20 +185,24 @@ def test_the_company_page_lists_only_this_customers_persons(
     assert customer_b_person.email not in page
 
 
-def test_the_contact_form_mails_the_business_and_limits_the_rate(
+def test_the_contact_form_mails_the_business_and_stops_at_ten_an_hour_naming_the_address(
     portal_client: Client, active_person: ContactPerson, django_capture_on_commit_callbacks: Any
 ) -> None:
+    # given a person who sends ten messages in an hour (the `message` rule's default)
+    message = {"subject": "Hi", "body": "Hello"}
     with django_capture_on_commit_callbacks(execute=True):
-        response = portal_client.post(
-            url(active_person, "contact"), {"subject": "Hi", "body": "Hello"}
-        )
-    assert response.status_code == 302
+        for _ in range(10):
+            response = portal_client.post(url(active_person, "contact"), message)
+            assert response.status_code == 302
     assert any(m.reply_to == [active_person.email] for m in mail.outbox)
-
-    CustomerMessageFactory.create_batch(9, person=active_person)
-    response = portal_client.post(url(active_person, "contact"), {"subject": "Hi", "body": "Hello"})
+    # when they send an eleventh
+    response = portal_client.post(url(active_person, "contact"), message)
+    # then the form says so kindly, with the business's address, and nothing is sent
     assert response.status_code == 429
-    assert "in the last hour" in response.content.decode()
+    assert response["Retry-After"] == "3600"
+    page = response.content.decode()
+    assert "sent many messages in the last hour" in page
+    assert active_person.organisation.primary_email in page
     assert CustomerMessage.objects.count() == 10
 
 

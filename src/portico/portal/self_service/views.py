@@ -194,12 +194,24 @@ def company(request: HttpRequest, scope: PortalScope) -> HttpResponse:
 
 @portal_view(module=Module.ACCOUNT)
 @require_http_methods(["GET", "POST"])
-@ratelimit.limited("message")
 def contact_business(request: HttpRequest, scope: PortalScope) -> HttpResponse:
     form = forms.ContactBusinessForm(request.POST or None)
     status = 200
     if request.method == "POST":
         status = 400
+        if not ratelimit.hit("message", *ratelimit.request_keys(request)):
+            # The abuse limit, said kindly on the form: the address still reaches the business.
+            form.add_error(
+                None,
+                _(
+                    "You have sent many messages in the last hour. Please wait a while before "
+                    "sending another, or write to %(email)s directly."
+                )
+                % {"email": scope.organisation.primary_email},
+            )
+            context = {"scope": scope, "tab": "contact", "form": form}
+            page = render(request, "portal/self_service/contact.html", context, status=429)
+            return ratelimit.retry_after(page, "message")
         if form.is_valid():
             try:
                 services.customer_message_send(
@@ -210,7 +222,6 @@ def contact_business(request: HttpRequest, scope: PortalScope) -> HttpResponse:
                 )
             except DomainError as error:
                 _add_error(form, error)
-                status = 429 if error.code == "rate_limited" else 400
             else:
                 messages.success(
                     request,
