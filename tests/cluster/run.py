@@ -13,6 +13,7 @@ import contextlib
 import html.parser
 import os
 import re
+import secrets
 import shutil
 import signal
 import socket
@@ -731,6 +732,25 @@ def once_checks(c: Cluster, report: Report, recurring_before: int) -> None:
     )
 
 
+def access_log_checks(c: Cluster, report: Report) -> None:
+    """nginx logs every request, one-time links' tokens redacted (docs/nginx-cluster.conf)."""
+    access_log = c.tmp / "nginx" / "logs" / "access.log"
+    journey_lines = len(access_log.read_text().splitlines())
+    http = browser(c)
+    token = secrets.token_urlsafe(32)  # a one-time link's shape; made up, so it answers 404
+    paths = ["d/{}", "d/{}/renew", "invitation/{}", "password/reset/{}", "links/{}/renew"]
+    paths += ["account/email/confirm/{}", "login?token={}"]
+    for path in paths:
+        http.get(c.base + portal(path.format(token)), allow_redirects=False, timeout=10)
+    log = access_log.read_text()
+    redacted = [line for line in log.splitlines()[journey_lines:] if "[redacted]" in line]
+    report.check(
+        "nginx's access log has the journey's requests but no one-time token",
+        journey_lines > 0 and token not in log and len(redacted) == len(paths),
+        f"{journey_lines} lines, token {'printed' if token in log else 'redacted'}",
+    )
+
+
 def main() -> int:
     started = time.monotonic()
     tmp = Path(tempfile.mkdtemp(prefix="portico-cluster-"))
@@ -797,6 +817,7 @@ def main() -> int:
         print("==> faults", flush=True)
         faults(c, report)
         once_checks(c, report, recurring_before)
+        access_log_checks(c, report)
     except Exception as exc:  # a broken step is a failed check, and the summary still prints
         report.check("the run completed", False, f"{type(exc).__name__}: {exc}")
     finally:
