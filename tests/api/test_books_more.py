@@ -163,3 +163,22 @@ def test_notifications_are_listed(books: Api, org: Organisation, customer_a: Con
     body = books.get("/books/notifications", unread=True).json()
     assert body["count"] == 1
     assert body["items"][0]["text"] == "Customer A wrote a review."
+
+
+def test_a_notifications_text_keeps_its_parts_isolates_and_drops_other_controls(
+    books: Api, org: Organisation, customer_a: Contact
+) -> None:
+    from portico.activity import services as activity_services
+
+    # given an older notification: a part between isolates, an override and a stray isolate
+    fsi, pdi, rlo, lri = "\u2068", "\u2069", "\u202e", "\u2066"
+    activity_services.notification_create(
+        organisation=org,
+        kind="reviewed",
+        event_key="review-older",
+        text=f"{fsi}Acme{rlo}{pdi} wrote a {lri}review.",
+        contact=customer_a,
+    )
+    # then the API serves the part between its isolates, and nothing else invisible
+    (item,) = books.get("/books/notifications").json()["items"]
+    assert item["text"] == f"{fsi}Acme{pdi} wrote a review."

@@ -299,7 +299,7 @@ def _emit_for(notification: Notification, target: models.Model | None) -> None:
     if event_type is None:
         return
     data: dict[str, Any] = {"object": "notification", "id": str(notification.public_id)}
-    data["text"] = notification.text
+    data["text"] = typed.sentence(notification.text)
     if notification.contact is not None:
         data["contact"] = str(notification.contact.public_id)
     if notification.person is not None:

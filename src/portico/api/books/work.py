@@ -23,6 +23,7 @@ from portico.api.portal.projects import ApprovalOut, ProjectOut, approval_out, p
 from portico.api.schemas import Input, MultiLine, SingleLine
 from portico.contacts import selectors as contact_selectors
 from portico.contacts import services as contact_services
+from portico.core import text as typed
 from portico.core.money import parse_amount
 from portico.projects import selectors as project_selectors
 from portico.projects import services as project_services
@@ -173,7 +174,7 @@ def notification_list(request: HttpRequest, params: Query[NotificationParams]) -
         lambda n: {
             "id": n.public_id,
             "kind": n.kind,
-            "text": n.text,
+            "text": typed.sentence(n.text),  # its parts' isolates; older rows' controls dropped
             "contact": n.contact.public_id if n.contact is not None else None,
             "read": n.read_at is not None,
             "created_at": n.created_at,
