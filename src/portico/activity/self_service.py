@@ -122,14 +122,11 @@ def _log(*, scope: PortalScope, action: str, detail: str, origin: Origin | None)
     activity.activity_record(scope=scope, action=action, detail=detail, origin=origin)
 
 
-def _changes_text(
-    scope: PortalScope, headline: str, changes: list[Change], *, isolated: bool = False
-) -> str:
-    """One line naming who changed what, the fields named in the active language; `isolated`
-    for the notification, its typed parts (names, values) between isolates."""
-    shown: Callable[[object], str] = typed.isolate if isolated else str
-    listed = "; ".join(change.line(shown) for change in changes)
-    names = f"{shown(scope.contact.display_name)} ({shown(scope.person.full_name)})"
+def _changes_text(scope: PortalScope, headline: str, changes: list[Change]) -> str:
+    """One line naming who changed what, the fields named in the active language, its typed
+    parts (names, values) between isolates: the activity log's detail and the notification."""
+    listed = "; ".join(change.line(typed.isolate) for change in changes)
+    names = f"{typed.isolate(scope.contact.display_name)} ({typed.isolate(scope.person.full_name)})"
     return f"{names} {headline}: {listed}"
 
 
@@ -201,13 +198,13 @@ def person_details_update(
     person.save(update_fields=[*PERSON_FIELDS, "updated_at"])
     for change in changes:
         setattr(scope.person, change.field, change.new)
-    text = _changes_text(scope, _("updated their details"), changes, isolated=True)
+    text = _changes_text(scope, _("updated their details"), changes)
     _log(scope=scope, action="details_updated", detail=text, origin=origin)
     _tell_business(
         scope=scope,
         kind=Kind.DETAILS_UPDATED,
         key=f"person_details:{person.public_id}:{uuid.uuid4()}",
-        text=lambda: _changes_text(scope, _("updated their details"), changes, isolated=True),
+        text=lambda: _changes_text(scope, _("updated their details"), changes),
     )
     return changes
 
@@ -374,7 +371,7 @@ def email_change_confirm(
         scope=scope,
         kind=Kind.DETAILS_UPDATED,
         key=f"email_change:{token.public_id}",
-        text=lambda: _changes_text(scope, _("changed their login email"), [change], isolated=True),
+        text=lambda: _changes_text(scope, _("changed their login email"), [change]),
     )
     return person
 
@@ -437,7 +434,7 @@ def company_details_submit(
         if review
         else gettext_lazy("updated the company details")
     )
-    text = _changes_text(scope, str(headline), changes, isolated=True)
+    text = _changes_text(scope, str(headline), changes)
     _log(
         scope=scope,
         action="company_details_requested" if review else "company_details_updated",
@@ -448,7 +445,7 @@ def company_details_submit(
         scope=scope,
         kind=Kind.DETAILS_UPDATED,
         key=f"company_details:{batch}",
-        text=lambda: _changes_text(scope, str(headline), changes, isolated=True),
+        text=lambda: _changes_text(scope, str(headline), changes),
     )
     if review:
         return CompanyResult(applied=[], queued=changes)
