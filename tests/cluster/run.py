@@ -742,6 +742,8 @@ def access_log_checks(c: Cluster, report: Report) -> None:
     paths += ["account/email/confirm/{}", "login?token={}"]
     for path in paths:
         http.get(c.base + portal(path.format(token)), allow_redirects=False, timeout=10)
+    # nginx writes a request's line after answering it
+    eventually(lambda: len(access_log.read_text().splitlines()) >= journey_lines + len(paths), 5)
     log = access_log.read_text()
     redacted = [line for line in log.splitlines()[journey_lines:] if "[redacted]" in line]
     report.check(

@@ -82,6 +82,16 @@ def get(port: int, path: str) -> int:
         connection.close()
 
 
+def logged(access_log: Path, expected: int) -> list[str]:
+    """The log's lines once it has `expected` of them (nginx writes a line after answering)."""
+    deadline = time.monotonic() + 5
+    while len(lines := access_log.read_text().splitlines()) < expected:
+        if time.monotonic() > deadline:
+            break
+        time.sleep(0.02)
+    return lines
+
+
 def test_the_access_log_prints_each_request_without_one_time_tokens(
     nginx: tuple[int, Path],
 ) -> None:
@@ -107,7 +117,7 @@ def test_the_access_log_prints_each_request_without_one_time_tokens(
     for path in sent:
         assert get(port, path) == 502  # the nodes are down; the request is logged all the same
     # then the log has one line per request, each address as redacted, and no token anywhere
-    lines = access_log.read_text().splitlines()
+    lines = logged(access_log, len(sent))
     assert len(lines) == len(sent)
     for line, shown in zip(lines, sent.values(), strict=True):
         assert f'"GET {shown} HTTP/1.1" 502' in line
