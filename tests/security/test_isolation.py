@@ -13,7 +13,7 @@ from django.core import mail
 from django.test import Client
 
 from portico.activity import services
-from portico.activity.models import ActivityLog, Notification
+from portico.activity.models import ActivityLog, Comment, Notification
 from portico.contacts.models import Contact, ContactPerson
 from portico.core import text
 from portico.documents import context as document_context
@@ -106,6 +106,18 @@ def test_staff_see_a_customers_message_isolated_on_its_page(
     assert page.status_code == 200
     # the subject's field (the page's title still names the row as stored)
     assert "<bdi>Refundfdp.exe</bdi>" in page.content.decode()
+
+
+def test_staff_see_a_customers_comment_isolated_in_the_list(
+    owner_client: Client, org: Organisation, disguised: Contact
+) -> None:
+    invoice = sales.invoice(disguised)
+    Comment.objects.create(
+        organisation=org, contact=disguised, invoice=invoice, body=f"Paid{RLO}fdp.exe"
+    )
+    page = owner_client.get("/admin/activity/comment/").content.decode()
+    assert "<bdi>Paidfdp.exe</bdi>" in page
+    assert RLO not in page
 
 
 def outside_the_isolates(sentence: str) -> str:

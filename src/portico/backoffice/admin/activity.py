@@ -158,17 +158,17 @@ class CommentAdmin(OrganisationScopedAdmin):
     autocomplete_fields: list[str] = []
 
     @admin.display(description=_("comment"))
-    def body_start(self, obj: Comment) -> str:
-        return obj.body[:80]
+    def body_start(self, obj: Comment) -> SafeString:
+        return text.bdi(obj.body[:80])
 
     @admin.display(description=_("document"))
-    def target_label(self, obj: Comment) -> str:
+    def target_label(self, obj: Comment) -> SafeString | str:
         target = obj.target
-        return services.target_label(target) if target is not None else ""
+        return text.bdi(services.target_label(target)) if target is not None else ""
 
     @admin.display(description=_("by"))
-    def author(self, obj: Comment) -> str:
-        return obj.author_name
+    def author(self, obj: Comment) -> SafeString:
+        return text.bdi(obj.author_name)
 
     def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         if obj is None:
