@@ -554,10 +554,21 @@ def journey(c: Cluster, report: Report) -> None:
         paid[method] = (invoices[0], response.status_code, response.headers.get("Location", ""))
         report.check(f"pay by {method}", response.status_code == 302, str(paid[method]))
 
-    # 5. a statement PDF and an invoice PDF, the latter cached in S3
+    # 5. a statement PDF (a long one prepared by a worker while its page refreshes itself, then
+    # downloaded from S3) and an invoice PDF, the latter cached in S3
     statement = http.get(c.base + portal("documents/statement/pdf"))
+    prepared = "Refresh" in statement.headers
+    deadline = time.monotonic() + 90
+    while "Refresh" in statement.headers and time.monotonic() < deadline:
+        time.sleep(1)
+        statement = http.get(statement.url)
+    ready = re.search(
+        rf"/portal/{ORG}/documents/statement/pdf/[0-9a-f-]{{36}}/download", statement.text
+    )
+    if ready:
+        statement = http.get(c.base + ready.group(0))
     report.check(
-        "download a statement PDF",
+        "download a statement PDF" + (" a worker prepared" if prepared else ""),
         statement.status_code == 200 and statement.content.startswith(b"%PDF"),
         f"{statement.status_code} {len(statement.content)} bytes",
     )
