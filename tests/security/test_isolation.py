@@ -22,6 +22,7 @@ from portico.documents.kinds import kind_of
 from portico.orgs.models import Organisation
 from portico.sales import services as sales_services
 from portico.sales.models import Estimate
+from tests.contacts.factories import ContactPersonFactory
 from tests.portal.self_service import factories as ss
 from tests.sales import factories as sales
 
@@ -117,6 +118,29 @@ def test_staff_see_a_customers_comment_isolated_in_the_list(
     )
     page = owner_client.get("/admin/activity/comment/").content.decode()
     assert "<bdi>Paidfdp.exe</bdi>" in page
+    assert RLO not in page
+
+
+def test_a_colleagues_name_and_file_on_a_comment_in_the_portal_are_isolated(
+    portal_client: Client, org: Organisation, customer_a: Contact
+) -> None:
+    # given a colleague at the same customer whose name was typed with an override
+    colleague = ContactPersonFactory(
+        organisation=org, contact=customer_a, first_name=f"Bob{RLO}", last_name="Smith"
+    )
+    invoice = sales.invoice(customer_a)
+    Comment.objects.create(
+        organisation=org,
+        contact=customer_a,
+        invoice=invoice,
+        author_person=colleague,
+        body="Ok.",
+        show_in_portal=True,
+    )
+    # when another person of the customer reads the invoice in the portal
+    page = portal_client.get(f"/portal/{org.slug}/invoices/{invoice.public_id}").content.decode()
+    # then the name stands apart from the words around it, without its control
+    assert "<bdi>Bob Smith</bdi>" in page
     assert RLO not in page
 
 

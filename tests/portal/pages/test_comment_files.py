@@ -252,7 +252,7 @@ def test_the_approval_page_costs_no_more_queries_for_comments_and_files(
     bare = counts[0]
     assert counts == [bare, bare, bare, bare]
     thread = response.content.decode()
-    positions = [thread.index(f"{n}.pdf</a>") for n in range(5)]
+    positions = [thread.index(f"{n}.pdf</bdi></a>") for n in range(5)]
     assert positions == sorted(positions) and thread.count("Please see the attached file.") == 5
     assert counts[-1] <= 10
 
