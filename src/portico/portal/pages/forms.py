@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Hashable
 from typing import Any
 
 from django import forms
@@ -13,13 +12,14 @@ from django.utils.translation import gettext_lazy as _
 
 from portico.activity.models import COMMENT_MAX_LENGTH
 from portico.activity.portal_actions import REASON_MAX_LENGTH, SIGNATURE_MAX_LENGTH
+from portico.core.kept import Kept
 from portico.core.text import SingleLineField
 from portico.core.uploads import EXTENSIONS, MAX_BYTES
 
 ACCEPT = tuple(extension for extensions in EXTENSIONS.values() for extension in extensions)
 
 
-_BLANK: dict[Hashable, SafeString] = {}
+_BLANK = Kept()
 
 
 class _BlankOnce:
@@ -40,10 +40,8 @@ class _BlankOnce:
             widget.is_required,
             *((k, type(v), str(v)) for k, v in sorted({**widget.attrs, **(attrs or {})}.items())),
         )
-        found = _BLANK.get(key)
-        if found is None:
-            found = _BLANK[key] = super().render(name, value, attrs, renderer)  # type: ignore[misc]
-        return found
+        blank = super().render  # type: ignore[misc]
+        return _BLANK.get(key, lambda: blank(name, value, attrs, renderer))
 
 
 class _Textarea(_BlankOnce, forms.Textarea):

@@ -1,15 +1,16 @@
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from django import template
 from django.template import Context
 from django.template.loader import render_to_string
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.utils.translation import get_language, get_language_bidi
 
 from portico.contacts.scope import PortalScope
+from portico.core.kept import Kept
 from portico.orgs.models import Organisation
 from portico.portal import scoping
 from portico.portal.pages import badges
@@ -28,7 +29,7 @@ def portal_nav(context: Context, scope: PortalScope) -> str:
         for item, url in scoping.menu_for(scope)
     ]
     key = (get_language(), tuple((url, active) for _, url, active in menu))
-    return _kept(_NAVS, key, lambda: render_to_string("portal/partials/menu.html", {"menu": menu}))
+    return _NAVS.get(key, lambda: render_to_string("portal/partials/menu.html", {"menu": menu}))
 
 
 @register.simple_tag
@@ -37,8 +38,7 @@ def portal_head(organisation: Organisation) -> str:
     one portal in one script direction, so rendered once and kept."""
     brand_css = scoping.portal_address("portal:brand_css", organisation.slug)
     key = (brand_css, get_language_bidi())
-    return _kept(
-        _HEADS,
+    return _HEADS.get(
         key,
         lambda: render_to_string("portal/partials/head.html", {"organisation": organisation}),
     )
@@ -51,8 +51,7 @@ def list_controls(context: Context) -> str:
     customer data), so rendered once and kept."""
     request = context["request"]
     key = (context["list_id"], request.get_full_path(), get_language())
-    return _kept(
-        _CONTROLS,
+    return _CONTROLS.get(
         key,
         lambda: render_to_string(
             "portal/pages/_controls.html",
@@ -62,19 +61,9 @@ def list_controls(context: Context) -> str:
     )
 
 
-_NAVS: dict[Hashable, str] = {}
-_HEADS: dict[Hashable, str] = {}
-_CONTROLS: dict[Hashable, str] = {}
-KEPT = 1024
-
-
-def _kept(kept: dict[Hashable, str], key: Hashable, render: Callable[[], str]) -> str:
-    found = kept.get(key)
-    if found is None:
-        if len(kept) >= KEPT:
-            kept.clear()
-        found = kept[key] = mark_safe(render())
-    return found
+_NAVS = Kept()
+_HEADS = Kept()
+_CONTROLS = Kept()
 
 
 @register.simple_tag
