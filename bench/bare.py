@@ -37,3 +37,18 @@ def handler(handler_class: type[H]) -> H:
     with override_settings(MIDDLEWARE=MIDDLEWARE, SESSION_ENGINE=SESSION_ENGINE):
         bare.load_middleware()
     return bare
+
+
+def share_session(session_key: str) -> None:
+    """Copy Portico's session (`accounts.Session`) into Django's own session table under the
+    same key, so the bare page's database sessions find the same login with the same cookie.
+    Both stores are Django's `SessionStore` classes: the same signing salt reads the data."""
+    from django.contrib.sessions.models import Session as DjangoSession
+
+    from portico.accounts.models import Session
+
+    row = Session.objects.get(session_key=session_key)
+    DjangoSession.objects.update_or_create(
+        session_key=session_key,
+        defaults={"session_data": row.session_data, "expire_date": row.expire_date},
+    )

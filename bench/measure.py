@@ -101,15 +101,14 @@ def main(argv: list[str] | None = None) -> int:
 
     from portico.accounts import services as account_services
     from portico.contacts.models import Contact, ContactPerson
+    from portico.core.tasks import planner_statistics_refresh
     from portico.orgs.models import Organisation
     from portico.payments.models import Payment
     from portico.sales.models import Estimate, Invoice, LedgerEntry
 
     results = Results()
     postgres = connection.vendor == "postgresql"
-    if postgres:
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+    planner_statistics_refresh()  # as the daily job and seed-scale do
     org = Organisation.objects.get(slug=args.org)
     big = Contact.objects.get(organisation=org, display_name__startswith="Bigcorp")
     small = Contact.objects.get(organisation=org, display_name__startswith="Customer 00001")
@@ -229,6 +228,7 @@ def main(argv: list[str] | None = None) -> int:
     bare_client = Client()
     bare_client.handler = bare.handler(ClientHandler)
     bare_client.cookies = clients["big"].cookies
+    bare.share_session(clients["big"].cookies[settings_session_cookie()].value)
     for label, client, url in (
         (PING_LABEL, clients["big"], "/bench/ping"),
         (bare.LABEL, bare_client, bare.PATH),

@@ -272,11 +272,11 @@ def test_the_home_page_costs_the_same_queries_whatever_the_size(
     fill(org, customers)
     owner_client.get(reverse("admin:index"))  # warm the session and caches
 
-    # when / then: session, user, membership; four from the admin's menu (the one-row
+    # when / then: the session with its user, membership; four from the admin's menu (the one-row
     # settings screens ask whether their row exists, for the sidebar and the app list);
     # receivables, payments, waiting, activity and the checklist: one query each; the
     # header's unread notifications count (every back-office page): one
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(12):
         response = owner_client.get(reverse("admin:index"))
     assert response.status_code == 200
 

@@ -194,7 +194,7 @@ def test_the_embedded_default_needs_no_engine(tmp_path: Path) -> None:
     seen = settings_as_seen({}, tmp_path)
     assert seen["db"]["ENGINE"] == "django.db.backends.sqlite3"  # type: ignore[index]
     assert seen["caches"]["default"]["BACKEND"].endswith("LocMemCache")  # type: ignore[index]
-    assert seen["session"] == "django.contrib.sessions.backends.db"
+    assert seen["session"] == "portico.accounts.sessions"
     assert seen["tasks"]["default"]["BACKEND"] == "django_tasks_db.DatabaseBackend"  # type: ignore[index]
     assert seen["media"]["BACKEND"] == "django.core.files.storage.FileSystemStorage"  # type: ignore[index]
     assert seen["proxies"] == 0
@@ -213,7 +213,7 @@ def test_scaled_out_settings_reach_every_engine(tmp_path: Path) -> None:
         "KEY_PREFIX": "portico",
         "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
     }
-    assert seen["session"] == "django.contrib.sessions.backends.cached_db"
+    assert seen["session"] == "portico.accounts.sessions"
     assert seen["tasks"]["default"]["BACKEND"] == "django_tasks_rq.RQBackend"
     assert "django_rq" in seen["apps"]
     assert seen["rq"]["default"]["URL"] == "redis://cache.internal:6379/0"

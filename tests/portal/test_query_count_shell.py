@@ -27,10 +27,11 @@ def test_the_walls_queries_do_not_grow_with_the_customers_people(
     with CaptureQueriesContext(connection) as many:
         assert portal_client.get("/portal/studio-a/statement").status_code == 200
 
-    # session, user, then one query for the scope (the organisation with its preferences and
-    # the user's persons there); then the statement page's own three (opening balance, lines,
-    # aging) since issue 5 built it
-    assert len(few) == len(many) <= 3 + 3, [q["sql"][:90] for q in many]
+    # the session with its user (one query), then one for the scope (the organisation with its
+    # preferences and the user's persons there); then the statement page's own three (opening
+    # balance, lines, aging) since issue 5 built it
+    assert len(few) == len(many) <= 2 + 3, [q["sql"][:90] for q in many]
+    assert "accounts_user" in many[0]["sql"] and "accounts_session" in many[0]["sql"]
     scope_queries = [q for q in many if "contacts_contactperson" in q["sql"]]
     assert len(scope_queries) == 1 and "orgs_organisation" in scope_queries[0]["sql"]
 

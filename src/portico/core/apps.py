@@ -8,6 +8,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("System")
 
     def ready(self) -> None:
-        from portico.core import logs
+        from portico.core import logs, scheduled, tasks
 
         logs.install()
+        scheduled.register("planner statistics", tasks.planner_statistics_enqueue)

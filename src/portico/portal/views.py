@@ -25,7 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_otp import login as otp_login
 from django_otp import match_token, user_has_device
 
-from portico.accounts import two_factor
+from portico.accounts import sessions, two_factor
 from portico.accounts.models import User, normalise_email
 from portico.activity import invitations, self_service
 from portico.contacts import document_links
@@ -87,7 +87,7 @@ def _safe_next(request: HttpRequest, organisation: Organisation) -> str:
 
 
 def _start_session(request: HttpRequest, user: User, organisation: Organisation) -> None:
-    auth.login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    auth.login(request, user, backend=sessions.BACKEND)
     now = time.time()
     request.session[SESSION_LOGIN_AT] = now
     request.session[SESSION_SEEN_AT] = now

@@ -17,6 +17,7 @@ Everything runs in one transaction: a failed run leaves no rows and no gaps behi
 
 from __future__ import annotations
 
+from portico.core.tasks import planner_statistics_refresh
 from portico.devdata.scale.rows import reserve_numbers
 from portico.devdata.scale.seeder import Seeder
 from portico.devdata.scale.spec import SIZES, Progress, ScaleResult, ScaleSpec, no_progress, sized
@@ -34,5 +35,8 @@ __all__ = [
 
 
 def seed_scale(*, slug: str, spec: ScaleSpec, progress: Progress = no_progress) -> ScaleResult:
-    """Generate `spec` in organisation `slug` (created when missing), in one transaction."""
-    return Seeder(spec, progress).run(slug=slug)
+    """Generate `spec` in organisation `slug` (created when missing), in one transaction; then
+    the planner's statistics, as after any bulk load."""
+    result = Seeder(spec, progress).run(slug=slug)
+    planner_statistics_refresh()
+    return result

@@ -165,16 +165,21 @@ class Seeder:
         drafts: Drafts = []
         for plan in plans:
             days = sorted(self._day() for _ in range(plan.invoices))
+            # Only the newest `open_history` invoices are still in play; older ones were settled
+            # long ago. A longer history adds settled invoices, not open ones (issue 18: pages
+            # must stay flat in history, and open items are what they read).
+            in_play = min(plan.invoices, self.spec.open_history)
+            recent = -(-in_play * 60 // max((self.today - self.start).days, 1))
             for position, day in enumerate(days):
                 specs, totals = priced_lines(self.rng, self.spec.currency, tax)
-                age = (self.today - day).days
-                recent = position >= plan.invoices - max(1, plan.invoices // 50)
+                rank = plan.invoices - 1 - position  # 0: the newest
+                young = rank < recent and (self.today - day).days <= 60
                 roll = self.rng.random()
-                if recent and roll < 0.3:
+                if rank < max(1, in_play // 50) and roll < 0.3:
                     status = Invoice.Status.DRAFT
                 elif roll < 0.01:
                     status = Invoice.Status.VOID
-                elif age > 60 and roll < 0.9:
+                elif rank >= in_play or (not young and roll < 0.9):
                     status = Invoice.Status.PAID
                 elif roll < 0.15:
                     status = Invoice.Status.PARTIALLY_PAID
@@ -339,10 +344,12 @@ class Seeder:
         statuses = [s for s in Estimate.Status.values if s != Estimate.Status.INVOICED]
         drafts: list[tuple[Estimate, list[dict[str, Any]]]] = []
         for plan in plans:
-            for _ in range(plan.estimates):
+            for index in range(plan.estimates):
                 day = self._day()
                 specs, totals = priced_lines(self.rng, self.spec.currency, tax)
                 status = self.rng.choice(statuses)
+                if index == 0 and status == Estimate.Status.DRAFT:
+                    status = Estimate.Status.SENT  # every customer has one to look at
                 estimate = Estimate(
                     organisation=organisation,
                     contact=plan.contact,

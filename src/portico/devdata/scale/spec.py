@@ -25,6 +25,7 @@ class ScaleSpec:
     big_time_entries: int = 5000
     small_time_entries: int = 10
     years: int = 3
+    open_history: int = 5000  # per customer: invoices older than the newest this many are paid
     currency: str = "USD"
     password: str = ""
     seed: int = 2026
