@@ -1,4 +1,5 @@
-"""Documents of every kind for customer A, a logged-in portal client, and PDF text helpers."""
+"""Documents of every kind for customer A, a logged-in portal client, PDF text helpers, and
+the statement PDF fixtures (a two-line February, renders counted, every statement long)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from pypdf import PdfReader
 
 from portico.activity import invitations
 from portico.contacts.models import Contact, ContactPerson
+from portico.documents import pdf, statement_pdfs
 from portico.payments import services as payments
 from portico.sales import services as sales
 from tests.sales import factories as make
@@ -80,3 +82,31 @@ def portal_client(portal_person: ContactPerson, password: str) -> Client:
     )
     assert response.status_code == 302, response.content[:500]
     return client
+
+
+@pytest.fixture
+def february(customer_a: Contact) -> Contact:
+    """Customer A with a two-line statement for February 2026."""
+    make.invoice(customer_a, "200.00", issue_date=D(2026, 2, 3))
+    make.invoice(customer_a, "80.00", issue_date=D(2026, 2, 10))
+    return customer_a
+
+
+@pytest.fixture
+def renders(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    """Every statement render, counted (and still done)."""
+    done: list[Any] = []
+    real = pdf.statement_pdf
+
+    def counted(statement: Any, *args: Any, **kwargs: Any) -> bytes:
+        done.append(statement)
+        return real(statement, *args, **kwargs)
+
+    monkeypatch.setattr(pdf, "statement_pdf", counted)
+    return done
+
+
+@pytest.fixture
+def long_statements(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every statement counts as long: rendered by the worker, never by the request."""
+    monkeypatch.setattr(statement_pdfs, "INLINE_LINES", 0)

@@ -21,13 +21,6 @@ pytestmark = pytest.mark.django_db
 PERIOD = "?start=2026-02-01&end=2026-02-28"
 
 
-@pytest.fixture
-def february(customer_a: Contact) -> Contact:
-    make.invoice(customer_a, "200.00", issue_date=D(2026, 2, 3))
-    make.invoice(customer_a, "80.00", issue_date=D(2026, 2, 10))
-    return customer_a
-
-
 def pdf_url(org: Organisation) -> str:
     return reverse("portal:statement_pdf", kwargs={"org_slug": org.slug}) + PERIOD
 

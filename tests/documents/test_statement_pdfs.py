@@ -18,37 +18,9 @@ from portico.documents.models import StatementPdf
 from portico.orgs.models import Organisation
 from portico.payments import services as payments
 from tests.documents.conftest import D, pdf_text
-from tests.sales import factories as make
 
 pytestmark = pytest.mark.django_db
 Status = StatementPdf.Status
-
-
-@pytest.fixture
-def february(customer_a: Contact) -> Contact:
-    make.invoice(customer_a, "200.00", issue_date=D(2026, 2, 3))
-    make.invoice(customer_a, "80.00", issue_date=D(2026, 2, 10))
-    return customer_a
-
-
-@pytest.fixture
-def renders(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
-    """Every statement render, counted (and still done)."""
-    done: list[Any] = []
-    real = pdf.statement_pdf
-
-    def counted(statement: Any, *args: Any, **kwargs: Any) -> bytes:
-        done.append(statement)
-        return real(statement, *args, **kwargs)
-
-    monkeypatch.setattr(pdf, "statement_pdf", counted)
-    return done
-
-
-@pytest.fixture
-def long_statements(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every statement counts as long: rendered by the worker."""
-    monkeypatch.setattr(statement_pdfs, "INLINE_LINES", 0)
 
 
 def ask(contact: Contact, language: str = "en") -> StatementPdf:

@@ -24,7 +24,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import F
-from django.http import Http404
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -33,8 +33,9 @@ from portico.contacts.models import Contact, ContactPerson
 from portico.contacts.scope import PortalScope
 from portico.core import jobs
 from portico.core.errors import DomainError
+from portico.core.tenancy import get_for_scope
 from portico.documents import context as document_context
-from portico.documents import pdf, rendering
+from portico.documents import pdf, rendering, responses
 from portico.documents.models import StatementPdf
 from portico.orgs.models import Organisation
 from portico.sales import ledger
@@ -49,6 +50,9 @@ INLINE_WAIT_SECONDS = 0.2
 MAX_LINES: int = getattr(settings, "PORTICO_STATEMENT_PDF_MAX_LINES", 10_000)
 """The longest statement rendered at all (in the background: about 500 pages)."""
 CACHE_ROOT = "documents/statements"
+REFRESH_SECONDS = 2
+"""How often a statement's page reloads itself while the PDF is prepared."""
+NOT_FOUND = "No such statement."
 Status = StatementPdf.Status
 
 
@@ -126,6 +130,25 @@ def statement_pdf_request(
     return job
 
 
+def statement_pdf_prepare(
+    *,
+    organisation: Organisation,
+    contact: Contact,
+    start: datetime.date,
+    end: datetime.date,
+    language: str,
+) -> StatementPdf:
+    """What asking for a statement's PDF does, wherever it is asked (the portal, the back
+    office): the kept PDF; else a short one rendered now, inside the request; else one left to
+    the worker, never rendered by the request. Ready, or preparing (its page shows progress)."""
+    job = statement_pdf_request(
+        organisation=organisation, contact=contact, start=start, end=end, language=language
+    )
+    if job.status == Status.PREPARING and render_inline(job):
+        job = statement_pdf_render_now(job=job)
+    return job
+
+
 def render_inline(job: StatementPdf) -> bool:
     """Whether the request itself renders this PDF (short enough to be certainly fast)."""
     return job.lines <= INLINE_LINES
@@ -139,12 +162,23 @@ def _queue(job: StatementPdf) -> None:
 
 def statement_pdf_get_for_portal(*, scope: PortalScope, public_id: Any) -> StatementPdf:
     """One of the customer's statement PDFs; another customer's or organisation's is a 404."""
-    found = StatementPdf.objects.filter(
-        organisation=scope.organisation, contact=scope.contact, public_id=public_id
-    ).first()
-    if found is None:
-        raise Http404("No such statement.")
-    return found
+    mine = StatementPdf.objects.filter(organisation=scope.organisation, contact=scope.contact)
+    return get_for_scope(mine, public_id, message=NOT_FOUND)
+
+
+def statement_pdf_get_for_staff(*, organisation: Organisation, public_id: Any) -> StatementPdf:
+    """A statement PDF of any customer of the staff member's organisation; another
+    organisation's is a 404."""
+    ours = StatementPdf.objects.filter(organisation=organisation).select_related("contact")
+    return get_for_scope(ours, public_id, message=NOT_FOUND)
+
+
+def refreshing_while_preparing(response: HttpResponse, job: StatementPdf) -> HttpResponse:
+    """The statement's page, told to reload itself while the PDF is prepared: the `Refresh`
+    header is understood by every browser like <meta http-equiv="refresh"> and needs no script."""
+    if job.status == Status.PREPARING:
+        response["Refresh"] = str(REFRESH_SECONDS)
+    return response
 
 
 def statement_pdf_content(job: StatementPdf) -> bytes:
@@ -153,8 +187,18 @@ def statement_pdf_content(job: StatementPdf) -> bytes:
         return bytes(handle.read())
 
 
-def filename_of(job: StatementPdf) -> str:
-    return f"statement-{job.start:%Y-%m-%d}-{job.end:%Y-%m-%d}"
+def filename_of(job: StatementPdf, *, customer: bool = False) -> str:
+    """The download's name; staff, who download many customers' statements, get the
+    customer's name in it (`customer`)."""
+    period = f"{job.start:%Y-%m-%d}-{job.end:%Y-%m-%d}"
+    return f"statement-{job.contact.display_name}-{period}" if customer else f"statement-{period}"
+
+
+def statement_pdf_response(job: StatementPdf, *, customer: bool = False) -> HttpResponse:
+    """The download of a ready statement (`filename_of` says what `customer` does)."""
+    return responses.pdf_response(
+        statement_pdf_content(job), name=filename_of(job, customer=customer)
+    )
 
 
 def statement_pdf_render_now(*, job: StatementPdf) -> StatementPdf:
@@ -220,7 +264,9 @@ def statement_pdf_run(*, job_id: int) -> str:
 
 def statement_pdf_email(*, job: StatementPdf, person: ContactPerson) -> bool:
     """Email the statement to `person` when it is ready (now, if it is). Answers False when
-    the person has no email address."""
+    the person has no email address; refuses a person of another customer."""
+    if (person.organisation_id, person.contact_id) != (job.organisation_id, job.contact_id):
+        raise DomainError(_("That person is not one of this customer's."), code="foreign_person")
     if not person.email:
         return False
     with transaction.atomic():
@@ -232,6 +278,15 @@ def statement_pdf_email(*, job: StatementPdf, person: ContactPerson) -> bool:
             _email(locked, person)
     job.email_to, job.status = locked.email_to, locked.status
     return True
+
+
+def emailed_notice(job: StatementPdf, person: ContactPerson) -> str:
+    """What the asker is told once `statement_pdf_email` took the request."""
+    if job.status == Status.READY:
+        notice = _("The statement is on its way to %(email)s.")
+    else:
+        notice = _("The statement will be emailed to %(email)s when it is ready.")
+    return notice % {"email": person.email}
 
 
 def _persons(job: StatementPdf, ids: list[int]) -> list[ContactPerson]:
@@ -247,11 +302,16 @@ def _email(job: StatementPdf, person: ContactPerson) -> None:
     from django.urls import reverse
 
     organisation = job.contact.organisation
-    link = site_link(
-        reverse(
-            "portal:statement_pdf_status",
-            kwargs={"org_slug": organisation.slug, "statement_pdf_id": job.public_id},
+    # A person without portal access (emailed at staff's request) gets the PDF and no link.
+    link = (
+        site_link(
+            reverse(
+                "portal:statement_pdf_status",
+                kwargs={"org_slug": organisation.slug, "statement_pdf_id": job.public_id},
+            )
         )
+        if person.portal_status == ContactPerson.PortalStatus.ACTIVE
+        else ""
     )
     email = compose_email(
         organisation=organisation,

@@ -23,19 +23,11 @@ from portico.documents import forms, responses, statement_pdfs
 from portico.documents.models import StatementPdf
 from portico.portal.scoping import portal_view
 
-REFRESH_SECONDS = 2
-
 
 def _status_url(scope: PortalScope, job: StatementPdf, action: str = "") -> str:
     name = f"portal:statement_pdf_{action or 'status'}"
     return reverse(
         name, kwargs={"org_slug": scope.organisation.slug, "statement_pdf_id": job.public_id}
-    )
-
-
-def _download(job: StatementPdf) -> HttpResponse:
-    return responses.pdf_response(
-        statement_pdfs.statement_pdf_content(job), name=statement_pdfs.filename_of(job)
     )
 
 
@@ -56,19 +48,17 @@ def statement_pdf(request: HttpRequest, scope: PortalScope) -> HttpResponse:
     """The PDF of the period: the kept one, or a short one rendered now; else its page."""
     start, end = forms.PeriodForm(request.GET).period()
     try:
-        job = statement_pdfs.statement_pdf_request(
+        job = statement_pdfs.statement_pdf_prepare(
             organisation=scope.organisation,
             contact=scope.contact,
             start=start,
             end=end,
             language=get_language() or "en",
         )
-        if job.status == StatementPdf.Status.PREPARING and statement_pdfs.render_inline(job):
-            job = statement_pdfs.statement_pdf_render_now(job=job)
     except DomainError as error:
         return _problem(request, scope, error)
     if job.status == StatementPdf.Status.READY:
-        return _download(job)
+        return statement_pdfs.statement_pdf_response(job)
     return redirect(_status_url(scope, job))
 
 
@@ -93,10 +83,7 @@ def statement_pdf_status(
         f"?period=custom&{period}",
     }
     response = render(request, "portal/pages/statement_pdf.html", page)
-    if job.status == StatementPdf.Status.PREPARING:
-        # Understood by every browser like <meta http-equiv="refresh">, and needs no script.
-        response["Refresh"] = str(REFRESH_SECONDS)
-    return response
+    return statement_pdfs.refreshing_while_preparing(response, job)
 
 
 @responses.never_cached
@@ -109,7 +96,7 @@ def statement_pdf_download(
     job = statement_pdfs.statement_pdf_get_for_portal(scope=scope, public_id=statement_pdf_id)
     if job.status != StatementPdf.Status.READY:
         return redirect(_status_url(scope, job))
-    return _download(job)
+    return statement_pdfs.statement_pdf_response(job)
 
 
 @responses.never_cached
@@ -120,11 +107,7 @@ def statement_pdf_email(
 ) -> HttpResponse:
     job = statement_pdfs.statement_pdf_get_for_portal(scope=scope, public_id=statement_pdf_id)
     if statement_pdfs.statement_pdf_email(job=job, person=scope.person):
-        if job.status == StatementPdf.Status.READY:
-            notice = _("The statement is on its way to %(email)s.")
-        else:
-            notice = _("The statement will be emailed to %(email)s when it is ready.")
-        messages.success(request, notice % {"email": scope.person.email})
+        messages.success(request, statement_pdfs.emailed_notice(job, scope.person))
     else:
         messages.error(request, _("Add an email address to your details to have it emailed."))
     return redirect(_status_url(scope, job))
