@@ -43,6 +43,7 @@ INVISIBLE = ("\u202e", "\u2066", "\u2069")
 # Forms whose constructor needs more than data; a new one fails below until it is added here.
 ARGUMENTS: dict[str, Callable[[Organisation], dict[str, Any]]] = {
     "portico.backoffice.forms.SendForm": lambda org: {"persons": []},
+    "portico.backoffice.forms.StatementEmailForm": lambda org: {"persons": []},
     "portico.backoffice.forms.StaffPasswordChangeForm": lambda org: {"user": User()},
     "portico.portal.forms.SetPasswordForm": lambda org: {"user": User()},
     "portico.portal.forms.PasswordChangeForm": lambda org: {"user": User()},

@@ -1,4 +1,4 @@
-"""Staff forms that are not a model's admin form: Send a document."""
+"""Staff forms that are not a model's admin form: Send a document, email a statement PDF."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from django.contrib.admin.forms import AdminPasswordChangeForm
 from django.utils.translation import gettext_lazy as _
 from unfold.widgets import (
     UnfoldAdminCheckboxSelectMultipleWidget,
+    UnfoldAdminSelectWidget,
     UnfoldAdminTextareaWidget,
     UnfoldAdminTextInputWidget,
     UnfoldBooleanSwitchWidget,
@@ -30,9 +31,25 @@ class StaffPasswordChangeForm(AdminPasswordChangeForm):
         )
 
 
-class PersonChoice(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: ContactPerson) -> str:
+class _PersonLabel:
+    def label_from_instance(self, obj: Any) -> str:
         return f"{obj.full_name} <{obj.email}>"
+
+
+class PersonChoice(_PersonLabel, forms.ModelMultipleChoiceField):
+    pass
+
+
+class PersonOne(_PersonLabel, forms.ModelChoiceField):
+    pass
+
+
+def _choose_among(field: forms.Field, persons: list[ContactPerson]) -> None:
+    """Limit a person field to `persons` (the customer's, chosen by the view), primary first."""
+    assert isinstance(field, forms.ModelChoiceField)
+    field.queryset = ContactPerson.objects.filter(pk__in=[p.pk for p in persons]).order_by(
+        "-is_primary", "first_name", "pk"
+    )
 
 
 class SendForm(forms.Form):
@@ -73,14 +90,25 @@ class SendForm(forms.Form):
 
     def __init__(self, *args: Any, persons: list[ContactPerson], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["persons"]
-        assert isinstance(field, forms.ModelMultipleChoiceField)
-        field.queryset = ContactPerson.objects.filter(pk__in=[p.pk for p in persons]).order_by(
-            "-is_primary", "first_name", "pk"
-        )
+        _choose_among(self.fields["persons"], persons)
         self.fields["message"].help_text = _("Placeholders: %(names)s") % {
             "names": ", ".join(f"{{{name}}}" for name in placeholders.PLACEHOLDERS)
         }
 
     def cc_addresses(self) -> list[str]:
         return [a for a in re.split(r"[,;\s]+", self.cleaned_data.get("cc", "")) if a]
+
+
+class StatementEmailForm(forms.Form):
+    """Which of the customer's persons (with an email address) a statement PDF is emailed to."""
+
+    person = PersonOne(
+        label=_("Email to"),
+        queryset=ContactPerson.objects.none(),
+        empty_label=None,
+        widget=UnfoldAdminSelectWidget,
+    )
+
+    def __init__(self, *args: Any, persons: list[ContactPerson], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _choose_among(self.fields["person"], persons)

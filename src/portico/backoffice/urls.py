@@ -16,6 +16,21 @@ document_patterns = [
     path("statement/<uuid:contact_id>/print", documents.statement_print, name="statement_print"),
     path("statement/<uuid:contact_id>/pdf", documents.statement_pdf, name="statement_pdf"),
     path(
+        "statement/pdf/<uuid:statement_pdf_id>",
+        documents.statement_pdf_status,
+        name="statement_pdf_status",
+    ),
+    path(
+        "statement/pdf/<uuid:statement_pdf_id>/download",
+        documents.statement_pdf_download,
+        name="statement_pdf_download",
+    ),
+    path(
+        "statement/pdf/<uuid:statement_pdf_id>/email",
+        documents.statement_pdf_email,
+        name="statement_pdf_email",
+    ),
+    path(
         "statement/<uuid:contact_id>/csv",
         exports.statement_export,
         {"file_format": "csv"},

@@ -1,6 +1,11 @@
 """Back office: the same print views and PDFs for staff, plus Send (email to the customer) and
 attachments. Mounted at /backoffice/documents/; every lookup is scoped by the organisation
-`@staff_view` hands over (from the staff membership), and non-staff get a 404."""
+`@staff_view` hands over (from the staff membership), and non-staff get a 404.
+
+A statement's PDF is the portal's (`documents.statement_pdfs`, kept per customer, period,
+language and ledger version): a short one downloads at once, a long one is rendered by the
+worker while its page here shows progress, then the download, and can be emailed to one of the
+customer's persons."""
 
 from __future__ import annotations
 
@@ -15,9 +20,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from portico.backoffice.forms import SendForm
+from portico.backoffice.forms import SendForm, StatementEmailForm
 from portico.backoffice.sites import site
 from portico.backoffice.staff import StaffRequest, staff_view
+from portico.contacts.models import ContactPerson
 from portico.core.errors import DomainError
 from portico.core.middleware import in_admin_shell
 from portico.documents import (
@@ -28,9 +34,11 @@ from portico.documents import (
     responses,
     selectors,
     sending,
+    statement_pdfs,
     uploads,
 )
 from portico.documents.kinds import DocumentKind, kind_named
+from portico.documents.models import StatementPdf
 from portico.orgs.models import Organisation
 from portico.statements import selectors as statement_selectors
 
@@ -247,13 +255,110 @@ def statement_print(
 def statement_pdf(
     request: StaffRequest, organisation: Organisation, contact_id: UUID
 ) -> HttpResponse:
+    """The PDF of the period in the customer's language: the kept one, or a short one rendered
+    now; else its page, while the worker renders it."""
     contact = selectors.contact_get_for_staff(organisation=organisation, public_id=contact_id)
     start, end = forms.PeriodForm(request.GET).period()
     try:
-        statement = statement_selectors.statement_for(contact=contact, start=start, end=end)
-        content = pdf.statement_pdf(statement, organisation)
+        job = statement_pdfs.statement_pdf_prepare(
+            organisation=organisation,
+            contact=contact,
+            start=start,
+            end=end,
+            language=context.language_of(contact),
+        )
     except DomainError as error:
         return _problem(request, error)
-    return responses.pdf_response(
-        content, name=f"statement-{contact.display_name}-{start:%Y-%m-%d}-{end:%Y-%m-%d}"
+    if job.status == StatementPdf.Status.READY:
+        return statement_pdfs.statement_pdf_response(job, customer=True)
+    return redirect(_statement_pdf_url(job))
+
+
+def _statement_pdf_url(job: StatementPdf, action: str = "") -> str:
+    name = f"backoffice_documents:statement_pdf_{action or 'status'}"
+    return reverse(name, kwargs={"statement_pdf_id": job.public_id})
+
+
+def _statement_pdf_page(
+    request: StaffRequest,
+    job: StatementPdf,
+    persons: list[ContactPerson],
+    form: StatementEmailForm,
+) -> HttpResponse:
+    contact = job.contact
+    period = f"?start={job.start:%Y-%m-%d}&end={job.end:%Y-%m-%d}"
+    asked = [p for p in persons if p.pk in job.email_to]
+    page = {
+        **site.each_context(request),
+        "title": _("Statement PDF: %(customer)s") % {"customer": contact.display_name},
+        "job": job,
+        "contact": contact,
+        "status_url": _statement_pdf_url(job),
+        "download_url": _statement_pdf_url(job, "download"),
+        "email_url": _statement_pdf_url(job, "email"),
+        "retry_url": reverse(
+            "backoffice_documents:statement_pdf", kwargs={"contact_id": contact.public_id}
+        )
+        + period,
+        "print_url": reverse(
+            "backoffice_documents:statement_print", kwargs={"contact_id": contact.public_id}
+        )
+        + period,
+        "back_url": reverse("admin:contacts_contact_change", args=[contact.pk]),
+        "emailed_to": ", ".join(f"{p.full_name} <{p.email}>" for p in asked),
+        "form": form,
+        "can_email": request.membership.can_write,
+        "no_persons": not persons,
+    }
+    status = 400 if form.errors else 200
+    response = render(request, "backoffice/documents/statement_pdf.html", page, status=status)
+    return in_admin_shell(statement_pdfs.refreshing_while_preparing(response, job))
+
+
+@staff_view
+@require_GET
+def statement_pdf_status(
+    request: StaffRequest, organisation: Organisation, statement_pdf_id: UUID
+) -> HttpResponse:
+    """The statement's page: being prepared (it refreshes itself), ready, or failed."""
+    job = statement_pdfs.statement_pdf_get_for_staff(
+        organisation=organisation, public_id=statement_pdf_id
     )
+    persons = sending.recipient_choices(job)
+    form = StatementEmailForm(
+        initial={"person": next(iter(sending.default_recipients(job)), None)}, persons=persons
+    )
+    return _statement_pdf_page(request, job, persons, form)
+
+
+@staff_view
+@require_GET
+def statement_pdf_download(
+    request: StaffRequest, organisation: Organisation, statement_pdf_id: UUID
+) -> HttpResponse:
+    job = statement_pdfs.statement_pdf_get_for_staff(
+        organisation=organisation, public_id=statement_pdf_id
+    )
+    if job.status != StatementPdf.Status.READY:
+        return redirect(_statement_pdf_url(job))
+    return statement_pdfs.statement_pdf_response(job, customer=True)
+
+
+@staff_view
+@require_POST
+def statement_pdf_email(
+    request: StaffRequest, organisation: Organisation, statement_pdf_id: UUID
+) -> HttpResponse:
+    """Email the statement to one of the customer's persons, now or when it is ready (once per
+    statement and person, however often asked)."""
+    job = statement_pdfs.statement_pdf_get_for_staff(
+        organisation=organisation, public_id=statement_pdf_id
+    )
+    persons = sending.recipient_choices(job)
+    form = StatementEmailForm(request.POST, persons=persons)
+    if not form.is_valid():
+        return _statement_pdf_page(request, job, persons, form)
+    person = form.cleaned_data["person"]
+    statement_pdfs.statement_pdf_email(job=job, person=person)
+    messages.success(request, statement_pdfs.emailed_notice(job, person))
+    return redirect(_statement_pdf_url(job))
