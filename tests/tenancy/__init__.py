@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.db import models
+from django.test import Client
 
 from portico.accounts.models import Membership
 from portico.contacts.models import (
@@ -84,3 +85,12 @@ ROW_MAKERS: dict[type[models.Model], RowMaker] = {
 
 def register(model: type[models.Model], maker: RowMaker) -> None:
     ROW_MAKERS[model] = maker
+
+
+def not_found_body(client: Client, url: str) -> bytes:
+    """The body of the 404 that `url` answers (GET, or POST where GET is the wrong method)."""
+    response = client.get(url)
+    if response.status_code == 405:
+        response = client.post(url)
+    assert response.status_code == 404, (url, response.status_code)
+    return bytes(response.content)

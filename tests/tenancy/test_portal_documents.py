@@ -22,6 +22,7 @@ from portico.portal.documents import urls as portal_urls
 from portico.sales import services as sales
 from portico.sales.models import Attachment
 from tests.sales import factories as make
+from tests.tenancy import not_found_body
 
 pytestmark = pytest.mark.django_db
 
@@ -62,14 +63,6 @@ def test_the_walk_covers_every_documents_url() -> None:
 
 def statuses(client: Client, url: str) -> set[int]:
     return {client.get(url).status_code, client.post(url).status_code}
-
-
-def not_found_body(client: Client, url: str) -> bytes:
-    response = client.get(url)
-    if response.status_code == 405:
-        response = client.post(url)
-    assert response.status_code == 404, (url, response.status_code)
-    return bytes(response.content)
 
 
 @pytest.mark.parametrize("kind", list(KINDS))

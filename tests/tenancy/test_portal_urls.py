@@ -29,6 +29,7 @@ from tests.payments.checkout.foreign_ids import (
 )
 from tests.portal.conftest import enable_with_password, portal_login
 from tests.portal.pages.foreign_ids import FOREIGN_MAKERS, of_person
+from tests.tenancy import not_found_body
 
 pytestmark = pytest.mark.django_db
 
@@ -98,15 +99,6 @@ MISSING: dict[str, Callable[[], Any]] = {
     "kind": lambda: "invoice",
     "token": lambda: secrets.token_urlsafe(32),
 }
-
-
-def not_found_body(client: Client, url: str) -> bytes:
-    """The body of the 404 that `url` answers (GET, or POST where GET is the wrong method)."""
-    response = client.get(url)
-    if response.status_code == 405:
-        response = client.post(url)
-    assert response.status_code == 404, (url, response.status_code)
-    return bytes(response.content)
 
 
 def portal_patterns(*, all_urls: bool = False) -> list[tuple[str, list[str]]]:
