@@ -77,3 +77,19 @@ def csp_violations(page: Page) -> list[str]:
         ),
     )
     return found
+
+
+@pytest.fixture
+def long_february_statement(customer_a: Any, settings: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """Customer A's February statement, longer than a request renders, with a worker that does
+    not run (the test runs the render when it wants)."""
+    import datetime
+
+    from portico.documents import statement_pdfs
+    from tests.sales import factories as sales
+
+    monkeypatch.setattr(statement_pdfs, "INLINE_LINES", 3)
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    for day in range(1, 9):
+        sales.invoice(customer_a, "25.00", issue_date=datetime.date(2026, 2, day))
+    return customer_a

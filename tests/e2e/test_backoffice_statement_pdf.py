@@ -4,7 +4,6 @@ then offers the download."""
 
 from __future__ import annotations
 
-import datetime
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +15,6 @@ from portico.contacts.models import Contact, ContactPerson
 from portico.documents import statement_pdfs
 from portico.documents.models import StatementPdf
 from tests.e2e.test_backoffice_staff_security import sign_in
-from tests.sales import factories as sales
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -25,19 +23,14 @@ def test_staff_have_a_long_statement_prepared_emailed_and_downloaded(
     page: Page,
     live_server: Any,
     owner: User,
-    customer_a: Contact,
+    long_february_statement: Contact,
     customer_a_person: ContactPerson,
     password: str,
     screenshot: Any,
     csp_violations: list[str],
-    settings: Any,
-    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # given a statement longer than a request renders, and a worker that has not run yet
-    monkeypatch.setattr(statement_pdfs, "INLINE_LINES", 3)
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
-    for day in range(1, 9):
-        sales.invoice(customer_a, "25.00", issue_date=datetime.date(2026, 2, day))
+    customer_a = long_february_statement
     sign_in(page, live_server.url, owner, password)
 
     # when the owner asks for its PDF

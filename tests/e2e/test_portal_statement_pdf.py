@@ -3,7 +3,6 @@ itself, no script), then downloads."""
 
 from __future__ import annotations
 
-import datetime
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +13,6 @@ from portico.contacts.models import Contact, ContactPerson
 from portico.documents import statement_pdfs
 from portico.documents.models import StatementPdf
 from tests.e2e.portal_pages_support import log_in
-from tests.sales import factories as sales
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -22,19 +20,14 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def test_a_long_statement_pdf_is_prepared_then_downloaded(
     page: Page,
     live_server: Any,
-    customer_a: Contact,
+    long_february_statement: Contact,
     customer_a_person: ContactPerson,
     password: str,
     screenshot: Any,
     csp_violations: list[str],
-    settings: Any,
-    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # given a statement longer than a request renders, and a worker that has not run yet
-    monkeypatch.setattr(statement_pdfs, "INLINE_LINES", 3)
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
-    for day in range(1, 9):
-        sales.invoice(customer_a, "25.00", issue_date=datetime.date(2026, 2, day))
+    customer_a = long_february_statement
     log_in(page, live_server.url, customer_a_person, password)
     page.goto(
         f"{live_server.url}/portal/{customer_a.organisation.slug}/statement"
