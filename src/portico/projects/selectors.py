@@ -200,10 +200,10 @@ def approval_list_for_contact(
 
 def approval_page_for_portal(*, scope: PortalScope, query: ListQuery) -> Page:
     """One page of the approvals sent to the scope's customer (newest first, or oldest first
-    for the sort "sent"), with the entry count and hours summed for that page's rows only. Two
-    queries whatever the history, each compiled once per variant: a count, then the page, whose
-    join to the entries and GROUP BY run over the page's ids (a LIMIT/OFFSET subquery), not over
-    every approval the customer ever had."""
+    for the sort "sent"), with the entry count and hours summed for that page's rows only. One
+    query whatever the history, compiled once per variant: the page with the list's total (a
+    count, as a subquery), whose join to the entries and GROUP BY run over the page's ids (a
+    LIMIT/OFFSET subquery), not over every approval the customer ever had."""
     return _APPROVAL_PAGE.page(scope=scope, query=query)
 
 
@@ -215,8 +215,7 @@ def _approval_list(scope: PortalScope, query: ListQuery) -> QuerySet[TimesheetAp
 
 
 class _ApprovalPages(PreparedList):
-    def _page_query(self, scope: PortalScope, shape: tuple[Any, ...]) -> QuerySet[Any]:
-        (query, _today), start, stop = shape
+    def _page(self, scope: PortalScope, query: ListQuery, start: int, stop: int) -> QuerySet[Any]:
         ordered = self.build(scope, query)
         return with_approval_totals(ordered.filter(pk__in=ordered.values("pk")[start:stop]))
 

@@ -7,10 +7,13 @@ missing or malformed id raises `Http404` alike. Lists paginate in the database; 
 
 from __future__ import annotations
 
+import copy
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from functools import reduce
+from operator import or_
 from typing import Any
 from uuid import UUID
 
@@ -18,9 +21,11 @@ from django.core.paginator import Page, Paginator
 from django.db.models import (
     Count,
     DecimalField,
+    IntegerField,
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
     Sum,
     Value,
 )
@@ -30,8 +35,8 @@ from django.utils import timezone
 from portico.contacts.scope import SAMPLE_PUBLIC_ID, PortalScope, ScopedQuery
 from portico.core import prepared
 from portico.core.tenancy import get_for_scope
-from portico.sales import counts
 from portico.sales.models import (
+    AccountCount,
     Estimate,
     EstimateLine,
     EstimateRevision,
@@ -85,25 +90,33 @@ class KeptCount:
     kind: str
     statuses: dict[str, frozenset[str] | None]
 
-    def total(self, kept: dict[str, int], query: ListQuery) -> int | None:
+    def keys(self, query: ListQuery) -> Q | None:
+        """Which of the kept counts add up to the list's total (None: the filter is not kept)."""
         if query.status not in self.statuses:
             return None
         wanted = self.statuses[query.status]
-        total = 0
-        for key, n in kept.items():
-            group, _, state = key.rpartition(":")
-            if (wanted is None or state in wanted) and (not query.kind or group == query.kind):
-                total += n
-        return total
+        keys = Q()
+        if wanted is not None:
+            keys &= reduce(or_, (Q(key=s) | Q(key__endswith=f":{s}") for s in sorted(wanted)))
+        if query.kind:
+            keys &= Q(key__startswith=f"{query.kind}:")
+        return keys
+
+
+TOTAL = "portal_total"
+"""The list's total, read by the page query itself (`PreparedList`): on every row."""
 
 
 class PreparedList:
-    """A portal list (filter, sort, page) whose count and page queries are built and compiled
-    once per variant (`ScopedQuery`), not on every request. `build(scope, query)` is the
-    list's queryset; `dated`: it reads today's date (overdue), so the day is part of the
-    variant. The API's `updated_since` (a time, not a variant) takes the ordinary path.
-    `counted`: the total read from the customer's kept counts, not counted over
-    their history, when the filter allows."""
+    """A portal list (filter, sort, page) read in one query, built and compiled once per
+    variant (`ScopedQuery`), not on every request: the page's rows, each with the list's total
+    (`TOTAL`, a subquery), so a page within the list needs no count of its own; a page past the
+    end counts, then reads the last page. `build(scope, query)` is the list's queryset; `dated`:
+    it reads today's date (overdue), so the day is part of the variant. The API's
+    `updated_since` (a time, not a variant) takes the ordinary path. `counted`: the total read
+    from the customer's kept counts, not counted over their history, when the filter allows.
+    `decorate(scope, rows)`: what the page's rows carry besides (an annotation of a layer
+    above), not counted."""
 
     def __init__(
         self,
@@ -111,52 +124,98 @@ class PreparedList:
         *,
         dated: bool = False,
         counted: KeptCount | None = None,
+        decorate: Callable[[PortalScope, QuerySet[Any]], QuerySet[Any]] | None = None,
     ) -> None:
         self.build = build
         self.dated = dated
         self.counted = counted
+        self.decorate = decorate
         self._count: ScopedQuery[dict[str, Any]] = ScopedQuery(self._count_query)
         self._rows: ScopedQuery[Any] = ScopedQuery(self._page_query)
 
-    def _count_query(self, scope: PortalScope, shape: tuple[Any, ...]) -> QuerySet[Any]:
-        ((query, _today),) = shape
+    def decorated(
+        self, decorate: Callable[[PortalScope, QuerySet[Any]], QuerySet[Any]]
+    ) -> PreparedList:
+        """The same list, its page's rows passed through `decorate` too."""
+        found = copy.copy(self)
+        found.decorate = decorate
+        found._count = ScopedQuery(found._count_query)
+        found._rows = ScopedQuery(found._page_query)
+        return found
+
+    def _total(self, scope: PortalScope, query: ListQuery) -> QuerySet[Any]:
+        """The list's total as a one-row `n`: the kept counts' sum, or a count in SQL."""
+        counted = None if scope.is_link else self.counted
+        keys = counted.keys(query) if counted is not None else None
+        if counted is not None and keys is not None:
+            kept = AccountCount.objects.filter(
+                organisation=scope.organisation, contact=scope.contact, kind=counted.kind
+            ).filter(keys)
+            return kept.order_by().values("contact").annotate(n=Sum("n")).values("n")
         rows = self.build(scope, query).order_by()
         return rows.values("organisation").annotate(n=Count("pk")).values("n")
 
+    def _count_query(self, scope: PortalScope, shape: tuple[Any, ...]) -> QuerySet[Any]:
+        ((query, _today),) = shape
+        return self._total(scope, query)
+
+    def _page(self, scope: PortalScope, query: ListQuery, start: int, stop: int) -> QuerySet[Any]:
+        """The rows from `start` to `stop` (a subclass may page otherwise)."""
+        return self.build(scope, query)[start:stop]
+
     def _page_query(self, scope: PortalScope, shape: tuple[Any, ...]) -> QuerySet[Any]:
         (query, _today), start, stop = shape
-        return self.build(scope, query)[start:stop]
+        rows = self._page(scope, query, start, stop)
+        total = Subquery(self._total(scope, query), output_field=IntegerField())
+        rows = rows.annotate(**{TOTAL: Coalesce(total, Value(0))})
+        return self.decorate(scope, rows) if self.decorate is not None else rows
 
     def page(self, *, scope: PortalScope, query: ListQuery) -> Page:
         if query.updated_since is not None:
-            return paginate(self.build(scope, query), query.page, query.per_page)
+            rows = self.build(scope, query)
+            if self.decorate is not None:
+                rows = self.decorate(scope, rows)
+            return paginate(rows, query.page, query.per_page)
         variant = (replace(query, page=1), timezone.localdate() if self.dated else None)
-        rows: Any = _PreparedRows(self, scope, variant)
-        return Paginator(rows, query.per_page).get_page(query.page)
+        prepared: Any = _PreparedRows(self, scope, variant, query)
+        return Paginator(prepared, query.per_page).get_page(query.page)
 
 
 class _PreparedRows:
-    """What the paginator counts and slices: the prepared count and page of one variant."""
+    """What the paginator counts and slices: the requested page, read first with the list's
+    total on each row; a separate count only when that page is empty (past the end)."""
 
-    def __init__(self, prepared: PreparedList, scope: PortalScope, variant: tuple[Any, ...]):
+    def __init__(
+        self, prepared: PreparedList, scope: PortalScope, variant: tuple[Any, ...], query: ListQuery
+    ):
         self.prepared, self.scope, self.variant = prepared, scope, variant
+        self.start = (max(query.page, 1) - 1) * query.per_page
+        self.stop = self.start + query.per_page
+        self.found: list[Any] | None = None
+        self.total: int | None = None
+
+    def _slice(self, start: int, stop: int) -> list[Any]:
+        return self.prepared._rows.rows(self.scope, shape=(self.variant, start, stop))
 
     def count(self) -> int:
-        counted = self.prepared.counted
-        if counted is not None and not self.scope.is_link:
-            (query, _today) = self.variant
-            kept = counts.counts_for_portal(scope=self.scope, kind=counted.kind)
-            total = counted.total(kept, query)
-            if total is not None:
-                return total
-        row = self.prepared._count.first(self.scope, shape=(self.variant,))
-        return int(row["n"]) if row else 0
+        if self.total is None:
+            self.found = self._slice(self.start, self.stop)
+            if self.found:
+                self.total = int(getattr(self.found[0], TOTAL))
+            elif self.start == 0:
+                self.total = 0
+            else:
+                row = self.prepared._count.first(self.scope, shape=(self.variant,))
+                self.total = int(row["n"] or 0) if row else 0
+        return self.total
 
     def __len__(self) -> int:
         return self.count()
 
     def __getitem__(self, index: slice) -> list[Any]:
-        return self.prepared._rows.rows(self.scope, shape=(self.variant, index.start, index.stop))
+        if self.found is not None and index.start == self.start:
+            return self.found[: index.stop - index.start]
+        return self._slice(index.start, index.stop)
 
 
 def sort_by(queryset: QuerySet[Any], sort: str, sorts: dict[str, tuple[str, ...]]) -> QuerySet:
@@ -293,7 +352,7 @@ def invoices_for_portal(*, scope: PortalScope) -> QuerySet[Invoice]:
 
 
 def invoice_list_for_portal(*, scope: PortalScope, query: ListQuery) -> Page:
-    return _INVOICE_LIST.page(scope=scope, query=query)
+    return INVOICE_LIST.page(scope=scope, query=query)
 
 
 def invoice_rows_for_portal(*, scope: PortalScope, query: ListQuery) -> QuerySet[Invoice]:
@@ -311,7 +370,7 @@ def _invoice_list(scope: PortalScope, query: ListQuery) -> QuerySet[Invoice]:
 
 # Outstanding and overdue are counted in SQL over the open items' index (overdue moves with the
 # date); the other filters from the kept counts.
-_INVOICE_LIST = PreparedList(
+INVOICE_LIST = PreparedList(
     _invoice_list,
     dated=True,
     counted=KeptCount(

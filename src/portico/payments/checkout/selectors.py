@@ -28,7 +28,13 @@ from portico.payments.gateways import registry
 from portico.payments.gateways.base import MethodKind
 from portico.payments.models import Checkout, CheckoutItem, SavedMethod
 from portico.sales.models import Invoice, RecurringProfile
-from portico.sales.portal_selectors import OPEN, invoices_for_portal, paginate
+from portico.sales.portal_selectors import (
+    INVOICE_LIST,
+    OPEN,
+    ListQuery,
+    invoices_for_portal,
+    paginate,
+)
 
 
 def _uuids(values: Iterable[str]) -> list[UUID]:
@@ -66,6 +72,18 @@ def _open_checkout_state() -> Subquery:
         .order_by("-checkout_id")
         .values("checkout__state")[:1]
     )
+
+
+def invoice_list_for_portal(*, scope: PortalScope, query: ListQuery) -> Page:
+    """The invoice list's page (`sales.portal_selectors.invoice_list_for_portal`), each row with
+    the state of an open checkout on it as `payment_state` (None without one), read by the
+    page's own query."""
+    return _INVOICE_LIST.page(scope=scope, query=query)
+
+
+_INVOICE_LIST = INVOICE_LIST.decorated(
+    lambda scope, rows: rows.annotate(payment_state=_open_checkout_state())
+)
 
 
 def _payable_annotated(scope: PortalScope, usable: Sequence[GatewayAccount]) -> QuerySet[Invoice]:

@@ -6,6 +6,7 @@ customer first; approving and rejecting go through the activity app's portal act
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 from uuid import UUID
 
@@ -13,6 +14,8 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.template.defaultfilters import floatformat
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_POST
@@ -111,22 +114,49 @@ def timesheet_list(request: HttpRequest, scope: PortalScope) -> HttpResponse:
     )
     page = project_selectors.approval_page_for_portal(scope=scope, query=query)
     page.object_list = common.with_urls(scope, page, "timesheet_detail", "approval_id")
-    for approval in page.object_list:  # each row's cells formatted once, in Python
-        approval.sent_day = formats.format_date(approval.sent_at)
-        approval.entries_text = ngettext(
-            "%(entries)s entry", "%(entries)s entries", approval.entry_count
-        ) % {"entries": approval.entry_count}
-        approval.hours_text = floatformat(approval.total_hours, 2)
-        approval.badge_class = badge(approval.status)
     return common.render_list(
         request,
         title=gettext_lazy("Timesheets"),
         partial="portal/pages/timesheets/_list.html",
         target="timesheet-list",
         context=common.page_context(
-            scope, page=page, query=query, filters=APPROVAL_FILTERS, sorts=APPROVAL_SORTS
+            scope,
+            page=page,
+            rows=_approval_rows(page.object_list),
+            query=query,
+            filters=APPROVAL_FILTERS,
+            sorts=APPROVAL_SORTS,
         ),
     )
+
+
+def _approval_rows(approvals: list[Any]) -> SafeString:
+    """The timesheet list's rows as HTML, built in Python with each cell formatted once
+    (statuses, entry counts and hours repeat: each is formatted once per page)."""
+    statuses = dict(TimesheetApproval.Status.choices)
+    status = functools.cache(
+        lambda value: format_html(
+            '<span class="badge {}">{}</span>', badge(value), statuses.get(value, value)
+        )
+    )
+    entries = functools.cache(
+        lambda n: escape(ngettext("%(entries)s entry", "%(entries)s entries", n) % {"entries": n})
+    )
+    hours = functools.cache(lambda value: floatformat(value, 2))
+    rows = []
+    for approval in approvals:
+        rows.append(
+            "\n    <tr>\n"
+            f'      <td><a class="fw-semibold" hx-boost="false" '
+            f'href="{escape(approval.portal_url)}">{escape(approval.project.name)}</a>'
+            f'<div class="small text-body-secondary">{entries(approval.entry_count)}</div></td>\n'
+            f'      <td class="d-none d-sm-table-cell">'
+            f"{formats.format_date(approval.sent_at)}</td>\n"
+            f"      <td>{status(approval.status)}</td>\n"
+            f'      <td class="text-end">{hours(approval.total_hours)}</td>\n'
+            "    </tr>\n  "
+        )
+    return mark_safe("".join(rows))  # every value above escaped or formatted (no markup)
 
 
 def _approval(scope: PortalScope, approval_id: UUID) -> TimesheetApproval:

@@ -211,10 +211,14 @@ class Invoice(SalesDocument):
 
     @property
     def is_overdue(self) -> bool:
+        return self.overdue_on(timezone.localdate())
+
+    def overdue_on(self, today: datetime.date) -> bool:
+        """Overdue on the day `today` (a list asks once for all its rows)."""
         return (
             self.status in self.OPEN_STATUSES
             and self.due_date is not None
-            and self.due_date < timezone.localdate()
+            and self.due_date < today
             and self.balance_due > 0
         )
 
