@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import json
+import logging
 import os
 import re
 import statistics
@@ -18,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from bench import writes
 from bench.pages import (
     ACCOUNT,
     HOME,
@@ -52,6 +54,8 @@ class Results:
     admin: list[dict[str, Any]] = field(default_factory=list)
     pdf: list[dict[str, Any]] = field(default_factory=list)
     bulk_enable: dict[str, Any] = field(default_factory=dict)
+    writes: list[dict[str, Any]] = field(default_factory=list)
+    checkouts: dict[str, Any] = field(default_factory=dict)
     explain: list[dict[str, Any]] = field(default_factory=list)
     http_targets: dict[str, Any] = field(default_factory=dict)
     floors: list[dict[str, Any]] = field(default_factory=list)
@@ -77,13 +81,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--requests", type=int, default=50)
     parser.add_argument("--bulk-persons", type=int, default=10_000)
     parser.add_argument(
+        "--payers", type=int, default=writes.PAYERS, help="concurrent checkouts (threads)"
+    )
+    parser.add_argument(
+        "--write-requests", type=int, default=20, help="timed requests per portal write"
+    )
+    parser.add_argument(
         "--seconds", type=float, default=12.0, help="time cap per page (at least 5 requests)"
     )
     parser.add_argument(
         "--only",
         default="",
-        help="comma-separated words: measure only the portal pages and back-office lists whose "
-        "label contains one (no PDF section, bulk enable, EXPLAIN or HTTP load)",
+        help="comma-separated words: measure only the portal pages and back-office lists "
+        "whose label contains one, and the writes named: 'writes' (or 'accept', "
+        "'comment', 'approve'), 'checkouts', 'bulk' (no EXPLAIN or HTTP load)",
     )
     args = parser.parse_args(argv)
     only = [word.strip().lower() for word in args.only.split(",") if word.strip()]
@@ -92,6 +103,7 @@ def main(argv: list[str] | None = None) -> int:
     import django
 
     django.setup()
+    logging.getLogger("axes").setLevel(logging.WARNING)  # a line per login otherwise
 
     from django.contrib.admin.sites import AdminSite
     from django.db import connection
@@ -285,6 +297,7 @@ def main(argv: list[str] | None = None) -> int:
     if only:
         if "pdf" in only:
             statement_pdf_section(results, clients["big"], org)
+        write_sections(results, args, org, big, small, only)
         results.skipped.append(f"Subset run (--only {args.only}): other sections not measured")
         with open(args.out, "w") as handle:
             json.dump(results.__dict__, handle, indent=1, default=str)
@@ -305,16 +318,32 @@ def main(argv: list[str] | None = None) -> int:
         },
     }
 
-    checkout_names = sorted(n for n in params if "checkout" in n or n.endswith("_pay"))
-    if checkout_names:
-        results.data["checkout_note"] = (
-            f"A portal checkout exists ({', '.join(checkout_names)}), but this benchmark does "
-            "not drive it yet: not measured."
-        )
-    bulk_enable(results, org, args.bulk_persons)
+    write_sections(results, args, org, big, small, only)
     with open(args.out, "w") as handle:
         json.dump(results.__dict__, handle, indent=1, default=str)
     return 0
+
+
+def write_sections(
+    results: Results, args: argparse.Namespace, org: Any, big: Any, small: Any, only: list[str]
+) -> None:
+    """The writes (`bench.writes`), last: they add to the data the pages above measured. The
+    big and the small reference customers are never payers nor given bulk persons."""
+    references = [big.pk, small.pk]
+    started = time.perf_counter()
+    if writes.wanted(only, *writes.SECTION_WORDS["bulk"]):
+        results.bulk_enable = writes.bulk_enable(
+            org=org, count=args.bulk_persons, exclude=references
+        )
+    if any(writes.write_wanted(only, label) for label in writes.WRITES):
+        results.writes = writes.write_timings(
+            org=org, contact=big, password=args.password, n=args.write_requests, only=only
+        )
+    if writes.wanted(only, *writes.SECTION_WORDS["checkouts"]):
+        results.checkouts = writes.checkouts(org=org, payers=args.payers, exclude=references)
+    if results.bulk_enable or results.writes or results.checkouts:
+        results.data["write sections seconds"] = round(time.perf_counter() - started, 1)
+        print(f"  write sections: {results.data['write sections seconds']} s", flush=True)
 
 
 def explain_invoice_list(results: Results, org: Any, contact: Any, person: Any) -> None:
@@ -481,58 +510,6 @@ def statement_pdf_section(results: Results, client: Any, org: Any) -> None:
     results.pdf.append(
         {"label": f"Statement PDF request, last {days} days (queued)", **summary(asked)}
     )
-
-
-def bulk_enable(results: Results, org: Any, count: int) -> None:
-    """Portal enable for `count` new contact persons in one call, invitations queued."""
-    from django.db import connection
-
-    from portico.contacts.models import Contact, ContactPerson
-
-    try:
-        from portico.activity import invitations
-        from portico.portal import services as portal_services
-    except ImportError:
-        results.skipped.append("Bulk portal enable: no portal service yet")
-        return
-    if not hasattr(portal_services, "portal_access_enable_many"):
-        results.skipped.append("Bulk portal enable: no portal_access_enable_many service yet")
-        return
-    contacts = list(Contact.objects.filter(organisation=org).order_by("pk")[1:])
-    domain = f"@bulk-{int(time.time())}.example"  # a new set of persons on every run
-    rows = [
-        ContactPerson(
-            organisation=org,
-            contact=contacts[index % len(contacts)],
-            first_name="Bulk",
-            last_name=str(index),
-            email=f"bulk{index}{domain}",
-        )
-        for index in range(count)
-    ]
-    ContactPerson.objects.bulk_create(rows, batch_size=1000)
-    persons = ContactPerson.objects.filter(organisation=org, email__endswith=domain)
-    tasks_before = _queued_tasks()
-    started = time.perf_counter()
-    report = invitations.portal_access_enable_many(persons=persons)
-    elapsed = time.perf_counter() - started
-    results.bulk_enable = {
-        "persons": count,
-        "enabled": len(report.enabled),
-        "skipped": len(report.skipped),
-        "seconds": round(elapsed, 2),
-        "tasks_queued": _queued_tasks() - tasks_before,
-        "database": connection.vendor,
-    }
-    print(f"  bulk enable: {results.bulk_enable}", flush=True)
-
-
-def _queued_tasks() -> int:
-    try:
-        from django_tasks_db.models import DBTaskResult
-    except ImportError:
-        return -1
-    return DBTaskResult.objects.count()
 
 
 if __name__ == "__main__":

@@ -286,8 +286,9 @@ def prepare(name: str, args: argparse.Namespace) -> dict[str, Any]:
     return result
 
 
-def ledger_check(env: dict[str, str]) -> dict[str, Any]:
-    check = portico(env, "ledger", "check", "--org", ORG, check=False)
+def ledger_check(env: dict[str, str], since: datetime.date | None = None) -> dict[str, Any]:
+    extra = ["--since", since.isoformat()] if since else []
+    check = portico(env, "ledger", "check", "--org", ORG, *extra, check=False)
     return {"ok": check.returncode == 0, "output": (check.stdout + check.stderr).strip()[-1500:]}
 
 
@@ -303,7 +304,7 @@ def measure(result: dict[str, Any], args: argparse.Namespace) -> dict[str, Any]:
     measured = subprocess.run(
         [sys.executable, "-m", "bench.measure", "--org", ORG, "--password", PASSWORD,
          "--out", str(out), "--requests", str(args.requests), "--seconds", str(args.seconds)]
-        + (["--bulk-persons", "500"] if args.quick else [])
+        + (["--bulk-persons", "500", "--payers", "10"] if args.quick else [])
         + (["--only", args.only] if args.only else []),
         cwd=ROOT, env=env, text=True, check=False,
     )  # fmt: skip
@@ -311,6 +312,12 @@ def measure(result: dict[str, Any], args: argparse.Namespace) -> dict[str, Any]:
         result["measure_error"] = f"bench.measure exited with {measured.returncode}"
         return result
     result["measure"] = json.loads(out.read_text())
+    measured_writes = result["measure"].get("checkouts") or result["measure"].get("writes")
+    if measured_writes or result["measure"].get("bulk_enable"):
+        # The writes went through the services: the whole ledger must still agree (today's
+        # online payments with the gateway's charges).
+        result["ledger_check_after"] = ledger_check(env, since=datetime.date.today())
+        log(f"{name}: ledger check after the writes {result['ledger_check_after']['ok']}")
     if args.only:
         result["http"] = {"skipped": f"subset run (--only {args.only})"}
         result["seconds"] = round(time.perf_counter() - started, 1)
