@@ -33,6 +33,7 @@ from bench.pages import (
     page_url,
     period_query,
     portal_url_params,
+    summary,
 )
 
 SEQ_SCAN_TABLES = (
@@ -61,16 +62,6 @@ class Results:
     floors: list[dict[str, Any]] = field(default_factory=list)
     data: dict[str, Any] = field(default_factory=dict)
     skipped: list[str] = field(default_factory=list)
-
-
-def summary(times: list[float]) -> dict[str, float]:
-    ordered = sorted(times)
-    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-    return {
-        "median_ms": round(statistics.median(ordered) * 1000, 2),
-        "p95_ms": round(p95 * 1000, 2),
-        "n": len(ordered),
-    }
 
 
 def main(argv: list[str] | None = None) -> int:

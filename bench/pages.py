@@ -7,6 +7,7 @@ the portal: the day a page is added under one of these names it is measured and 
 from __future__ import annotations
 
 import datetime
+import statistics
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -157,3 +158,18 @@ def logging_queries(log: QueryLog) -> Any:
     from django.db import connection
 
     return connection.execute_wrapper(log)
+
+
+def summary(times: list[float]) -> dict[str, float]:
+    """Median, 95th and 99th percentile (ms) of timings in seconds, and how many."""
+    ordered = sorted(times)
+
+    def at(share: float) -> float:
+        return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+    return {
+        "median_ms": round(statistics.median(ordered) * 1000, 2),
+        "p95_ms": round(at(0.95) * 1000, 2),
+        "p99_ms": round(at(0.99) * 1000, 2),
+        "n": len(ordered),
+    }

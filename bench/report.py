@@ -331,6 +331,13 @@ def _writes(run: dict[str, Any], out: list[str]) -> None:
         ]
 
 
+def _some(numbers: list[str], shown: int = 3) -> str:
+    if not numbers:
+        return ""
+    more = f" and {len(numbers) - shown} more" if len(numbers) > shown else ""
+    return f" ({', '.join(numbers[:shown])}{more})"
+
+
 def _checkouts(run: dict[str, Any], out: list[str]) -> None:
     found = run["measure"].get("checkouts")
     if not found:
@@ -366,7 +373,8 @@ def _checkouts(run: dict[str, Any], out: list[str]) -> None:
         "",
         f"What was paid: {found['succeeded']} small customers (in a fixed random order, "
         f"skipping those with no open invoice above {found['part']} due) each paid "
-        f"{found['part']} USD of one open invoice, {found['paid_total']} USD in all, through "
+        f"{found['part']} USD of one open invoice{_some(found.get('invoices') or [])}, "
+        f"{found['paid_total']} USD in all, through "
         f"the benchmark's sandbox account (“{found.get('gateway')}”, switched on for the "
         "checkouts only: the seeded data has no gateway, and the pages above are measured "
         "without one). Each payer is a thread with its own database connection and portal "

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from bench.pages import QueryLog, logging_queries
+from bench.pages import QueryLog, logging_queries, summary
 
 PAYERS = 50
 PART = Decimal("1.00")
@@ -64,20 +64,6 @@ def wanted(only: list[str], *words: str) -> bool:
 
 def write_wanted(only: list[str], label: str) -> bool:
     return wanted(only, *SECTION_WORDS["writes"], WRITE_WORDS[label])
-
-
-def summary(times: list[float]) -> dict[str, float]:
-    ordered = sorted(times)
-
-    def at(share: float) -> float:
-        return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
-
-    return {
-        "median_ms": round(statistics.median(ordered) * 1000, 2),
-        "p95_ms": round(at(0.95) * 1000, 2),
-        "p99_ms": round(at(0.99) * 1000, 2),
-        "n": len(ordered),
-    }
 
 
 def csrf_of(content: bytes) -> str:
@@ -340,7 +326,6 @@ class Payer:
     email: str
     invoice: str  # public id
     number: str
-    balance: Decimal
 
 
 def payers_choose(org: Any, *, count: int, exclude: list[int]) -> list[Payer]:
@@ -373,7 +358,7 @@ def payers_choose(org: Any, *, count: int, exclude: list[int]) -> list[Payer]:
             )
             .exclude(pk__in=busy)
             .order_by("due_date", "pk")
-            .values_list("contact_id", "public_id", "number", "balance_due")
+            .values_list("contact_id", "public_id", "number")
         )
         first: dict[int, Any] = {}
         for row in rows:
@@ -397,9 +382,8 @@ def payers_choose(org: Any, *, count: int, exclude: list[int]) -> list[Payer]:
             email=persons[pk].email,
             invoice=str(public_id),
             number=number,
-            balance=balance,
         )
-        for pk, (_, public_id, number, balance) in chosen.items()
+        for pk, (_, public_id, number) in chosen.items()
         if pk in persons
     ]
 
@@ -588,6 +572,7 @@ def _pay_at_once(org: Any, chosen: list[Payer]) -> dict[str, Any]:
         **({"latency": summary([o["seconds"] for o in done])} if done else {}),
         "part": str(PART),
         "paid_total": str(PART * len(done)),
+        "invoices": [p.number for p, o in zip(chosen, outcomes, strict=True) if "checkout" in o],
         "made": [o["checkout"] for o in done],
     }
 

@@ -84,6 +84,7 @@ CHECKOUTS = {
     "part": "1.00",
     "paid_total": "50.00",
     "gateway": "Sandbox (benchmark)",
+    "invoices": ["INV-1", "INV-2", "INV-3", "INV-4"],
     "verified": {"ok": True, "checkouts": 50, "problems": [], "payers_checked": 50},
 }
 
@@ -102,7 +103,10 @@ def test_a_slow_write_is_a_missed_budget_and_the_checkouts_are_reported() -> Non
     assert "**12.5 checkouts/s**: 50 of 50 payers paid in 4.0 s" in text
     assert "p99 3,900.0 ms" in text
     assert "Recorded exactly once: ✓" in text
-    assert "each paid 1.00 USD of one open invoice, 50.00 USD in all" in text
+    assert (
+        "each paid 1.00 USD of one open invoice (INV-1, INV-2, INV-3 and 1 more), 50.00 USD in all"
+        in text
+    )
     assert "After the writes below, `portico ledger check` passed." in text
     assert "**2.4 s** (10,000 enabled" in text
     assert "took 21.5 s" in text
