@@ -38,7 +38,6 @@ PART = Decimal("1.00")
 SEED = 18
 """The payers are the small customers in this seed's random order, skipping those with
 nothing left to pay."""
-MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 GATEWAY_PUBLIC_KEY = "pk_sandbox_PorticoBench000000001"
 GATEWAY_SECRET_KEY = "sk_sandbox_PorticoBench000000001"  # noqa: S105 — a sandbox test key
 GATEWAY_NAME = "Sandbox (benchmark)"
@@ -486,6 +485,7 @@ def _pay_at_once(org: Any, chosen: list[Payer]) -> dict[str, Any]:
     from django.test import Client
     from django.urls import reverse
 
+    from portico.accounts import sessions
     from portico.accounts.models import User
 
     pay_url = reverse("portal:checkout", kwargs={"org_slug": org.slug})
@@ -501,7 +501,7 @@ def _pay_at_once(org: Any, chosen: list[Payer]) -> dict[str, Any]:
             client = Client(enforce_csrf_checks=True)
             # Logged in as the test client does it (no password hash: that is not what is
             # measured); the portal starts its session record on the first page.
-            client.force_login(users[payer.email], backend=MODEL_BACKEND)
+            client.force_login(users[payer.email], backend=sessions.BACKEND)
             page = client.get(pay_url, {"invoice": payer.invoice})
             fields = pay_form_fields(page.content)
             if fields.get("invoice") != [payer.invoice]:

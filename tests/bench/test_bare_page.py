@@ -4,6 +4,7 @@ the same session, behind Django's default middleware only."""
 from __future__ import annotations
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test import Client
 from django.test.client import ClientHandler
@@ -30,6 +31,7 @@ def test_it_answers_the_portal_session_with_the_session_and_user_queries_only(
     assert portico.get("/bench/ping").status_code == 200
     client = bare_client()
     client.cookies = portico.cookies
+    bare.share_session(portico.cookies[settings.SESSION_COOKIE_NAME].value)
 
     # when the bare page is asked for
     with CaptureQueriesContext(connection) as queries:
