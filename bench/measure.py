@@ -287,14 +287,14 @@ def main(argv: list[str] | None = None) -> int:
 
     if only:
         if "pdf" in only:
-            statement_pdf_section(results, clients["big"], org)
+            statement_pdf_section(results, clients["big"], org, staff)
         write_sections(results, args, org, big, small, only)
         results.skipped.append(f"Subset run (--only {args.only}): other sections not measured")
         with open(args.out, "w") as handle:
             json.dump(results.__dict__, handle, indent=1, default=str)
         return 0
 
-    pdf_section(results, clients["big"], objects["big"], url_for, params, org)
+    pdf_section(results, clients["big"], objects["big"], url_for, params, org, staff)
 
     # What the HTTP load step requests, with the logged-in session cookies.
     session = settings_session_cookie()
@@ -380,9 +380,10 @@ def pdf_section(
     url_for: Callable[[Page, dict[str, Any]], str | None],
     params: dict[str, list[str]],
     org: Any,
+    staff: Any = None,
 ) -> None:
     """One-page invoice PDF, fresh (first request of each invoice) and repeated; a statement
-    PDF of about 20 pages."""
+    PDF of about 20 pages (asked for by the customer, and by `staff`)."""
     from pypdf import PdfReader
 
     from portico.sales.models import Invoice
@@ -426,7 +427,7 @@ def pdf_section(
     if "statement_pdf" not in params:
         results.skipped.append("PDF of a 20-page statement: no statement PDF page yet")
         return
-    statement_pdf_section(results, client, org)
+    statement_pdf_section(results, client, org, staff)
 
 
 def pages_of(content: bytes) -> int:
@@ -437,9 +438,10 @@ def pages_of(content: bytes) -> int:
     return len(PdfReader(io.BytesIO(content)).pages)
 
 
-def statement_pdf_section(results: Results, client: Any, org: Any) -> None:
+def statement_pdf_section(results: Results, client: Any, org: Any, staff: Any = None) -> None:
     """A statement PDF of about 20 pages: the render as the worker does it (per page), and the
-    portal request that asks for it (answered with the statement's page, not the PDF)."""
+    portal's (and `staff`'s) request that asks for it (answered with the statement's page, not
+    the PDF)."""
     from django.urls import reverse
     from django.utils import timezone
 
@@ -487,20 +489,27 @@ def statement_pdf_section(results: Results, client: Any, org: Any) -> None:
     )
     # The request that finds no PDF kept for this ledger version: it counts the lines,
     # records the statement and queues its render (the database queue; no worker runs here).
-    url = reverse("portal:statement_pdf", kwargs={"org_slug": org.slug})
-    url += f"?{period_query('', today, days)}"
-    asked = []
-    for _ in range(5):
-        StatementPdf.objects.filter(contact=big).delete()
-        started = time.perf_counter()
-        response = client.get(url)
-        asked.append(time.perf_counter() - started)
-        if response.status_code != 302:
-            results.skipped.append(f"Statement PDF request answered {response.status_code}")
-            return
-    results.pdf.append(
-        {"label": f"Statement PDF request, last {days} days (queued)", **summary(asked)}
-    )
+    # The back office asks for the same statement (its staff page waits the same way).
+    period = f"?{period_query('', today, days)}"
+    askers = [("", client, reverse("portal:statement_pdf", kwargs={"org_slug": org.slug}))]
+    if staff is not None:
+        staff_url = reverse("backoffice_documents:statement_pdf", args=[big.public_id])
+        askers.append((" by staff", staff, staff_url))
+    for who, asker, url in askers:
+        asked = []
+        for _ in range(5):
+            StatementPdf.objects.filter(contact=big).delete()
+            started = time.perf_counter()
+            response = asker.get(url + period)
+            asked.append(time.perf_counter() - started)
+            if response.status_code != 302:
+                results.skipped.append(
+                    f"Statement PDF request{who} answered {response.status_code}"
+                )
+                break
+        else:
+            label = f"Statement PDF request{who}, last {days} days (queued)"
+            results.pdf.append({"label": label, **summary(asked)})
 
 
 if __name__ == "__main__":
