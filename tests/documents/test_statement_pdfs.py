@@ -175,3 +175,22 @@ def test_a_statement_beyond_the_background_cap_is_refused_before_anything_is_mad
         ask(february)
     assert refused.value.code == "document_too_long"
     assert not StatementPdf.objects.exists()
+
+
+def test_a_ready_statement_whose_file_was_lost_is_made_again_when_asked(
+    february: Contact, renders: list[Any]
+) -> None:
+    # given February's PDF, ready, whose stored file is gone (media restored without it)
+    job = statement_pdfs.statement_pdf_render_now(job=ask(february))
+    default_storage.delete(job.path)
+    # when it is asked for again
+    again = statement_pdfs.statement_pdf_prepare(
+        organisation=february.organisation,
+        contact=february,
+        start=D(2026, 2, 1),
+        end=D(2026, 2, 28),
+        language="en",
+    )
+    # then the same statement is rendered again, and readable
+    assert again.pk == job.pk and again.status == Status.READY and len(renders) == 2
+    assert statement_pdfs.statement_pdf_content(again).startswith(b"%PDF")

@@ -91,7 +91,8 @@ def statement_pdf_request(
 ) -> StatementPdf:
     """The customer's statement PDF for the period: the one already made or being made for
     this ledger version, else a new one, queued for the worker unless it is short enough to
-    render at once (`render_inline`). Asking again after a failure tries again."""
+    render at once (`render_inline`). Asking again after a failure, or for a ready one whose
+    file was lost, tries again."""
     if end < start:
         raise DomainError(_("The statement ends before it starts."), code="invalid_period")
     lines = statement_selectors.line_count(contact=contact, start=start, end=end)
@@ -107,7 +108,7 @@ def statement_pdf_request(
     )
     mine = StatementPdf.objects.filter(organisation=organisation, contact=contact)
     found = mine.filter(key=key).first()
-    if found is not None and found.status != Status.FAILED:
+    if found is not None and found.status != Status.FAILED and not _lost(found):
         return found  # asked again: no write, no lock
     with transaction.atomic():
         job, created = StatementPdf.objects.get_or_create(
@@ -122,12 +123,18 @@ def statement_pdf_request(
                 "lines": lines,
             },
         )
-        if job.status == Status.FAILED:
+        if job.status == Status.FAILED or _lost(job):
             StatementPdf.objects.filter(pk=job.pk).update(status=Status.PREPARING, attempts=0)
             job.status, job.attempts, created = Status.PREPARING, 0, True
         if created and not render_inline(job):
             _queue(job)
     return job
+
+
+def _lost(job: StatementPdf) -> bool:
+    """A ready statement whose file is gone from storage (media restored without it, a
+    lifecycle rule): made again rather than answered with an error until the ledger moves."""
+    return job.status == Status.READY and not default_storage.exists(job.path)
 
 
 def statement_pdf_prepare(
