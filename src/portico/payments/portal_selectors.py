@@ -78,6 +78,11 @@ def payment_list_for_portal(*, scope: PortalScope, query: ListQuery) -> Page:
     return _PAYMENT_LIST.page(scope=scope, query=query)
 
 
+def payment_list_shown_for_portal(*, scope: PortalScope, query: ListQuery) -> Page:
+    """The payment list's page with only the columns the portal's list shows."""
+    return _PAYMENT_LIST_SHOWN.page(scope=scope, query=query)
+
+
 def _payment_list(scope: PortalScope, query: ListQuery) -> QuerySet[Payment]:
     payments = payments_for_portal(scope=scope)
     if query.status == "invoice":
@@ -89,6 +94,11 @@ def _payment_list(scope: PortalScope, query: ListQuery) -> QuerySet[Payment]:
 _PAYMENT_LIST = PreparedList(
     _payment_list,
     counted=KeptCount("payment", {"": None, **{s: frozenset({s}) for s in Payment.Source.values}}),
+)
+_PAYMENT_LIST_SHOWN = _PAYMENT_LIST.decorated(
+    lambda scope, rows: rows.only(
+        "public_id", "number", "date", "mode", "source", "reference", "currency", "amount"
+    )
 )
 PAYMENTS_COUNTED = counts.Counted(
     lambda contacts: Payment.objects.filter(contact__in=contacts), F("source")

@@ -13,7 +13,7 @@ from typing import Any
 from uuid import UUID
 
 from django.core.paginator import Page
-from django.db.models import Count, DecimalField, Q, QuerySet, Sum, Value
+from django.db.models import Count, DecimalField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
@@ -216,8 +216,26 @@ def _approval_list(scope: PortalScope, query: ListQuery) -> QuerySet[TimesheetAp
 
 class _ApprovalPages(PreparedList):
     def _page(self, scope: PortalScope, query: ListQuery, start: int, stop: int) -> QuerySet[Any]:
+        """The page's approvals (their ids a LIMIT/OFFSET subquery), each with its entries
+        counted and their hours summed over its own entries (correlated subqueries, run for the
+        page's rows only: no GROUP BY over the page's joined entries), and only the columns the
+        list shows."""
+        sent_in: Any = (  # the page's approval's rows of the many-to-many
+            TimesheetApproval.entries.through.objects.filter(timesheetapproval_id=OuterRef("pk"))
+            .order_by()
+            .values("timesheetapproval_id")
+        )
         ordered = self.build(scope, query)
-        return with_approval_totals(ordered.filter(pk__in=ordered.values("pk")[start:stop]))
+        rows = ordered.filter(pk__in=ordered.values("pk")[start:stop])
+        rows = rows.select_related(None).select_related("project")
+        return rows.only("public_id", "status", "sent_at", "project__name").annotate(
+            entry_count=Coalesce(Subquery(sent_in.annotate(n=Count("pk")).values("n")), 0),
+            total_hours=Coalesce(
+                Subquery(sent_in.annotate(h=Sum("timeentry__hours")).values("h")),
+                Value(ZERO),
+                output_field=HOURS,
+            ),
+        )
 
 
 _APPROVAL_PAGE = _ApprovalPages(_approval_list)

@@ -256,6 +256,11 @@ def estimate_list_for_portal(*, scope: PortalScope, query: ListQuery) -> Page:
     return _ESTIMATE_LIST.page(scope=scope, query=query)
 
 
+def estimate_list_shown_for_portal(*, scope: PortalScope, query: ListQuery) -> Page:
+    """The estimate list's page with only the columns the portal's list shows."""
+    return _ESTIMATE_LIST_SHOWN.page(scope=scope, query=query)
+
+
 def _estimate_list(scope: PortalScope, query: ListQuery) -> QuerySet[Estimate]:
     estimates = estimates_for_portal(scope=scope).filter(ESTIMATE_FILTERS.get(query.status, Q()))
     return sort_by(since(estimates, query), query.sort, ESTIMATE_SORTS)
@@ -271,6 +276,13 @@ _ESTIMATE_LIST = PreparedList(
             **{s: frozenset({s}) for s in ("accepted", "declined", "expired", "invoiced")},
         },
     ),
+)
+
+
+_ESTIMATE_LIST_SHOWN = _ESTIMATE_LIST.decorated(
+    lambda scope, rows: rows.only(
+        "public_id", "number", "currency", "issue_date", "expiry_date", "status", "total"
+    )
 )
 
 

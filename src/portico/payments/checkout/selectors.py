@@ -75,14 +75,19 @@ def _open_checkout_state() -> Subquery:
 
 
 def invoice_list_for_portal(*, scope: PortalScope, query: ListQuery) -> Page:
-    """The invoice list's page (`sales.portal_selectors.invoice_list_for_portal`), each row with
-    the state of an open checkout on it as `payment_state` (None without one), read by the
-    page's own query."""
+    """The invoice list's page (`sales.portal_selectors.invoice_list_for_portal`) as the portal's
+    list shows it: the columns it shows (`INVOICE_COLUMNS`, no others), each row with the state
+    of an open checkout on it as `payment_state` (None without one), read by the page's own
+    query."""
     return _INVOICE_LIST.page(scope=scope, query=query)
 
 
+INVOICE_COLUMNS = (
+    *("public_id", "number", "kind", "currency", "issue_date", "due_date"),
+    *("status", "total", "balance_due"),
+)
 _INVOICE_LIST = INVOICE_LIST.decorated(
-    lambda scope, rows: rows.annotate(payment_state=_open_checkout_state())
+    lambda scope, rows: rows.only(*INVOICE_COLUMNS).annotate(payment_state=_open_checkout_state())
 )
 
 

@@ -56,7 +56,7 @@ def estimate_list(request: HttpRequest, scope: PortalScope) -> HttpResponse:
     query = common.list_query(
         request, statuses=[c.value for c in FILTERS], sorts=[c.value for c in SORTS]
     )
-    page = selectors.estimate_list_for_portal(scope=scope, query=query)
+    page = selectors.estimate_list_shown_for_portal(scope=scope, query=query)
     page.object_list = common.with_urls(scope, page, "estimate_detail", "estimate_id")
     rows = _rows(page.object_list)
     return common.render_list(

@@ -41,7 +41,7 @@ def payment_list(request: HttpRequest, scope: PortalScope) -> HttpResponse:
     query = common.list_query(
         request, statuses=[c.value for c in FILTERS], sorts=[c.value for c in SORTS]
     )
-    page = selectors.payment_list_for_portal(scope=scope, query=query)
+    page = selectors.payment_list_shown_for_portal(scope=scope, query=query)
     page.object_list = common.with_urls(scope, page, "payment_detail", "payment_id")
     return common.render_list(
         request,
