@@ -159,6 +159,14 @@ if _database_url:
                 "options": f"-c statement_timeout={_statement_ms} -c lock_timeout={_lock_ms}",
             }
         )
+        if env_bool("DB_PREPARED_STATEMENTS", True):
+            # A query shape run a few times on a connection is prepared on the server, so its
+            # plan is not made again on every page (a portal page's queries spend longer in
+            # PostgreSQL's planner than in its executor). Needs server-side parameters; switch
+            # off behind a transaction-pooling PgBouncer older than 1.21.
+            DATABASES["default"]["OPTIONS"].update(
+                {"server_side_binding": True, "prepare_threshold": 2}
+            )
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {

@@ -147,6 +147,10 @@ PG = {"DATABASE_URL": "postgres://p@db/x"}
             {"DATABASE_URL": "postgres://p@db/x", "DB_CONN_HEALTH_CHECKS": "maybe"},
             "DB_CONN_HEALTH_CHECKS",
         ),
+        (
+            {"DATABASE_URL": "postgres://p@db/x", "DB_PREPARED_STATEMENTS": "sometimes"},
+            "DB_PREPARED_STATEMENTS",
+        ),
     ],
 )
 def test_a_bad_scale_out_setting_stops_start_up_naming_the_variable(
@@ -207,6 +211,8 @@ def test_scaled_out_settings_reach_every_engine(tmp_path: Path) -> None:
     assert db["CONN_HEALTH_CHECKS"] is True
     assert "statement_timeout=30000" in db["OPTIONS"]["options"]
     assert "lock_timeout=10000" in db["OPTIONS"]["options"]
+    assert db["OPTIONS"]["server_side_binding"] is True  # prepared statements
+    assert db["OPTIONS"]["prepare_threshold"] == 2
     assert seen["caches"]["default"] == {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": "redis://cache.internal:6379/0",
