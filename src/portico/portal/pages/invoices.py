@@ -84,7 +84,8 @@ def _rows(invoices: list[Any], states: Mapping[int, str]) -> SafeString:
     language = get_language()
     day = functools.cache(lambda value: formats.format_date(value, language))
     badge = functools.cache(badges.invoice_badge_of)
-    retainer = f'<div class="small text-body-secondary">{escape(gettext("Retainer"))}</div>'
+    label = escape(gettext("Retainer"))  # not in an f-string: the catalogs' extraction
+    retainer = f'<div class="small text-body-secondary">{label}</div>'
     due = gettext("Due %(balance)s")
     today = timezone.localdate()
     rows = []
