@@ -106,6 +106,18 @@ def test_the_list_paginates_in_pages_of_25(
     assert "1–25 of 27" in first and "26–27 of 27" in second
 
 
+def test_the_pages_line_follows_the_total_after_a_new_invoice(
+    portal_client: Client, org: Organisation, customer_a: Contact
+) -> None:
+    # given 26 invoices, the list's pages line read once
+    for _ in range(26):
+        sales.invoice(customer_a)
+    assert "1–25 of 26" in portal_client.get(url(org, "invoices")).content.decode()
+    # when another is sent, the same address shows the new total
+    sales.invoice(customer_a)
+    assert "1–25 of 27" in portal_client.get(url(org, "invoices")).content.decode()
+
+
 def test_the_detail_shows_lines_totals_and_balance_and_marks_it_viewed_once(
     portal_client: Client, org: Organisation, customer_a: Contact
 ) -> None:

@@ -61,9 +61,46 @@ def list_controls(context: Context) -> str:
     )
 
 
+@register.simple_tag(takes_context=True)
+def list_pages(context: Context) -> str:
+    """A list's pagination (`pages/_pagination.html`): all it shows follows from the address,
+    the page's number, the list's total and page size, so rendered once per those and the
+    language, then kept."""
+    request, page = context["request"], context["page"]
+    paginator = page.paginator
+    key = (request.get_full_path(), page.number, paginator.count, paginator.per_page)
+    return _PAGES.get(
+        (*key, get_language()),
+        lambda: render_to_string("portal/pages/_pagination.html", {"page": page}, request),
+    )
+
+
+class FixedNode(template.Node):
+    def __init__(self, name: str, nodelist: template.NodeList) -> None:
+        self.name, self.nodelist = name, nodelist
+
+    def render(self, context: Context) -> str:
+        return _FIXED.get((self.name, get_language()), lambda: self.nodelist.render(context))
+
+
+@register.tag
+def fixed(parser: template.base.Parser, token: template.base.Token) -> FixedNode:
+    """`{% fixed "name" %}…{% endfixed %}`: markup that shows nothing but fixed text in the
+    reader's language (a table's headings), rendered once per name and language, then kept.
+    A variable inside would be kept with its first value: none belongs there."""
+    bits = token.split_contents()
+    if len(bits) != 2 or bits[1][0] not in "\"'" or bits[1][0] != bits[1][-1]:
+        raise template.TemplateSyntaxError("{% fixed %} takes one quoted name")
+    nodelist = parser.parse(("endfixed",))
+    parser.delete_first_token()
+    return FixedNode(bits[1][1:-1], nodelist)
+
+
 _NAVS = Kept()
 _HEADS = Kept()
 _CONTROLS = Kept()
+_PAGES = Kept()
+_FIXED = Kept()
 
 
 @register.simple_tag
