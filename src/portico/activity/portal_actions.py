@@ -63,7 +63,7 @@ def _required(text: str, *, field: str, message: str, limit: int) -> str:
 
 
 def _lock_answerable(estimate: Estimate) -> Estimate:
-    locked = Estimate.objects.select_for_update().get(pk=estimate.pk)
+    locked = sales_services.estimate_lock(estimate)
     _answerable(locked)
     return locked
 
@@ -113,7 +113,9 @@ def estimate_accept_from_portal(
     )
     locked = _lock_answerable(estimate)
     try:
-        accepted = sales_services.estimate_accept(estimate=locked, signed_name=name, ip=origin.ip)
+        accepted = sales_services.estimate_accept_locked(
+            estimate=locked, signed_name=name, ip=origin.ip
+        )
     except InvalidTransition as error:
         raise _transition_message(error) from None
     EstimateAcceptance.objects.create(
@@ -210,7 +212,9 @@ def timesheet_approve_from_portal(
     *, scope: PortalScope, approval: TimesheetApproval, origin: Origin
 ) -> TimesheetApproval:
     services.ensure_in_scope(scope, approval)
-    decided = project_services.timesheet_approve(approval=approval, person=scope.person)
+    decided = project_services.timesheet_approve_in_transaction(
+        approval=approval, person=scope.person
+    )
     _tell(
         scope,
         action="timesheet_approved",

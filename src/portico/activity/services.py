@@ -13,6 +13,7 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import mail_admins
 from django.db import IntegrityError, models, transaction
+from django.db.models.constants import OnConflict
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -229,7 +230,7 @@ def _texts(
     return texts[home], texts
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def notification_create(
     *,
     organisation: Organisation,
@@ -262,21 +263,38 @@ def notification_create(
         person=person,
         **links,
     )
-    try:
-        # A savepoint, so a duplicate leaves the caller's transaction usable.
-        with transaction.atomic():
-            notification.save()
-    except IntegrityError:
-        if Notification.objects.filter(
-            organisation=organisation, event_key=notification.event_key
-        ).exists():
-            return None
-        raise
-    if _wants_email(organisation, kind):
+    emailed = _wants_email(organisation, kind)
+    if emailed:
+        notification.emailed_at = timezone.now()  # queued below, once the row is in
+    if not _insert_once(notification):
+        return None
+    if emailed:
         _email_business(notification, organisation, languages)
-        Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
     _emit_for(notification, target)
     return notification
+
+
+def _insert_once(notification: Notification) -> bool:
+    """Insert `notification` unless its event was notified already: one statement that skips
+    a row whose `event_key` the organisation has (no savepoint, and a duplicate leaves the
+    caller's transaction usable). False for a duplicate; any other refusal raises."""
+    meta = Notification._meta
+    fields = [f for f in meta.local_concrete_fields if not f.generated and f is not meta.auto_field]
+    returning = meta.db_returning_fields
+    rows = Notification._base_manager._insert(  # type: ignore[attr-defined]
+        [notification], fields=fields, returning_fields=returning, on_conflict=OnConflict.IGNORE
+    )
+    if not rows or rows[0] is None:
+        if Notification.objects.filter(
+            organisation_id=notification.organisation_id, event_key=notification.event_key
+        ).exists():
+            return False
+        raise IntegrityError(f"The notification {notification.event_key!r} was not saved.")
+    for value, field in zip(rows[0], returning, strict=True):
+        setattr(notification, field.attname, value)
+    notification._state.adding = False
+    notification._state.db = Notification._base_manager.db
+    return True
 
 
 # What the customer did, as outgoing events (payments emit their own, from `payments`).

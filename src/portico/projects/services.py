@@ -393,6 +393,16 @@ def _decide(
 @transaction.atomic
 def timesheet_approve(*, approval: TimesheetApproval, person: ContactPerson) -> TimesheetApproval:
     """The customer's person approves; the entries can then be invoiced."""
+    return timesheet_approve_in_transaction(approval=approval, person=person)
+
+
+def timesheet_approve_in_transaction(
+    *, approval: TimesheetApproval, person: ContactPerson
+) -> TimesheetApproval:
+    """`timesheet_approve` inside the caller's transaction (the portal's, which records and
+    notifies in the same one), without a savepoint of its own."""
+    if not transaction.get_connection().in_atomic_block:
+        raise transaction.TransactionManagementError("Approve a timesheet in a transaction.")
     return _decide(approval, person, TimesheetApproval.Status.APPROVED)
 
 

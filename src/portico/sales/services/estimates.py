@@ -53,12 +53,16 @@ def estimate_create(
     )
 
 
-def _lock(estimate: Estimate) -> Estimate:
+def estimate_lock(estimate: Estimate) -> Estimate:
+    """The estimate read afresh, its row locked until the caller's transaction ends."""
     return (
         Estimate.objects.select_for_update(of=("self",))
         .select_related("contact")
         .get(pk=estimate.pk)
     )
+
+
+_lock = estimate_lock
 
 
 @transaction.atomic
@@ -130,18 +134,35 @@ def estimate_accept(
 ) -> Estimate:
     """Accept an open estimate that has not expired (expiry is checked on the day of `when`,
     now by default); the signature — name, time, IP — is kept here, once."""
+    return estimate_accept_locked(
+        estimate=_lock(estimate), signed_name=signed_name, ip=ip, when=when
+    )
+
+
+def estimate_accept_locked(
+    *,
+    estimate: Estimate,
+    signed_name: str = "",
+    ip: str | None = None,
+    when: datetime.datetime | None = None,
+) -> Estimate:
+    """`estimate_accept` inside the caller's transaction, for an estimate it read there with
+    `estimate_lock` (so the row is read once, and no savepoint is taken)."""
+    if not transaction.get_connection().in_atomic_block:
+        raise transaction.TransactionManagementError("Accept an estimate in a transaction.")
     when = when or timezone.now()
-    locked = _lock(estimate)
-    if locked.expiry_date is not None and locked.expiry_date < timezone.localdate(when):
+    if estimate.expiry_date is not None and estimate.expiry_date < timezone.localdate(when):
         raise DomainError(
             _("This estimate has expired; ask for a new one."), code="estimate_expired"
         )
-    transitions.move(locked, Status.ACCEPTED)
-    locked.accepted_at = when
-    locked.signed_name = signed_name.strip()[:200]
-    locked.accepted_ip = ip
-    locked.save()
-    return locked
+    transitions.move(estimate, Status.ACCEPTED)
+    estimate.accepted_at = when
+    estimate.signed_name = signed_name.strip()[:200]
+    estimate.accepted_ip = ip
+    estimate.save(
+        update_fields=["status", "accepted_at", "signed_name", "accepted_ip", "updated_at"]
+    )
+    return estimate
 
 
 @transaction.atomic
