@@ -51,6 +51,7 @@ def test_a_failed_round_is_logged_and_the_next_one_runs(
 
 def test_the_apps_register_their_periodic_jobs_in_order() -> None:
     assert scheduled.registered() == [
+        "planner statistics",
         "recurring invoices",
         "estimate expiry",
         "checkout reconciliation",
