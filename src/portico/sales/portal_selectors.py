@@ -429,10 +429,25 @@ def sales_orders_for_portal(*, scope: PortalScope) -> QuerySet[SalesOrder]:
 
 
 def sales_order_list_for_portal(*, scope: PortalScope, query: ListQuery) -> Page:
+    return _ORDER_LIST.page(scope=scope, query=query)
+
+
+def sales_order_list_shown_for_portal(*, scope: PortalScope, query: ListQuery) -> Page:
+    """The sales order list's page with only the columns the portal's list shows."""
+    return _ORDER_LIST_SHOWN.page(scope=scope, query=query)
+
+
+def _sales_order_list(scope: PortalScope, query: ListQuery) -> QuerySet[SalesOrder]:
     orders = sales_orders_for_portal(scope=scope).filter(ORDER_FILTERS.get(query.status, Q()))
-    return paginate(
-        sort_by(since(orders, query), query.sort, ORDER_SORTS), query.page, query.per_page
+    return sort_by(since(orders, query), query.sort, ORDER_SORTS)
+
+
+_ORDER_LIST = PreparedList(_sales_order_list)
+_ORDER_LIST_SHOWN = _ORDER_LIST.decorated(
+    lambda scope, rows: rows.only(
+        "public_id", "number", "currency", "issue_date", "expected_shipment_date", "status", "total"
     )
+)
 
 
 def sales_order_get_for_portal(*, scope: PortalScope, sales_order_id: UUID | str) -> SalesOrder:

@@ -43,18 +43,14 @@ def payment_list(request: HttpRequest, scope: PortalScope) -> HttpResponse:
     )
     page = selectors.payment_list_shown_for_portal(scope=scope, query=query)
     page.object_list = common.with_urls(scope, page, "payment_detail", "payment_id")
+    rows = _rows(page.object_list)
     return common.render_list(
         request,
         title=_("Payments"),
         partial="portal/pages/payments/_list.html",
         target="payment-list",
         context=common.page_context(
-            scope,
-            page=page,
-            rows=_rows(page.object_list),
-            query=query,
-            filters=FILTERS,
-            sorts=SORTS,
+            scope, page=page, rows=rows, query=query, filters=FILTERS, sorts=SORTS
         ),
     )
 

@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
+import functools
+from typing import Any
 from uuid import UUID
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from portico.activity import selectors as activity_selectors
 from portico.activity import services as activity_services
+from portico.activity.templatetags.portal_pages import badge
 from portico.contacts.scope import Module, PortalScope
+from portico.core import formats
 from portico.portal.pages import common, documents
 from portico.portal.pages.forms import CommentForm
 from portico.portal.scoping import portal_view
 from portico.sales import portal_selectors as selectors
+from portico.sales.models import SalesOrder
 
 FILTERS = (
     common.Choice("", _("All")),
@@ -38,14 +46,45 @@ def sales_order_list(request: HttpRequest, scope: PortalScope) -> HttpResponse:
     query = common.list_query(
         request, statuses=[c.value for c in FILTERS], sorts=[c.value for c in SORTS]
     )
-    page = selectors.sales_order_list_for_portal(scope=scope, query=query)
+    page = selectors.sales_order_list_shown_for_portal(scope=scope, query=query)
+    page.object_list = common.with_urls(scope, page, "sales_order_detail", "sales_order_id")
+    rows = _rows(page.object_list)
     return common.render_list(
         request,
         title=_("Sales orders"),
         partial="portal/pages/sales_orders/_list.html",
         target="sales-order-list",
-        context=common.page_context(scope, page=page, query=query, filters=FILTERS, sorts=SORTS),
+        context=common.page_context(
+            scope, page=page, rows=rows, query=query, filters=FILTERS, sorts=SORTS
+        ),
     )
+
+
+def _rows(orders: list[Any]) -> SafeString:
+    """The table's rows as HTML, built in Python with each cell formatted once (dates and
+    statuses repeat: each is formatted once per page)."""
+    language = get_language()
+    day = functools.cache(lambda value: formats.format_date(value, language) if value else "—")
+    statuses = dict(SalesOrder.Status.choices)
+    status = functools.cache(
+        lambda value: format_html(
+            '<span class="badge {}">{}</span>', badge(value), statuses.get(value, value)
+        )
+    )
+    rows = []
+    for order in orders:
+        rows.append(
+            "\n    <tr>\n"
+            f'      <td><a class="fw-semibold text-nowrap" hx-boost="false" '
+            f'href="{escape(order.portal_url)}">{escape(order.number)}</a></td>\n'
+            f'      <td class="d-none d-sm-table-cell">{day(order.issue_date)}</td>\n'
+            f'      <td class="d-none d-md-table-cell">{day(order.expected_shipment_date)}</td>\n'
+            f"      <td>{status(order.status)}</td>\n"
+            f'      <td class="text-end">'
+            f"{formats.money_formatter(order.currency, language)(order.total)}</td>\n"
+            "    </tr>\n  "
+        )
+    return mark_safe("".join(rows))  # every value above escaped or formatted (no markup)
 
 
 @portal_view(module=Module.SALES_ORDERS, link=True)
