@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime
+from collections import Counter
 from collections.abc import Sequence
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -178,16 +178,20 @@ def estimate_expire(*, estimate: Estimate) -> Estimate:
 @transaction.atomic
 def estimate_expire_due(*, today: datetime.date) -> int:
     """Expire every unanswered estimate past its expiry date; safe to run twice."""
-    due = Estimate.objects.select_for_update().filter(
-        status__in=(Status.SENT, Status.VIEWED), expiry_date__lt=today
+    # Locked in key order, then counted here: PostgreSQL refuses FOR UPDATE with GROUP BY.
+    due = list(
+        Estimate.objects.select_for_update()
+        .filter(status__in=(Status.SENT, Status.VIEWED), expiry_date__lt=today)
+        .order_by("pk")
+        .values_list("pk", "organisation_id", "contact_id", "status")
     )
-    moving = list(
-        due.order_by()
-        .values_list("organisation_id", "contact_id", "status")
-        .annotate(n=Count("pk"))
+    moving = Counter(
+        (organisation_id, contact_id, status) for _, organisation_id, contact_id, status in due
     )
-    expired = due.update(status=Status.EXPIRED, updated_at=timezone.now())
-    for organisation_id, contact_id, status, n in moving:
+    expired = Estimate.objects.filter(pk__in=[row[0] for row in due]).update(
+        status=Status.EXPIRED, updated_at=timezone.now()
+    )
+    for (organisation_id, contact_id, status), n in moving.items():
         counts.shift(
             organisation_id=organisation_id,
             contact_id=contact_id,
