@@ -96,3 +96,64 @@ def test_a_scoped_query_reads_only_its_customer(
 def test_a_shape_that_matches_nothing_answers_no_rows(customer_a: Contact) -> None:
     empty = Prepared(lambda pk: Contact.objects.filter(pk=pk)[0:0], pk=-3)
     assert empty.rows(pk=customer_a.pk) == []
+
+
+def test_queries_run_together_answer_their_own_rows_in_one_round_trip(
+    customer_a: Contact, customer_a_person: ContactPerson, org: Organisation
+) -> None:
+    from django.db.models import CharField, F, Value
+
+    from portico.core.prepared import bind, together
+
+    # given queries of different shapes: models with a join, values, a UNION of values, none
+    named = Prepared(
+        lambda pk: (
+            ContactPerson.objects.filter(contact_id=pk)
+            .select_related("contact")
+            .order_by("-pk")[:5]
+        ),
+        pk=-11,
+    )
+    values = Prepared(
+        lambda pk: Contact.objects.filter(pk=pk).values("pk", "currency", "created_at"), pk=-12
+    )
+    text = CharField()
+    union = Prepared(
+        lambda pk: (
+            Contact.objects.filter(pk=pk)
+            .order_by()
+            .values_list(Value("contact", output_field=text), F("display_name"))
+            .union(
+                ContactPerson.objects.filter(contact_id=pk)
+                .order_by()
+                .values_list(Value("person", output_field=text), F("email")),
+                all=True,
+            )
+        ),
+        pk=-13,
+    )
+    ordinary = Contact.objects.filter(organisation=org).order_by("pk").values_list("pk", flat=True)
+    queries = (
+        named.bound(pk=customer_a.pk),
+        values.bound(pk=customer_a.pk),
+        union.bound(pk=customer_a.pk),
+        bind(ordinary),
+        named.bound(pk=-1),  # no rows
+        bind(Contact.objects.none()),
+    )
+
+    # when they run together
+    with CaptureQueriesContext(connection) as captured:
+        answered = together(*queries)
+
+    # then each answers what it answers alone, in one query
+    assert len(captured) == 1
+    alone = [query.rows() for query in queries]
+    assert answered == alone
+    assert [p.pk for p in answered[0]] == [customer_a_person.pk]
+    assert answered[0][0].contact.display_name == customer_a.display_name
+    assert answered[1][0]["created_at"] == customer_a.created_at
+    assert sorted(answered[2]) == sorted(
+        [("contact", customer_a.display_name), ("person", customer_a_person.email)]
+    )
+    assert answered[3] == list(ordinary) and answered[4] == answered[5] == []

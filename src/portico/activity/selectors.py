@@ -11,6 +11,7 @@ from django.db.models import Exists, F, FilteredRelation, Model, OuterRef, Q, Qu
 from portico.activity.models import Comment, Notification
 from portico.activity.services import target_field
 from portico.contacts.scope import PortalScope, ScopedQuery
+from portico.core.prepared import Read
 from portico.sales.models import Estimate
 
 if TYPE_CHECKING:
@@ -28,7 +29,17 @@ class PortalFile:
 def comments_for_portal(*, scope: PortalScope, target: Model) -> list[Comment]:
     """The thread on `target` the customer may see: their own and staff's shown ones, each
     with its files shown in the portal as `comment.portal_files`, all in one prepared query."""
-    rows = _PORTAL_COMMENTS.rows(scope, shape=target_field(target), target_id=target.pk)
+    return comments_read(scope=scope, target=target).run()
+
+
+def comments_read(*, scope: PortalScope, target: Model) -> Read[list[Comment]]:
+    """`comments_for_portal`, to read with the page's other queries."""
+    return Read(
+        _PORTAL_COMMENTS.bound(scope, shape=target_field(target), target_id=target.pk), _threaded
+    )
+
+
+def _threaded(rows: list[Any]) -> list[Comment]:
     comments: list[Any] = []
     for row in rows:  # one row per comment and file, a comment's rows next to each other
         if not comments or comments[-1].pk != row.pk:

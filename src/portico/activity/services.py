@@ -34,6 +34,7 @@ from portico.core import events, uploads
 from portico.core import text as typed
 from portico.core.errors import DomainError
 from portico.core.models import FailedTask
+from portico.core.prepared import Read, bind
 from portico.orgs.models import Organisation
 from portico.orgs.selectors import preferences_of
 from portico.projects.models import TimesheetApproval
@@ -363,24 +364,36 @@ def event_key(kind: str, target: models.Model, suffix: object = "") -> str:
 
 
 def document_mark_viewed(
-    *, scope: PortalScope, document: Target, origin: Origin | None = None
+    *,
+    scope: PortalScope,
+    document: Target,
+    origin: Origin | None = None,
+    seen: bool | None = None,
 ) -> bool:
     """A contact person opened `document` in the portal: keep the first time, notify once.
 
     Only portal views call this (staff previews go through the back office and never count).
     Answers whether this was the first view. A document already viewed costs no query, not
-    even a transaction.
+    even a transaction. An approval keeps no viewed time: `seen` is whether its first view was
+    already notified, when the page read that with its other queries (`approval_seen_read`);
+    otherwise this reads it.
     """
     if scope.preview or getattr(document, "first_viewed_at", None) is not None:
         return False  # a staff preview never counts as the customer's view
     if isinstance(document, TimesheetApproval):
-        # Approvals keep no viewed time: the notification itself marks the first view.
-        seen = Notification.objects.filter(
-            organisation=scope.organisation, event_key=event_key(Kind.VIEWED, document)
-        )
-        if seen.exists():
+        if seen is None:
+            seen = approval_seen_read(scope=scope, approval=document).run()
+        if seen:
             return False
     return _first_view(scope=scope, document=document, origin=origin)
+
+
+def approval_seen_read(*, scope: PortalScope, approval: TimesheetApproval) -> Read[bool]:
+    """Whether the first view of `approval` was notified (the notification itself marks it)."""
+    seen = Notification.objects.filter(
+        organisation=scope.organisation, event_key=event_key(Kind.VIEWED, approval)
+    ).values("pk")[:1]
+    return Read(bind(seen), bool)
 
 
 @transaction.atomic

@@ -16,7 +16,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from portico.contacts.models import Contact, ContactPerson
-from portico.core.prepared import Prepared
+from portico.core.prepared import Bound, Prepared, bind
 from portico.core.tenancy import public_id_or_404
 from portico.orgs.models import Organisation, PortalPreferences
 from portico.orgs.selectors import preferences_of
@@ -170,6 +170,17 @@ class ScopedQuery(Generic[T]):
         if scope.is_link:
             return list(self._build(scope, shape, values))
         return self.prepared.rows(
+            shape=shape,
+            organisation_id=scope.organisation.pk,
+            contact_id=scope.contact.pk,
+            **values,
+        )
+
+    def bound(self, scope: PortalScope, *, shape: Hashable = None, **values: Any) -> Bound[T]:
+        """The query for this scope, not run yet: to run with others (`prepared.together`)."""
+        if scope.is_link:
+            return bind(self._build(scope, shape, values))
+        return self.prepared.bound(
             shape=shape,
             organisation_id=scope.organisation.pk,
             contact_id=scope.contact.pk,

@@ -21,6 +21,11 @@ list's length, LIMIT/OFFSET, an optional filter) is part of the shape: build one
 variant, or pass the variant as the `shape` key (`rows(shape=("link",), ...)`), which builds
 and compiles that variant once as well. Filters and slices chained onto a prepared query are not
 possible: `rows()` answers a list.
+
+Several prepared queries of one page run in one round trip with `together` (a UNION ALL of
+the queries, each in columns of its own): `bound()` gives a query with its values, unrun; a
+selector answers a `Read` (the bound query and what to make of its rows), and a page runs its
+reads with `read_together`.
 """
 
 from __future__ import annotations
@@ -73,6 +78,8 @@ class _Compiled:
     sql: str
     params: tuple[Any, ...]
     slots: tuple[_Slot, ...]
+    width: int
+    """How many columns the SQL answers."""
     converters: dict[tuple[int, ...], Any] = field(default_factory=dict)
     """The compiler's result converters per selected columns, looked up once (on every
     evaluation Django asks the backend and each column's field again)."""
@@ -95,20 +102,21 @@ class Prepared(Generic[T]):
 
     def rows(self, *, shape: Hashable = None, **values: Any) -> list[T]:
         """The rows of the query with `values` in place of the samples."""
+        return self.bound(shape=shape, **values).rows()
+
+    def bound(self, *, shape: Hashable = None, **values: Any) -> Bound[T]:
+        """The query with `values` in place of the samples, not run yet (see `together`)."""
         if values.keys() != self.samples.keys():
             raise TypeError(f"expected the arguments {sorted(self.samples)}, got {sorted(values)}")
         compiled = self._compiled(shape)
         if compiled is None:
-            return []  # a shape that can match nothing (an empty slice, `.none()`)
+            return Bound(None, ())  # a shape that can match nothing (an empty slice, `.none()`)
         params = list(compiled.params)
         for slot in compiled.slots:
             value = slot.adapt(values[slot.name])
             for position in slot.positions:
                 params[position] = value
-        queryset = compiled.queryset.all()
-        pinned = _Pinned(compiled, tuple(params))
-        queryset.query.get_compiler = pinned  # type: ignore[method-assign]
-        return list(queryset)
+        return Bound(compiled, tuple(params))
 
     def first(self, *, shape: Hashable = None, **values: Any) -> T | None:
         found = self.rows(shape=shape, **values)
@@ -128,12 +136,10 @@ class Prepared(Generic[T]):
         return found
 
     def _compile(self, queryset: QuerySet[Any]) -> _Compiled | None:
-        compiler = queryset.query.get_compiler(using=queryset.db)
-        try:
-            sql, params = compiler.as_sql()
-        except EmptyResultSet:
+        found = _compile(queryset)
+        if found is None:
             return None
-        params = tuple(params)
+        compiler, sql, params = found
         slots = []
         taken: set[int] = set()
         for name, sample in self.samples.items():
@@ -155,7 +161,108 @@ class Prepared(Generic[T]):
                 raise ImproperlyConfigured(f"{self.build!r}: samples share a value ({name})")
             taken |= set(positions)
             slots.append(_Slot(name, positions, adapt))
-        return _Compiled(queryset, compiler, sql, params, tuple(slots))
+        return _Compiled(queryset, compiler, sql, params, tuple(slots), _width(compiler))
+
+
+def _compile(queryset: QuerySet[Any]) -> tuple[Any, str, tuple[Any, ...]] | None:
+    compiler = queryset.query.get_compiler(using=queryset.db)
+    try:
+        sql, params = compiler.as_sql()
+    except EmptyResultSet:
+        return None
+    return compiler, sql, tuple(params)
+
+
+def _width(compiler: Any) -> int:
+    """The columns the compiled SQL answers; 0 when they are not only the selected ones (the
+    ordering's extra columns), which `together` then runs alone."""
+    return 0 if compiler.has_extra_select else len(compiler.select)
+
+
+def bind(queryset: QuerySet[Any]) -> Bound[Any]:
+    """An ordinary queryset as a `Bound` query (compiled now, for this call only), so that it
+    can run in a `together` with prepared ones."""
+    found = _compile(queryset)
+    if found is None:
+        return Bound(None, ())
+    compiler, sql, params = found
+    return Bound(_Compiled(queryset, compiler, sql, params, (), _width(compiler)), params)
+
+
+@dataclass(frozen=True)
+class Bound(Generic[T]):
+    """A compiled query with this call's parameters: run alone by `rows()`, or with others in
+    one round trip by `together`."""
+
+    compiled: _Compiled | None
+    params: tuple[Any, ...]
+
+    def rows(self, fetched: list[tuple[Any, ...]] | None = None) -> list[T]:
+        """The rows, through Django's own result iteration; `fetched`: the raw rows already
+        read (by `together`) instead of running the SQL."""
+        if self.compiled is None:
+            return []
+        queryset = self.compiled.queryset.all()
+        pinned = _Pinned(self.compiled, self.params, fetched)
+        queryset.query.get_compiler = pinned  # type: ignore[method-assign]
+        return list(queryset)
+
+
+MAX_BATCHES = 256
+_batches: dict[tuple[str, ...], str] = {}
+"""The combined SQL per database and parts' SQL (`together`)."""
+
+
+def together(*queries: Bound[Any]) -> list[list[Any]]:
+    """The rows of each query, as `query.rows()` would answer them, read in one round trip.
+
+    The queries run as one UNION ALL: part i answers its number, then NULL in the columns of
+    the other parts and its own columns in its place (so no column mixes two queries' types),
+    each part a subquery that keeps its own ORDER BY and LIMIT. Both databases run the parts of
+    a UNION ALL one after another and answer each part's rows in its own order. The combined
+    SQL is made once per set of shapes."""
+    parts = [q for q in queries if q.compiled is not None and q.compiled.width]
+    if len(parts) < 2:
+        return [q.rows() for q in queries]
+    compiled = [q.compiled for q in parts if q.compiled is not None]
+    connection = connections[DEFAULT_DB_ALIAS]
+    typed = connection.vendor == "postgresql"
+    key = (connection.vendor, *(c.sql for c in compiled))
+    widths = [c.width for c in compiled]
+    sql = _batches.get(key)
+    if sql is None:
+        if len(_batches) >= MAX_BATCHES:
+            _batches.clear()
+        sql = _batches[key] = _union([c.sql for c in compiled], widths, typed=typed)
+    params = tuple(p for q in parts for p in q.params)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params + params if typed else params)
+        fetched = cursor.fetchall()
+    starts = [1 + sum(widths[:n]) for n in range(len(parts))]
+    split: list[list[tuple[Any, ...]]] = [[] for _ in parts]
+    for row in fetched:
+        number = row[0]
+        start = starts[number]
+        split[number].append(row[start : start + widths[number]])
+    answers = {id(q): q.rows(rows) for q, rows in zip(parts, split, strict=True)}
+    return [answers[id(q)] if id(q) in answers else q.rows() for q in queries]
+
+
+def _union(sqls: list[str], widths: list[int], *, typed: bool) -> str:
+    """`together`'s SQL: only Django's compiled SQL of each part, every value a parameter."""
+    total, before, selects = sum(widths), 0, []
+    if typed:
+        # PostgreSQL types a UNION's columns pair by pair from the left, and two NULLs make
+        # text: a first part that answers no row gives every column its query's type.
+        every = ", ".join(f"({sql}) part{n}" for n, sql in enumerate(sqls))
+        columns = ", ".join(f"part{n}.*" for n in range(len(sqls)))
+        selects.append(f"SELECT -1, {columns} FROM {every} WHERE false")  # noqa: S608
+    for number, (sql, width) in enumerate(zip(sqls, widths, strict=True)):
+        nulls_after = ["NULL"] * (total - before - width)
+        columns = ", ".join([str(number), *["NULL"] * before, f"part{number}.*", *nulls_after])
+        selects.append(f"SELECT {columns} FROM ({sql}) part{number}")  # noqa: S608
+        before += width
+    return " UNION ALL ".join(selects)
 
 
 def attach(instance: Model, name: str, rows: list[Any]) -> None:
@@ -176,17 +283,54 @@ def attach(instance: Model, name: str, rows: list[Any]) -> None:
     instance.__dict__.setdefault("_prefetched_objects_cache", {})[key] = queryset
 
 
+R = TypeVar("R")
+S = TypeVar("S")
+
+
+class Read(Generic[R]):
+    """A selector's answer made from one bound query's rows: run alone (`run()`), or with a
+    page's other reads in one round trip (`read_together`)."""
+
+    def __init__(self, query: Bound[Any], answer: Callable[[list[Any]], R]) -> None:
+        self.query = query
+        self.answer = answer
+
+    def run(self) -> R:
+        return self.answer(self.query.rows())
+
+    def then(self, answer: Callable[[R], S]) -> Read[S]:
+        """The same query, its answer passed through `answer`."""
+        first = self.answer
+        return Read(self.query, lambda rows: answer(first(rows)))
+
+
+def read_together(*reads: Read[Any]) -> list[Any]:
+    """Each read's answer, in order, from one round trip (`together`)."""
+    found = together(*(read.query for read in reads))
+    return [read.answer(rows) for read, rows in zip(reads, found, strict=True)]
+
+
 class _Pinned:
     """`Query.get_compiler` of a prepared query: a copy of the compiled compiler whose SQL is
     the prepared SQL with this call's parameters, and whose converters are the compiled ones."""
 
-    def __init__(self, compiled: _Compiled, params: tuple[Any, ...]) -> None:
+    def __init__(
+        self,
+        compiled: _Compiled,
+        params: tuple[Any, ...],
+        fetched: list[tuple[Any, ...]] | None = None,
+    ) -> None:
         self.compiled = compiled
         self.params = params
+        self.fetched = fetched
 
     def __call__(self, using: Any = None, connection: Any = None, elide_empty: bool = True) -> Any:
         pinned = copy.copy(self.compiled.compiler)
         sql, params = self.compiled.sql, self.params
         pinned.as_sql = lambda *args, **kwargs: (sql, params)
         pinned.get_converters = self.compiled.get_converters
+        fetched = self.fetched
+        if fetched is not None:
+            # Rows already read: the one chunk the compiler's MULTI result would have given.
+            pinned.execute_sql = lambda *args, **kwargs: [fetched] if fetched else []
         return pinned

@@ -17,6 +17,7 @@ from django.http import Http404
 
 from portico.contacts.models import Contact
 from portico.contacts.scope import Module, PortalScope, ScopedQuery
+from portico.core.prepared import Bound, Read
 from portico.core.tenancy import get_for_scope
 from portico.documents.kinds import DocumentKind, kind_of
 from portico.orgs.models import Organisation
@@ -78,13 +79,20 @@ def attachments_for_portal(*, scope: PortalScope, kind: DocumentKind, document: 
 def document_files_for_portal(*, scope: PortalScope, document: Any) -> list[Attachment]:
     """The files a document's portal page lists, in one query whatever their number: those
     marked *show in portal*, without the ones posted with a comment (the thread shows them)."""
+    return document_files_read(scope=scope, document=document).run()
+
+
+def document_files_read(*, scope: PortalScope, document: Any) -> Read[list[Attachment]]:
+    """`document_files_for_portal`, to read with the page's other queries."""
     try:
         kind = kind_of(document)
     except LookupError:
-        return []
-    if not kind.attachment_field:
-        return []
-    return _DOCUMENT_FILES.rows(scope, shape=kind.attachment_field, document_id=document.pk)
+        kind = None
+    if kind is None or not kind.attachment_field:
+        return Read(Bound(None, ()), list)
+    return Read(
+        _DOCUMENT_FILES.bound(scope, shape=kind.attachment_field, document_id=document.pk), list
+    )
 
 
 def _document_files(scope: PortalScope, field: str, document_id: int) -> QuerySet[Attachment]:

@@ -15,6 +15,7 @@ from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, 
 from django.utils.translation import gettext as _
 
 from portico.core.errors import PortalError
+from portico.core.prepared import Read, bind
 from portico.orgs.models import GatewayAccount, Organisation
 from portico.payments.checkout.plan import CheckoutRefused
 from portico.payments.gateways import registry
@@ -182,9 +183,14 @@ def invoice_offline_reason(*, organisation: Organisation, invoice: Invoice) -> s
     """`offline_reason` for one invoice, and also its amount: no usable account whose minimum
     (its own, or the gateway's for the currency) the balance reaches (one query: the offered
     accounts and the ones ticked on the invoice, each marked)."""
+    return invoice_offline_reason_read(organisation=organisation, invoice=invoice).run()
+
+
+def invoice_offline_reason_read(*, organisation: Organisation, invoice: Invoice) -> Read[str]:
+    """`invoice_offline_reason`, to read with the invoice page's other queries."""
     through = Invoice.payment_gateways.through.objects
     ticked_here = Exists(through.filter(invoice_id=invoice.pk, gatewayaccount_id=OuterRef("pk")))
-    accounts = list(
+    accounts = (
         GatewayAccount.objects.filter(organisation=organisation)
         .filter(_offered() | Q(ticked_here))
         .annotate(
@@ -192,6 +198,15 @@ def invoice_offline_reason(*, organisation: Organisation, invoice: Invoice) -> s
         )
         .order_by("pk")
     )
+    return Read(
+        bind(accounts),
+        lambda rows: _invoice_offline_reason(organisation, invoice, rows),
+    )
+
+
+def _invoice_offline_reason(
+    organisation: Organisation, invoice: Invoice, accounts: list[Any]
+) -> str:
     ticked = [account for account in accounts if account.ticked]
     active = [account for account in accounts if account.offered]
     reason = offline_reason(

@@ -31,6 +31,7 @@ from django.utils import timezone
 from portico.contacts.models import Contact
 from portico.contacts.scope import SAMPLE_PUBLIC_ID, PortalScope, ScopedQuery
 from portico.core import prepared
+from portico.core.prepared import Read
 from portico.payments.models import (
     Checkout,
     CheckoutItem,
@@ -138,7 +139,15 @@ _ALLOCATIONS: ScopedQuery[PaymentAllocation] = ScopedQuery(
 
 def last_payment_for_portal(*, scope: PortalScope) -> Payment | None:
     """The latest payment, as the customer's account keeps it (one query)."""
-    return _LAST_PAYMENT.first(scope)
+    return last_payment_read(scope=scope).run()
+
+
+def last_payment_read(*, scope: PortalScope) -> Read[Payment | None]:
+    return Read(_LAST_PAYMENT.bound(scope), _first)
+
+
+def _first(rows: list[Any]) -> Any:
+    return rows[0] if rows else None
 
 
 def _last_payment(scope: PortalScope) -> QuerySet[Payment]:
@@ -196,8 +205,15 @@ class Applied:
 
 def invoice_applied_for_portal(*, scope: PortalScope, invoice: Invoice) -> list[Applied]:
     """Payments and credits applied to `invoice`, oldest first, in one prepared query (a UNION)."""
-    rows = [Applied(*row) for row in _APPLIED.rows(scope, invoice_id=invoice.pk)]
-    return sorted(rows, key=lambda row: (row.date, row.kind))
+    return invoice_applied_read(scope=scope, invoice=invoice).run()
+
+
+def invoice_applied_read(*, scope: PortalScope, invoice: Invoice) -> Read[list[Applied]]:
+    return Read(_APPLIED.bound(scope, invoice_id=invoice.pk), _applied_rows)
+
+
+def _applied_rows(rows: list[tuple[Any, ...]]) -> list[Applied]:
+    return sorted((Applied(*row) for row in rows), key=lambda row: (row.date, row.kind))
 
 
 def _applied(scope: PortalScope, invoice_id: int) -> QuerySet[Any]:
@@ -239,8 +255,11 @@ _APPLIED: ScopedQuery[tuple[Any, ...]] = ScopedQuery(_applied, invoice_id=-90_20
 
 def invoices_being_confirmed_for_portal(*, scope: PortalScope) -> int:
     """How many of the customer's invoices have a payment whose outcome is being confirmed."""
-    row = _BEING_CONFIRMED.first(scope)
-    return int(row["count"]) if row else 0
+    return being_confirmed_read(scope=scope).run()
+
+
+def being_confirmed_read(*, scope: PortalScope) -> Read[int]:
+    return Read(_BEING_CONFIRMED.bound(scope), lambda rows: int(rows[0]["count"]) if rows else 0)
 
 
 def _being_confirmed(scope: PortalScope) -> QuerySet[Any]:
@@ -289,9 +308,16 @@ def home_figures_for_portal(*, scope: PortalScope) -> HomeFigures:
     customer's history: sums over the history come from the customer's account (kept by the
     ledger); overdue, retainers and estimates awaiting an answer are read from the open items'
     indexes only. Built and compiled once per process (`ScopedQuery`)."""
-    row = _HOME_FIGURES.first(scope, today=timezone.localdate())
-    assert row is not None  # the scope's own customer
-    return HomeFigures(**row)
+    return home_figures_read(scope=scope).run()
+
+
+def home_figures_read(*, scope: PortalScope) -> Read[HomeFigures]:
+    return Read(_HOME_FIGURES.bound(scope, today=timezone.localdate()), _figures)
+
+
+def _figures(rows: list[dict[str, Any]]) -> HomeFigures:
+    assert rows  # the scope's own customer
+    return HomeFigures(**rows[0])
 
 
 def _home_figures(scope: PortalScope, today: datetime.date) -> QuerySet[Any]:

@@ -250,13 +250,36 @@ def approval_get_for_contact(
     Raises `django.http.Http404` for a missing id, a malformed id, and another customer's or
     organisation's approval alike, so a portal view or API handler answers 404 for all three.
     """
+    found = approval_find_for_contact(
+        organisation=organisation, contact=contact, approval_id=approval_id
+    )
+    approval_entries_read(approval=found).run()
+    return found
+
+
+def approval_find_for_contact(
+    *, organisation: Organisation, contact: Contact, approval_id: UUID | str
+) -> TimesheetApproval:
+    """`approval_get_for_contact` without the entries (`approval_entries_read`): one prepared
+    query."""
     key = public_id_or_404(approval_id, message="No such record.")
     found = _APPROVAL.first(organisation_id=organisation.pk, contact_id=contact.pk, public_id=key)
     if found is None:
         raise Http404("No such record.")
-    entries = _APPROVAL_ENTRIES.rows(organisation_id=organisation.pk, approval_id=found.pk)
-    prepared.attach(found, "entries", entries)
     return found
+
+
+def approval_entries_read(*, approval: TimesheetApproval) -> prepared.Read[list[TimeEntry]]:
+    """The entries sent in `approval`, by date, given to `approval.entries.all()` when read."""
+    query = _APPROVAL_ENTRIES.bound(
+        organisation_id=approval.organisation_id, approval_id=approval.pk
+    )
+
+    def attached(rows: list[TimeEntry]) -> list[TimeEntry]:
+        prepared.attach(approval, "entries", rows)
+        return rows
+
+    return prepared.Read(query, attached)
 
 
 _APPROVAL: prepared.Prepared[TimesheetApproval] = prepared.Prepared(

@@ -22,7 +22,6 @@ from django.db.models import (
     Count,
     DecimalField,
     IntegerField,
-    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -34,7 +33,6 @@ from django.utils import timezone
 
 from portico.contacts.scope import SAMPLE_PUBLIC_ID, PortalScope, ScopedQuery
 from portico.core import prepared
-from portico.core.tenancy import get_for_scope
 from portico.sales.models import (
     AccountCount,
     Estimate,
@@ -289,7 +287,7 @@ _ESTIMATE_LIST_SHOWN = _ESTIMATE_LIST.decorated(
 def estimate_revisions_for_portal(*, scope: PortalScope, estimate: Estimate) -> list[Any]:
     """The earlier revisions of an estimate the customer may see, newest first (one prepared
     query)."""
-    return _REVISIONS.rows(scope, estimate_id=estimate.pk)
+    return estimate_revisions_read(scope=scope, estimate=estimate).run()
 
 
 _REVISIONS: ScopedQuery[EstimateRevision] = ScopedQuery(
@@ -303,9 +301,19 @@ _REVISIONS: ScopedQuery[EstimateRevision] = ScopedQuery(
 def estimate_get_for_portal(*, scope: PortalScope, estimate_id: UUID | str) -> Estimate:
     """One estimate with its lines (and their taxes) and its portal signature, if any: two
     prepared queries (`estimate.lines.all()` runs none)."""
-    estimate = _ESTIMATE.get(scope, estimate_id)
-    prepared.attach(estimate, "lines", _ESTIMATE_LINES.rows(scope, document_id=estimate.pk))
+    estimate = estimate_find_for_portal(scope=scope, estimate_id=estimate_id)
+    lines_read(scope=scope, document=estimate).run()
     return estimate
+
+
+def estimate_find_for_portal(*, scope: PortalScope, estimate_id: UUID | str) -> Estimate:
+    """One estimate with its portal signature, if any, without its lines (`lines_read`): one
+    prepared query."""
+    return _ESTIMATE.get(scope, estimate_id)
+
+
+def estimate_revisions_read(*, scope: PortalScope, estimate: Estimate) -> prepared.Read[list[Any]]:
+    return prepared.Read(_REVISIONS.bound(scope, estimate_id=estimate.pk), list)
 
 
 _ESTIMATE: ScopedQuery[Estimate] = ScopedQuery(
@@ -318,7 +326,7 @@ _ESTIMATE: ScopedQuery[Estimate] = ScopedQuery(
 )
 
 
-def _lines(model: type[EstimateLine | InvoiceLine]) -> ScopedQuery[Any]:
+def _lines(model: type[EstimateLine | InvoiceLine | SalesOrderLine]) -> ScopedQuery[Any]:
     """A document's lines with their taxes and items, the document found in the scope."""
     return ScopedQuery(
         lambda scope, document_id: model.objects.filter(
@@ -395,9 +403,29 @@ INVOICE_LIST = PreparedList(
 def invoice_get_for_portal(*, scope: PortalScope, invoice_id: UUID | str) -> Invoice:
     """One invoice with its lines (and their taxes) and its sales order: two prepared queries
     (`invoice.lines.all()` runs none)."""
-    invoice = _INVOICE.get(scope, invoice_id)
-    prepared.attach(invoice, "lines", _INVOICE_LINES.rows(scope, document_id=invoice.pk))
+    invoice = invoice_find_for_portal(scope=scope, invoice_id=invoice_id)
+    lines_read(scope=scope, document=invoice).run()
     return invoice
+
+
+def invoice_find_for_portal(*, scope: PortalScope, invoice_id: UUID | str) -> Invoice:
+    """One invoice with its sales order, without its lines (`lines_read`): one prepared
+    query."""
+    return _INVOICE.get(scope, invoice_id)
+
+
+def lines_read(
+    *, scope: PortalScope, document: Estimate | Invoice | SalesOrder
+) -> prepared.Read[list[Any]]:
+    """A document's lines with their taxes and items, given to `document.lines.all()` (which
+    then runs no query) when read."""
+    query = _LINES[type(document)].bound(scope, document_id=document.pk)
+
+    def attached(rows: list[Any]) -> list[Any]:
+        prepared.attach(document, "lines", rows)
+        return rows
+
+    return prepared.Read(query, attached)
 
 
 _INVOICE: ScopedQuery[Invoice] = ScopedQuery(
@@ -451,21 +479,58 @@ _ORDER_LIST_SHOWN = _ORDER_LIST.decorated(
 
 
 def sales_order_get_for_portal(*, scope: PortalScope, sales_order_id: UUID | str) -> SalesOrder:
-    """One order with its lines and the invoices the portal may show for it."""
-    orders = sales_orders_for_portal(scope=scope).prefetch_related(
-        Prefetch("lines", queryset=SalesOrderLine.objects.select_related("tax", "item")),
-        Prefetch(
-            "invoices",
-            queryset=invoices_for_portal(scope=scope).order_by("issue_date", "id"),
-            to_attr="portal_invoices",
-        ),
+    """One order with its lines and the invoices the portal may show for it (as
+    `order.portal_invoices`): three prepared queries, the last two in one round trip."""
+    order = sales_order_find_for_portal(scope=scope, sales_order_id=sales_order_id)
+    prepared.read_together(
+        lines_read(scope=scope, document=order), order_invoices_read(scope=scope, order=order)
     )
-    return get_for_scope(orders, sales_order_id)
+    return order
+
+
+def sales_order_find_for_portal(*, scope: PortalScope, sales_order_id: UUID | str) -> SalesOrder:
+    """One order, without its lines (`lines_read`) or invoices (`order_invoices_read`): one
+    prepared query."""
+    return _SALES_ORDER.get(scope, sales_order_id)
+
+
+def order_invoices_read(*, scope: PortalScope, order: SalesOrder) -> prepared.Read[list[Any]]:
+    """The invoices of `order` the portal may show, oldest first, set as
+    `order.portal_invoices` when read."""
+
+    def attached(rows: list[Any]) -> list[Any]:
+        order.portal_invoices = rows  # type: ignore[attr-defined]
+        return rows
+
+    return prepared.Read(_ORDER_INVOICES.bound(scope, sales_order_id=order.pk), attached)
+
+
+_LINES: dict[type[Any], ScopedQuery[Any]] = {
+    Estimate: _ESTIMATE_LINES,
+    Invoice: _INVOICE_LINES,
+    SalesOrder: _lines(SalesOrderLine),
+}
+_SALES_ORDER: ScopedQuery[SalesOrder] = ScopedQuery(
+    lambda scope, public_id: sales_orders_for_portal(scope=scope).filter(public_id=public_id),
+    public_id=SAMPLE_PUBLIC_ID,
+)
+_ORDER_INVOICES: ScopedQuery[Invoice] = ScopedQuery(
+    lambda scope, sales_order_id: (
+        invoices_for_portal(scope=scope)
+        .filter(sales_order_id=sales_order_id)
+        .order_by("issue_date", "id")
+    ),
+    sales_order_id=-90_208,
+)
 
 
 def contact_persons_for_portal(*, scope: PortalScope) -> list[Any]:
     """The customer's contact persons, for the account card on the dashboard."""
-    return _CONTACT_PERSONS.rows(scope)
+    return contact_persons_read(scope=scope).run()
+
+
+def contact_persons_read(*, scope: PortalScope) -> prepared.Read[list[Any]]:
+    return prepared.Read(_CONTACT_PERSONS.bound(scope), list)
 
 
 def _contact_persons(scope: PortalScope) -> QuerySet[Any]:

@@ -20,6 +20,7 @@ from django.utils.translation import get_language
 from portico.contacts.models import Contact
 from portico.contacts.scope import PortalScope, ScopedQuery
 from portico.core import money
+from portico.core.prepared import Read
 from portico.core.tenancy import get_for_scope
 from portico.orgs.models import GatewayAccount, Organisation
 from portico.payments import gateway_choice
@@ -202,8 +203,13 @@ def payment_states_for_portal(*, scope: PortalScope, invoice_ids: Iterable[int])
     if not wanted:
         return {}
     if len(wanted) == 1:
-        return dict(_ONE_INVOICE_STATE.rows(scope, invoice_id=wanted[0]))
+        return invoice_payment_state_read(scope=scope, invoice_id=wanted[0]).run()
     return dict(_open_items(scope).filter(invoice_id__in=wanted))
+
+
+def invoice_payment_state_read(*, scope: PortalScope, invoice_id: int) -> Read[dict[int, str]]:
+    """`payment_states_for_portal` of one invoice (its page), to read with the page's others."""
+    return Read(_ONE_INVOICE_STATE.bound(scope, invoice_id=invoice_id), dict)
 
 
 def _open_items(scope: PortalScope) -> QuerySet[Any]:

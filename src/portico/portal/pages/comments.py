@@ -76,14 +76,14 @@ def _refused_file(error: DomainError, name: str) -> DomainError:
 @portal_view(module=Module.INVOICES, link=True)
 @require_POST
 def invoice_comment(request: HttpRequest, scope: PortalScope, invoice_id: UUID) -> HttpResponse:
-    invoice = selectors.invoice_get_for_portal(scope=scope, invoice_id=invoice_id)
+    invoice = selectors.invoice_find_for_portal(scope=scope, invoice_id=invoice_id)
     return _add(request, scope, invoice)
 
 
 @portal_view(module=Module.ESTIMATES, link=True)
 @require_POST
 def estimate_comment(request: HttpRequest, scope: PortalScope, estimate_id: UUID) -> HttpResponse:
-    estimate = selectors.estimate_get_for_portal(scope=scope, estimate_id=estimate_id)
+    estimate = selectors.estimate_find_for_portal(scope=scope, estimate_id=estimate_id)
     return _add(request, scope, estimate)
 
 
@@ -92,14 +92,14 @@ def estimate_comment(request: HttpRequest, scope: PortalScope, estimate_id: UUID
 def sales_order_comment(
     request: HttpRequest, scope: PortalScope, sales_order_id: UUID
 ) -> HttpResponse:
-    order = selectors.sales_order_get_for_portal(scope=scope, sales_order_id=sales_order_id)
+    order = selectors.sales_order_find_for_portal(scope=scope, sales_order_id=sales_order_id)
     return _add(request, scope, order)
 
 
 @portal_view(module=Module.TIMESHEETS)
 @require_POST
 def timesheet_comment(request: HttpRequest, scope: PortalScope, approval_id: UUID) -> HttpResponse:
-    approval = project_selectors.approval_get_for_contact(
+    approval = project_selectors.approval_find_for_contact(
         organisation=scope.organisation, contact=scope.contact, approval_id=approval_id
     )
     return _add(request, scope, approval)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from portico.contacts.scope import PortalScope
 from portico.core import formats
 from portico.core import uploads as core_uploads
+from portico.core.prepared import Read
 from portico.documents import links, uploads
 from portico.documents import selectors as document_selectors
 from portico.documents.kinds import kind_of
@@ -115,9 +116,10 @@ def document_links(scope: PortalScope, document: Any) -> dict[str, str]:
         return {}
 
 
-def files_of(scope: PortalScope, document: Any) -> dict[str, Any]:
-    """The page's "Files" card: the files shown in the portal (one query) and, where the
-    customer may attach files to this kind of document, where the upload form posts."""
+def files_read(scope: PortalScope, document: Any) -> Read[dict[str, Any]]:
+    """The page's "Files" card: the files shown in the portal (one query, read with the page's
+    others) and, where the customer may attach files to this kind of document, where the upload
+    form posts."""
     kind = kind_of(document)
     upload_url = ""
     if uploads.portal_upload_allowed(kind):
@@ -129,10 +131,9 @@ def files_of(scope: PortalScope, document: Any) -> dict[str, Any]:
                 "public_id": document.public_id,
             },
         )
-    return {
-        "upload_help": _(
-            "PDF, PNG, JPEG, GIF, text, CSV, Word (.docx) or Excel (.xlsx), up to {mb} MB."
-        ).format(mb=core_uploads.MAX_BYTES // (1024 * 1024)),
-        "files": document_selectors.document_files_for_portal(scope=scope, document=document),
-        "upload_url": upload_url,
-    }
+    upload_help = _(
+        "PDF, PNG, JPEG, GIF, text, CSV, Word (.docx) or Excel (.xlsx), up to {mb} MB."
+    ).format(mb=core_uploads.MAX_BYTES // (1024 * 1024))
+    return document_selectors.document_files_read(scope=scope, document=document).then(
+        lambda files: {"upload_help": upload_help, "files": files, "upload_url": upload_url}
+    )

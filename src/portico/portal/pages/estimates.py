@@ -26,6 +26,7 @@ from portico.activity import services as activity_services
 from portico.contacts.scope import Module, PortalScope
 from portico.core import formats
 from portico.core.errors import DomainError
+from portico.core.prepared import read_together
 from portico.portal.pages import badges, common, documents
 from portico.portal.pages.forms import AcceptForm, ChangesForm, CommentForm, DeclineForm
 from portico.portal.scoping import portal_view
@@ -102,6 +103,14 @@ def _detail(
     status: int = 200,
     **forms_: forms.Form,
 ) -> HttpResponse:
+    """The page of `estimate` (found without its lines): the lines, comments, earlier revisions
+    and files read in one round trip."""
+    _lines, comments, revisions, files = read_together(
+        selectors.lines_read(scope=scope, document=estimate),
+        activity_selectors.comments_read(scope=scope, target=estimate),
+        selectors.estimate_revisions_read(scope=scope, estimate=estimate),
+        documents.files_read(scope, estimate),
+    )
     open_for_answer = estimate.status in (Estimate.Status.SENT, Estimate.Status.VIEWED)
     context: dict[str, Any] = common.page_context(
         scope,
@@ -112,13 +121,13 @@ def _detail(
         decline_form=forms_.get("decline_form") or DeclineForm(),
         changes_form=forms_.get("changes_form") or ChangesForm(),
         failed=next(iter(forms_), ""),
-        comments=activity_selectors.comments_for_portal(scope=scope, target=estimate),
+        comments=comments,
         comment_form=CommentForm(),
         comment_url=documents.comment_url(scope, estimate),
         signature=getattr(estimate, "portal_acceptance", None),
-        revisions=selectors.estimate_revisions_for_portal(scope=scope, estimate=estimate),
+        revisions=revisions,
         links=documents.document_links(scope, estimate),
-        **documents.files_of(scope, estimate),
+        **files,
     )
     return render(request, "portal/pages/estimates/detail.html", context, status=status)
 
@@ -126,7 +135,7 @@ def _detail(
 @portal_view(module=Module.ESTIMATES, link=True)
 @require_GET
 def estimate_detail(request: HttpRequest, scope: PortalScope, estimate_id: UUID) -> HttpResponse:
-    estimate = selectors.estimate_get_for_portal(scope=scope, estimate_id=estimate_id)
+    estimate = selectors.estimate_find_for_portal(scope=scope, estimate_id=estimate_id)
     activity_services.document_mark_viewed(
         scope=scope, document=estimate, origin=common.origin_of(request)
     )
@@ -144,7 +153,7 @@ def _answer(
     done: str,
 ) -> HttpResponse:
     """Validate the form, call the action; field refusals re-render the page with a 400."""
-    estimate = selectors.estimate_get_for_portal(scope=scope, estimate_id=estimate_id)
+    estimate = selectors.estimate_find_for_portal(scope=scope, estimate_id=estimate_id)
     form = form_class(request.POST)
     back = documents.detail_url(scope, estimate)
     if form.is_valid():

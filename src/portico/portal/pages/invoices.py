@@ -20,6 +20,7 @@ from portico.activity import selectors as activity_selectors
 from portico.activity import services as activity_services
 from portico.contacts.scope import Module, PortalScope
 from portico.core import formats
+from portico.core.prepared import Read, read_together
 from portico.payments import gateway_choice
 from portico.payments import portal_selectors as payment_selectors
 from portico.payments.checkout import selectors as checkout_selectors
@@ -115,34 +116,40 @@ def _rows(invoices: list[Any], states: Mapping[int, str]) -> SafeString:
 @portal_view(module=Module.INVOICES, link=True)
 @require_GET
 def invoice_detail(request: HttpRequest, scope: PortalScope, invoice_id: UUID) -> HttpResponse:
-    invoice = selectors.invoice_get_for_portal(scope=scope, invoice_id=invoice_id)
+    invoice = selectors.invoice_find_for_portal(scope=scope, invoice_id=invoice_id)
     activity_services.document_mark_viewed(
         scope=scope, document=invoice, origin=common.origin_of(request)
     )
     open_balance = invoice.status in Invoice.PAYABLE_STATUSES and invoice.balance_due > 0
-    # Only an open invoice can have a payment in progress on it, or be paid online.
-    states = (
-        checkout_selectors.payment_states_for_portal(scope=scope, invoice_ids=[invoice.pk])
-        if open_balance
-        else {}
-    )
-    offline = (
-        gateway_choice.invoice_offline_reason(organisation=scope.organisation, invoice=invoice)
-        if open_balance
-        else ""
-    )
+    # The rest of the page in one round trip. Only an open invoice can have a payment in
+    # progress on it, or be paid online.
+    reads: list[Read[Any]] = [
+        selectors.lines_read(scope=scope, document=invoice),
+        payment_selectors.invoice_applied_read(scope=scope, invoice=invoice),
+        activity_selectors.comments_read(scope=scope, target=invoice),
+        documents.files_read(scope, invoice),
+    ]
+    if open_balance:
+        reads += [
+            checkout_selectors.invoice_payment_state_read(scope=scope, invoice_id=invoice.pk),
+            gateway_choice.invoice_offline_reason_read(
+                organisation=scope.organisation, invoice=invoice
+            ),
+        ]
+    _lines, applied, comments, files, *payable = read_together(*reads)
+    states, offline = payable if open_balance else ({}, "")
     offered = open_balance and not offline
     context = common.page_context(
         scope,
         invoice=invoice,
         **documents.items_of(invoice),
-        applied=payment_selectors.invoice_applied_for_portal(scope=scope, invoice=invoice),
+        applied=applied,
         can_see_payments=scope.allows(Module.PAYMENTS) and not scope.is_link,
-        comments=activity_selectors.comments_for_portal(scope=scope, target=invoice),
+        comments=comments,
         comment_form=CommentForm(),
         comment_url=documents.comment_url(scope, invoice),
         links=documents.document_links(scope, invoice),
-        **documents.files_of(scope, invoice),
+        **files,
         payment_states=states,
         payment_state=states.get(invoice.pk, ""),
         pay_url=documents.pay_url(scope, [invoice]) if offered else "",

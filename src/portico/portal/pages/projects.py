@@ -27,6 +27,7 @@ from portico.activity.templatetags.portal_pages import badge
 from portico.contacts.scope import Module, PortalScope
 from portico.core import formats
 from portico.core.errors import DomainError
+from portico.core.prepared import Read, read_together
 from portico.core.tenancy import get_for_scope
 from portico.portal.pages import common, documents
 from portico.portal.pages.forms import CommentForm, RejectForm
@@ -160,7 +161,8 @@ def _approval_rows(approvals: list[Any]) -> SafeString:
 
 
 def _approval(scope: PortalScope, approval_id: UUID) -> TimesheetApproval:
-    return project_selectors.approval_get_for_contact(
+    """The approval, without its entries (the page reads them with its other queries)."""
+    return project_selectors.approval_find_for_contact(
         organisation=scope.organisation, contact=scope.contact, approval_id=approval_id
     )
 
@@ -171,8 +173,21 @@ def _timesheet_page(
     approval: TimesheetApproval,
     reject_form: RejectForm | None = None,
     status: int = 200,
+    viewed: bool = False,
 ) -> HttpResponse:
-    entries = list(approval.entries.all())
+    """The page of `approval`: its entries, comments and (`viewed`: the person is viewing it)
+    whether its first view was already notified, in one round trip."""
+    reads: list[Read[Any]] = [
+        project_selectors.approval_entries_read(approval=approval),
+        activity_selectors.comments_read(scope=scope, target=approval),
+    ]
+    if viewed:
+        reads.append(activity_services.approval_seen_read(scope=scope, approval=approval))
+    entries, comments, *seen = read_together(*reads)
+    if viewed:
+        activity_services.document_mark_viewed(
+            scope=scope, document=approval, origin=common.origin_of(request), seen=seen[0]
+        )
     rate = approval.project.rate if approval.project.is_hourly else None
     context = common.page_context(
         scope,
@@ -180,7 +195,7 @@ def _timesheet_page(
         entries=entries,
         amount=(approval.total_hours * rate) if rate is not None else None,  # type: ignore[attr-defined]
         reject_form=reject_form or RejectForm(),
-        comments=activity_selectors.comments_for_portal(scope=scope, target=approval),
+        comments=comments,
         comment_form=CommentForm(),
         comment_url=documents.comment_url(scope, approval),
     )
@@ -190,11 +205,7 @@ def _timesheet_page(
 @portal_view(module=Module.TIMESHEETS)
 @require_GET
 def timesheet_detail(request: HttpRequest, scope: PortalScope, approval_id: UUID) -> HttpResponse:
-    approval = _approval(scope, approval_id)
-    activity_services.document_mark_viewed(
-        scope=scope, document=approval, origin=common.origin_of(request)
-    )
-    return _timesheet_page(request, scope, approval)
+    return _timesheet_page(request, scope, _approval(scope, approval_id), viewed=True)
 
 
 @portal_view(module=Module.TIMESHEETS)

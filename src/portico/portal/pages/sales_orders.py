@@ -19,6 +19,7 @@ from portico.activity import services as activity_services
 from portico.activity.templatetags.portal_pages import badge
 from portico.contacts.scope import Module, PortalScope
 from portico.core import formats
+from portico.core.prepared import read_together
 from portico.portal.pages import common, documents
 from portico.portal.pages.forms import CommentForm
 from portico.portal.scoping import portal_view
@@ -92,18 +93,25 @@ def _rows(orders: list[Any]) -> SafeString:
 def sales_order_detail(
     request: HttpRequest, scope: PortalScope, sales_order_id: UUID
 ) -> HttpResponse:
-    order = selectors.sales_order_get_for_portal(scope=scope, sales_order_id=sales_order_id)
+    order = selectors.sales_order_find_for_portal(scope=scope, sales_order_id=sales_order_id)
     activity_services.document_mark_viewed(
         scope=scope, document=order, origin=common.origin_of(request)
+    )
+    # The rest of the page in one round trip.
+    _lines, _invoices, comments, files = read_together(
+        selectors.lines_read(scope=scope, document=order),
+        selectors.order_invoices_read(scope=scope, order=order),
+        activity_selectors.comments_read(scope=scope, target=order),
+        documents.files_read(scope, order),
     )
     context = common.page_context(
         scope,
         order=order,
         **documents.items_of(order),
-        comments=activity_selectors.comments_for_portal(scope=scope, target=order),
+        comments=comments,
         comment_form=CommentForm(),
         comment_url=documents.comment_url(scope, order),
         links=documents.document_links(scope, order),
-        **documents.files_of(scope, order),
+        **files,
     )
     return render(request, "portal/pages/sales_orders/detail.html", context)
