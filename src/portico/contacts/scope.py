@@ -167,17 +167,11 @@ class ScopedQuery(Generic[T]):
     def rows(self, scope: PortalScope, *, shape: Hashable = None, **values: Any) -> list[T]:
         """`shape`: a variant that changes the SQL (a filter, a sort, a page), passed to `build`
         after the scope; each variant is built and compiled once."""
-        if scope.is_link:
-            return list(self._build(scope, shape, values))
-        return self.prepared.rows(
-            shape=shape,
-            organisation_id=scope.organisation.pk,
-            contact_id=scope.contact.pk,
-            **values,
-        )
+        return self.bound(scope, shape=shape, **values).rows()
 
     def bound(self, scope: PortalScope, *, shape: Hashable = None, **values: Any) -> Bound[T]:
-        """The query for this scope, not run yet: to run with others (`prepared.together`)."""
+        """The query for this scope, not run yet: to run with others (`prepared.together`). A
+        document link's scope builds and compiles it for this call."""
         if scope.is_link:
             return bind(self._build(scope, shape, values))
         return self.prepared.bound(
