@@ -110,7 +110,7 @@ def sessions_of_user(*, user: User) -> list[PortalSession]:
     return list(
         PortalSession.objects.of_user(user.pk)
         .filter(browsers | tokens)
-        .select_related("organisation")
+        .only("public_id", "user_agent", "ip_address", "last_seen_at", "session_key", "user_id")
     )
 
 
