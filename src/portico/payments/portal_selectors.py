@@ -26,12 +26,14 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce
+from django.http import Http404
 from django.utils import timezone
 
 from portico.contacts.models import Contact
-from portico.contacts.scope import SAMPLE_PUBLIC_ID, PortalScope, ScopedQuery
+from portico.contacts.scope import NOT_FOUND, SAMPLE_PUBLIC_ID, PortalScope, ScopedQuery
 from portico.core import prepared
 from portico.core.prepared import Read
+from portico.core.tenancy import public_id_or_404
 from portico.payments.models import (
     Checkout,
     CheckoutItem,
@@ -109,10 +111,15 @@ PAYMENTS_COUNTED = counts.Counted(
 
 
 def payment_get_for_portal(*, scope: PortalScope, payment_id: UUID | str) -> Payment:
-    """One payment (the receipt) with the invoices it paid: two prepared queries
-    (`payment.allocations.all()` runs none)."""
-    payment = _PAYMENT.get(scope, payment_id)
-    allocations = _ALLOCATIONS.rows(scope, payment_id=payment.pk)
+    """One payment (the receipt) with the invoices it paid: two prepared queries in one round
+    trip, both finding the payment by its public id (`payment.allocations.all()` runs none)."""
+    key = public_id_or_404(payment_id, message=NOT_FOUND)
+    found, allocations = prepared.together(
+        _PAYMENT.bound(scope, public_id=key), _ALLOCATIONS.bound(scope, public_id=key)
+    )
+    if not found:
+        raise Http404(NOT_FOUND)
+    payment = found[0]
     prepared.attach(payment, "allocations", allocations)
     return payment
 
@@ -124,16 +131,16 @@ _PAYMENT: ScopedQuery[Payment] = ScopedQuery(
     public_id=SAMPLE_PUBLIC_ID,
 )
 _ALLOCATIONS: ScopedQuery[PaymentAllocation] = ScopedQuery(
-    lambda scope, payment_id: (
+    lambda scope, public_id: (
         PaymentAllocation.objects.filter(
-            payment_id=payment_id,
+            payment__public_id=public_id,
             payment__organisation=scope.organisation,
             payment__contact=scope.contact,
         )
         .select_related("invoice")
         .order_by("id")
     ),
-    payment_id=-90_205,
+    public_id=SAMPLE_PUBLIC_ID,
 )
 
 

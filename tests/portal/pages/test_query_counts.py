@@ -28,7 +28,7 @@ DETAIL_BUDGETS = {
     "invoice": 5,
     "open invoice": 5,
     "estimate": 5,
-    "payment": 5,
+    "payment": 4,
     "sales order": 5,
     "timesheet": 5,
 }
