@@ -23,6 +23,7 @@ from bench import writes
 from bench.pages import (
     ACCOUNT,
     HOME,
+    INVOICE_DETAIL,
     INVOICE_PDF,
     INVOICES,
     PAGES,
@@ -306,6 +307,7 @@ def main(argv: list[str] | None = None) -> int:
             "Account page": url_for(ACCOUNT, objects["big"]),
             "Home": url_for(HOME, objects["big"]),
             "Invoices list": url_for(INVOICES, objects["big"]),
+            "Invoice detail": url_for(INVOICE_DETAIL, objects["big"]),
         },
     }
 

@@ -49,7 +49,7 @@ PAGES = (
     ),
     Page("Account", ("account",)),
 )
-HOME, INVOICES, ACCOUNT = PAGES[0], PAGES[1], PAGES[-1]
+HOME, INVOICES, INVOICE_DETAIL, ACCOUNT = PAGES[0], PAGES[1], PAGES[2], PAGES[-1]
 INVOICE_PDF = Page(
     "Invoice PDF", ("document_pdf", "invoice_pdf"), obj="invoice", fixed=(("kind", "invoice"),)
 )
