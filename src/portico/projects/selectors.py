@@ -166,6 +166,40 @@ def project_list_for_contact(
     return with_totals(projects).order_by("status", "name")
 
 
+def project_page_for_portal(*, scope: PortalScope, query: ListQuery) -> Page:
+    """One page of the customer's projects shown in the portal (active ones, completed ones or
+    all, by name), each with its hours logged (`hours_logged`) and only the columns the list
+    shows: one query with the list's total, compiled once per variant."""
+    return _PROJECT_PAGE.page(scope=scope, query=query)
+
+
+PROJECT_STATUSES = {"": Project.Status.ACTIVE, "completed": Project.Status.COMPLETED}
+"""The portal list's status filters ("all": none)."""
+
+
+def _project_list(scope: PortalScope, query: ListQuery) -> QuerySet[Project]:
+    projects = Project.objects.filter(
+        organisation=scope.organisation, contact=scope.contact, show_in_portal=True
+    )
+    status = PROJECT_STATUSES.get(query.status)
+    if status is not None:
+        projects = projects.filter(status=status)
+    return projects.order_by("name", "id")
+
+
+def _logged(scope: PortalScope, rows: QuerySet[Project]) -> QuerySet[Project]:
+    logged: Any = TimeEntry.objects.filter(project_id=OuterRef("pk")).order_by()
+    logged = logged.values("project_id")
+    return rows.only("public_id", "name", "billing_method", "status", "budget_hours").annotate(
+        hours_logged=Coalesce(
+            Subquery(logged.annotate(h=Sum("hours")).values("h")), Value(ZERO), output_field=HOURS
+        )
+    )
+
+
+_PROJECT_PAGE = PreparedList(_project_list, decorate=_logged)
+
+
 def project_get_for_contact(
     *, organisation: Organisation, contact: Contact, project_id: UUID | str
 ) -> Project:

@@ -34,7 +34,6 @@ from portico.portal.pages.forms import CommentForm, RejectForm
 from portico.portal.scoping import portal_view
 from portico.projects import selectors as project_selectors
 from portico.projects.models import Project, TimesheetApproval
-from portico.sales.portal_selectors import paginate
 
 RECENT_ENTRIES = 20
 PROJECT_FILTERS = (
@@ -69,21 +68,49 @@ def project_list(request: HttpRequest, scope: PortalScope) -> HttpResponse:
         statuses=[c.value for c in PROJECT_FILTERS],
         sorts=[c.value for c in PROJECT_SORTS],
     )
-    projects = _projects(scope)
-    if query.status == "":
-        projects = projects.filter(status=Project.Status.ACTIVE)
-    elif query.status == "completed":
-        projects = projects.filter(status=Project.Status.COMPLETED)
-    page = paginate(projects.order_by("name", "id"), query.page)
+    page = project_selectors.project_page_for_portal(scope=scope, query=query)
+    page.object_list = common.with_urls(scope, page, "project_detail", "project_id")
+    rows = _project_rows(page.object_list)
     return common.render_list(
         request,
         title=gettext_lazy("Projects"),
         partial="portal/pages/projects/_list.html",
         target="project-list",
         context=common.page_context(
-            scope, page=page, query=query, filters=PROJECT_FILTERS, sorts=PROJECT_SORTS
+            scope, page=page, rows=rows, query=query, filters=PROJECT_FILTERS, sorts=PROJECT_SORTS
         ),
     )
+
+
+def _project_rows(projects: list[Any]) -> SafeString:
+    """The project list's rows as HTML, built in Python (methods and statuses formatted once
+    per page)."""
+    methods = dict(Project.BillingMethod.choices)
+    method = functools.cache(lambda value: escape(methods.get(value, value)))
+    statuses = dict(Project.Status.choices)
+    status = functools.cache(
+        lambda value: format_html(
+            '<span class="badge {}">{}</span>', badge(value), statuses.get(value, value)
+        )
+    )
+    rows = []
+    for project in projects:
+        budget = project.budget_hours
+        of_budget = (
+            f' <span class="text-body-secondary">/ {floatformat(budget, "-2")}</span>'
+            if budget
+            else ""
+        )
+        rows.append(
+            "\n    <tr>\n"
+            f'      <td><a class="fw-semibold" hx-boost="false" '
+            f'href="{escape(project.portal_url)}">{escape(project.name)}</a></td>\n'
+            f'      <td class="d-none d-sm-table-cell">{method(project.billing_method)}</td>\n'
+            f"      <td>{status(project.status)}</td>\n"
+            f'      <td class="text-end">{floatformat(project.hours_logged, 2)}{of_budget}</td>\n'
+            "    </tr>\n  "
+        )
+    return mark_safe("".join(rows))  # every value above escaped or formatted (no markup)
 
 
 @portal_view(module=Module.PROJECTS)
