@@ -3,6 +3,8 @@ draw one per row; the document pages through `portal_tags`)."""
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from typing import Any
 
 from django.utils.html import format_html
@@ -50,3 +52,14 @@ def estimate_badge_of(status: str) -> SafeString:
     awaiting = status in ("sent", "viewed")
     label = _("Awaiting answer") if awaiting else ESTIMATE_LABELS.get(status, status)
     return format_html('<span class="badge {}">{}</span>', badge(status), label)
+
+
+def status_badges(choices: list[tuple[str, Any]]) -> Callable[[str], SafeString]:
+    """A status's badge with its label from `choices` (a model's status choices), each built
+    once by the function answered (one per page: a list's rows repeat their statuses)."""
+    labels = dict(choices)
+    return functools.cache(
+        lambda status: format_html(
+            '<span class="badge {}">{}</span>', badge(status), labels.get(status, status)
+        )
+    )

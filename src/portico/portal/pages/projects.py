@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.template.defaultfilters import floatformat
-from django.utils.html import escape, format_html
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -23,13 +23,12 @@ from django.views.decorators.http import require_GET, require_POST
 from portico.activity import portal_actions
 from portico.activity import selectors as activity_selectors
 from portico.activity import services as activity_services
-from portico.activity.templatetags.portal_pages import badge
 from portico.contacts.scope import Module, PortalScope
 from portico.core import formats
 from portico.core.errors import DomainError
 from portico.core.prepared import Read, read_together
 from portico.core.tenancy import get_for_scope
-from portico.portal.pages import common, documents
+from portico.portal.pages import badges, common, documents
 from portico.portal.pages.forms import CommentForm, RejectForm
 from portico.portal.scoping import portal_view
 from portico.projects import selectors as project_selectors
@@ -87,12 +86,7 @@ def _project_rows(projects: list[Any]) -> SafeString:
     per page)."""
     methods = dict(Project.BillingMethod.choices)
     method = functools.cache(lambda value: escape(methods.get(value, value)))
-    statuses = dict(Project.Status.choices)
-    status = functools.cache(
-        lambda value: format_html(
-            '<span class="badge {}">{}</span>', badge(value), statuses.get(value, value)
-        )
-    )
+    status = badges.status_badges(Project.Status.choices)
     rows = []
     for project in projects:
         budget = project.budget_hours
@@ -161,12 +155,7 @@ def timesheet_list(request: HttpRequest, scope: PortalScope) -> HttpResponse:
 def _approval_rows(approvals: list[Any]) -> SafeString:
     """The timesheet list's rows as HTML, built in Python with each cell formatted once
     (statuses, entry counts and hours repeat: each is formatted once per page)."""
-    statuses = dict(TimesheetApproval.Status.choices)
-    status = functools.cache(
-        lambda value: format_html(
-            '<span class="badge {}">{}</span>', badge(value), statuses.get(value, value)
-        )
-    )
+    status = badges.status_badges(TimesheetApproval.Status.choices)
     entries = functools.cache(
         lambda n: escape(ngettext("%(entries)s entry", "%(entries)s entries", n) % {"entries": n})
     )

@@ -8,7 +8,7 @@ from uuid import UUID
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.html import escape, format_html
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -16,11 +16,10 @@ from django.views.decorators.http import require_GET
 
 from portico.activity import selectors as activity_selectors
 from portico.activity import services as activity_services
-from portico.activity.templatetags.portal_pages import badge
 from portico.contacts.scope import Module, PortalScope
 from portico.core import formats
 from portico.core.prepared import read_together
-from portico.portal.pages import common, documents
+from portico.portal.pages import badges, common, documents
 from portico.portal.pages.forms import CommentForm
 from portico.portal.scoping import portal_view
 from portico.sales import portal_selectors as selectors
@@ -66,12 +65,7 @@ def _rows(orders: list[Any]) -> SafeString:
     statuses repeat: each is formatted once per page)."""
     language = get_language()
     day = functools.cache(lambda value: formats.format_date(value, language) if value else "—")
-    statuses = dict(SalesOrder.Status.choices)
-    status = functools.cache(
-        lambda value: format_html(
-            '<span class="badge {}">{}</span>', badge(value), statuses.get(value, value)
-        )
-    )
+    status = badges.status_badges(SalesOrder.Status.choices)
     rows = []
     for order in orders:
         rows.append(
