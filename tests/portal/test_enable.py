@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import pytest
@@ -122,7 +121,6 @@ def test_bulk_enabling_ten_thousand_persons_is_bulk_work_with_invitations_queued
     )
 
     # when they are enabled in one go
-    started = time.perf_counter()
     with (
         CaptureQueriesContext(connection) as queries,
         django_capture_on_commit_callbacks(execute=True),
@@ -130,17 +128,15 @@ def test_bulk_enabling_ten_thousand_persons_is_bulk_work_with_invitations_queued
         report = invitations.portal_access_enable_many(
             persons=ContactPerson.objects.in_organisation(org)
         )
-    elapsed = time.perf_counter() - started
 
     # then a bounded number of queries did it, and the invitations wait in the queue
     assert len(report.enabled) == 10_000
-    print(f"bulk enable: {elapsed:.1f} s, {len(queries)} queries")
     # (the audit trail's row per person is bulk-inserted too: SQLite takes ~50 rows an INSERT)
     fields = [f for f in ActivityLog._meta.concrete_fields if not f.primary_key]
-    audit_inserts = 10_000 // connection.ops.bulk_batch_size(fields, []) + 1
+    rows = [None] * 10_000  # PostgreSQL's batch is every row; SQLite's is bounded by its parameters
+    audit_inserts = 10_000 // connection.ops.bulk_batch_size(fields, rows) + 1
     assert len(queries) < 300 + audit_inserts, len(queries)
     assert ActivityLog.objects.filter(action="portal_invited").count() == 10_000
     assert DBTaskResult.objects.count() == 10_000 // invitations.INVITATION_BATCH
     assert mail.outbox == []
     assert ContactPerson.objects.filter(portal_status=Status.INVITED).count() == 10_000
-    assert elapsed < 30, elapsed  # DESIGN.md §8: ≤ 30 s (a generous bound; bench measures)
