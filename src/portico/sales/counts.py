@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count, F, QuerySet, Value
 from django.db.models.expressions import Combinable
 from django.db.models.functions import Concat
@@ -71,26 +72,47 @@ def moved(document: Any, kind: str, before: str) -> None:
 def shift(
     *, organisation_id: int, contact_id: int, kind: str, before: str, after: str, n: int = 1
 ) -> None:
-    """Move `n` documents from one state to another (one or two UPDATEs with F(), so two
-    transactions moving the same customer's counts add up instead of overwriting; rows taken
-    in the order of their keys, so two such transactions never wait on each other in a cycle)."""
+    """Move `n` documents from one state to another, in one statement that adds to the rows
+    of both states (made when missing), so two transactions moving the same customer's counts
+    add up instead of overwriting; rows taken in the order of their keys, so two such
+    transactions never wait on each other in a cycle."""
     if before == after or n == 0:
         return
-    for key, delta in sorted(((before, -n), (after, n))):
-        if key:
-            _add((organisation_id, contact_id, kind, key), delta)
+    deltas = sorted((key, delta) for key, delta in ((before, -n), (after, n)) if key)
+    _add_all(organisation_id, contact_id, kind, deltas)
 
 
-def _add(key: Key, delta: int) -> None:
-    organisation_id, contact_id, kind, state = key
-    rows = AccountCount.objects.filter(
-        organisation_id=organisation_id, contact_id=contact_id, kind=kind, key=state
+def _add_all(
+    organisation_id: int, contact_id: int, kind: str, deltas: list[tuple[str, int]]
+) -> None:
+    """Add each delta to its state's row, inserting a missing row (an upsert, one statement on
+    PostgreSQL and SQLite alike). A new row starts at what it gains (never below 0: the check
+    holds on the row proposed too); a row there already is moved by its delta."""
+    table = AccountCount._meta.db_table
+    quote = connection.ops.quote_name
+    columns = ", ".join(
+        quote(AccountCount._meta.get_field(name).column)
+        for name in ("organisation", "contact", "kind", "key", "n")
     )
-    if not rows.update(n=F("n") + delta):
-        AccountCount.objects.get_or_create(
-            organisation_id=organisation_id, contact_id=contact_id, kind=kind, key=state
-        )
-        rows.update(n=F("n") + delta)
+    unique = ", ".join(
+        quote(AccountCount._meta.get_field(name).column)
+        for name in ("organisation", "contact", "kind", "key")
+    )
+    rows = ", ".join(["(%s, %s, %s, %s, %s)"] * len(deltas))
+    cases = " ".join(["WHEN %s THEN %s"] * len(deltas))
+    params: list[Any] = []
+    for key, delta in deltas:
+        params += [organisation_id, contact_id, kind, key, max(delta, 0)]
+    for key, delta in deltas:
+        params += [key, delta]
+    n = quote("n")
+    sql = (  # quoted names and placeholders only
+        f"INSERT INTO {quote(table)} ({columns}) VALUES {rows} "  # noqa: S608
+        f"ON CONFLICT ({unique}) DO UPDATE SET {n} = {quote(table)}.{n} + "
+        f"CASE excluded.{quote('key')} {cases} END"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
 
 
 def counts_for_portal(*, scope: PortalScope, kind: str) -> dict[str, int]:
