@@ -90,14 +90,9 @@ def _add_all(
     holds on the row proposed too); a row there already is moved by its delta."""
     table = AccountCount._meta.db_table
     quote = connection.ops.quote_name
-    columns = ", ".join(
-        quote(AccountCount._meta.get_field(name).column)
-        for name in ("organisation", "contact", "kind", "key", "n")
-    )
-    unique = ", ".join(
-        quote(AccountCount._meta.get_field(name).column)
-        for name in ("organisation", "contact", "kind", "key")
-    )
+    column = {f.name: quote(f.column or f.name) for f in AccountCount._meta.concrete_fields}
+    unique = ", ".join(column[name] for name in ("organisation", "contact", "kind", "key"))
+    columns = f"{unique}, {column['n']}"
     rows = ", ".join(["(%s, %s, %s, %s, %s)"] * len(deltas))
     cases = " ".join(["WHEN %s THEN %s"] * len(deltas))
     params: list[Any] = []
@@ -105,11 +100,11 @@ def _add_all(
         params += [organisation_id, contact_id, kind, key, max(delta, 0)]
     for key, delta in deltas:
         params += [key, delta]
-    n = quote("n")
+    n, table = column["n"], quote(table)
     sql = (  # quoted names and placeholders only
-        f"INSERT INTO {quote(table)} ({columns}) VALUES {rows} "  # noqa: S608
-        f"ON CONFLICT ({unique}) DO UPDATE SET {n} = {quote(table)}.{n} + "
-        f"CASE excluded.{quote('key')} {cases} END"
+        f"INSERT INTO {table} ({columns}) VALUES {rows} "  # noqa: S608
+        f"ON CONFLICT ({unique}) DO UPDATE SET {n} = {table}.{n} + "
+        f"CASE excluded.{column['key']} {cases} END"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
