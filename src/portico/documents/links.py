@@ -15,6 +15,7 @@ from django.urls import reverse
 from portico.contacts import document_links
 from portico.contacts.models import ContactPerson
 from portico.contacts.scope import PortalScope
+from portico.core.addresses import address
 from portico.documents.kinds import DocumentKind, kind_of
 from portico.orgs.models import Organisation
 
@@ -31,20 +32,19 @@ def portal_links(
     scope: PortalScope, document: Any, kind: DocumentKind | None = None
 ) -> dict[str, str]:
     kind = kind or kind_of(document)
-    slug = scope.organisation.slug
-    kwargs = {"org_slug": slug, "kind": kind.slug, "public_id": document.public_id}
+    slug, public_id = scope.organisation.slug, document.public_id
+    fixed = {"org_slug": slug, "kind": kind.slug}
     links = {
-        "print_url": reverse("portal:document_print", kwargs=kwargs),
-        "pdf_url": reverse("portal:document_pdf", kwargs=kwargs),
-        "back_url": reverse("portal:home", kwargs={"org_slug": slug}),
+        "print_url": address("portal:document_print", public_id, **fixed),
+        "pdf_url": address("portal:document_pdf", public_id, **fixed),
     }
-    if scope.is_link:
-        links.pop("back_url")
-    elif scope.preferences.allow_forwarding:
-        links["forward_url"] = reverse("portal:document_forward", kwargs=kwargs)
     if kind.slug in DETAIL_URLS:
         name, key = DETAIL_URLS[kind.slug]
-        links["back_url"] = reverse(name, kwargs={"org_slug": slug, key: document.public_id})
+        links["back_url"] = address(name, public_id, keyword=key, org_slug=slug)
+    elif not scope.is_link:
+        links["back_url"] = reverse("portal:home", kwargs={"org_slug": slug})
+    if not scope.is_link and scope.preferences.allow_forwarding:
+        links["forward_url"] = address("portal:document_forward", public_id, **fixed)
     return links
 
 

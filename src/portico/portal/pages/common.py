@@ -10,10 +10,10 @@ from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
-from django.urls import reverse
 
 from portico.activity.services import Origin
 from portico.contacts.scope import PortalScope
+from portico.core import addresses
 from portico.core.errors import DomainError
 from portico.portal.scoping import client_ip
 from portico.sales.portal_selectors import ListQuery
@@ -88,16 +88,12 @@ def refuse(request: HttpRequest, error: DomainError, to: str) -> HttpResponse:
     return HttpResponseRedirect(to)
 
 
-URL_MARKER = "00000000-0000-4000-8000-000000000000"
-
-
 def with_urls(scope: PortalScope, rows: Iterable[Any], url_name: str, keyword: str) -> list[Any]:
     """Each row with its page's address as `row.portal_url`: reversed once for the list, the
     row's public id put in its place (a `{% url %}` per row costs more than the row)."""
-    address = reverse(
-        f"portal:{url_name}", kwargs={"org_slug": scope.organisation.slug, keyword: URL_MARKER}
+    head, tail = addresses.parts(
+        f"portal:{url_name}", keyword=keyword, org_slug=scope.organisation.slug
     )
-    head, tail = address.split(URL_MARKER)
     rows = list(rows)
     for row in rows:
         row.portal_url = f"{head}{row.public_id}{tail}"

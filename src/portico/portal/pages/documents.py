@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from portico.contacts.scope import PortalScope
 from portico.core import formats
 from portico.core import uploads as core_uploads
+from portico.core.addresses import address
 from portico.core.prepared import Read
 from portico.documents import links, uploads
 from portico.documents import selectors as document_selectors
@@ -83,10 +84,8 @@ def items_of(document: Any) -> dict[str, Any]:
 
 def _url(table: dict[type[Model], tuple[str, str]], scope: PortalScope, target: Model) -> str:
     name, kwarg = table[type(target)]
-    return reverse(
-        name,
-        kwargs={"org_slug": scope.organisation.slug, kwarg: target.public_id},  # type: ignore[attr-defined]
-    )
+    public_id = target.public_id  # type: ignore[attr-defined]
+    return address(name, public_id, keyword=kwarg, org_slug=scope.organisation.slug)
 
 
 def comment_url(scope: PortalScope, target: Model) -> str:
@@ -123,13 +122,11 @@ def files_read(scope: PortalScope, document: Any) -> Read[dict[str, Any]]:
     kind = kind_of(document)
     upload_url = ""
     if uploads.portal_upload_allowed(kind):
-        upload_url = reverse(
+        upload_url = address(
             "portal:document_upload",
-            kwargs={
-                "org_slug": scope.organisation.slug,
-                "kind": kind.slug,
-                "public_id": document.public_id,
-            },
+            document.public_id,
+            org_slug=scope.organisation.slug,
+            kind=kind.slug,
         )
     upload_help = _(
         "PDF, PNG, JPEG, GIF, text, CSV, Word (.docx) or Excel (.xlsx), up to {mb} MB."
