@@ -43,7 +43,7 @@ MAKERS = {
 }
 # Counted inside the test's transaction: the action's transaction is a savepoint here, two
 # statements more than a request runs on PostgreSQL (one more than on SQLite, with its BEGIN).
-QUERIES = {"accept": 15, "comment": 13, "approve": 13}
+QUERIES = {"accept": 14, "comment": 12, "approve": 12}
 
 
 def queries_for(contact: Contact, write: str, on_commit: Any) -> list[str]:

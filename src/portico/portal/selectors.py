@@ -59,7 +59,9 @@ def organisation_for_portal(*, slug: str) -> Organisation:
 _PERSONS_AT_PORTAL: Prepared[ContactPerson] = Prepared(
     lambda slug, user_id: (
         ContactPerson.objects.filter(organisation__slug=slug, user_id=user_id)
-        .select_related("contact", "organisation__portal_preferences")
+        .select_related(
+            "contact", "organisation__portal_preferences", "organisation__notification_settings"
+        )
         .order_by("contact__display_name", "pk")
     ),
     slug="\x00prepared-slug",
