@@ -8,9 +8,11 @@ from django.contrib.auth.password_validation import (
     validate_password,
 )
 from django.utils.functional import lazy
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from portico.accounts.models import User
+from portico.core.kept import Kept
 from portico.core.text import SingleLineField
 
 
@@ -69,20 +71,49 @@ class CodeForm(PortalForm):
         return "".join(str(self.cleaned_data["code"]).split())
 
 
+_BLANK = Kept()
+
+
+class BlankOnce:
+    """A widget whose blank rendering (the empty forms the document and account pages show)
+    depends only on its name and attributes: rendered through the form templates once per
+    process, not on every view. A value, an error or other attributes render as usual."""
+
+    def render(
+        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
+    ) -> SafeString:
+        widget: Any = self
+        if value not in (None, ""):
+            return super().render(name, value, attrs, renderer)  # type: ignore[misc]
+        key = (
+            type(self),
+            type(renderer),
+            name,
+            widget.is_required,
+            *((k, type(v), str(v)) for k, v in sorted({**widget.attrs, **(attrs or {})}.items())),
+        )
+        blank = super().render  # type: ignore[misc]
+        return _BLANK.get(key, lambda: blank(name, value, attrs, renderer))
+
+
+class _PasswordInput(BlankOnce, forms.PasswordInput):
+    """A password field never shows a value: rendered once per process for its attributes."""
+
+
 class SetPasswordForm(PortalForm):
     """A new password, typed twice and checked with Django's validators for `user`."""
 
     new_password1 = forms.CharField(
         label=_("New password"),
         strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        widget=_PasswordInput(attrs={"autocomplete": "new-password"}),
         # Django's validators say it in the request's language: joined when shown, not at import.
         help_text=lazy(lambda: " ".join(password_validators_help_texts()), str)(),
     )
     new_password2 = forms.CharField(
         label=_("New password again"),
         strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        widget=_PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
     def __init__(self, user: User | None, *args: Any, **kwargs: Any) -> None:
@@ -102,6 +133,6 @@ class PasswordChangeForm(SetPasswordForm):
     current = forms.CharField(
         label=_("Current password"),
         strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        widget=_PasswordInput(attrs={"autocomplete": "current-password"}),
     )
     field_order = ["current", "new_password1", "new_password2"]

@@ -6,53 +6,27 @@ import datetime
 from typing import Any
 
 from django import forms
-from django.utils.safestring import SafeString
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from portico.activity.models import COMMENT_MAX_LENGTH
 from portico.activity.portal_actions import REASON_MAX_LENGTH, SIGNATURE_MAX_LENGTH
-from portico.core.kept import Kept
 from portico.core.text import SingleLineField
 from portico.core.uploads import EXTENSIONS, MAX_BYTES
+from portico.portal.forms import BlankOnce
 
 ACCEPT = tuple(extension for extensions in EXTENSIONS.values() for extension in extensions)
 
 
-_BLANK = Kept()
-
-
-class _BlankOnce:
-    """A widget whose blank rendering (the empty form every document page shows) depends
-    only on its name and attributes: rendered through the form templates once per process,
-    not on every view. A value, an error or other attributes render as usual."""
-
-    def render(
-        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
-    ) -> SafeString:
-        widget: Any = self
-        if value not in (None, ""):
-            return super().render(name, value, attrs, renderer)  # type: ignore[misc]
-        key = (
-            type(self),
-            type(renderer),
-            name,
-            widget.is_required,
-            *((k, type(v), str(v)) for k, v in sorted({**widget.attrs, **(attrs or {})}.items())),
-        )
-        blank = super().render  # type: ignore[misc]
-        return _BLANK.get(key, lambda: blank(name, value, attrs, renderer))
-
-
-class _Textarea(_BlankOnce, forms.Textarea):
+class _Textarea(BlankOnce, forms.Textarea):
     pass
 
 
-class _TextInput(_BlankOnce, forms.TextInput):
+class _TextInput(BlankOnce, forms.TextInput):
     pass
 
 
-class _FileInput(_BlankOnce, forms.FileInput):
+class _FileInput(BlankOnce, forms.FileInput):
     pass
 
 
