@@ -27,6 +27,7 @@ from portico.accounts.models import Membership
 from portico.core import audit
 from portico.core.errors import DomainError
 from portico.core.events import EVENT_TYPES, DomainEvent
+from portico.core.prepared import Prepared
 from portico.orgs.models import Organisation
 from portico.webhooks import transport
 from portico.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
@@ -142,13 +143,21 @@ def payload_of(event: DomainEvent, organisation: Organisation) -> dict[str, Any]
     }
 
 
+_ACTIVE_ENDPOINTS: Prepared[WebhookEndpoint] = Prepared(
+    lambda organisation_id: WebhookEndpoint.objects.filter(
+        organisation_id=organisation_id, is_active=True
+    ).select_related("organisation"),
+    organisation_id=-90_001,
+)
+"""An organisation's active endpoints: compiled once, as every portal write asks after its
+commit (most organisations have none)."""
+
+
 def deliveries_queue_for(event: DomainEvent) -> list[WebhookDelivery]:
     """One delivery per active endpoint that chose the event (the `core.events` listener)."""
     endpoints = [
         e
-        for e in WebhookEndpoint.objects.filter(
-            organisation_id=event.organisation_id, is_active=True
-        ).select_related("organisation")
+        for e in _ACTIVE_ENDPOINTS.rows(organisation_id=event.organisation_id)
         if e.wants(event.type)
     ]
     made = []
