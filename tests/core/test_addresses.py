@@ -6,7 +6,7 @@ import uuid
 
 from django.urls import reverse
 
-from portico.core.addresses import address, parts
+from portico.core.addresses import address, fixed, parts
 
 
 def test_an_address_is_what_reverse_answers() -> None:
@@ -25,3 +25,10 @@ def test_an_address_is_what_reverse_answers() -> None:
         )
     head, tail = parts("portal:payment_detail", keyword="payment_id", org_slug="studio-a")
     assert head.endswith("/payments/") and tail == ""
+
+
+def test_a_fixed_address_is_djangos_reverse() -> None:
+    assert fixed("portal:home", org_slug="studio-a") == reverse(
+        "portal:home", kwargs={"org_slug": "studio-a"}
+    )
+    assert fixed("admin:index") == reverse("admin:index")

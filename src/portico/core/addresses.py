@@ -38,3 +38,14 @@ def _parts(
     reversed_ = reverse(url_name, kwargs={**dict(fixed), keyword: MARKER})
     head, _marker, tail = reversed_.partition(MARKER)
     return head, tail
+
+
+def fixed(url_name: str, **kwargs: str) -> str:
+    """`reverse(url_name, kwargs=kwargs)` for an address without an object's id (a menu's, a
+    shell's, a middleware's), reversed once per URLconf, script prefix and arguments."""
+    return _fixed(url_name, tuple(sorted(kwargs.items())), get_urlconf(), get_script_prefix())
+
+
+@functools.lru_cache(maxsize=4096)
+def _fixed(url_name: str, kwargs: tuple[tuple[str, str], ...], urlconf: object, prefix: str) -> str:
+    return reverse(url_name, kwargs=dict(kwargs) or None)

@@ -16,8 +16,9 @@ from django.core.signals import got_request_exception
 from django.db.utils import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
+
+from portico.core import addresses
 
 # django-unfold's admin is built on Alpine.js and inline styles; our own pages are not.
 ADMIN_POLICY = {
@@ -46,10 +47,12 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
         self, request: HttpRequest, response: HttpResponseBase, report_only: bool = False
     ) -> PolicyParts:
         parts = super().get_policy_parts(request, response, report_only)
-        if request.path.startswith(reverse("admin:index")) or getattr(response, ADMIN_SHELL, False):
+        if request.path.startswith(addresses.fixed("admin:index")) or getattr(
+            response, ADMIN_SHELL, False
+        ):
             parts.replace = {**(parts.replace or {}), **ADMIN_POLICY}
             parts.nonce = None
-        elif request.path == reverse("api:openapi-view"):
+        elif request.path == addresses.fixed("api:openapi-view"):
             parts.replace = {**(parts.replace or {}), **API_DOCS_POLICY}
         return parts
 

@@ -8,7 +8,6 @@ through selectors that take that scope. Anything else gets the login page, a cle
 
 from __future__ import annotations
 
-import functools
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,7 +20,7 @@ from django.contrib import auth
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import get_script_prefix, get_urlconf, reverse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from portico.contacts import document_links
@@ -29,6 +28,7 @@ from portico.contacts import selectors as contact_selectors
 from portico.contacts.access import PortalAccess, Problem, access_for
 from portico.contacts.models import ContactPerson
 from portico.contacts.scope import Module, PortalScope, preview_session_key
+from portico.core import addresses
 from portico.core.client_ip import client_ip as core_client_ip
 from portico.core.errors import PortalError
 from portico.orgs.models import Organisation
@@ -95,12 +95,7 @@ def menu_for(scope: PortalScope) -> list[tuple[MenuItem, str]]:
 def portal_address(url_name: str, org_slug: str) -> str:
     """A portal address that takes only the slug (the menu's, the shell's), reversed once per
     portal (and URLconf and script prefix), not on every page."""
-    return _reversed(url_name, org_slug, get_urlconf(), get_script_prefix())
-
-
-@functools.lru_cache(maxsize=4096)
-def _reversed(url_name: str, org_slug: str, urlconf: object, prefix: str) -> str:
-    return reverse(url_name, kwargs={"org_slug": org_slug})
+    return addresses.fixed(url_name, org_slug=org_slug)
 
 
 class PortalRequest(HttpRequest):
