@@ -151,6 +151,10 @@ PG = {"DATABASE_URL": "postgres://p@db/x"}
             {"DATABASE_URL": "postgres://p@db/x", "DB_PREPARED_STATEMENTS": "sometimes"},
             "DB_PREPARED_STATEMENTS",
         ),
+        (
+            {"DATABASE_URL": "postgres://p@db/x", "DB_PLAN_CACHE_MODE": "always"},
+            "DB_PLAN_CACHE_MODE",
+        ),
     ],
 )
 def test_a_bad_scale_out_setting_stops_start_up_naming_the_variable(
@@ -213,6 +217,7 @@ def test_scaled_out_settings_reach_every_engine(tmp_path: Path) -> None:
     assert "lock_timeout=10000" in db["OPTIONS"]["options"]
     assert db["OPTIONS"]["server_side_binding"] is True  # prepared statements
     assert db["OPTIONS"]["prepare_threshold"] == 2
+    assert "plan_cache_mode=force_custom_plan" in db["OPTIONS"]["options"]
     assert seen["caches"]["default"] == {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": "redis://cache.internal:6379/0",
