@@ -19,23 +19,10 @@ from bench import writes
 from bench.pages import QueryLog, logging_queries
 from portico.contacts.models import Contact, ContactPerson
 from portico.devdata import scale
+from tests.portal.test_query_budgets import HISTORY, PASSWORD  # the same short history
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("bench.urls")]
 
-PASSWORD = "write-queries-password"
-HISTORY = scale.ScaleSpec(
-    customers=3,
-    invoices_per_customer=3,
-    payments_per_customer=2,
-    estimates_per_customer=2,
-    big_invoices=40,
-    big_payments=15,
-    big_estimates=30,
-    big_projects=2,
-    big_time_entries=60,
-    small_time_entries=3,
-    password=PASSWORD,
-)
 MAKERS = {
     "accept": writes._estimates_to_accept,
     "comment": writes._invoices_to_comment,
