@@ -93,7 +93,7 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "portico.accounts.sessions.AuthenticationMiddleware",
     "portico.core.audit.AuditRequestMiddleware",
     "portico.core.middleware.PrivateResponseMiddleware",
     "django_otp.middleware.OTPMiddleware",

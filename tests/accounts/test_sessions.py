@@ -12,7 +12,7 @@ from django.contrib import auth
 from django.test import Client, RequestFactory
 
 from portico.accounts.models import Session, User
-from portico.accounts.sessions import SessionStore
+from portico.accounts.sessions import SessionStore, session_user
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +29,7 @@ def signed_in() -> tuple[User, str]:
 def user_of(key: str) -> Any:
     request = RequestFactory().get("/")
     request.session = SessionStore(key)
-    return auth.get_user(request)
+    return session_user(request)
 
 
 def test_the_session_row_names_its_user() -> None:
@@ -57,6 +57,16 @@ def test_a_changed_password_ends_the_other_sessions() -> None:
     user.save()
     assert not user_of(key).is_authenticated
     assert not Session.objects.filter(session_key=key).exists()
+
+
+def test_the_row_read_with_a_session_serves_only_that_request() -> None:
+    user, key = signed_in()
+    user_of(key)
+    User.objects.filter(pk=user.pk).update(is_active=False)
+    # another request without the store's row (Django's own path) reads the user again
+    request = RequestFactory().get("/")
+    request.session = SessionStore(key)
+    assert not auth.get_user(request).is_authenticated
 
 
 def test_a_deleted_user_takes_their_sessions() -> None:
