@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bench.scorecard import GROWTH_LIMIT, scorecard
+from bench.scorecard import GROWTH_LIMIT, page_target, scorecard
 
 TARGET_QUERIES = 8  # DESIGN.md §8: ≤ 8 including session and user (the issue allows 10)
 TARGET_MEDIAN_MS = 15.0
@@ -13,30 +13,6 @@ TARGET_PDF_FRESH_MS = 150.0
 TARGET_PDF_CACHED_MS = 10.0
 TARGET_BULK_SECONDS = 30.0
 TARGET_WRITE_MS = 15.0  # issue 18: accept an estimate, post a comment, approve a timesheet
-TARGET_HTTP_RATIO = 0.5
-# Issue 18's in-process medians (big customer), by the page label's start.
-PAGE_TARGETS_MS: tuple[tuple[str, float], ...] = (
-    ("Home", 5.0),
-    ("Account", 5.0),
-    ("Statement PDF request", 1000.0),  # issue 18: no PDF request holds a worker over 1 s
-    ("Statement PDF", 0.0),  # a PDF: its own budget below
-    ("Statement", 15.0),
-    ("Invoice detail", 6.0),
-    ("Estimate detail", 6.0),
-    ("Payment detail", 6.0),
-    ("Invoices list", 7.0),
-    ("Estimates list", 7.0),
-    ("Payments list", 7.0),
-    ("Timesheets list", 7.0),
-)
-
-
-def page_target(label: str) -> float | None:
-    """Issue 18's median for the page (None: the older DESIGN.md §8 budget applies)."""
-    for start, target in PAGE_TARGETS_MS:
-        if label.startswith(start):
-            return target or None
-    return None
 
 
 def _answered(side: dict[str, Any]) -> bool:

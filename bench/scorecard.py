@@ -6,24 +6,47 @@ from __future__ import annotations
 from typing import Any
 
 GROWTH_LIMIT = 0.20  # issue 18: a page's median grows ≤ 20 % from 5,000 to 50,000 invoices
-TARGETS_MS = (  # (page label starts with, target ms, the issue's figure before)
-    ("Home", 5.0, "30–47 ms (the pages measured)"),
-    ("Invoice detail", 6.0, "30–47 ms"),
-    ("Estimate detail", 6.0, "–"),
-    ("Payment detail", 6.0, "–"),
-    ("Invoices list", 7.0, "30–47 ms"),
-    ("Estimates list", 7.0, "30–47 ms"),
-    ("Payments list", 7.0, "–"),
-    ("Timesheets list", 7.0, "–"),
-    ("Statement, last 12 months", 15.0, "–"),
-    ("Statement, whole history", 15.0, "–"),
-    ("Account", 5.0, "–"),
+# Issue 18's in-process medians (big customer), by the page label's start.
+PAGE_TARGETS_MS: tuple[tuple[str, float], ...] = (
+    ("Home", 5.0),
+    ("Account", 5.0),
+    ("Statement PDF request", 1000.0),  # issue 18: no PDF request holds a worker over 1 s
+    ("Statement PDF", 0.0),  # a PDF: its own budget below
+    ("Statement", 15.0),
+    ("Invoice detail", 6.0),
+    ("Estimate detail", 6.0),
+    ("Payment detail", 6.0),
+    ("Invoices list", 7.0),
+    ("Estimates list", 7.0),
+    ("Payments list", 7.0),
+    ("Timesheets list", 7.0),
+)
+BEFORE = (  # the pages in the scorecard, with the issue's figure before ("–": none given)
+    ("Home", "30–47 ms (the pages measured)"),
+    ("Invoice detail", "30–47 ms"),
+    ("Estimate detail", "–"),
+    ("Payment detail", "–"),
+    ("Invoices list", "30–47 ms"),
+    ("Estimates list", "30–47 ms"),
+    ("Payments list", "–"),
+    ("Timesheets list", "–"),
+    ("Statement, last 12 months", "–"),
+    ("Statement, whole history", "–"),
+    ("Account", "–"),
 )
 HTTP_TARGETS = (  # (label, ratio of /bench/ping, before)
     ("Home", 0.50, "10 %"),
     ("Invoice detail", 0.50, "14 %"),
     ("Invoices list", 0.40, "9 %"),
 )
+
+
+def page_target(label: str) -> float | None:
+    """Issue 18's median for the page (None: the older DESIGN.md §8 budget applies)."""
+    for start, target in PAGE_TARGETS_MS:
+        if label.startswith(start):
+            return target or None
+    return None
 
 
 def _mark(ok: bool | None) -> str:
@@ -64,9 +87,10 @@ def scorecard(run: dict[str, Any], out: list[str]) -> None:
                 ratio <= 1.5,
             )
         )
-    for start, target, before in TARGETS_MS:
+    for start, before in BEFORE:
         page = pages.get(start) or _starting(pages, start)
-        if not page or page.get("median_ms") is None:
+        target = page_target(start)
+        if not page or page.get("median_ms") is None or target is None:
             continue
         out.append(
             _row(
