@@ -108,6 +108,7 @@ def main(argv: list[str] | None = None) -> int:
     from portico.core.tasks import planner_statistics_refresh
     from portico.orgs.models import Organisation
     from portico.payments.models import Payment
+    from portico.portal.services import portal_sessions_end_others
     from portico.sales.models import Estimate, Invoice, LedgerEntry
 
     results = Results()
@@ -124,6 +125,9 @@ def main(argv: list[str] | None = None) -> int:
         )
 
     def login(person: ContactPerson) -> Client:
+        # Signed in on this one browser only: earlier runs' (and profilers') sessions ended, so
+        # the account page lists the same sessions in every run.
+        portal_sessions_end_others(user=person.user, keep_session_key=None)
         client = Client()
         response = client.post(
             f"/portal/{org.slug}/login", {"email": person.email, "password": args.password}

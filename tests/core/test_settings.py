@@ -217,7 +217,7 @@ def test_scaled_out_settings_reach_every_engine(tmp_path: Path) -> None:
     assert "lock_timeout=10000" in db["OPTIONS"]["options"]
     assert db["OPTIONS"]["server_side_binding"] is True  # prepared statements
     assert db["OPTIONS"]["prepare_threshold"] == 2
-    assert "plan_cache_mode=force_custom_plan" in db["OPTIONS"]["options"]
+    assert "plan_cache_mode=auto" in db["OPTIONS"]["options"]
     assert seen["caches"]["default"] == {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": "redis://cache.internal:6379/0",

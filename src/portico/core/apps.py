@@ -8,7 +8,10 @@ class CoreConfig(AppConfig):
     verbose_name = _("System")
 
     def ready(self) -> None:
-        from portico.core import logs, scheduled, tasks
+        from django.db.backends.signals import connection_created
+
+        from portico.core import logs, pg_queries, scheduled, tasks
 
         logs.install()
+        connection_created.connect(pg_queries.install, dispatch_uid="portico.pg_queries")
         scheduled.register("planner statistics", tasks.planner_statistics_enqueue)

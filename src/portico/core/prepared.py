@@ -31,15 +31,17 @@ reads with `read_together`.
 from __future__ import annotations
 
 import copy
+import datetime
 import threading
 import uuid
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 from django.core.exceptions import EmptyResultSet, ImproperlyConfigured
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Model, QuerySet
+from django.utils import timezone
 
 T = TypeVar("T")
 MAX_SHAPES = 512
@@ -59,9 +61,14 @@ def _hex(value: Any) -> str:
     return value.hex if isinstance(value, uuid.UUID) else uuid.UUID(str(value)).hex
 
 
-ADAPTERS: tuple[Adapt, ...] = (_same, _text, _hex)
+def _naive_text(value: datetime.datetime) -> str:
+    return str(timezone.make_naive(value, connections[DEFAULT_DB_ALIAS].timezone))
+
+
+ADAPTERS: tuple[Adapt, ...] = (_same, _text, _hex, _naive_text)
 """How a backend may pass a value to the driver: as it is, as text (dates and decimals on
-SQLite), as 32 hex digits (UUIDs on SQLite)."""
+SQLite), as 32 hex digits (UUIDs on SQLite), as text in the database's time zone (aware
+datetimes on SQLite)."""
 
 
 @dataclass(frozen=True)
@@ -209,7 +216,17 @@ class Bound(Generic[T]):
 
 
 MAX_BATCHES = 256
-_batches: dict[tuple[str, ...], str] = {}
+
+
+@dataclass(frozen=True)
+class _Batch:
+    sql: str
+    typing_row: bool
+    """Whether the SQL starts with the row that gives PostgreSQL each column's type (its
+    parameters then come twice)."""
+
+
+_batches: dict[tuple[str, ...], _Batch] = {}
 """The combined SQL per database and parts' SQL (`together`)."""
 
 
@@ -226,18 +243,20 @@ def together(*queries: Bound[Any]) -> list[list[Any]]:
         return [q.rows() for q in queries]
     compiled = [q.compiled for q in parts if q.compiled is not None]
     connection = connections[DEFAULT_DB_ALIAS]
-    typed = connection.vendor == "postgresql"
     key = (connection.vendor, *(c.sql for c in compiled))
     widths = [c.width for c in compiled]
-    sql = _batches.get(key)
-    if sql is None:
+    batch = _batches.get(key)
+    if batch is None:
         if len(_batches) >= MAX_BATCHES:
             _batches.clear()
-        sql = _batches[key] = _union([c.sql for c in compiled], widths, typed=typed)
+        typed = connection.vendor == "postgresql"
+        batch = _Batch(_union([c.sql for c in compiled], widths, typing_row=typed), typed)
     params = tuple(p for q in parts for p in q.params)
     with connection.cursor() as cursor:
-        cursor.execute(sql, params + params if typed else params)
+        cursor.execute(batch.sql, params + params if batch.typing_row else params)
         fetched = cursor.fetchall()
+        if key not in _batches:
+            _batches[key] = _typed(batch, cursor, [c.sql for c in compiled], widths)
     starts = [1 + sum(widths[:n]) for n in range(len(parts))]
     split: list[list[tuple[Any, ...]]] = [[] for _ in parts]
     for row in fetched:
@@ -248,21 +267,42 @@ def together(*queries: Bound[Any]) -> list[list[Any]]:
     return [answers[id(q)] if id(q) in answers else q.rows() for q in queries]
 
 
-def _union(sqls: list[str], widths: list[int], *, typed: bool) -> str:
-    """`together`'s SQL: only Django's compiled SQL of each part, every value a parameter."""
+def _union(
+    sqls: list[str], widths: list[int], *, typing_row: bool = False, types: Sequence[str] = ()
+) -> str:
+    """`together`'s SQL: only Django's compiled SQL of each part, every value a parameter.
+    `types`: each column's PostgreSQL type, given to the NULLs that stand in for it."""
     total, before, selects = sum(widths), 0, []
-    if typed:
+    if typing_row:
         # PostgreSQL types a UNION's columns pair by pair from the left, and two NULLs make
         # text: a first part that answers no row gives every column its query's type.
         every = ", ".join(f"({sql}) part{n}" for n, sql in enumerate(sqls))
         columns = ", ".join(f"part{n}.*" for n in range(len(sqls)))
         selects.append(f"SELECT -1, {columns} FROM {every} WHERE false")  # noqa: S608
+    nulls = [f"NULL::{name}" for name in types] or ["NULL"] * total
     for number, (sql, width) in enumerate(zip(sqls, widths, strict=True)):
-        nulls_after = ["NULL"] * (total - before - width)
-        columns = ", ".join([str(number), *["NULL"] * before, f"part{number}.*", *nulls_after])
+        columns = ", ".join(
+            [str(number), *nulls[:before], f"part{number}.*", *nulls[before + width :]]
+        )
         selects.append(f"SELECT {columns} FROM ({sql}) part{number}")  # noqa: S608
         before += width
     return " UNION ALL ".join(selects)
+
+
+def _typed(batch: _Batch, cursor: Any, sqls: list[str], widths: list[int]) -> _Batch:
+    """The batch without its typing row once its first run told each column's type: the row
+    doubled the work of planning the query (PostgreSQL plans every part in it too). Kept as it
+    is when a column's type has no plain name (a type the driver does not know)."""
+    if not batch.typing_row:
+        return batch
+    known = cursor.cursor.adapters.types
+    types = []
+    for column in cursor.description[1:]:
+        info = known.get(column.type_code)
+        if info is None or info.oid != column.type_code:
+            return batch
+        types.append(info.name)
+    return _Batch(_union(sqls, widths, types=types), typing_row=False)
 
 
 def attach(instance: Model, name: str, rows: list[Any]) -> None:

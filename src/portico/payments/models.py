@@ -63,7 +63,13 @@ class Payment(OrganisationOwned):
             ),
             models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_gt_0"),
         ]
-        indexes = [models.Index(fields=["organisation", "contact", "date"])]
+        indexes = [
+            # The portal's list (newest first, the id breaking ties) and a period's payments:
+            # read in the index's order, so a page stops after its rows whatever the plan.
+            models.Index(
+                fields=["organisation", "contact", "-date", "-id"], name="payment_portal_list"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.number

@@ -190,11 +190,14 @@ class Invoice(SalesDocument):
             models.Index(
                 fields=["organisation", "contact", "-issue_date", "-id"], name="invoice_portal_list"
             ),
-            # A customer's open items (status IN OPEN_STATUSES), covered: the dashboard's overdue
-            # figures and the account's recount read only these entries, never the history. Not
-            # a partial index: SQLite cannot match its condition against bound parameters.
+            # A customer's open items, covered: the dashboard's overdue figures, the account's
+            # recount, the pay page and the statement's aging read only the entries with
+            # something left to pay (`balance_due > 0`, a range on the third column), never the
+            # paid history, whatever the plan: a plan PostgreSQL reuses for every customer may
+            # leave `status IN (…)` out of the index's bounds, never the leading range. Not a
+            # partial index: SQLite cannot match its condition against bound parameters.
             models.Index(
-                fields=["organisation", "contact", "status", "kind", "due_date", "balance_due"],
+                fields=["organisation", "contact", "balance_due", "kind", "status", "due_date"],
                 name="invoice_open_items",
             ),
         ]
