@@ -147,7 +147,9 @@ checks: lint typecheck layers migrations-check audit-imported pytest pytest-post
 # bench-seed: fresh benchmark-scale data in var/bench/ (SQLite) and portico_bench (PostgreSQL);
 # BENCH_SIZE is the big customer's invoices (500, 5000 or 50000).
 # bench: measures that data (refused, with how to seed it, when it is missing) and writes
-# docs/benchmarks.md. Needs the built assets: it serves with DEBUG off.
+# docs/benchmarks.md. Needs the built assets: it serves with DEBUG off. BENCH_ALONGSIDE (another
+# size's BENCH_VAR) and BENCH_ALONGSIDE_PG (its PostgreSQL database) add the flatness table,
+# both sizes measured side by side.
 BENCH_SIZE ?= 5000
 bench-seed: install postgres
 	@status=0; PG_PORT=$(PG_PORT) $(BIN)/python -m bench --seed --size $(BENCH_SIZE) || status=$$?; \

@@ -122,28 +122,35 @@ def _floors(run: dict[str, Any], out: list[str]) -> None:
 
 def _http(run: dict[str, Any], out: list[str]) -> None:
     http = run.get("http") or {}
-    out += ["#### HTTP throughput (gunicorn, 2 sync workers, loopback; wrk -t2 -c8)", ""]
+    out += [
+        "#### HTTP throughput (gunicorn, 2 sync workers, loopback; wrk -t1 -c8, median of 3)",
+        "",
+    ]
     if "skipped" in http:
         out += [f"Skipped: {http['skipped']}", ""]
         return
     pages = http.get("pages", [])
     floor = next((p.get("rps") for p in pages if "ping" in p.get("label", "")), None)
     out += [
-        "| page | status | req/s | p50 ms | p90 ms | p99 ms | non-2xx | vs minimal page |",
-        "| --- | :---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| page | status | req/s | p50 ms | p90 ms | p99 ms | non-2xx | vs minimal page "
+        "| runs (req/s) |",
+        "| --- | :---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
     for page in pages:
         if "skipped" in page:
-            out.append(f"| {page['label']} | {page['skipped']} | | | | | | |")
+            out.append(f"| {page['label']} | {page['skipped']} | | | | | | | |")
             continue
         ratio = f"{page['rps'] / floor:.0%}" if floor and page.get("rps") else "–"
+        rounds = ", ".join(f"{rps:,.0f}" for rps in page.get("rounds", []) if rps)
         out.append(
             f"| {page['label']} | {page['status']} | {page.get('rps', 0):,.0f} | "
             f"{_ms(page.get('p50_ms'))} | {_ms(page.get('p90_ms'))} | {_ms(page.get('p99_ms'))} | "
-            f"{page.get('non_2xx', 0)} | {ratio} |"
+            f"{page.get('non_2xx', 0)} | {ratio} | {rounds} |"
         )
     out += [
         "",
+        f"Each page was loaded 3 times for {http.get('duration', 4)} s, the pages taken in "
+        "turn; the table gives the run with the median req/s. "
         "wrk runs on the same two cores as gunicorn and the database, so every figure is "
         "lower than a separate load machine would measure; the ratio to the minimal page "
         "(`/bench/ping`: the same middleware and session, a one-line template, only the "
@@ -157,7 +164,8 @@ def _servers(run: dict[str, Any], out: list[str]) -> None:
     if len(servers) < 2:
         return
     out += [
-        "#### Application servers (same pages, one server after the other; wrk -t2 -c8)",
+        "#### Application servers (same pages, one server after the other; wrk -t1 -c8, "
+        "median of 3)",
         "",
         "| server | page | req/s | p50 ms | p99 ms | non-2xx | vs its own minimal page |",
         "| --- | --- | ---: | ---: | ---: | ---: | ---: |",
@@ -180,8 +188,9 @@ def _servers(run: dict[str, Any], out: list[str]) -> None:
     out += [
         "",
         "gunicorn's sync workers close the connection after each response; gthread and "
-        "granian keep it alive, which wrk uses. Each server ran once, in this order, on the "
-        "same loaded cores: differences under about 10 % are within the noise.",
+        "granian keep it alive, which wrk uses. The servers ran one after the other, each "
+        "page 3 times in turn, on the same loaded cores: differences under about 10 % are "
+        "within the noise.",
         "",
     ]
 
@@ -222,6 +231,18 @@ def history(runs_by_size: dict[int, dict[str, Any]], database: str, out: list[st
             else:
                 growth.append("–")
         out.append(f"| {label} | {queries} | {medians} | {cpus} | {' | '.join(growth)} |")
+    together = runs_by_size[sizes[-1]].get("side_by_side")
+    if together:
+        out += [
+            "",
+            f"Measured side by side in this run (`--alongside`): {together['rounds']} "
+            "alternating rounds, in each the big customer's pages in one database then the "
+            f"other, {together['requests']} timed requests per page after untimed ones "
+            "(warm statements and plans), so both sizes saw the same machine. Target: ≤ +20 % "
+            "from 5,000 to 50,000, same query count.",
+            "",
+        ]
+        return
     stamps = "; ".join(
         f"{size:,}: commit {runs_by_size[size].get('commit', '?')}, "
         f"{str(runs_by_size[size].get('date', ''))[:16]} UTC, load "

@@ -180,11 +180,17 @@ COMPARED = ("Minimal logged-in page (/bench/ping)", "Home", "Invoices list")
 
 
 def http_load(env: dict[str, str], targets: dict[str, Any], duration: int) -> dict[str, Any]:
-    """Each server of SERVERS on loopback in turn, wrk (2 threads, 8 connections) per page:
-    the first on every target page, the others on the compared pages."""
+    """Each server of SERVERS on loopback in turn, wrk (1 thread, 8 connections) per page in
+    ROUNDS alternating runs: the first server on every target page, the others on the
+    compared pages."""
     if not shutil.which("wrk"):
         return {"skipped": "wrk is not installed (bench/system-deps.sh installs it)"}
-    results: dict[str, Any] = {"server": SERVERS[0][0], "pages": [], "servers": []}
+    results: dict[str, Any] = {
+        "server": SERVERS[0][0],
+        "pages": [],
+        "servers": [],
+        "duration": duration,
+    }
     for index, (label, command) in enumerate(SERVERS):
         program = BIN / command[0]
         if not program.exists():
@@ -199,6 +205,18 @@ def http_load(env: dict[str, str], targets: dict[str, Any], duration: int) -> di
         if index == 0:
             results["pages"] = pages
     return results
+
+
+ROUNDS = 3
+"""wrk runs per page, the pages taken in turn (as issue 18 measured: the median of 3
+alternating runs), so that a passing disturbance of the shared machine moves one run, not a
+page's figure."""
+
+
+def median_run(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """The run with the median requests per second, and every run's figure."""
+    ordered = sorted(rows, key=lambda row: row.get("rps") or 0.0)
+    return {**ordered[len(ordered) // 2], "rounds": [row.get("rps") for row in rows]}
 
 
 def serve_and_load(
@@ -219,23 +237,31 @@ def serve_and_load(
                 break
             except OSError:
                 time.sleep(0.2)
+        runs: dict[str, list[dict[str, Any]]] = {}
+        for round_ in range(1, ROUNDS + 1):
+            for label, path in urls.items():
+                if not path:
+                    continue
+                request = urllib.request.Request(base + path, headers={"Cookie": cookie})  # noqa: S310
+                try:
+                    status = urllib.request.urlopen(request, timeout=30).status  # noqa: S310
+                except OSError as error:
+                    status = getattr(error, "code", 0) or str(error)
+                run = subprocess.run(
+                    ["wrk", "-t1", "-c8", f"-d{duration}s", "--latency", "-H", f"Cookie: {cookie}",
+                     base + path],
+                    capture_output=True, text=True, check=False,
+                )  # fmt: skip
+                row = {"label": label, "path": path, "status": status, **parse_wrk(run.stdout)}
+                runs.setdefault(label, []).append(row)
+                rps, p50 = row.get("rps"), row.get("p50_ms")
+                log(f"  wrk {label} (round {round_}): {rps} req/s, p50 {p50} ms")
         for label, path in urls.items():
-            if not path:
-                pages.append({"label": label, "skipped": "page not built yet"})
-                continue
-            request = urllib.request.Request(base + path, headers={"Cookie": cookie})  # noqa: S310
-            try:
-                status = urllib.request.urlopen(request, timeout=30).status  # noqa: S310
-            except OSError as error:
-                status = getattr(error, "code", 0) or str(error)
-            run = subprocess.run(
-                ["wrk", "-t2", "-c8", f"-d{duration}s", "--latency", "-H", f"Cookie: {cookie}",
-                 base + path],
-                capture_output=True, text=True, check=False,
-            )  # fmt: skip
-            row = {"label": label, "path": path, "status": status, **parse_wrk(run.stdout)}
-            pages.append(row)
-            log(f"  wrk {label}: {row.get('rps')} req/s, p50 {row.get('p50_ms')} ms")
+            pages.append(
+                median_run(runs[label])
+                if path
+                else {"label": label, "skipped": "page not built yet"}
+            )
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         try:
@@ -318,6 +344,8 @@ def measure(result: dict[str, Any], args: argparse.Namespace) -> dict[str, Any]:
         # online payments with the gateway's charges).
         result["ledger_check_after"] = ledger_check(env, since=datetime.date.today())
         log(f"{name}: ledger check after the writes {result['ledger_check_after']['ok']}")
+    if not args.only and not args.quick:
+        side_by_side(result, env, args)
     if args.only:
         result["http"] = {"skipped": f"subset run (--only {args.only})"}
         result["seconds"] = round(time.perf_counter() - started, 1)
@@ -326,6 +354,33 @@ def measure(result: dict[str, Any], args: argparse.Namespace) -> dict[str, Any]:
     result["http"] = http_load(env, result["measure"]["http_targets"], args.duration)
     result["seconds"] = round(time.perf_counter() - started, 1)
     return result
+
+
+def side_by_side(result: dict[str, Any], env: dict[str, str], args: argparse.Namespace) -> None:
+    """With another size's data (`--alongside`): both sizes' pages in alternating rounds
+    (`bench.flat`), the flatness table's figures."""
+    name = result["database"]
+    if name == "postgres":
+        other = args.alongside_pg
+        other_env = {**env, "DATABASE_URL": env["DATABASE_URL"].rsplit("/", 1)[0] + f"/{other}"}
+    else:
+        other = str(Path(args.alongside) / "bench.sqlite3") if args.alongside else ""
+        other_env = {**env, "BENCH_SQLITE": other}
+    if not other:
+        return
+    portico(other_env, "migrate", "--noinput", "-v0", check=False)
+    log(f"{name}: flatness, side by side with {other}")
+    out = VAR / f"flat-{name}.json"
+    out.unlink(missing_ok=True)
+    measured = subprocess.run(
+        [sys.executable, "-m", "bench.flat", "--org", ORG, "--password", PASSWORD,
+         "--other", other, "--out", str(out)],
+        cwd=ROOT, env=env, text=True, check=False,
+    )  # fmt: skip
+    if measured.returncode == 0 and out.exists():
+        result["side_by_side"] = json.loads(out.read_text())
+    else:
+        result["side_by_side_error"] = f"bench.flat exited with {measured.returncode}"
 
 
 HISTORY = ROOT / "var" / "bench" / "history"
@@ -357,6 +412,14 @@ def load_history(database: str) -> dict[int, dict[str, Any]]:
     return found
 
 
+def history_of(run: dict[str, Any]) -> dict[int, dict[str, Any]]:
+    """The flatness table's runs: the side-by-side ones of this run, else those kept."""
+    both = run.get("side_by_side")
+    if both:
+        return {int(size): found for size, found in both.items()}
+    return load_history(run["database"])
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("--databases", default="sqlite,postgres")
@@ -364,7 +427,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--seconds", type=float, default=8.0, help="time cap per measured page (≥ 5 requests)"
     )
-    parser.add_argument("--duration", type=int, default=8, help="seconds of wrk per page")
+    parser.add_argument(
+        "--duration", type=int, default=4, help="seconds of each wrk run (3 runs per page)"
+    )
     parser.add_argument("--quick", action="store_true", help="small data, for trying the harness")
     parser.add_argument(
         "--seed",
@@ -393,13 +458,24 @@ def main(argv: list[str] | None = None) -> int:
         help="measure nothing: write the report again from the last run's results "
         "(var/bench/results.json) with the history other sizes' runs kept since",
     )
+    parser.add_argument(
+        "--alongside",
+        default=os.environ.get("BENCH_ALONGSIDE", ""),
+        help="another size's benchmark directory (like BENCH_VAR): its SQLite data is measured "
+        "side by side with this run's for the flatness table",
+    )
+    parser.add_argument(
+        "--alongside-pg",
+        default=os.environ.get("BENCH_ALONGSIDE_PG", ""),
+        help="another size's PostgreSQL benchmark database, measured side by side likewise",
+    )
     parser.add_argument("--out", default=str(ROOT / "docs" / "benchmarks.md"))
     args = parser.parse_args(argv)
     VAR.mkdir(parents=True, exist_ok=True)
     if args.render:
         last = json.loads((VAR / "results.json").read_text())
         for run in last["runs"]:
-            run["history"] = load_history(run["database"])
+            run["history"] = history_of(run)
         Path(args.out).write_text(report.render(last["machine"], last["runs"]))
         log(f"wrote {args.out} from {VAR / 'results.json'}")
         return 0
@@ -423,7 +499,7 @@ def main(argv: list[str] | None = None) -> int:
     for run in runs:
         if "measure" in run and not args.only and not args.quick:
             keep_history(run, info)
-        run["history"] = load_history(run["database"])
+        run["history"] = history_of(run)
     info["total_seconds"] = round(time.perf_counter() - started, 1)
     (VAR / "results.json").write_text(json.dumps({"machine": info, "runs": runs}, default=str))
     Path(args.out).write_text(report.render(info, runs, quick=args.quick))
