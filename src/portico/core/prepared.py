@@ -328,26 +328,45 @@ S = TypeVar("S")
 
 
 class Read(Generic[R]):
-    """A selector's answer made from one bound query's rows: run alone (`run()`), or with a
-    page's other reads in one round trip (`read_together`)."""
+    """A selector's answer made from one bound query's rows (or from other reads' answers,
+    `Read.of`): run alone (`run()`), or with a page's other reads in one round trip
+    (`read_together`)."""
 
     def __init__(self, query: Bound[Any], answer: Callable[[list[Any]], R]) -> None:
-        self.query = query
-        self.answer = answer
+        self.queries: tuple[Bound[Any], ...] = (query,)
+        self._answer: Callable[[list[list[Any]]], R] = lambda found: answer(found[0])
+
+    @classmethod
+    def of(cls, reads: tuple[Read[Any], ...], answer: Callable[..., R]) -> Read[R]:
+        """One answer made from several reads' answers, their queries run with the others."""
+        read: Read[R] = cls.__new__(cls)
+        read.queries = tuple(query for part in reads for query in part.queries)
+
+        def answered(found: list[list[Any]]) -> R:
+            answers, at = [], 0
+            for part in reads:
+                answers.append(part.answer(found[at : at + len(part.queries)]))
+                at += len(part.queries)
+            return answer(*answers)
+
+        read._answer = answered
+        return read
+
+    def answer(self, found: list[list[Any]]) -> R:
+        """The answer from the rows of each of `queries`."""
+        return self._answer(found)
 
     def run(self) -> R:
-        return self.answer(self.query.rows())
+        return self.answer(together(*self.queries))
 
     def then(self, answer: Callable[[R], S]) -> Read[S]:
-        """The same query, its answer passed through `answer`."""
-        first = self.answer
-        return Read(self.query, lambda rows: answer(first(rows)))
+        """The same queries, the answer passed through `answer`."""
+        return Read.of((self,), answer)
 
 
 def read_together(*reads: Read[Any]) -> list[Any]:
     """Each read's answer, in order, from one round trip (`together`)."""
-    found = together(*(read.query for read in reads))
-    return [read.answer(rows) for read, rows in zip(reads, found, strict=True)]
+    return Read.of(reads, lambda *answers: list(answers)).run()
 
 
 class _Pinned:

@@ -310,55 +310,85 @@ def _scalar(queryset: QuerySet[Any], expression: Any, output: Any) -> Coalesce:
     return Coalesce(Subquery(sub, output_field=output), zero, output_field=output)
 
 
+COUNT = IntegerField()
+
+
 def home_figures_for_portal(*, scope: PortalScope) -> HomeFigures:
-    """Every figure of the dashboard in one SQL statement whose cost does not grow with the
+    """Every figure of the dashboard in one round trip whose cost does not grow with the
     customer's history: sums over the history come from the customer's account (kept by the
-    ledger); overdue, retainers and estimates awaiting an answer are read from the open items'
-    indexes only. Built and compiled once per process (`ScopedQuery`)."""
+    ledger); overdue and retainers from one pass over the open items, estimates awaiting an
+    answer from their index. Built and compiled once per process (`ScopedQuery`)."""
     return home_figures_read(scope=scope).run()
 
 
 def home_figures_read(*, scope: PortalScope) -> Read[HomeFigures]:
-    return Read(_HOME_FIGURES.bound(scope, today=timezone.localdate()), _figures)
+    today = timezone.localdate()
+    return Read.of(
+        (
+            Read(_HOME_FIGURES.bound(scope), _first),
+            Read(_OPEN_FIGURES.bound(scope, today=today), _first),
+        ),
+        _figures,
+    )
 
 
-def _figures(rows: list[dict[str, Any]]) -> HomeFigures:
-    assert rows  # the scope's own customer
-    return HomeFigures(**rows[0])
+def _figures(kept: dict[str, Any], open_items: dict[str, Any] | None) -> HomeFigures:
+    assert kept  # the scope's own customer
+    return HomeFigures(**kept, **(open_items or OPEN_NONE))
 
 
-def _home_figures(scope: PortalScope, today: datetime.date) -> QuerySet[Any]:
+def _home_figures(scope: PortalScope) -> QuerySet[Any]:
+    """The figures kept current by the ledger (the customer's account) and the estimates
+    awaiting an answer, in the customer's row."""
     account = scope.nothing_for_link(
         CustomerAccount.objects.filter(organisation=scope.organisation, contact=scope.contact)
-    )
-    overdue = scope.only_document(
-        ledger.open_invoices(organisation_id=scope.organisation.pk, contact_id=scope.contact.pk)
-    ).filter(due_date__lt=today)
-    retainer = sales_portal.invoices_for_portal(scope=scope).filter(
-        sales_portal.OPEN, kind=Invoice.Kind.RETAINER
     )
     awaiting = sales_portal.estimates_for_portal(scope=scope).filter(
         sales_portal.ESTIMATE_FILTERS["awaiting"]
     )
-    count = IntegerField()
     return (
         Contact.objects.filter(organisation=scope.organisation, pk=scope.contact.pk)
         .annotate(
             outstanding_total=_kept(account, "receivable", AMOUNT),
-            outstanding_count=_kept(account, "open_invoices", count),
-            overdue_total=_scalar(overdue, Sum("balance_due"), AMOUNT),
-            overdue_count=_scalar(overdue, Count("id"), count),
-            retainer_total=_scalar(retainer, Sum("balance_due"), AMOUNT),
-            retainer_count=_scalar(retainer, Count("id"), count),
-            awaiting_estimates=_scalar(awaiting, Count("id"), count),
+            outstanding_count=_kept(account, "open_invoices", COUNT),
+            awaiting_estimates=_scalar(awaiting, Count("id"), COUNT),
             unused_credit=_kept(account, "credit", AMOUNT),
         )
-        .values(*HomeFigures.__dataclass_fields__)
+        .values("outstanding_total", "outstanding_count", "awaiting_estimates", "unused_credit")
     )
 
 
-_HOME_FIGURES: ScopedQuery[dict[str, Any]] = ScopedQuery(
-    _home_figures, today=datetime.date(1001, 2, 3)
+_HOME_FIGURES: ScopedQuery[dict[str, Any]] = ScopedQuery(_home_figures)
+OPEN_NONE = {"overdue_total": ZERO, "overdue_count": 0, "retainer_total": ZERO, "retainer_count": 0}
+"""The open items' figures of a customer with nothing left to pay."""
+
+
+def _open_figures(scope: PortalScope, today: datetime.date) -> QuerySet[Any]:
+    """Overdue and unpaid retainer invoices in one pass over the customer's entries with
+    something left to pay (the leading range of the `invoice_open_items` index): O(open
+    items), never the paid history. No row when nothing is left to pay."""
+    overdue = ledger.OPEN_ITEMS & Q(due_date__lt=today)
+    retainer = sales_portal.OPEN & Q(kind=Invoice.Kind.RETAINER) & ~Invoice.PORTAL_HIDDEN
+    return (
+        scope.only_document(
+            Invoice.objects.filter(
+                organisation=scope.organisation, contact=scope.contact, balance_due__gt=0
+            )
+        )
+        .order_by()
+        .values("contact")
+        .annotate(
+            overdue_total=Coalesce(Sum("balance_due", filter=overdue), Value(ZERO)),
+            overdue_count=Count("id", filter=overdue),
+            retainer_total=Coalesce(Sum("balance_due", filter=retainer), Value(ZERO)),
+            retainer_count=Count("id", filter=retainer),
+        )
+        .values(*OPEN_NONE)
+    )
+
+
+_OPEN_FIGURES: ScopedQuery[dict[str, Any]] = ScopedQuery(
+    _open_figures, today=datetime.date(1001, 2, 3)
 )
 
 

@@ -90,15 +90,15 @@ def version_of(*, organisation_id: int, contact_id: int) -> int:
     return int(found or 0)
 
 
+OPEN_ITEMS = Q(kind=Invoice.Kind.REGULAR, status__in=Invoice.OPEN_STATUSES, balance_due__gt=0)
+"""Regular invoices with something left to pay: what the ledger's receivable adds up."""
+
+
 def open_invoices(*, organisation_id: int, contact_id: int) -> QuerySet[Invoice]:
-    """The customer's regular invoices with something left to pay: what the ledger's receivable
-    adds up (read through the `invoice_open_items` index, never the whole history)."""
+    """The customer's open items (`OPEN_ITEMS`), read through the `invoice_open_items` index,
+    never the whole history."""
     return Invoice.objects.filter(
-        organisation_id=organisation_id,
-        contact_id=contact_id,
-        kind=Invoice.Kind.REGULAR,
-        status__in=Invoice.OPEN_STATUSES,
-        balance_due__gt=0,
+        OPEN_ITEMS, organisation_id=organisation_id, contact_id=contact_id
     )
 
 
@@ -291,12 +291,7 @@ def accounts_computed(*, contacts: QuerySet[Contact]) -> dict[int, AccountFigure
         .values_list("contact", "receivable", "credit")
     }
     counts = dict(
-        Invoice.objects.filter(
-            contact__in=contacts,
-            kind=Invoice.Kind.REGULAR,
-            status__in=Invoice.OPEN_STATUSES,
-            balance_due__gt=0,
-        )
+        Invoice.objects.filter(OPEN_ITEMS, contact__in=contacts)
         .order_by()
         .values("contact")
         .annotate(n=Count("id"))
