@@ -189,6 +189,9 @@ else:
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
             },
+            # Kept open between requests, as PostgreSQL's: no file to open and pragmas to run
+            # per request, and SQLite keeps each statement it compiled on the connection.
+            "CONN_MAX_AGE": env_int("DB_CONN_MAX_AGE", 60),
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
