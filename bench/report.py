@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bench.scorecard import GROWTH_LIMIT, page_target, scorecard
+from bench.scorecard import ratio as http_ratio
 
 TARGET_QUERIES = 8  # DESIGN.md §8: ≤ 8 including session and user (the issue allows 10)
 TARGET_MEDIAN_MS = 15.0
@@ -123,14 +124,15 @@ def _floors(run: dict[str, Any], out: list[str]) -> None:
 def _http(run: dict[str, Any], out: list[str]) -> None:
     http = run.get("http") or {}
     out += [
-        "#### HTTP throughput (gunicorn, 2 sync workers, loopback; wrk -t1 -c8, median of 3)",
+        "#### HTTP throughput (gunicorn, 2 sync workers, loopback; wrk -t1 -c8, "
+        f"median of {http.get('rounds', 3)})",
         "",
     ]
     if "skipped" in http:
         out += [f"Skipped: {http['skipped']}", ""]
         return
     pages = http.get("pages", [])
-    floor = next((p.get("rps") for p in pages if "ping" in p.get("label", "")), None)
+    floor = next((p for p in pages if "ping" in p.get("label", "") and p.get("rps")), None)
     out += [
         "| page | status | req/s | p50 ms | p90 ms | p99 ms | non-2xx | vs minimal page "
         "| runs (req/s) |",
@@ -140,7 +142,7 @@ def _http(run: dict[str, Any], out: list[str]) -> None:
         if "skipped" in page:
             out.append(f"| {page['label']} | {page['skipped']} | | | | | | | |")
             continue
-        ratio = f"{page['rps'] / floor:.0%}" if floor and page.get("rps") else "–"
+        ratio = f"{http_ratio(page, floor):.0%}" if floor and page.get("rps") else "–"
         rounds = ", ".join(f"{rps:,.0f}" for rps in page.get("rounds", []) if rps)
         out.append(
             f"| {page['label']} | {page['status']} | {page.get('rps', 0):,.0f} | "
@@ -149,8 +151,10 @@ def _http(run: dict[str, Any], out: list[str]) -> None:
         )
     out += [
         "",
-        f"Each page was loaded 3 times for {http.get('duration', 4)} s, the pages taken in "
-        "turn; the table gives the run with the median req/s. "
+        f"Each page was loaded {http.get('rounds', 3)} times for {http.get('duration', 4)} s, "
+        "the pages "
+        "taken in turn; the table gives the run with the median req/s, and the ratio is the "
+        "median of each round's ratio to the minimal page's run of that round. "
         "wrk runs on the same two cores as gunicorn and the database, so every figure is "
         "lower than a separate load machine would measure; the ratio to the minimal page "
         "(`/bench/ping`: the same middleware and session, a one-line template, only the "
@@ -160,12 +164,14 @@ def _http(run: dict[str, Any], out: list[str]) -> None:
 
 
 def _servers(run: dict[str, Any], out: list[str]) -> None:
-    servers = (run.get("http") or {}).get("servers") or []
+    http = run.get("http") or {}
+    servers = http.get("servers") or []
     if len(servers) < 2:
         return
+    rounds = http.get("rounds", 3)
     out += [
         "#### Application servers (same pages, one server after the other; wrk -t1 -c8, "
-        "median of 3)",
+        f"median of {rounds})",
         "",
         "| server | page | req/s | p50 ms | p99 ms | non-2xx | vs its own minimal page |",
         "| --- | --- | ---: | ---: | ---: | ---: | ---: |",
@@ -175,11 +181,11 @@ def _servers(run: dict[str, Any], out: list[str]) -> None:
             out.append(f"| {server['server']} | {server['skipped']} | | | | | |")
             continue
         pages = [p for p in server["pages"] if "rps" in p]
-        floor = next((p["rps"] for p in pages if "ping" in p["label"]), None)
+        floor = next((p for p in pages if "ping" in p["label"]), None)
         for page in pages:
             if "bare" in page["label"] or page["label"] == "Account page":
                 continue
-            ratio = f"{page['rps'] / floor:.0%}" if floor else "–"
+            ratio = f"{http_ratio(page, floor):.0%}" if floor else "–"
             out.append(
                 f"| {server['server']} | {page['label']} | {page['rps']:,.0f} | "
                 f"{_ms(page.get('p50_ms'))} | {_ms(page.get('p99_ms'))} | "
@@ -189,8 +195,8 @@ def _servers(run: dict[str, Any], out: list[str]) -> None:
         "",
         "gunicorn's sync workers close the connection after each response; gthread and "
         "granian keep it alive, which wrk uses. The servers ran one after the other, each "
-        "page 3 times in turn, on the same loaded cores: differences under about 10 % are "
-        "within the noise.",
+        f"page {rounds} times in turn, on the same loaded cores: differences under about 10 % "
+        "are within the noise.",
         "",
     ]
 

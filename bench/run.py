@@ -207,10 +207,11 @@ def http_load(env: dict[str, str], targets: dict[str, Any], duration: int) -> di
     return results
 
 
-ROUNDS = 3
-"""wrk runs per page, the pages taken in turn (as issue 18 measured: the median of 3
-alternating runs), so that a passing disturbance of the shared machine moves one run, not a
-page's figure."""
+ROUNDS = 5
+"""wrk runs per page, the pages taken in turn (issue 18 measured the median of 3 alternating
+runs; the shared cores here vary by 2x within a minute), so that a passing disturbance moves
+one run, not a page's figure, and each round's ratio to the minimal page is taken within the
+round."""
 
 
 def median_run(rows: list[dict[str, Any]]) -> dict[str, Any]:
@@ -428,7 +429,7 @@ def main(argv: list[str] | None = None) -> int:
         "--seconds", type=float, default=8.0, help="time cap per measured page (≥ 5 requests)"
     )
     parser.add_argument(
-        "--duration", type=int, default=4, help="seconds of each wrk run (3 runs per page)"
+        "--duration", type=int, default=3, help="seconds of each wrk run (5 runs per page)"
     )
     parser.add_argument("--quick", action="store_true", help="small data, for trying the harness")
     parser.add_argument(
