@@ -41,7 +41,6 @@ def main(argv: list[str] | None = None) -> int:
     logging.getLogger("axes").setLevel(logging.WARNING)
     from django.core.cache import cache
     from django.db import connection
-    from django.test import Client
     from django.utils import timezone
 
     from bench.pages import (
@@ -51,11 +50,12 @@ def main(argv: list[str] | None = None) -> int:
         objects_of,
         page_url,
         portal_url_params,
+        primary_person,
+        signed_in,
     )
-    from portico.contacts.models import Contact, ContactPerson
+    from portico.contacts.models import Contact
     from portico.core.tasks import planner_statistics_refresh
     from portico.orgs.models import Organisation
-    from portico.portal.services import portal_sessions_end_others
     from portico.sales.models import Invoice
 
     names = [connection.settings_dict["NAME"], args.other]
@@ -73,16 +73,7 @@ def main(argv: list[str] | None = None) -> int:
         planner_statistics_refresh()
         org = Organisation.objects.get(slug=args.org)
         big = Contact.objects.get(organisation=org, display_name__startswith="Bigcorp")
-        person = ContactPerson.objects.get(
-            contact=big, is_primary=True, portal_status=ContactPerson.PortalStatus.ACTIVE
-        )
-        portal_sessions_end_others(user=person.user, keep_session_key=None)
-        client = Client()
-        login = client.post(
-            f"/portal/{org.slug}/login", {"email": person.email, "password": args.password}
-        )
-        if login.status_code != 302:
-            raise SystemExit(f"portal login failed in {name}: {login.status_code}")
+        client = signed_in(org.slug, primary_person(big), args.password)
         objects = objects_of(big)
         urls = {}
         for page in PAGES:

@@ -34,6 +34,8 @@ from bench.pages import (
     page_url,
     period_query,
     portal_url_params,
+    primary_person,
+    signed_in,
     summary,
 )
 
@@ -108,7 +110,6 @@ def main(argv: list[str] | None = None) -> int:
     from portico.core.tasks import planner_statistics_refresh
     from portico.orgs.models import Organisation
     from portico.payments.models import Payment
-    from portico.portal.services import portal_sessions_end_others
     from portico.sales.models import Estimate, Invoice, LedgerEntry
 
     results = Results()
@@ -118,23 +119,6 @@ def main(argv: list[str] | None = None) -> int:
     big = Contact.objects.get(organisation=org, display_name__startswith="Bigcorp")
     small = Contact.objects.get(organisation=org, display_name__startswith="Customer 00001")
     today = timezone.localdate()
-
-    def person_of(contact: Contact) -> ContactPerson:
-        return ContactPerson.objects.get(
-            contact=contact, is_primary=True, portal_status=ContactPerson.PortalStatus.ACTIVE
-        )
-
-    def login(person: ContactPerson) -> Client:
-        # Signed in on this one browser only: earlier runs' (and profilers') sessions ended, so
-        # the account page lists the same sessions in every run.
-        portal_sessions_end_others(user=person.user, keep_session_key=None)
-        client = Client()
-        response = client.post(
-            f"/portal/{org.slug}/login", {"email": person.email, "password": args.password}
-        )
-        if response.status_code != 302:
-            raise SystemExit(f"portal login failed for {person.email}: {response.status_code}")
-        return client
 
     def counts(contact: Contact) -> dict[str, int]:
         return {
@@ -204,7 +188,10 @@ def main(argv: list[str] | None = None) -> int:
             **summary(times),
         }
 
-    clients = {"big": login(person_of(big)), "small": login(person_of(small))}
+    clients = {
+        who: signed_in(org.slug, primary_person(contact), args.password)
+        for who, contact in (("big", big), ("small", small))
+    }
     objects = {"big": objects_of(big), "small": objects_of(small)}
     for page in PAGES:
         if only and not any(word in page.label.lower() for word in only):
@@ -261,7 +248,7 @@ def main(argv: list[str] | None = None) -> int:
                     )
 
     if postgres and not only:
-        explain_invoice_list(results, org, big, person_of(big))
+        explain_invoice_list(results, org, big, primary_person(big))
 
     # Back-office lists, as the organisation's owner.
     from portico.backoffice.sites import site

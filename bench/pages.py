@@ -97,6 +97,33 @@ def objects_of(contact: Any) -> dict[str, uuid.UUID | None]:
     }
 
 
+def primary_person(contact: Any) -> Any:
+    """The customer's primary contact person with portal access (the one the bench signs in)."""
+    from portico.contacts.models import ContactPerson
+
+    return ContactPerson.objects.get(
+        contact=contact, is_primary=True, portal_status=ContactPerson.PortalStatus.ACTIVE
+    )
+
+
+def signed_in(org_slug: str, person: Any, password: str) -> Any:
+    """A test Client signed in as `person` through the portal's login page, on this one
+    browser only: earlier runs' (and profilers') sessions are ended, so the account page lists
+    the same sessions in every run."""
+    from django.test import Client
+
+    from portico.portal.services import portal_sessions_end_others
+
+    portal_sessions_end_others(user=person.user, keep_session_key=None)
+    client = Client()
+    response = client.post(
+        f"/portal/{org_slug}/login", {"email": person.email, "password": password}
+    )
+    if response.status_code != 302:
+        raise SystemExit(f"portal login failed for {person.email}: {response.status_code}")
+    return client
+
+
 def period_query(kind: str, today: datetime.date, days: int | None = None) -> str:
     """A custom statement period ending today (the portal's and the PDF's parameters)."""
     days = days or {"year": 365, "quarter": 90}.get(kind, 5 * 365)  # the portal's longest

@@ -68,3 +68,16 @@ def test_flatness_names_the_pages_that_grew() -> None:
     found = rows(a_run(history=history))
     flat = found["Each page's median grows ≤ 20 % from 5,000 to 50,000 invoices, same queries"]
     assert "1 of 2 pages within +20 % (not: Home +25%)" in flat and flat.endswith("| ✗ |")
+
+
+def test_a_pages_share_of_the_minimal_page_is_taken_round_by_round() -> None:
+    from bench.scorecard import ratio
+
+    # given three rounds in which the shared machine was fast, slow, then in between
+    ping = {"rps": 500.0, "rounds": [800.0, 400.0, 500.0]}
+    home = {"rps": 300.0, "rounds": [400.0, 200.0, 300.0]}
+
+    # then the share is the median of each round's own ratio (0.5, 0.5, 0.6), not the ratio
+    # of the median runs (300 of 500)
+    assert ratio(home, ping) == 0.5
+    assert ratio({"rps": 240.0}, {"rps": 800.0}) == 0.3  # a run without rounds
