@@ -42,7 +42,7 @@ from portico.payments.models import (
     Payment,
     PaymentAllocation,
 )
-from portico.sales import counts, ledger
+from portico.sales import counts
 from portico.sales import portal_selectors as sales_portal
 from portico.sales.models import CustomerAccount, Invoice
 from portico.sales.portal_selectors import (
@@ -365,23 +365,27 @@ OPEN_NONE = {"overdue_total": ZERO, "overdue_count": 0, "retainer_total": ZERO, 
 
 def _open_figures(scope: PortalScope, today: datetime.date) -> QuerySet[Any]:
     """Overdue and unpaid retainer invoices in one pass over the customer's entries with
-    something left to pay (the leading range of the `invoice_open_items` index): O(open
-    items), never the paid history. No row when nothing is left to pay."""
-    overdue = ledger.OPEN_ITEMS & Q(due_date__lt=today)
-    retainer = sales_portal.OPEN & Q(kind=Invoice.Kind.RETAINER) & ~Invoice.PORTAL_HIDDEN
+    something left to pay (the leading range of the `invoice_open_items` index, which holds
+    every column read: an index-only scan): O(open items), never the paid history. No row
+    when nothing is left to pay."""
+    # Of the open items (`sales_portal.OPEN`, every one shown in the portal): the regular
+    # invoices past due (what the ledger's receivable adds up, `ledger.OPEN_ITEMS`, that is
+    # overdue) and the retainers.
+    overdue = Q(kind=Invoice.Kind.REGULAR, due_date__lt=today)
+    retainer = Q(kind=Invoice.Kind.RETAINER)
     return (
         scope.only_document(
             Invoice.objects.filter(
-                organisation=scope.organisation, contact=scope.contact, balance_due__gt=0
+                sales_portal.OPEN, organisation=scope.organisation, contact=scope.contact
             )
         )
         .order_by()
         .values("contact")
         .annotate(
             overdue_total=Coalesce(Sum("balance_due", filter=overdue), Value(ZERO)),
-            overdue_count=Count("id", filter=overdue),
+            overdue_count=Count("balance_due", filter=overdue),  # never NULL: every row
             retainer_total=Coalesce(Sum("balance_due", filter=retainer), Value(ZERO)),
-            retainer_count=Count("id", filter=retainer),
+            retainer_count=Count("balance_due", filter=retainer),
         )
         .values(*OPEN_NONE)
     )
