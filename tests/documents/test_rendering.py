@@ -234,3 +234,21 @@ def test_the_pdf_is_cached_per_version_and_rendered_again_after_a_change(
     changed = pdf.document_pdf(invoice)
     assert len(renders) == 2
     assert "$50.00" in pdf_text(changed)
+
+
+def test_a_forgotten_pdf_is_rendered_again(
+    customer_a: Contact, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    invoice = make.invoice(customer_a, "90.00")
+    renders: list[int] = []
+    real = pdf.render_document_pdf
+    monkeypatch.setattr(
+        pdf, "render_document_pdf", lambda *a, **k: renders.append(1) or real(*a, **k)
+    )
+    pdf.document_pdf(invoice)
+    pdf.document_pdf(invoice, language="fr")
+    pdf.forget_kept(invoice)  # every language's copy
+    pdf.document_pdf(invoice)
+    pdf.document_pdf(invoice, language="fr")
+    assert len(renders) == 4
+    pdf.forget_kept(make.invoice(customer_a, "10.00"))  # nothing kept yet: nothing to do

@@ -53,13 +53,30 @@ def version_key(document: Any, kind: DocumentKind, language: str | None = None) 
 
 def cache_path(document: Any, kind: DocumentKind, language: str | None = None) -> str:
     return posixpath.join(
-        CACHE_ROOT,
-        str(document.organisation_id),
-        kind.slug,
-        str(document.public_id),
+        _folder(document, kind),
         language or "default",
         f"{version_key(document, kind, language)}.pdf",
     )
+
+
+def _folder(document: Any, kind: DocumentKind) -> str:
+    return posixpath.join(
+        CACHE_ROOT, str(document.organisation_id), kind.slug, str(document.public_id)
+    )
+
+
+def forget_kept(document: Any, kind: DocumentKind | None = None) -> None:
+    """Delete the document's kept PDFs, every version and language: its next request renders
+    (the benchmark's fresh PDF, whatever earlier runs kept)."""
+    folder = _folder(document, kind or kind_of(document))
+    try:
+        languages, _ = default_storage.listdir(folder)
+    except (FileNotFoundError, NotImplementedError):
+        return
+    for language in languages:
+        _, files = default_storage.listdir(posixpath.join(folder, language))
+        for name in files:
+            default_storage.delete(posixpath.join(folder, language, name))
 
 
 def _forget_older(path: str) -> None:
