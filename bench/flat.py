@@ -19,7 +19,6 @@ import statistics
 import time
 from typing import Any
 
-SIZES = (500, 5000, 50000)
 WARM = 8
 """Requests per page after a switch, untimed: psycopg prepares a statement at its 3rd run and
 PostgreSQL weighs a reused plan after 5 runs of the prepared one."""
@@ -52,6 +51,7 @@ def main(argv: list[str] | None = None) -> int:
         portal_url_params,
         primary_person,
         signed_in,
+        size_of,
     )
     from portico.contacts.models import Contact
     from portico.core.tasks import planner_statistics_refresh
@@ -112,8 +112,7 @@ def main(argv: list[str] | None = None) -> int:
     found = {}
     for name in names:
         side = sides[name]
-        size = min(SIZES, key=lambda s: abs(s - side["invoices"]))
-        found[size] = {
+        found[size_of(side["invoices"])] = {
             "invoices": side["invoices"],
             "side_by_side": {"rounds": args.rounds, "requests": args.requests},
             "date": str(datetime.datetime.now(datetime.UTC)),

@@ -97,6 +97,15 @@ def objects_of(contact: Any) -> dict[str, uuid.UUID | None]:
     }
 
 
+SIZES = (500, 5000, 50000)
+"""The big customer's sizes the bench knows (`seed-scale --size`)."""
+
+
+def size_of(invoices: int) -> int:
+    """The size of SIZES a customer with this many invoices was seeded at."""
+    return min(SIZES, key=lambda size: abs(size - invoices))
+
+
 def primary_person(contact: Any) -> Any:
     """The customer's primary contact person with portal access (the one the bench signs in)."""
     from portico.contacts.models import ContactPerson

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import report
+from bench.pages import SIZES, size_of
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / ".venv" / "bin"
@@ -385,14 +386,13 @@ def side_by_side(result: dict[str, Any], env: dict[str, str], args: argparse.Nam
 
 
 HISTORY = ROOT / "var" / "bench" / "history"
-SIZES = (500, 5000, 50000)
 
 
 def keep_history(run: dict[str, Any], info: dict[str, Any]) -> None:
     """This run's page figures under the big customer's size, for the flatness table of later
     runs at other sizes (`make bench-seed BENCH_SIZE=…` then `make bench`)."""
     invoices = run["measure"]["data"]["big customer"]["invoices"]
-    size = min(SIZES, key=lambda s: abs(s - invoices))
+    size = size_of(invoices)
     HISTORY.mkdir(parents=True, exist_ok=True)
     record = {
         "pages": run["measure"]["pages"],
@@ -443,7 +443,7 @@ def main(argv: list[str] | None = None) -> int:
         "--size",
         type=int,
         default=5000,
-        choices=(500, 5000, 50000),
+        choices=SIZES,
         help="with --seed: the big customer's invoices (seed-scale --size)",
     )
     parser.add_argument(

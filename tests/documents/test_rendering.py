@@ -209,17 +209,23 @@ def test_the_organisations_logo_is_served_and_another_organisations_is_not(
         fetcher.fetch(f"http://127.0.0.1:8000{org.logo.url}")  # the raw media address
 
 
+@pytest.fixture
+def renders(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """One entry per PDF actually rendered (not served from the kept copies)."""
+    rendered: list[int] = []
+    real = pdf.render_document_pdf
+    monkeypatch.setattr(
+        pdf, "render_document_pdf", lambda *a, **k: rendered.append(1) or real(*a, **k)
+    )
+    return rendered
+
+
 def test_the_pdf_is_cached_per_version_and_rendered_again_after_a_change(
-    customer_a: Contact, monkeypatch: pytest.MonkeyPatch
+    customer_a: Contact, renders: list[int]
 ) -> None:
     from portico.payments import services as payments
 
     invoice = make.invoice(customer_a, "90.00")
-    renders: list[int] = []
-    real = pdf.render_document_pdf
-    monkeypatch.setattr(
-        pdf, "render_document_pdf", lambda *a, **k: renders.append(1) or real(*a, **k)
-    )
     first = pdf.document_pdf(invoice)
     again = pdf.document_pdf(invoice)
     assert first == again and len(renders) == 1
@@ -236,15 +242,8 @@ def test_the_pdf_is_cached_per_version_and_rendered_again_after_a_change(
     assert "$50.00" in pdf_text(changed)
 
 
-def test_a_forgotten_pdf_is_rendered_again(
-    customer_a: Contact, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_forgotten_pdf_is_rendered_again(customer_a: Contact, renders: list[int]) -> None:
     invoice = make.invoice(customer_a, "90.00")
-    renders: list[int] = []
-    real = pdf.render_document_pdf
-    monkeypatch.setattr(
-        pdf, "render_document_pdf", lambda *a, **k: renders.append(1) or real(*a, **k)
-    )
     pdf.document_pdf(invoice)
     pdf.document_pdf(invoice, language="fr")
     pdf.forget_kept(invoice)  # every language's copy
