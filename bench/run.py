@@ -160,12 +160,16 @@ def parse_wrk(output: str) -> dict[str, Any]:
 
 SERVERS: tuple[tuple[str, list[str]], ...] = (
     # (label, command with {port}); the first serves every page, the others the comparison's.
+    # gunicorn runs with production's own settings (gunicorn.conf.py: the app preloaded and
+    # warmed up in the master, the access log, worker restarts), workers and class as named.
     ("gunicorn, 2 sync workers",
-     ["gunicorn", "bench.wsgi:application", "--workers", "2", "--worker-class", "sync",
-      "--bind", "127.0.0.1:{port}", "--log-level", "warning", "--chdir", str(ROOT)]),
+     ["gunicorn", "-c", str(ROOT / "gunicorn.conf.py"), "bench.wsgi:application",
+      "--workers", "2", "--worker-class", "sync", "--bind", "127.0.0.1:{port}",
+      "--log-level", "warning", "--chdir", str(ROOT)]),
     ("gunicorn, 2 gthread workers × 2 threads",
-     ["gunicorn", "bench.wsgi:application", "--workers", "2", "--worker-class", "gthread",
-      "--threads", "2", "--keep-alive", "5", "--bind", "127.0.0.1:{port}",
+     ["gunicorn", "-c", str(ROOT / "gunicorn.conf.py"), "bench.wsgi:application",
+      "--workers", "2", "--worker-class", "gthread", "--threads", "2", "--keep-alive", "5",
+      "--bind", "127.0.0.1:{port}",
       "--log-level", "warning", "--chdir", str(ROOT)]),
     ("granian WSGI, 2 workers, 1 blocking thread",
      ["granian", "--interface", "wsgi", "--workers", "2", "--blocking-threads", "1",
