@@ -10,6 +10,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from django.db.models import QuerySet
+from django.db.models.functions import Upper
 from django.test.utils import CaptureQueriesContext
 
 from portico.contacts.models import Contact, ContactPerson
@@ -157,3 +158,37 @@ def test_queries_run_together_answer_their_own_rows_in_one_round_trip(
         [("contact", customer_a.display_name), ("person", customer_a_person.email)]
     )
     assert answered[3] == list(ordinary) and answered[4] == answered[5] == []
+
+
+def _fields(instance: Any) -> dict[str, Any]:
+    return {k: v for k, v in vars(instance).items() if not k.startswith("_")}
+
+
+def test_instances_are_made_as_the_orm_makes_them(customer_a_person: ContactPerson) -> None:
+    """Instances are made from the rows with the plan worked out at compile time (not
+    Django's iteration): the same values and types, related objects, annotations, deferred
+    fields; a prefetch still goes through Django's own iteration."""
+    def build(pk: int) -> QuerySet[ContactPerson]:
+        return (
+            ContactPerson.objects.filter(pk=pk)
+            .select_related("contact", "organisation")
+            .annotate(shouted=Upper("email"))
+        )
+
+    annotated = Prepared(build, pk=-11)
+    deferred = Prepared(lambda pk: ContactPerson.objects.filter(pk=pk).only("email"), pk=-12)
+    prefetched = Prepared(
+        lambda pk: Contact.objects.filter(pk=pk).prefetch_related("persons"), pk=-13
+    )
+    [made] = annotated.rows(pk=customer_a_person.pk)
+    [orm] = build(customer_a_person.pk)
+    assert _fields(made) == _fields(orm) and made.shouted == customer_a_person.email.upper()
+    assert _fields(made.contact) == _fields(orm.contact)
+    assert _fields(made.organisation) == _fields(orm.organisation)
+    assert made._state.db == "default" and not made._state.adding
+    [only] = deferred.rows(pk=customer_a_person.pk)
+    assert only.get_deferred_fields() >= {"first_name"} and only.email == customer_a_person.email
+    [contact] = prefetched.rows(pk=customer_a_person.contact_id)
+    with CaptureQueriesContext(connection) as queries:
+        assert customer_a_person in contact.persons.all()
+    assert len(queries) == 0

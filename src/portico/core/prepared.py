@@ -41,6 +41,7 @@ from typing import Any, Generic, TypeVar
 from django.core.exceptions import EmptyResultSet, ImproperlyConfigured
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Model, QuerySet
+from django.db.models.query import ModelIterable, get_related_populators
 from django.utils import timezone
 
 T = TypeVar("T")
@@ -90,6 +91,9 @@ class _Compiled:
     converters: dict[tuple[int, ...], Any] = field(default_factory=dict)
     """The compiler's result converters per selected columns, looked up once (on every
     evaluation Django asks the backend and each column's field again)."""
+    instances: _Instances | None = None
+    """How rows become model instances, worked out once; None for any other kind of rows
+    (`.values()`, a prefetch), which go through Django's own result iteration."""
 
     def get_converters(self, expressions: list[Any]) -> Any:
         key = tuple(map(id, expressions))
@@ -168,7 +172,15 @@ class Prepared(Generic[T]):
                 raise ImproperlyConfigured(f"{self.build!r}: samples share a value ({name})")
             taken |= set(positions)
             slots.append(_Slot(name, positions, adapt))
-        return _Compiled(queryset, compiler, sql, params, tuple(slots), _width(compiler))
+        return _Compiled(
+            queryset,
+            compiler,
+            sql,
+            params,
+            tuple(slots),
+            _width(compiler),
+            instances=_Instances.of(queryset, compiler),
+        )
 
 
 def _compile(queryset: QuerySet[Any]) -> tuple[Any, str, tuple[Any, ...]] | None:
@@ -193,7 +205,16 @@ def bind(queryset: QuerySet[Any]) -> Bound[Any]:
     if found is None:
         return Bound(None, ())
     compiler, sql, params = found
-    return Bound(_Compiled(queryset, compiler, sql, params, (), _width(compiler)), params)
+    compiled = _Compiled(
+        queryset,
+        compiler,
+        sql,
+        params,
+        (),
+        _width(compiler),
+        instances=_Instances.of(queryset, compiler),
+    )
+    return Bound(compiled, params)
 
 
 @dataclass(frozen=True)
@@ -209,10 +230,78 @@ class Bound(Generic[T]):
         read (by `together`) instead of running the SQL."""
         if self.compiled is None:
             return []
-        queryset = self.compiled.queryset.all()
-        pinned = _Pinned(self.compiled, self.params, fetched)
-        queryset.query.get_compiler = pinned  # type: ignore[method-assign]
-        return list(queryset)
+        instances = self.compiled.instances
+        if instances is None:
+            queryset = self.compiled.queryset.all()
+            pinned = _Pinned(self.compiled, self.params, fetched)
+            queryset.query.get_compiler = pinned  # type: ignore[method-assign]
+            return list(queryset)
+        if fetched is None:
+            with connections[instances.db].cursor() as cursor:
+                cursor.execute(self.compiled.sql, self.params)
+                fetched = cursor.fetchall()
+        return instances.make(fetched)
+
+
+@dataclass(frozen=True)
+class _Instances:
+    """Model instances from a compiled query's rows, as Django's `ModelIterable` makes them
+    (`from_db`, `select_related`'s populators, annotations), with everything that depends only
+    on the query's shape worked out once: Django works it out again on every evaluation, which
+    costs a page's small queries as much as running them."""
+
+    db: str
+    model: type[Model]
+    init_list: tuple[str, ...]
+    start: int
+    end: int
+    populators: tuple[Any, ...]
+    annotations: tuple[tuple[str, int], ...]
+    compiler: Any
+    converters: Any
+
+    @classmethod
+    def of(cls, queryset: Any, compiler: Any) -> _Instances | None:
+        """The plan for `queryset` compiled by `compiler`, or None where Django's own iteration
+        does more than make instances (values rows, prefetches, a related manager's known
+        objects, composite fields)."""
+        fields = [column[0] for column in compiler.select[: compiler.col_count]]
+        if (
+            queryset._iterable_class is not ModelIterable
+            or queryset._prefetch_related_lookups
+            or queryset._known_related_objects
+            or compiler.has_composite_fields(fields)
+            or not compiler.klass_info
+        ):
+            return None
+        klass_info, select = compiler.klass_info, compiler.select
+        start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
+        return cls(
+            db=queryset.db,
+            model=klass_info["model"],
+            init_list=tuple(column[0].target.attname for column in select[start:end]),
+            start=start,
+            end=end,
+            # The stubs describe a later Django's signature (a fetch mode argument).
+            populators=tuple(get_related_populators(klass_info, select, queryset.db)),  # type: ignore[call-arg]
+            annotations=tuple((compiler.annotation_col_map or {}).items()),
+            compiler=compiler,
+            converters=compiler.get_converters(fields),
+        )
+
+    def make(self, fetched: list[tuple[Any, ...]]) -> list[Any]:
+        rows: Any = fetched
+        if self.converters:
+            rows = self.compiler.apply_converters(rows, self.converters)
+        found = []
+        for row in rows:
+            instance = self.model.from_db(self.db, self.init_list, row[self.start : self.end])
+            for populator in self.populators:
+                populator.populate(row, instance)
+            for name, position in self.annotations:
+                setattr(instance, name, row[position])
+            found.append(instance)
+        return found
 
 
 MAX_BATCHES = 256
