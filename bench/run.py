@@ -195,6 +195,7 @@ def http_load(env: dict[str, str], targets: dict[str, Any], duration: int) -> di
         "pages": [],
         "servers": [],
         "duration": duration,
+        "rounds": ROUNDS,
     }
     for index, (label, command) in enumerate(SERVERS):
         program = BIN / command[0]
@@ -212,11 +213,11 @@ def http_load(env: dict[str, str], targets: dict[str, Any], duration: int) -> di
     return results
 
 
-ROUNDS = 5
+ROUNDS = 9
 """wrk runs per page, the pages taken in turn (issue 18 measured the median of 3 alternating
-runs; the shared cores here vary by 2x within a minute), so that a passing disturbance moves
-one run, not a page's figure, and each round's ratio to the minimal page is taken within the
-round."""
+runs; the shared cores here swing by 2x from one few-second stretch to the next), so that a
+passing disturbance moves one run, not a page's figure, and each round's ratio to the minimal
+page is taken within the round: short runs, many rounds."""
 
 
 def median_run(rows: list[dict[str, Any]]) -> dict[str, Any]:
@@ -433,7 +434,7 @@ def main(argv: list[str] | None = None) -> int:
         "--seconds", type=float, default=8.0, help="time cap per measured page (≥ 5 requests)"
     )
     parser.add_argument(
-        "--duration", type=int, default=3, help="seconds of each wrk run (5 runs per page)"
+        "--duration", type=int, default=2, help="seconds of each wrk run (ROUNDS runs per page)"
     )
     parser.add_argument("--quick", action="store_true", help="small data, for trying the harness")
     parser.add_argument(

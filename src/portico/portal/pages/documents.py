@@ -8,13 +8,12 @@ from urllib.parse import urlencode
 
 from django.db.models import Model
 from django.template.defaultfilters import floatformat
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from portico.contacts.scope import PortalScope
 from portico.core import formats
 from portico.core import uploads as core_uploads
-from portico.core.addresses import address
+from portico.core.addresses import address, fixed
 from portico.core.prepared import Read
 from portico.documents import links, uploads
 from portico.documents import selectors as document_selectors
@@ -101,7 +100,7 @@ def pay_url(scope: PortalScope, invoices: list[Invoice]) -> str:
     payable = [i for i in invoices if i.status in Invoice.PAYABLE_STATUSES and i.balance_due > 0]
     if not payable and invoices:
         return ""
-    url = reverse("portal:checkout", kwargs={"org_slug": scope.organisation.slug})
+    url = fixed("portal:checkout", org_slug=scope.organisation.slug)
     query = urlencode([("invoice", str(i.public_id)) for i in payable])
     # No invoice named ("Pay all"): every open invoice is chosen, whatever was chosen before.
     return f"{url}?{query}" if query else f"{url}?all=1"
