@@ -85,7 +85,7 @@ def test_home_shows_what_is_owed_awaiting_estimates_the_last_payment_and_credit(
     )
     sales.invoice(customer_a, "500.00", kind="retainer")
     sales_services.estimate_send(estimate=sales.estimate(customer_a))
-    pay(customer_a, None, "7.00", date=datetime.date(2026, 3, 1))
+    credit = pay(customer_a, None, "7.00", date=datetime.date(2026, 3, 1))
     sales.invoice(customer_b, "999.00")
 
     # when the person opens home
@@ -97,6 +97,8 @@ def test_home_shows_what_is_owed_awaiting_estimates_the_last_payment_and_credit(
     assert "$500.00" in body and "1 retainer invoice" in body
     assert 'id="awaiting-count">1<' in body
     assert "$7.00" in body and "Unused credit: $7.00" in body
+    receipt = f"/portal/{org.slug}/payments/{credit.public_id}"
+    assert f'href="{receipt}">Receipt</a>' in body
     assert "$999.00" not in body
     assert customer_a.display_name in body
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from portico.contacts.scope import Module, PortalScope
+from portico.core.addresses import address
 from portico.core.prepared import Read, read_together
 from portico.payments import portal_selectors as payment_selectors
 from portico.portal import scoping
@@ -31,13 +32,24 @@ def dashboard_context(scope: PortalScope) -> dict[str, object]:
     persons, *billed = read_together(*reads)
     figures, last_payment = billed[:2] if billing else (None, None)
     confirming = billed[2] if paying else 0
+    can_see = {item.module: url for item, url in scoping.menu_for(scope)}
     return {
         "figures": figures,
         "last_payment": last_payment,
+        "receipt_url": (
+            address(
+                "portal:payment_detail",
+                last_payment.public_id,
+                keyword="payment_id",
+                org_slug=scope.organisation.slug,
+            )
+            if last_payment and Module.PAYMENTS in can_see
+            else ""
+        ),
         "persons": persons,
         "pay_all_url": (
             documents.pay_url(scope, []) if figures and figures.outstanding_count else ""
         ),
-        "can_see": {item.module: url for item, url in scoping.menu_for(scope)},
+        "can_see": can_see,
         "confirming": confirming,
     }
