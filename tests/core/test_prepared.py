@@ -168,6 +168,7 @@ def test_instances_are_made_as_the_orm_makes_them(customer_a_person: ContactPers
     """Instances are made from the rows with the plan worked out at compile time (not
     Django's iteration): the same values and types, related objects, annotations, deferred
     fields; a prefetch still goes through Django's own iteration."""
+
     def build(pk: int) -> QuerySet[ContactPerson]:
         return (
             ContactPerson.objects.filter(pk=pk)
