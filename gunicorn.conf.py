@@ -10,11 +10,12 @@ import os
 # Loopback by default: nginx in front on the same machine; set GUNICORN_BIND=0.0.0.0:8000 (or a
 # private address) when the proxy is elsewhere.
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
-# Threaded workers: requests are short (PDFs and email run in the task worker); `make bench`
-# compares gunicorn sync, gthread and granian on the same pages (docs/benchmarks.md,
-# "Application servers", issue 18), and gthread with 2 threads served most in those runs: it
-# keeps connections alive and overlaps one thread's database wait with the other's Python.
-# GUNICORN_WORKER_CLASS=sync restores the previous one-request-per-process model.
+# Threaded workers: requests are short (PDFs and email run in the task worker), and a thread
+# keeps its connection alive and overlaps its database wait with the other thread's Python.
+# `make bench` compares gunicorn sync, gthread and granian on the same pages (docs/benchmarks.md,
+# "Application servers", issue 18): sync and gthread serve about as many pages, granian (WSGI,
+# one blocking thread per worker) about a third more. GUNICORN_WORKER_CLASS=sync for one
+# request per process.
 worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
 threads = int(os.environ.get("GUNICORN_THREADS", "2"))
 workers = int(os.environ.get("GUNICORN_WORKERS", str(min(2 * multiprocessing.cpu_count() + 1, 9))))
