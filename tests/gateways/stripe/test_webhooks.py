@@ -5,14 +5,17 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 import time
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.db import OperationalError
+from django.core.servers.basehttp import WSGIServer
+from django.db import connections
 from django.test import Client
+from django.test.testcases import LiveServerThread, QuietWSGIRequestHandler, _StaticFilesHandler
 
 from portico.activity.models import Notification
 from portico.orgs.models import GatewayAccount
@@ -335,39 +338,78 @@ def test_amounts_in_events_are_read_in_the_currencys_minor_unit(
     assert verified.idempotency_key == f"checkout:{left_unknown.public_id}"
 
 
+class _OneRequestAtATime(WSGIServer):
+    """Answers one request at a time, holding `lock` while it does.
+
+    With SQLite's in-memory test database the server shares the test's one connection: two
+    requests at once (localstripe may deliver several events together) would interleave their
+    savepoints, and a read by the test in the middle of a request would see half of it.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lock = threading.Lock()
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        with self.lock:
+            super().process_request(request, client_address)
+
+
+class _LiveServer(LiveServerThread):
+    def _create_server(self, connections_override: Any = None) -> _OneRequestAtATime:
+        return _OneRequestAtATime(
+            (self.host, self.port), QuietWSGIRequestHandler, allow_reuse_address=False
+        )
+
+
 @pytest.fixture
 def delivering(
-    live_server: Any, localstripe: LocalStripe, stripe_account: GatewayAccount
-) -> Iterator[None]:
-    """localstripe's own webhook delivery, signed with the account's secret, to the endpoint."""
-    endpoint = f"{live_server.url}/payments/webhooks/stripe/{stripe_account.public_id}"
+    localstripe: LocalStripe, stripe_account: GatewayAccount, settings: Any
+) -> Iterator[threading.Lock]:
+    """localstripe's own webhook delivery, signed with the account's secret, to a live endpoint.
+
+    Yields the lock to hold while reading what a delivery writes; the server is stopped (after the
+    request in hand) before the database is emptied.
+    """
+    shared = {c.alias: c for c in connections.all() if c.vendor == "sqlite" and c.is_in_memory_db()}
+    for connection in shared.values():
+        connection.inc_thread_sharing()
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "localhost"]
+    server = _LiveServer("localhost", _StaticFilesHandler, connections_override=shared)
+    server.daemon = True
+    server.start()
+    server.is_ready.wait()
+    endpoint = f"http://localhost:{server.port}/payments/webhooks/stripe/{stripe_account.public_id}"
     localstripe.register_webhook("portico-live", endpoint, WEBHOOK_SECRET, EVENTS)
-    yield
-    localstripe.register_webhook("portico-live", endpoint, WEBHOOK_SECRET, ["none.sent"])
+    try:
+        yield server.httpd.lock
+    finally:
+        localstripe.register_webhook("portico-live", endpoint, WEBHOOK_SECRET, ["none.sent"])
+        server.terminate()
+        for connection in shared.values():
+            connection.dec_thread_sharing()
 
 
 @pytest.mark.django_db(transaction=True)
 def test_localstripes_signed_delivery_settles_a_checkout_whose_answer_was_lost(
-    delivering: None, left_unknown: Checkout, invoice: Invoice
+    delivering: threading.Lock, left_unknown: Checkout, invoice: Invoice
 ) -> None:
     # given a checkout charged at Stripe whose answer was lost (left_unknown)
     # when localstripe delivers payment_intent.succeeded to the endpoint (about a second later)
-    # (SQLite's shared in-memory test database locks a table a reader holds: read only after
-    # localstripe's one-second delay, and again if the receiver was still writing.)
-    time.sleep(2.5)
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline:
-        try:
+        with delivering:
             left_unknown.refresh_from_db()
-        except OperationalError:
-            left_unknown.state = State.UNKNOWN
         if left_unknown.state != State.UNKNOWN:
             break
-        time.sleep(0.5)
+        time.sleep(0.2)
     # then the payment is booked from the webhook
-    invoice.refresh_from_db()
-    assert left_unknown.state == State.SUCCEEDED and invoice.status == Invoice.Status.PAID
-    # (events of earlier tests still in localstripe's queue may arrive too: foreign, ignored)
-    receipt = WebhookEventReceipt.objects.get(transaction_id=left_unknown.gateway_transaction_id)
-    assert receipt.event_type == "payment_intent.succeeded"
-    assert Payment.objects.count() == 1
+    with delivering:
+        invoice.refresh_from_db()
+        assert left_unknown.state == State.SUCCEEDED and invoice.status == Invoice.Status.PAID
+        # (events of earlier tests still in localstripe's queue may arrive too: foreign, ignored)
+        receipt = WebhookEventReceipt.objects.get(
+            transaction_id=left_unknown.gateway_transaction_id
+        )
+        assert receipt.event_type == "payment_intent.succeeded"
+        assert Payment.objects.count() == 1
