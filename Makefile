@@ -126,7 +126,7 @@ pytest-postgres: install messages postgres
 	@echo "==> pytest on PostgreSQL (tests marked postgres)"
 	DATABASE_URL=$(PG_URL) $(BIN)/pytest -q -m postgres
 
-# Scaled out on one machine (docs/deployment.md): PostgreSQL, Redis, moto S3, two gunicorn nodes,
+# Scaled out on one machine (docs/deployment.md): PostgreSQL, Redis, moto S3, two web nodes,
 # two RQ workers and nginx on loopback ports, a customer journey with faults; a few minutes.
 cluster-deps: system-deps
 	@bash scripts/cluster-deps.sh

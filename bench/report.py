@@ -510,11 +510,11 @@ def render(info: dict[str, Any], runs: list[dict[str, Any]], *, quick: bool = Fa
         "through the full middleware with DEBUG off (median and 95th percentile; a page stops "
         "after its time cap with at least 5 requests, `n` says how many ran). Query counts "
         "come from an execute wrapper on the connection, so they include the session and user "
-        "queries. Throughput is gunicorn with 2 sync workers on loopback (with production's "
-        "gunicorn.conf.py: the application loaded and warmed up before the workers fork, the "
-        "access log, a worker replaced after 20,000 requests or so), loaded by wrk on the same "
-        "machine, with the big customer's session cookie; then the same minimal page, home and "
-        "invoice list on gunicorn gthread and granian (WSGI) for the comparison.",
+        "queries. Throughput is gunicorn with 2 sync workers on loopback (bench/gunicorn.conf.py: "
+        "the application loaded and warmed up before the workers fork, no access log), loaded "
+        "by wrk on the same machine, with the big customer's session cookie; then the same "
+        "minimal page, home and invoice list on gunicorn gthread and on granian as production "
+        "runs it (`portico web`: warmed up before forking, keep-alive) for the comparison.",
         "",
     ]
     for run in runs:

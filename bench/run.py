@@ -159,26 +159,23 @@ def parse_wrk(output: str) -> dict[str, Any]:
 
 
 SERVERS: tuple[tuple[str, list[str]], ...] = (
-    # (label, command with {port}); the first serves every page, the others the comparison's.
-    # gunicorn runs with production's own settings (gunicorn.conf.py: the app preloaded and
-    # warmed up in the master, the access log, worker restarts), workers and class as named.
+    # (label, command with {port}); the first serves every page (the issue's targets are taken
+    # on gunicorn sync), the others the comparison's. gunicorn loads and warms the application
+    # up before forking (bench/gunicorn.conf.py), as production's `portico web` (granian) does.
     ("gunicorn, 2 sync workers",
-     ["gunicorn", "-c", str(ROOT / "gunicorn.conf.py"), "bench.wsgi:application",
+     ["gunicorn", "-c", str(ROOT / "bench" / "gunicorn.conf.py"), "bench.wsgi:application",
       "--workers", "2", "--worker-class", "sync", "--bind", "127.0.0.1:{port}",
       "--log-level", "warning", "--chdir", str(ROOT)]),
     ("gunicorn, 2 gthread workers × 2 threads",
-     ["gunicorn", "-c", str(ROOT / "gunicorn.conf.py"), "bench.wsgi:application",
-      "--workers", "2", "--worker-class", "gthread", "--threads", "2", "--keep-alive", "5",
-      "--bind", "127.0.0.1:{port}",
-      "--log-level", "warning", "--chdir", str(ROOT)]),
-    ("granian WSGI, 2 workers, 1 blocking thread",
-     ["granian", "--interface", "wsgi", "--workers", "2", "--blocking-threads", "1",
-      "--host", "127.0.0.1", "--port", "{port}", "--no-ws", "--log-level", "warning",
-      "--working-dir", str(ROOT), "bench.wsgi:application"]),
-    ("granian WSGI, 2 workers, 2 blocking threads",
-     ["granian", "--interface", "wsgi", "--workers", "2", "--blocking-threads", "2",
-      "--host", "127.0.0.1", "--port", "{port}", "--no-ws", "--log-level", "warning",
-      "--working-dir", str(ROOT), "bench.wsgi:application"]),
+     ["gunicorn", "-c", str(ROOT / "bench" / "gunicorn.conf.py"), "bench.wsgi:application",
+      "--workers", "2", "--worker-class", "gthread", "--threads", "2",
+      "--bind", "127.0.0.1:{port}", "--log-level", "warning", "--chdir", str(ROOT)]),
+    ("granian (`portico web`), 2 workers × 1 thread",
+     ["portico", "web", "--application", "bench.wsgi:application", "--workers", "2",
+      "--threads", "1", "--bind", "127.0.0.1:{port}"]),
+    ("granian (`portico web`, production's default), 2 workers × 2 threads",
+     ["portico", "web", "--application", "bench.wsgi:application", "--workers", "2",
+      "--threads", "2", "--bind", "127.0.0.1:{port}"]),
 )  # fmt: skip
 COMPARED = ("Minimal logged-in page (/bench/ping)", "Home", "Invoices list")
 """The pages every server is compared on (issue 18: the minimal page, home and a list)."""

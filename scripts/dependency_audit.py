@@ -71,7 +71,7 @@ def imported_modules(sources: Path = SOURCES) -> set[str]:
 
 def imported_distributions(modules: set[str]) -> set[str]:
     """The installed distributions that provide `modules`, and the runtime dependencies of
-    pyproject.toml (Django loads some for Portico: argon2, psycopg, gunicorn), normalised."""
+    pyproject.toml (Django loads some for Portico: argon2, psycopg; granian serves it), normalised."""
     providers = importlib.metadata.packages_distributions()
     found = {normalise(dist) for module in modules for dist in providers.get(module, [])}
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]

@@ -1,10 +1,11 @@
 """`make cluster-test`: Portico scaled out on one machine, driven through nginx, with faults.
 
 Starts a PostgreSQL database of its own (on the project's cluster, scripts/postgres.sh), Redis,
-moto's S3 server, an SMTP sink, two gunicorn nodes, two RQ workers and nginx round-robin in
-front — every engine on a loopback port of its own — then walks a customer through the portal
-with requests landing on both nodes, breaks things on the way, checks that nothing was lost or
-done twice, stops everything and prints a summary. Exit status 0 only if every check held.
+moto's S3 server, an SMTP sink, two web nodes (`portico web`), two RQ workers and nginx
+round-robin in front — every engine on a loopback port of its own — then walks a customer
+through the portal with requests landing on both nodes, breaks things on the way, checks that
+nothing was lost or done twice, stops everything and prints a summary. Exit status 0 only if
+every check held.
 """
 
 from __future__ import annotations
@@ -282,15 +283,8 @@ class Cluster:
 
     def start_node(self, n: int) -> None:
         port = self.ports[f"node{n}"]
-        env = {
-            **self.env,
-            "GUNICORN_BIND": f"127.0.0.1:{port}",
-            "GUNICORN_WORKERS": "2",
-            "GUNICORN_ACCESS_LOG": str(self.tmp / f"node{n}.access.log"),
-        }
-        self.start(
-            f"node{n}", [str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "portico.wsgi"], env
-        )
+        env = {**self.env, "WEB_BIND": f"127.0.0.1:{port}", "WEB_WORKERS": "2"}
+        self.start(f"node{n}", [sys.executable, "-m", "portico", "web"], env)
         wait_for(
             f"node{n}",
             lambda: requests.get(f"http://127.0.0.1:{port}/readyz", timeout=2).status_code == 200,

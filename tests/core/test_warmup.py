@@ -1,4 +1,4 @@
-"""What a web worker's master does before forking (`portico.core.warmup`, gunicorn.conf.py):
+"""What `portico web` does before forking its workers (`portico.core.warmup`):
 the first request's work done ahead, without touching the database."""
 
 from __future__ import annotations

@@ -1,10 +1,10 @@
 """What a process does once before it serves: the work of its first request done ahead.
 
 A freshly started web worker spends most of a second on its first request: importing every
-view through the URLconf, reading each language's catalog, compiling the templates. The
-application server runs `warm_up()` in its master process after loading the application
-(`gunicorn.conf.py`, `preload_app`), so every worker it forks, and every worker it starts
-again later (`max_requests`), begins with all of that in memory.
+view through the URLconf, reading each language's catalog, compiling the templates. `portico
+web` runs `warm_up()` in its main process after loading the application, before granian forks
+the workers, so every worker, and every worker started again later (its lifetime or memory
+limit), begins with all of that in memory.
 """
 
 from __future__ import annotations
