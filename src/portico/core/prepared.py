@@ -95,6 +95,18 @@ class _Compiled:
     """How rows become model instances, worked out once; None for any other kind of rows
     (`.values()`, a prefetch), which go through Django's own result iteration."""
 
+    @classmethod
+    def of(
+        cls,
+        queryset: QuerySet[Any],
+        compiler: Any,
+        sql: str,
+        params: tuple[Any, ...],
+        slots: tuple[_Slot, ...],
+    ) -> _Compiled:
+        instances = _Instances.of(queryset, compiler)
+        return cls(queryset, compiler, sql, params, slots, _width(compiler), instances=instances)
+
     def get_converters(self, expressions: list[Any]) -> Any:
         key = tuple(map(id, expressions))
         found = self.converters.get(key)
@@ -172,15 +184,7 @@ class Prepared(Generic[T]):
                 raise ImproperlyConfigured(f"{self.build!r}: samples share a value ({name})")
             taken |= set(positions)
             slots.append(_Slot(name, positions, adapt))
-        return _Compiled(
-            queryset,
-            compiler,
-            sql,
-            params,
-            tuple(slots),
-            _width(compiler),
-            instances=_Instances.of(queryset, compiler),
-        )
+        return _Compiled.of(queryset, compiler, sql, params, tuple(slots))
 
 
 def _compile(queryset: QuerySet[Any]) -> tuple[Any, str, tuple[Any, ...]] | None:
@@ -205,16 +209,7 @@ def bind(queryset: QuerySet[Any]) -> Bound[Any]:
     if found is None:
         return Bound(None, ())
     compiler, sql, params = found
-    compiled = _Compiled(
-        queryset,
-        compiler,
-        sql,
-        params,
-        (),
-        _width(compiler),
-        instances=_Instances.of(queryset, compiler),
-    )
-    return Bound(compiled, params)
+    return Bound(_Compiled.of(queryset, compiler, sql, params, ()), params)
 
 
 @dataclass(frozen=True)
