@@ -4,6 +4,8 @@ is a 5xx, and every answer matches the OpenAPI document (status code, content ty
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,6 +14,8 @@ import pytest
 schemathesis = pytest.importorskip("schemathesis")
 
 from django.core.handlers.wsgi import WSGIHandler  # noqa: E402
+from django.core.signals import request_finished, request_started  # noqa: E402
+from django.db import close_old_connections  # noqa: E402
 from hypothesis import HealthCheck, Phase, settings  # noqa: E402
 from schemathesis.checks import not_a_server_error  # noqa: E402
 from schemathesis.specs.openapi.checks import (  # noqa: E402
@@ -37,6 +41,19 @@ CHECKS = [
     content_type_conformance,
     response_schema_conformance,
 ]
+
+
+@contextmanager
+def requests_keep_the_tests_connection() -> Iterator[None]:
+    """schemathesis calls the WSGI handler itself; as in Django's test client, a request's start
+    and end must not close the connection that holds the test's transaction (PostgreSQL)."""
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        for signal in (request_started, request_finished):
+            signal.connect(close_old_connections)
 
 
 @dataclass
@@ -78,4 +95,5 @@ def test_the_api_answers_within_its_schema(case: Any, demo: Demo) -> None:
     headers = {"Authorization": f"Bearer {credential}", "Idempotency-Key": uuid.uuid4().hex}
     if case.path.endswith("/auth/token"):
         headers.pop("Authorization") if case.method == "POST" else None
-    case.call_and_validate(headers=headers, checks=CHECKS)
+    with requests_keep_the_tests_connection():
+        case.call_and_validate(headers=headers, checks=CHECKS)

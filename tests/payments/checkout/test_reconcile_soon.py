@@ -36,6 +36,8 @@ def run_due_tasks() -> None:
     call_command("db_worker", batch=True, no_startup_delay=True, interval=0, verbosity=0)
 
 
+# the worker closes the connection between tasks, as it should: the test commits for real
+@pytest.mark.django_db(transaction=True)
 def test_a_checkout_left_unknown_is_confirmed_by_its_own_task_within_the_minute(
     settings: Any,
     pay: Any,
