@@ -13,17 +13,10 @@ accesslog = None
 errorlog = "-"
 
 
-def post_fork(server: object, worker: object) -> None:
-    """Connections opened while preloading must not be shared between forked workers."""
-    from django.db import connections
-
-    for connection in connections.all(initialized_only=True):
-        connection.close()
-
-
 def when_ready(server: object) -> None:
     """What `portico web` does before forking: the migrations (for /readyz), the URLconf, the
-    catalogs and the templates."""
+    catalogs and the templates, then every database connection closed, so that no forked worker
+    shares one."""
     from portico.core.management.commands.web import warm
 
     warm("bench.wsgi")
