@@ -91,16 +91,23 @@ def document_files_read(*, scope: PortalScope, document: Any) -> Read[list[Attac
     if kind is None or not kind.attachment_field:
         return Read(Bound(None, ()), list)
     return Read(
-        _DOCUMENT_FILES.bound(scope, shape=kind.attachment_field, document_id=document.pk), list
+        _DOCUMENT_FILES.bound(
+            scope, shape=(kind.attachment_field, kind.model), document_id=document.pk
+        ),
+        list,
     )
 
 
-def _document_files(scope: PortalScope, field: str, document_id: int) -> QuerySet[Attachment]:
+def _document_files(
+    scope: PortalScope, shape: tuple[str, type[models.Model]], document_id: int
+) -> QuerySet[Attachment]:
+    field, model = shape
     return Attachment.objects.filter(
+        scope.holds(model, document_id),
         organisation=scope.organisation,
         show_in_portal=True,
         comment__isnull=True,
-        **{f"{field}_id": document_id, f"{field}__contact": scope.contact},
+        **{f"{field}_id": document_id},
     ).order_by("created_at", "id")
 
 

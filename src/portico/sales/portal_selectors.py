@@ -292,7 +292,7 @@ def estimate_revisions_for_portal(*, scope: PortalScope, estimate: Estimate) -> 
 
 _REVISIONS: ScopedQuery[EstimateRevision] = ScopedQuery(
     lambda scope, estimate_id: EstimateRevision.objects.filter(
-        organisation=scope.organisation, estimate_id=estimate_id, estimate__contact=scope.contact
+        scope.holds(Estimate, estimate_id), organisation=scope.organisation, estimate_id=estimate_id
     ).order_by("-revision"),
     estimate_id=-90_206,
 )
@@ -330,9 +330,7 @@ def _lines(model: type[EstimateLine | InvoiceLine | SalesOrderLine]) -> ScopedQu
     """A document's lines with their taxes and items, the document found in the scope."""
     return ScopedQuery(
         lambda scope, document_id: model.objects.filter(
-            document_id=document_id,
-            document__organisation=scope.organisation,
-            document__contact=scope.contact,
+            scope.holds(model.document.field.related_model, document_id), document_id=document_id
         ).select_related("tax", "item"),
         document_id=SAMPLE_DOCUMENT_ID,
     )
