@@ -6,7 +6,7 @@ import uuid
 
 from django.urls import reverse
 
-from portico.core.addresses import address, fixed, parts
+from portico.core.addresses import address, fixed, fixed_many, parts
 
 
 def test_an_address_is_what_reverse_answers() -> None:
@@ -32,3 +32,11 @@ def test_a_fixed_address_is_djangos_reverse() -> None:
         "portal:home", kwargs={"org_slug": "studio-a"}
     )
     assert fixed("admin:index") == reverse("admin:index")
+
+
+def test_several_fixed_addresses_are_each_djangos_reverse() -> None:
+    names = ("portal:home", "portal:invoices", "portal:account")
+    for slug in ("studio-a", "studio-b", "studio-a"):
+        assert fixed_many(names, org_slug=slug) == tuple(
+            reverse(name, kwargs={"org_slug": slug}) for name in names
+        )

@@ -76,19 +76,21 @@ MENU: tuple[MenuItem, ...] = (
     MenuItem(Module.ACCOUNT, _("Contact us"), "envelope", "portal:contact_business"),
     MenuItem(Module.ACCOUNT, _("Write a review"), "star", "portal:review", "allow_reviews"),
 )
+MENU_URL_NAMES = tuple(item.url_name for item in MENU)
 
 
 def menu_for(scope: PortalScope) -> list[tuple[MenuItem, str]]:
     """(item, url) for each section this person may open, in menu order (none for a link)."""
     if scope.is_link:
         return []
+    urls = addresses.fixed_many(MENU_URL_NAMES, org_slug=scope.organisation.slug)
     items = []
-    for item in MENU:
+    for item, url in zip(MENU, urls, strict=True):
         if not scope.allows(item.module):
             continue
         if item.preference and not getattr(scope.preferences, item.preference):
             continue
-        items.append((item, portal_address(item.url_name, scope.organisation.slug)))
+        items.append((item, url))
     return items
 
 

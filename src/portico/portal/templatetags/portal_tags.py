@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
+from uuid import UUID
 
 from django import template
 from django.template import Context
@@ -10,6 +11,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import get_language, get_language_bidi
 
 from portico.contacts.scope import PortalScope
+from portico.core.addresses import address
 from portico.core.kept import Kept
 from portico.orgs.models import Organisation
 from portico.portal import scoping
@@ -104,10 +106,14 @@ _FIXED = Kept()
 
 
 @register.simple_tag
-def portal_url(name: str, org_slug: str) -> str:
-    """`{% url 'portal:<name>' org_slug=… %}` for the addresses that take only the portal's
-    slug, reversed once per portal instead of on every page (`scoping.portal_address`)."""
-    return scoping.portal_address(f"portal:{name}", org_slug)
+def portal_url(name: str, org_slug: str, **public_id: UUID) -> str:
+    """`{% url 'portal:<name>' org_slug=… %}`, reversed once per portal instead of on every
+    page (`scoping.portal_address`); with one object's public id (`invoice_id=…`), reversed
+    once per URL name and the id put in its place (`core.addresses.address`)."""
+    if not public_id:
+        return scoping.portal_address(f"portal:{name}", org_slug)
+    ((keyword, value),) = public_id.items()
+    return address(f"portal:{name}", value, keyword=keyword, org_slug=org_slug)
 
 
 @register.filter
