@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 
+from portico.accounts.models import User
 from portico.activity.models import Notification
 from portico.contacts.models import Contact
 from portico.orgs.models import Organisation, PortalPreferences
@@ -82,6 +83,29 @@ def test_a_timesheet_is_approved_then_cannot_be_rejected(
     assert approval.decided_by is not None
     assert "cannot" in again.content.decode()
     assert Notification.objects.filter(kind="timesheet_approved").count() == 1
+
+
+def test_a_timesheet_shows_its_entries(
+    portal_client: Client, org: Organisation, customer_a: Contact, owner: User
+) -> None:
+    project = ProjectFactory(contact=customer_a)
+    by_owner = TimeEntryFactory(project=project, user=owner, task="<b>Wireframes</b>")
+    by_nobody = TimeEntryFactory(
+        project=project, hours=Decimal("0.5"), date=datetime.date(2026, 11, 3)
+    )
+    approval = TimesheetApprovalFactory(project=project, entries=[by_owner, by_nobody])
+
+    page = portal_client.get(url(org, f"timesheets/{approval.public_id}")).content.decode()
+
+    assert (
+        '<tr><td class="text-nowrap">Nov 2, 2026</td>'
+        '<td class="text-break">&lt;b&gt;Wireframes&lt;/b&gt;</td>'
+        f'<td class="d-none d-sm-table-cell">{owner.full_name}</td>'
+        '<td class="text-end">2.00</td></tr>'
+        '<tr><td class="text-nowrap">Nov 3, 2026</td><td class="text-break">Design</td>'
+        '<td class="d-none d-sm-table-cell">—</td><td class="text-end">0.50</td></tr>'
+    ) in page
+    assert '<td class="text-end fw-semibold" id="total-hours">2.50</td>' in page
 
 
 def test_rejecting_a_timesheet_needs_a_reason(

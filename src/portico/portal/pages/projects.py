@@ -176,6 +176,23 @@ def _approval_rows(approvals: list[Any]) -> SafeString:
     return mark_safe("".join(rows))  # every value above escaped or formatted (no markup)
 
 
+def _entry_rows(entries: list[Any]) -> SafeString:
+    """A timesheet's time entries as table rows, built in Python with each cell formatted once
+    (a month's entries repeat their dates and hours: each is formatted once per page)."""
+    day = functools.cache(formats.format_date)
+    hours = functools.cache(lambda value: floatformat(value, 2))
+    rows = []
+    for entry in entries:
+        by = entry.user.full_name if entry.user is not None else ""
+        rows.append(
+            f'<tr><td class="text-nowrap">{day(entry.date)}</td>'
+            f'<td class="text-break">{escape(entry.task)}</td>'
+            f'<td class="d-none d-sm-table-cell">{escape(by) or "—"}</td>'
+            f'<td class="text-end">{hours(entry.hours)}</td></tr>'
+        )
+    return mark_safe("".join(rows))  # every value above escaped or formatted (no markup)
+
+
 def _approval(scope: PortalScope, approval_id: UUID) -> TimesheetApproval:
     """The approval, without its entries (the page reads them with its other queries)."""
     return project_selectors.approval_find_for_contact(
@@ -208,7 +225,7 @@ def _timesheet_page(
     context = common.page_context(
         scope,
         approval=approval,
-        entries=entries,
+        entry_rows=_entry_rows(entries),
         amount=(approval.total_hours * rate) if rate is not None else None,  # type: ignore[attr-defined]
         reject_form=reject_form or RejectForm(),
         comments=comments,
