@@ -303,13 +303,6 @@ class HomeFigures:
     unused_credit: Decimal
 
 
-def _scalar(queryset: QuerySet[Any], expression: Any, output: Any) -> Coalesce:
-    """One figure over the customer's rows, as a subquery of the figures query."""
-    sub = queryset.order_by().values("contact").annotate(value=expression).values("value")[:1]
-    zero = Value(ZERO) if isinstance(output, DecimalField) else Value(0)
-    return Coalesce(Subquery(sub, output_field=output), zero, output_field=output)
-
-
 COUNT = IntegerField()
 
 
@@ -317,7 +310,8 @@ def home_figures_for_portal(*, scope: PortalScope) -> HomeFigures:
     """Every figure of the dashboard in one round trip whose cost does not grow with the
     customer's history: sums over the history come from the customer's account (kept by the
     ledger); overdue and retainers from one pass over the open items, estimates awaiting an
-    answer from their index. Built and compiled once per process (`ScopedQuery`)."""
+    answer from the kept counts (the estimate list's total). Built and compiled once per
+    process (`ScopedQuery`)."""
     return home_figures_read(scope=scope).run()
 
 
@@ -343,15 +337,15 @@ def _home_figures(scope: PortalScope) -> QuerySet[Any]:
     account = scope.nothing_for_link(
         CustomerAccount.objects.filter(organisation=scope.organisation, contact=scope.contact)
     )
-    awaiting = sales_portal.estimates_for_portal(scope=scope).filter(
-        sales_portal.ESTIMATE_FILTERS["awaiting"]
-    )
     return (
         Contact.objects.filter(organisation=scope.organisation, pk=scope.contact.pk)
         .annotate(
             outstanding_total=_kept(account, "receivable", AMOUNT),
             outstanding_count=_kept(account, "open_invoices", COUNT),
-            awaiting_estimates=_scalar(awaiting, Count("id"), COUNT),
+            awaiting_estimates=Coalesce(
+                Subquery(sales_portal.estimates_awaiting_count(scope=scope), output_field=COUNT),
+                Value(0),
+            ),
             unused_credit=_kept(account, "credit", AMOUNT),
         )
         .values("outstanding_total", "outstanding_count", "awaiting_estimates", "unused_credit")

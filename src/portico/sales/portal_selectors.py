@@ -141,7 +141,7 @@ class PreparedList:
         found._rows = ScopedQuery(found._page_query)
         return found
 
-    def _total(self, scope: PortalScope, query: ListQuery) -> QuerySet[Any]:
+    def total(self, scope: PortalScope, query: ListQuery) -> QuerySet[Any]:
         """The list's total as a one-row `n`: the kept counts' sum, or a count in SQL."""
         counted = None if scope.is_link else self.counted
         keys = counted.keys(query) if counted is not None else None
@@ -155,7 +155,7 @@ class PreparedList:
 
     def _count_query(self, scope: PortalScope, shape: tuple[Any, ...]) -> QuerySet[Any]:
         ((query, _today),) = shape
-        return self._total(scope, query)
+        return self.total(scope, query)
 
     def _page(self, scope: PortalScope, query: ListQuery, start: int, stop: int) -> QuerySet[Any]:
         """The rows from `start` to `stop` (a subclass may page otherwise)."""
@@ -164,7 +164,7 @@ class PreparedList:
     def _page_query(self, scope: PortalScope, shape: tuple[Any, ...]) -> QuerySet[Any]:
         (query, _today), start, stop = shape
         rows = self._page(scope, query, start, stop)
-        total = Subquery(self._total(scope, query), output_field=IntegerField())
+        total = Subquery(self.total(scope, query), output_field=IntegerField())
         rows = rows.annotate(**{TOTAL: Coalesce(total, Value(0))})
         return self.decorate(scope, rows) if self.decorate is not None else rows
 
@@ -275,6 +275,12 @@ _ESTIMATE_LIST = PreparedList(
         },
     ),
 )
+
+
+def estimates_awaiting_count(*, scope: PortalScope) -> QuerySet[Any]:
+    """How many estimates await the customer's answer, as a one-row `n` to read in another
+    query: the estimate list's own total for its "awaiting" filter (the kept counts)."""
+    return _ESTIMATE_LIST.total(scope, ListQuery(status="awaiting"))
 
 
 _ESTIMATE_LIST_SHOWN = _ESTIMATE_LIST.decorated(
