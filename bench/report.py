@@ -242,8 +242,9 @@ def history(runs_by_size: dict[int, dict[str, Any]], database: str, out: list[st
         out += [
             "",
             f"Measured side by side in this run (`--alongside`): {together['rounds']} "
-            "alternating rounds, in each the big customer's pages in one database then the "
-            f"other, {together['requests']} timed requests per page after untimed ones "
+            "rounds, in each every page of the big customer measured in one database and then "
+            "straight away in the other (which goes first alternates), "
+            f"{together['requests']} timed requests per page after untimed ones "
             "(warm statements and plans), so both sizes saw the same machine. Target: ≤ +20 % "
             "from 5,000 to 50,000, same query count.",
             "",
