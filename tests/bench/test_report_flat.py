@@ -27,7 +27,8 @@ def test_sizes_measured_side_by_side_say_so() -> None:
     )
     text = "\n".join(out)
     assert "| Home | 3 | 3 | 4.0 | 4.4 |" in text and "+10% ✓" in text
-    assert "side by side in this run" in text and "4 alternating rounds" in text
+    assert "side by side in this run" in text and "4 rounds" in text
+    assert "straight away in the other (which goes first alternates)" in text
 
 
 def test_sizes_from_separate_runs_name_their_runs() -> None:
