@@ -4,9 +4,10 @@ docs/benchmarks.md; `python -m bench --seed` prepares the data first.
 `--seed` gives each database a fresh copy (SQLite file under var/bench/, PostgreSQL database
 `portico_bench` on the local cluster), `portico migrate` and `portico seed-scale` at the
 benchmark scale (`--size` the big customer's invoices). A run without it refuses a database
-without that data and says how to seed it; otherwise `portico ledger check`, the in-process
-measurements (`bench.measure`) and HTTP load with wrk against gunicorn (2 sync workers) on
-loopback.
+without that data and says how to seed it; otherwise `portico ledger check`, then, on a working
+copy of each database that is dropped afterwards (the run's writes never pile up in the seeded
+data), the in-process measurements (`bench.measure`) and HTTP load with wrk against gunicorn
+(2 sync workers) on loopback.
 """
 
 from __future__ import annotations
@@ -21,11 +22,14 @@ import secrets
 import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -126,10 +130,40 @@ def fresh_database(name: str) -> str:
     return database_url(name)
 
 
-def database_url(name: str) -> str:
-    return (
-        "" if name == "sqlite" else f"postgres://portico:portico@127.0.0.1:{PG_PORT}/{PG_BENCH_DB}"
-    )
+def database_url(name: str, database: str = PG_BENCH_DB) -> str:
+    return "" if name == "sqlite" else f"postgres://portico:portico@127.0.0.1:{PG_PORT}/{database}"
+
+
+@contextmanager
+def working_copy(name: str, env: dict[str, str]) -> Iterator[dict[str, str]]:
+    """`env` pointed at a copy of the seeded database, dropped after the run: the run's writes
+    (estimates accepted, comments, timesheets approved, checkouts, the bulk enable) stay in the
+    copy, so every run measures the data as `seed-scale` made it, not as the last runs left it."""
+    if name == "sqlite":
+        seeded = Path(env["BENCH_SQLITE"])
+        copy = seeded.with_name("run.sqlite3")
+        files = [Path(f"{copy}{suffix}") for suffix in ("", "-wal", "-shm")]
+        for path in files:
+            path.unlink(missing_ok=True)
+        with sqlite3.connect(seeded) as source, sqlite3.connect(copy) as target:
+            source.backup(target)
+        try:
+            yield {**env, "BENCH_SQLITE": str(copy)}
+        finally:
+            for path in files:
+                path.unlink(missing_ok=True)
+        return
+    import psycopg
+
+    copy = f"{PG_BENCH_DB}_run"
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{copy}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{copy}" TEMPLATE "{PG_BENCH_DB}" STRATEGY FILE_COPY')
+    try:
+        yield {**env, "DATABASE_URL": database_url(name, copy)}
+    finally:
+        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{copy}" WITH (FORCE)')
 
 
 def free_port() -> int:
@@ -323,8 +357,18 @@ def ledger_check(env: dict[str, str], since: datetime.date | None = None) -> dic
 
 
 def measure(result: dict[str, Any], args: argparse.Namespace) -> dict[str, Any]:
-    """In-process page measurements, then HTTP load; one database at a time."""
+    """In-process page measurements, then HTTP load; one database at a time, on a working copy
+    of it (`working_copy`)."""
     name, env = result["database"], result.pop("env")
+    log(f"{name}: a working copy of the seeded database")
+    with working_copy(name, env) as copied:
+        return _measure(result, copied, args)
+
+
+def _measure(
+    result: dict[str, Any], env: dict[str, str], args: argparse.Namespace
+) -> dict[str, Any]:
+    name = result["database"]
     started = time.perf_counter()
     result["date"] = datetime.datetime.now(datetime.UTC)
     result["load"] = os.getloadavg()
