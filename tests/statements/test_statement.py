@@ -175,3 +175,26 @@ def test_an_empty_period_is_one_page_opening_and_closing_at_the_opening_balance(
     assert (statement.page.number, statement.page.num_pages, statement.page.count) == (1, 1, 0)
     assert statement.page.brought_forward == statement.page.carried_forward == Decimal("25.00")
     assert statement.page.start_index == statement.page.end_index == 0
+
+
+def test_the_sums_count_the_period_only_whatever_lies_before_and_after(
+    customer_a: Contact,
+) -> None:
+    # given postings before, inside and after March, on days of their own and on its edges
+    make.invoice(customer_a, "10.00", issue_date=D(2026, 2, 28))
+    make.invoice(customer_a, "20.00", issue_date=D(2026, 3, 1))
+    make.invoice(customer_a, "30.00", issue_date=D(2026, 3, 31))
+    make.invoice(customer_a, "40.00", issue_date=D(2026, 4, 1))
+    period = {"contact": customer_a, "start": D(2026, 3, 1), "end": D(2026, 3, 31)}
+    # then March opens at February's end and counts its own two lines only
+    statement = selectors.statement_for(**period)
+    assert (statement.opening_balance, statement.invoiced, statement.closing_balance) == (
+        Decimal("10.00"),
+        Decimal("50.00"),
+        Decimal("60.00"),
+    )
+    assert selectors.line_count(**period) == len(statement.lines) == 2
+    # and a period with no day of its own, after all of them, opens and closes at the total
+    later = selectors.statement_for(contact=customer_a, start=D(2026, 5, 1), end=D(2026, 5, 31))
+    assert (later.opening_balance, later.closing_balance) == (Decimal("100.00"),) * 2
+    assert selectors.line_count(contact=customer_a, start=D(2026, 5, 1), end=D(2026, 5, 31)) == 0

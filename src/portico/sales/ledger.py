@@ -142,43 +142,59 @@ def _account_post(posting: LedgerEntry) -> None:
 
 # What a day's row adds up, by the kind of posting (`amount` of the kinds named).
 DAY_SUMS = {"invoiced": Kind.INVOICE, "received": Kind.PAYMENT, "credited": Kind.CREDIT_NOTE}
+DAY_FIELDS = ("balance", *DAY_SUMS, "lines")
+NO_DAY = dict.fromkeys(DAY_FIELDS, 0)
+STORED = Decimal("0.0001")  # the days' decimal places
 
 
 def _day_post(posting: LedgerEntry) -> None:
-    """Add the posting to its customer's day (one UPDATE; the row is made on the day's first)."""
+    """Add the posting to its customer's totals at the end of its day and of every later day
+    (the day's row is made on its first posting, from the day before's totals). Runs after
+    `_account_post`, whose UPDATE holds the customer's account row: one customer's postings
+    keep their days one at a time."""
     changes: dict[str, object] = {
-        "movement": F("movement") + posting.amount,
+        "balance": F("balance") + posting.amount,
         "lines": F("lines") + 1,
     }
     for field, kind in DAY_SUMS.items():
         if posting.kind == kind:
             changes[field] = F(field) + posting.amount
-    days = LedgerDay.objects.filter(contact_id=posting.contact_id, date=posting.date)
-    if not days.update(**changes):
+    days = LedgerDay.objects.filter(contact_id=posting.contact_id)
+    if not days.filter(date=posting.date).exists():
+        before = days.filter(date__lt=posting.date).order_by("-date").values(*DAY_FIELDS)
         LedgerDay.objects.get_or_create(
             contact_id=posting.contact_id,
             date=posting.date,
-            defaults={"organisation_id": posting.organisation_id},
+            defaults={"organisation_id": posting.organisation_id, **(before.first() or NO_DAY)},
         )
-        days.update(**changes)
+    days.filter(date__gte=posting.date).update(**changes)
 
 
-DAY_FIELDS = ("movement", *DAY_SUMS, "lines")
-
-
-def days_computed(*, contacts: QuerySet[Contact]) -> QuerySet[Any]:
+def days_computed(*, contacts: QuerySet[Contact]) -> list[dict[str, Any]]:
     """What each customer's days should say, from the whole ledger (one row a customer and
-    day: organisation_id, contact_id, date and `DAY_FIELDS`)."""
+    day: organisation_id, contact_id, date and `DAY_FIELDS`, the totals to the day's end)."""
     sums = {
         field: Coalesce(Sum("amount", filter=Q(kind=kind)), ZERO)
         for field, kind in DAY_SUMS.items()
     }
-    return (
+    daily: QuerySet[Any] = (
         LedgerEntry.objects.filter(contact__in=contacts)
-        .order_by()
+        .order_by("contact_id", "date")
         .values("organisation_id", "contact_id", "date")
-        .annotate(movement=Sum("amount"), lines=Count("id"), **sums)
+        .annotate(balance=Sum("amount"), lines=Count("id"), **sums)
     )
+    rows: list[dict[str, Any]] = []
+    totals, customer = NO_DAY, None
+    for day in daily.iterator(chunk_size=5000):
+        if day["contact_id"] != customer:
+            totals, customer = NO_DAY, day["contact_id"]
+        # SQLite adds decimals up in floating point: each day's sums in the stored precision
+        totals = {
+            field: totals[field] + (day[field] if field == "lines" else day[field].quantize(STORED))
+            for field in DAY_FIELDS
+        }
+        rows.append({**day, **totals})
+    return rows
 
 
 def days_stored(*, contacts: QuerySet[Contact]) -> QuerySet[Any]:
@@ -192,7 +208,7 @@ def days_load(*, contacts: QuerySet[Contact]) -> int:
     inserted in bulk bypass `record`). Answers how many days."""
     rows = days_computed(contacts=contacts)
     LedgerDay.objects.filter(contact__in=contacts).delete()
-    made = LedgerDay.objects.bulk_create(LedgerDay(**row) for row in rows)
+    made = LedgerDay.objects.bulk_create((LedgerDay(**row) for row in rows), batch_size=1000)
     return len(made)
 
 

@@ -1,6 +1,6 @@
 """The statement of accounts: read from the customer ledger, in SQL, in three queries: the
-sums read the ledger's days (one row a day, however long the history), the lines a page at a
-time, the aging the open invoices only.
+sums from two of the ledger's days (the totals before the period and through it, however long
+the history), the lines a page at a time, the aging the open invoices only.
 
 `statement_for` returns every line of the period (the PDF and print view); `statement_page_for`
 returns one page of lines with the balance brought forward to it (the portal page), and the
@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import DecimalField, F, Q, QuerySet, Sum, Value, Window
+from django.db.models import DecimalField, F, Q, QuerySet, Subquery, Sum, Value, Window
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,14 +30,6 @@ from portico.sales import ledger
 from portico.sales.models import LedgerDay, LedgerEntry
 
 ZERO = Decimal(0)
-NO_SUMS: dict[str, Any] = {
-    "opening": ZERO,
-    "invoiced": ZERO,
-    "received": ZERO,
-    "credited": ZERO,
-    "movement": ZERO,
-    "count": 0,
-}
 Kind = LedgerEntry.Kind
 KIND_LABELS = dict(Kind.choices)
 LINES_PER_PAGE = 100
@@ -237,33 +229,55 @@ _AGING: Prepared[dict[str, Any]] = Prepared(
 )
 
 
-def _day_sums(
+def _day_totals(
     organisation_id: int, contact_id: int, start: datetime.date, end: datetime.date
 ) -> QuerySet[Any]:
-    in_period = Q(date__gte=start, date__lte=end)
+    """The customer's totals at the end of the last day before `start` and of the last day up
+    to `end` (`sales.LedgerDay`): two rows found through the days' index, one when the period
+    has no day of its own, none before the first posting."""
+    days = LedgerDay.objects.filter(organisation_id=organisation_id, contact_id=contact_id)
+
+    def last(**on_or_before: datetime.date) -> Subquery:
+        return Subquery(days.filter(**on_or_before).order_by("-date").values("date")[:1])
+
     return (
-        LedgerDay.objects.filter(organisation_id=organisation_id, contact_id=contact_id)
-        .filter(date__lte=end)
-        .order_by()
-        .values("contact_id")
-        .annotate(
-            opening=_sum("movement", Q(date__lt=start)),
-            invoiced=_sum("invoiced", in_period),
-            received=_sum("received", in_period),
-            credited=_sum("credited", in_period),
-            movement=_sum("movement", in_period),
-            count=Coalesce(Sum("lines", filter=in_period), 0),
-        )
+        days.filter(Q(date=last(date__lt=start)) | Q(date=last(date__lte=end)))
+        .order_by("date")
+        .values_list("date", *ledger.DAY_FIELDS)
     )
 
 
-_DAY_SUMS: Prepared[dict[str, Any]] = Prepared(
-    _day_sums,
+_DAY_TOTALS: Prepared[tuple[Any, ...]] = Prepared(
+    _day_totals,
     organisation_id=-90_403,
     contact_id=-90_404,
     start=datetime.date(1901, 1, 5),
     end=datetime.date(1901, 1, 6),
 )
+
+
+@dataclass(frozen=True)
+class _Sums:
+    opening: Decimal
+    movement: Decimal
+    invoiced: Decimal
+    received: Decimal
+    credited: Decimal
+    lines: int
+
+
+def _period_sums(
+    organisation_id: int, contact_id: int, start: datetime.date, end: datetime.date
+) -> _Sums:
+    """The opening balance and the period's sums: the totals through `end` less those before
+    `start`."""
+    rows = _DAY_TOTALS.rows(
+        organisation_id=organisation_id, contact_id=contact_id, start=start, end=end
+    )
+    none: tuple[Any, ...] = tuple(0 if field == "lines" else ZERO for field in ledger.DAY_FIELDS)
+    before = rows[0][1:] if rows and rows[0][0] < start else none
+    through = rows[-1][1:] if rows else none
+    return _Sums(before[0], *(b - a for a, b in zip(before, through, strict=True)))
 
 
 def _page_rows(
@@ -289,19 +303,10 @@ _PAGE_ROWS: Prepared[tuple[Any, ...]] = Prepared(
 )
 
 
-def _days(contact: Contact) -> QuerySet[LedgerDay]:
-    """The customer's postings added up a day at a time (kept by `sales.ledger.record`): the
-    sums over a period read one row a day, however many postings the days hold."""
-    return LedgerDay.objects.filter(organisation_id=contact.organisation_id, contact=contact)
-
-
 def line_count(*, contact: Contact, start: datetime.date, end: datetime.date) -> int:
-    """How many lines the period's statement holds (one row a day): what a PDF of it costs to
-    render, known before rendering."""
-    counted = _days(contact).aggregate(
-        n=Coalesce(Sum("lines", filter=Q(date__gte=start, date__lte=end)), 0)
-    )
-    return int(counted["n"])
+    """How many lines the period's statement holds (two rows of the ledger's days): what a PDF
+    of it costs to render, known before rendering."""
+    return int(_period_sums(contact.organisation_id, contact.pk, start, end).lines)
 
 
 def statement_for(*, contact: Contact, start: datetime.date, end: datetime.date) -> Statement:
@@ -336,15 +341,15 @@ def _statement(
         raise DomainError(_("The statement ends before it starts."), code="invalid_period")
     currency = contact.currency
     who = {"organisation_id": contact.organisation_id, "contact_id": contact.pk}
-    sums = _DAY_SUMS.first(**who, start=start, end=end) or NO_SUMS
-    opening = _q(currency, sums["opening"])
-    closing = _q(currency, opening + sums["movement"])
+    sums = _period_sums(contact.organisation_id, contact.pk, start, end)
+    opening = _q(currency, sums.opening)
+    closing = _q(currency, opening + sums.movement)
     paging = None
     if page is None:
         entries = LedgerEntry.objects.filter(**who, date__gte=start, date__lte=end)
         fetched = list(_running(entries))
     else:
-        num_pages = max(1, -(-sums["count"] // per_page))
+        num_pages = max(1, -(-sums.lines // per_page))
         number = min(max(1, page), num_pages)
         shape = ((number - 1) * per_page, per_page)
         fetched = _PAGE_ROWS.rows(shape=shape, **who, start=start, end=end)
@@ -356,7 +361,7 @@ def _statement(
             number=number,
             num_pages=num_pages,
             per_page=per_page,
-            count=sums["count"],
+            count=sums.lines,
             brought_forward=_q(currency, opening + before),
             carried_forward=lines[-1].balance if lines else opening,
         )
@@ -366,9 +371,9 @@ def _statement(
         start=start,
         end=end,
         opening_balance=opening,
-        invoiced=_q(currency, sums["invoiced"]),
-        received=_q(currency, -sums["received"]),
-        credited=_q(currency, -sums["credited"]),
+        invoiced=_q(currency, sums.invoiced),
+        received=_q(currency, -sums.received),
+        credited=_q(currency, -sums.credited),
         lines=lines,
         closing_balance=closing,
         aging=aging_for(contact=contact, as_of=end),

@@ -157,16 +157,17 @@ class AccountCount(models.Model):
 
 
 class LedgerDay(models.Model):
-    """One day of a customer's postings, added up by `portico.sales.ledger.record` in the
-    posting's transaction: a statement's opening balance and totals read one row a day of
-    history, however many postings a day holds."""
+    """A customer's postings added up to the end of a day (a row for each day with postings),
+    kept by `portico.sales.ledger.record` in the posting's transaction: a statement's opening
+    balance, totals and line count are the difference of two rows, the last day before the
+    period and the last day in it, however long the history."""
 
     organisation = models.ForeignKey(
         "orgs.Organisation", on_delete=models.PROTECT, related_name="+", editable=False
     )
     contact = models.ForeignKey("contacts.Contact", on_delete=models.CASCADE, related_name="+")
     date = models.DateField(_("date"))
-    movement = models.DecimalField(_("amount"), default=0, **MONEY)
+    balance = models.DecimalField(_("balance"), default=0, **MONEY)
     invoiced = models.DecimalField(_("invoiced"), default=0, **MONEY)
     received = models.DecimalField(_("payments received"), default=0, **MONEY)
     credited = models.DecimalField(_("credit notes"), default=0, **MONEY)
@@ -179,4 +180,4 @@ class LedgerDay(models.Model):
         indexes = [models.Index(fields=["organisation", "contact", "date"])]
 
     def __str__(self) -> str:
-        return f"{self.contact_id} {self.date}: {self.movement} ({self.lines} lines)"
+        return f"{self.contact_id} {self.date}: {self.balance} ({self.lines} lines)"
