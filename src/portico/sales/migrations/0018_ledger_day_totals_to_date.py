@@ -1,41 +1,28 @@
 """A customer's days hold the totals to the end of each day instead of each day's own sums: a
-statement's opening balance and period totals become the difference of two rows."""
+statement's opening balance and period totals become the difference of two rows.
 
-from decimal import Decimal
+One UPDATE with window functions each way (PostgreSQL, and SQLite from 3.33), rounded to the
+days' four decimal places (SQLite adds decimals up in floating point)."""
 
 from django.db import migrations, models
 
-FIELDS = ("balance", "invoiced", "received", "credited", "lines")
+FIELDS = ("balance", "invoiced", "received", "credited")
 
 
-def _rewrite(apps, step):
-    LedgerDay = apps.get_model("sales", "LedgerDay")
-    changed, customer, carried = [], None, {}
-    for day in LedgerDay.objects.order_by("contact_id", "date").iterator(chunk_size=5000):
-        if day.contact_id != customer:
-            customer, carried = day.contact_id, dict.fromkeys(FIELDS, 0)
-        for field in FIELDS:
-            value = getattr(day, field)
-            value = value if field == "lines" else Decimal(value).quantize(Decimal("0.0001"))
-            setattr(day, field, step(value, carried, field))
-        changed.append(day)
-    LedgerDay.objects.bulk_update(changed, FIELDS, batch_size=1000)
+def _update(value: str) -> str:
+    """Each day's fields set to `value` (`{f}` the field) over its customer's days by date."""
+    sums = ", ".join(f"ROUND({value.format(f=f)}, 4) AS {f}" for f in FIELDS)
+    return (  # noqa: S608 — the fields and window are the constants above, nothing from input
+        "UPDATE sales_ledgerday SET balance = day.balance, invoiced = day.invoiced, "
+        "received = day.received, credited = day.credited, lines = day.lines "
+        f"FROM (SELECT id, {sums}, {value.format(f='lines')} AS lines FROM sales_ledgerday "
+        "WINDOW w AS (PARTITION BY contact_id ORDER BY date)) AS day "
+        "WHERE sales_ledgerday.id = day.id"
+    )
 
 
-def to_date(apps, schema_editor):
-    def step(own, carried, field):
-        carried[field] += own
-        return carried[field]
-
-    _rewrite(apps, step)
-
-
-def each_day(apps, schema_editor):
-    def step(to_date, carried, field):
-        own, carried[field] = to_date - carried[field], to_date
-        return own
-
-    _rewrite(apps, step)
+TO_DATE = _update("SUM({f}) OVER w")
+EACH_DAY = _update("{f} - LAG({f}, 1, 0) OVER w")
 
 
 class Migration(migrations.Migration):
@@ -50,5 +37,5 @@ class Migration(migrations.Migration):
                 decimal_places=4, default=0, max_digits=18, verbose_name="balance"
             ),
         ),
-        migrations.RunPython(to_date, each_day),
+        migrations.RunSQL(TO_DATE, EACH_DAY),
     ]
