@@ -143,7 +143,8 @@ def _account_post(posting: LedgerEntry) -> None:
 # What a day's row adds up, by the kind of posting (`amount` of the kinds named).
 DAY_SUMS = {"invoiced": Kind.INVOICE, "received": Kind.PAYMENT, "credited": Kind.CREDIT_NOTE}
 DAY_FIELDS = ("balance", *DAY_SUMS, "lines")
-NO_DAY = dict.fromkeys(DAY_FIELDS, 0)
+NO_DAY: dict[str, Any] = {field: 0 if field == "lines" else ZERO for field in DAY_FIELDS}
+"""A customer's totals before their first posting."""
 STORED = Decimal("0.0001")  # the days' decimal places
 
 

@@ -267,14 +267,14 @@ class _Sums:
 
 
 def _period_sums(
-    organisation_id: int, contact_id: int, start: datetime.date, end: datetime.date
+    *, organisation_id: int, contact_id: int, start: datetime.date, end: datetime.date
 ) -> _Sums:
     """The opening balance and the period's sums: the totals through `end` less those before
     `start`."""
     rows = _DAY_TOTALS.rows(
         organisation_id=organisation_id, contact_id=contact_id, start=start, end=end
     )
-    none: tuple[Any, ...] = tuple(0 if field == "lines" else ZERO for field in ledger.DAY_FIELDS)
+    none = tuple(ledger.NO_DAY[field] for field in ledger.DAY_FIELDS)
     before = rows[0][1:] if rows and rows[0][0] < start else none
     through = rows[-1][1:] if rows else none
     return _Sums(before[0], *(b - a for a, b in zip(before, through, strict=True)))
@@ -306,7 +306,8 @@ _PAGE_ROWS: Prepared[tuple[Any, ...]] = Prepared(
 def line_count(*, contact: Contact, start: datetime.date, end: datetime.date) -> int:
     """How many lines the period's statement holds (two rows of the ledger's days): what a PDF
     of it costs to render, known before rendering."""
-    return int(_period_sums(contact.organisation_id, contact.pk, start, end).lines)
+    who = {"organisation_id": contact.organisation_id, "contact_id": contact.pk}
+    return int(_period_sums(**who, start=start, end=end).lines)
 
 
 def statement_for(*, contact: Contact, start: datetime.date, end: datetime.date) -> Statement:
@@ -341,7 +342,7 @@ def _statement(
         raise DomainError(_("The statement ends before it starts."), code="invalid_period")
     currency = contact.currency
     who = {"organisation_id": contact.organisation_id, "contact_id": contact.pk}
-    sums = _period_sums(contact.organisation_id, contact.pk, start, end)
+    sums = _period_sums(**who, start=start, end=end)
     opening = _q(currency, sums.opening)
     closing = _q(currency, opening + sums.movement)
     paging = None
