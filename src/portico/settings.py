@@ -134,6 +134,7 @@ TEMPLATES = [
 ]
 
 # Database: SQLite in WAL mode under var/ unless DATABASE_URL points elsewhere.
+SQLITE_ENGINE = "portico.core.sqlite3"
 _database_url = env_str("DATABASE_URL", "")
 if _database_url:
     try:
@@ -149,6 +150,8 @@ if _database_url:
         raise ImproperlyConfigured(
             f"DATABASE_URL is not a usable database address: {exc}"
         ) from None
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+        DATABASES["default"]["ENGINE"] = SQLITE_ENGINE
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         # No statement or lock wait may hold a worker or a request forever.
         _statement_ms = env_int("DB_STATEMENT_TIMEOUT_MS", 30_000, minimum=0)
@@ -180,7 +183,8 @@ else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
         "default": {
-            "ENGINE": "django.db.backends.sqlite3",
+            # Django's SQLite backend that converts each statement's placeholders once.
+            "ENGINE": SQLITE_ENGINE,
             "NAME": str(VAR_DIR / "portico.sqlite3"),
             "OPTIONS": {
                 "init_command": (

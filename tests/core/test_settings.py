@@ -200,12 +200,18 @@ def settings_as_seen(env: dict[str, str], tmp_path: Path) -> dict[str, object]:
 
 def test_the_embedded_default_needs_no_engine(tmp_path: Path) -> None:
     seen = settings_as_seen({}, tmp_path)
-    assert seen["db"]["ENGINE"] == "django.db.backends.sqlite3"  # type: ignore[index]
+    assert seen["db"]["ENGINE"] == "portico.core.sqlite3"  # type: ignore[index]
     assert seen["caches"]["default"]["BACKEND"].endswith("LocMemCache")  # type: ignore[index]
     assert seen["session"] == "portico.accounts.sessions"
     assert seen["tasks"]["default"]["BACKEND"] == "django_tasks_db.DatabaseBackend"  # type: ignore[index]
     assert seen["media"]["BACKEND"] == "django.core.files.storage.FileSystemStorage"  # type: ignore[index]
     assert seen["proxies"] == 0
+
+
+def test_a_sqlite_address_runs_on_portico_sqlite_backend(tmp_path: Path) -> None:
+    seen = settings_as_seen({"DATABASE_URL": f"sqlite:///{tmp_path}/other.sqlite3"}, tmp_path)
+    assert seen["db"]["ENGINE"] == "portico.core.sqlite3"  # type: ignore[index]
+    assert seen["db"]["NAME"] == f"{tmp_path}/other.sqlite3"  # type: ignore[index]
 
 
 def test_scaled_out_settings_reach_every_engine(tmp_path: Path) -> None:
