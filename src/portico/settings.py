@@ -198,6 +198,10 @@ else:
             "CONN_MAX_AGE": env_int("DB_CONN_MAX_AGE", 60),
         }
     }
+if DATABASES["default"]["ENGINE"] == SQLITE_ENGINE:
+    # Tests run in memory, as on Django's own SQLite backend (test runners such as
+    # pytest-django recognise only that engine's name).
+    DATABASES["default"].setdefault("TEST", {}).setdefault("NAME", ":memory:")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 FORMS_URLFIELD_ASSUME_HTTPS = True
 

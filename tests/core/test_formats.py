@@ -11,6 +11,7 @@ import pytest
 import time_machine
 from django.template import Context, Template
 from django.utils import timezone, translation
+from django_countries.fields import Country
 
 from portico.core import formats
 
@@ -111,3 +112,12 @@ def test_today_is_the_organisations_today_around_midnight() -> None:
         with timezone.override(BERLIN):
             assert timezone.localdate() == datetime.date(2026, 12, 5)
             assert formats.format_date(timezone.now(), "en") == "Dec 5, 2026"
+
+
+def test_a_country_reads_in_the_readers_language_and_none_reads_empty() -> None:
+    assert formats.country_name(Country("DE"), "en") == "Germany"
+    assert formats.country_name("DE", "de") == "Deutschland"
+    assert formats.country_name(Country(""), "en") == ""
+    assert formats.country_name(None) == ""
+    with translation.override("fr"):
+        assert formats.country_name(Country("DE")) == "Allemagne"

@@ -24,6 +24,7 @@ from babel.dates import format_time as babel_time
 from babel.numbers import format_currency, format_decimal, format_percent
 from django.conf import settings
 from django.utils import timezone, translation
+from django_countries import countries
 
 from portico.core.money import minor_unit, quantize
 
@@ -187,3 +188,22 @@ def format_datetime(
     time = babel_time(value.time(), "short", locale=locale)
     pattern = str(locale.datetime_formats["medium"])
     return pattern.replace("{1}", _day(value.date(), locale)).replace("{0}", str(time))
+
+
+# --- countries -----------------------------------------------------------------------------------
+
+
+def country_name(country: object, language: str | None = None) -> str:
+    """A country's name (a `CountryField`'s value or a code) in the reader's language; "" for
+    none. django-countries looks a name up through the translation machinery each time (about
+    0.02 ms, twice on the portal's home): each language's name of a code is looked up once."""
+    code = str(getattr(country, "code", country) or "")
+    if not code:
+        return ""
+    return _country_name(code, language or translation.get_language())
+
+
+@lru_cache(maxsize=4096)
+def _country_name(code: str, language: str | None) -> str:
+    with translation.override(language):
+        return str(countries.name(code))

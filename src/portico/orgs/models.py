@@ -17,6 +17,7 @@ from django_countries.fields import CountryField
 
 from portico.core.crypto import EncryptedTextField
 from portico.core.currencies import currency_choices, validate_currency
+from portico.core.formats import country_name
 from portico.core.tenancy import OrganisationOwned, PublicIdModel
 from portico.core.timezones import (
     language_choices,
@@ -122,8 +123,7 @@ class Organisation(PublicIdModel):
     @property
     def address_lines(self) -> list[str]:
         place = " ".join(part for part in (self.postal_code, self.city) if part)
-        country = str(self.country.name or "")  # type: ignore[attr-defined]
-        lines = [self.street, self.street2, place, self.state, country]
+        lines = [self.street, self.street2, place, self.state, country_name(self.country)]
         return [line for line in lines if line]
 
 

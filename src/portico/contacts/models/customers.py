@@ -13,6 +13,7 @@ from django_countries.fields import CountryField
 
 from portico.core import audit
 from portico.core.currencies import currency_choices, validate_currency
+from portico.core.formats import country_name
 from portico.core.tenancy import OrganisationOwned
 from portico.core.timezones import language_preference
 
@@ -83,14 +84,13 @@ class Contact(OrganisationOwned):
             return str(getattr(self, f"{kind}_{name}") or "")
 
         place = " ".join(p for p in (part("postal_code"), part("city")) if p)
-        country = getattr(self, f"{kind}_country")
         lines = [
             part("attention"),
             part("street"),
             part("street2"),
             place,
             part("state"),
-            str(country.name or ""),
+            country_name(getattr(self, f"{kind}_country")),
         ]
         return [line for line in lines if line]
 
