@@ -198,3 +198,25 @@ def test_the_sums_count_the_period_only_whatever_lies_before_and_after(
     later = selectors.statement_for(contact=customer_a, start=D(2026, 5, 1), end=D(2026, 5, 31))
     assert (later.opening_balance, later.closing_balance) == (Decimal("100.00"),) * 2
     assert selectors.line_count(contact=customer_a, start=D(2026, 5, 1), end=D(2026, 5, 31)) == 0
+
+
+def test_a_lines_details_say_only_what_its_transaction_does_not(customer_a: Contact) -> None:
+    # given an invoice, a payment with the payer's reference and one without
+    invoice = make.invoice(customer_a, "100.00", issue_date=D(2026, 4, 1))
+    payments.payment_record(
+        contact=customer_a,
+        amount=Decimal("40.00"),
+        date=D(2026, 4, 2),
+        mode="cheque",
+        reference="cheque 42",
+        allocations=[(invoice, Decimal("40.00"))],
+    )
+    pay(customer_a, invoice, "10.00", D(2026, 4, 3))
+
+    # when the statement is built
+    statement = selectors.statement_for(contact=customer_a, start=D(2026, 4, 1), end=D(2026, 4, 30))
+
+    # then the invoice's and the plain payment's details are empty (the transaction names
+    # them), the other payment's is the payer's reference; the full description stays
+    assert [line.details for line in statement.lines] == ["", "cheque 42", ""]
+    assert statement.lines[0].description == f"Invoice {invoice.number}"

@@ -81,6 +81,29 @@ def ledger_translator() -> Callable[[str], str]:
     return translate
 
 
+# The ledger's own naming of a line's document ("Invoice INV-1" on INV-1's line), which says no
+# more than the line's transaction column (its kind and reference); a payment's may carry the
+# payer's reference in brackets ("Payment PAY-1 (cheque 42)").
+NAMES_ITS_LINE = re.compile(
+    r"(?:Invoice|Credit note|Payment) (?P<number>\S+)(?: \((?P<payer>.*)\))?"
+)
+
+
+def details_translator() -> Callable[[str, str], str]:
+    """A statement line's details column, from its reference and stored description: nothing
+    where the description only names the line's own document, the payer's reference where it
+    adds one, else the description in the reader's language (`ledger_translator`)."""
+    translate = ledger_translator()
+
+    def details(reference: str, stored: str) -> str:
+        found = NAMES_ITS_LINE.fullmatch(stored)
+        if found is not None and found["number"] == reference:
+            return found["payer"] or ""
+        return translate(stored)
+
+    return details
+
+
 @dataclass(frozen=True)
 class StatementLine:
     date: datetime.date
@@ -98,6 +121,11 @@ class StatementLine:
     @property
     def description(self) -> str:
         return ledger_wording(self.stored_description)
+
+    @property
+    def details(self) -> str:
+        """What the description adds to the transaction column (`details_translator`)."""
+        return details_translator()(self.reference, self.stored_description)
 
 
 @dataclass(frozen=True)

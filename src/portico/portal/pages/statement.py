@@ -90,7 +90,7 @@ def rows_html(statement: Statement) -> SafeString:
     """The table rows of the statement's lines (every value escaped by `format_html_join`)."""
     language = get_language() or "en"
     formatted = money_formatter(statement.currency, language)
-    described = statement_selectors.ledger_translator()
+    details = statement_selectors.details_translator()
     kinds = {kind: str(label) for kind, label in statement_selectors.KIND_LABELS.items()}
     days: dict[datetime.date, str] = {}  # a day's lines share its formatted date
     return format_html_join(
@@ -100,7 +100,7 @@ def rows_html(statement: Statement) -> SafeString:
             (
                 days.get(line.date) or days.setdefault(line.date, format_date(line.date, language)),
                 f"{kinds.get(line.kind, line.kind)} {line.reference}",
-                described(line.stored_description),
+                details(line.reference, line.stored_description),
                 formatted(line.amount),
                 formatted(line.balance),
             )
