@@ -1,13 +1,16 @@
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 from uuid import UUID
 
 from django import template
 from django.template import Context
 from django.template.loader import render_to_string
-from django.utils.safestring import SafeString
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, get_language_bidi
 
 from portico.contacts.scope import PortalScope
@@ -21,10 +24,62 @@ register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
-def portal_nav(context: Context, scope: PortalScope) -> str:
+def portal_chrome(context: Context, scope: PortalScope) -> SafeString:
+    """The frame around a page's content (`partials/chrome.html`): skip link, header, sidebar.
+    For every person of one portal it differs only in the person's and customer's names, the
+    sidebar (`_nav`) and the logout form's CSRF token: it is rendered once per portal (its
+    name and logo), language and switch link with markers in their places, kept in pieces,
+    and each request joins the pieces around its own values, escaped. The kept render sees
+    only its key and the markers, never the scope. A staff preview or a document-link visit
+    (a banner of their own) renders in full."""
+    request = context["request"]
+    organisation = scope.organisation
+    values: dict[str, Any] = {
+        "contact_name": scope.contact.display_name,
+        "person_name": scope.person.full_name,
+        "nav": _nav(request.path, scope) if not scope.is_link else "",
+        "csrf_token": context.get("csrf_token", ""),
+    }
+    if scope.preview or scope.is_link:
+        full = {"scope": scope, "request": request, "organisation": organisation, **values}
+        return mark_safe(render_to_string(CHROME, full))
+    pieces = _marked(
+        get_language(),
+        organisation,
+        organisation.name,
+        organisation.logo.name if organisation.logo else "",
+        switch=getattr(request, "portal_customer_count", 0) > 1,
+    )
+    return mark_safe(
+        "".join(
+            piece if at % 2 == 0 else conditional_escape(str(values[piece]))
+            for at, piece in enumerate(pieces)
+        )
+    )
+
+
+CHROME = "portal/partials/chrome.html"
+MARKER = "\ue000"
+"""Around a value's name in the kept render (a private-use character no one types)."""
+MARKED = re.compile(f"{MARKER}(\\w+){MARKER}")
+
+
+@lru_cache(maxsize=1024)
+def _marked(
+    language: str | None, organisation: Organisation, name: str, logo: str, *, switch: bool
+) -> tuple[str, ...]:
+    """The frame of `organisation` (equal by primary key: its name and logo are in the key)
+    rendered in `language` with a marker for each person's value, split around them: text,
+    value name, text, value name, …, text."""
+    names = ("contact_name", "person_name", "nav", "csrf_token")
+    markers = {name: mark_safe(f"{MARKER}{name}{MARKER}") for name in names}
+    html = render_to_string(CHROME, {"organisation": organisation, "switch": switch, **markers})
+    return tuple(MARKED.split(html))
+
+
+def _nav(path: str, scope: PortalScope) -> SafeString:
     """The sidebar's sections (`partials/menu.html`), the current one marked: rendered once per
     menu, language and current section, then kept (everything it shows is in the key)."""
-    path = context["request"].path
     home_url = scoping.portal_address("portal:home", scope.organisation.slug)
     menu = [
         (item, url, path == url if url == home_url else path == url or path.startswith(url + "/"))
