@@ -34,6 +34,7 @@ def portal_chrome(context: Context, scope: PortalScope) -> SafeString:
     (a banner of their own) renders in full."""
     request = context["request"]
     organisation = scope.organisation
+    switch = getattr(request, "portal_customer_count", 0) > 1
     values: dict[str, Any] = {
         "contact_name": scope.contact.display_name,
         "person_name": scope.person.full_name,
@@ -41,14 +42,15 @@ def portal_chrome(context: Context, scope: PortalScope) -> SafeString:
         "csrf_token": context.get("csrf_token", ""),
     }
     if scope.preview or scope.is_link:
-        full = {"scope": scope, "request": request, "organisation": organisation, **values}
+        full = {"scope": scope, "request": request, "organisation": organisation, "switch": switch}
+        full.update(values)
         return mark_safe(render_to_string(CHROME, full))
     pieces = _marked(
         get_language(),
         organisation,
         organisation.name,
         organisation.logo.name if organisation.logo else "",
-        switch=getattr(request, "portal_customer_count", 0) > 1,
+        switch=switch,
     )
     return mark_safe(
         "".join(
