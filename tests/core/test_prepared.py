@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import QuerySet, signals
 from django.db.models.functions import Upper
 from django.test.utils import CaptureQueriesContext
 
@@ -193,3 +193,36 @@ def test_instances_are_made_as_the_orm_makes_them(customer_a_person: ContactPers
     with CaptureQueriesContext(connection) as queries:
         assert customer_a_person in contact.persons.all()
     assert len(queries) == 0
+
+
+def test_instances_made_without_init_are_the_orms_and_listeners_still_hear_them(
+    customer_a: Contact,
+) -> None:
+    """Instances are made without `Model.__init__` where it would only set the values: a
+    country column still goes through its attribute (a `Country`, as the ORM gives), and a
+    model someone listens to (`post_init`) is made by Django as before."""
+    contacts = Prepared(lambda pk: Contact.objects.filter(pk=pk), pk=-14)
+    [made] = contacts.rows(pk=customer_a.pk)
+    orm = Contact.objects.get(pk=customer_a.pk)
+    assert _fields(made) == _fields(orm) and type(made.billing_country) is type(orm.billing_country)
+    assert made._state.db == "default" and not made._state.adding and made == orm
+    heard: list[Any] = []
+
+    def listener(sender: type, instance: Any, **kwargs: Any) -> None:
+        heard.append(instance)
+
+    signals.post_init.connect(listener, sender=Contact)
+    try:
+        [again] = contacts.rows(pk=customer_a.pk)
+    finally:
+        signals.post_init.disconnect(listener, sender=Contact)
+    assert heard == [again] and _fields(again) == _fields(orm)
+
+
+def test_values_rows_are_the_orms(customer_a: Contact) -> None:
+    def build(pk: int) -> QuerySet[Any]:
+        return Contact.objects.filter(pk=pk).annotate(shouted=Upper("display_name"))
+
+    for shape in (("display_name", "shouted", "created_at"), ("pk",)):
+        prepared = Prepared(lambda pk, shape=shape: build(pk).values(*shape), pk=-15)
+        assert prepared.rows(pk=customer_a.pk) == list(build(customer_a.pk).values(*shape))
