@@ -297,8 +297,9 @@ class _Instances:
         if self.converters:
             rows = self.compiler.apply_converters(rows, self.converters)
         found = []
+        make = self.maker.quick()
         for row in rows:
-            instance = self.maker.from_db(self.db, self.init_list, row[self.start : self.end])
+            instance = make(self.db, self.init_list, row[self.start : self.end])
             for populator in self.populators:
                 populator.populate(row, instance)
             for name, position in self.annotations:
@@ -374,14 +375,24 @@ class _Maker:
             ),
         )
 
-    def from_db(self, db: str, names: Sequence[str], values: Sequence[Any]) -> Model:
+    def quick(self) -> Callable[[str, Sequence[str], Sequence[Any]], Model]:
+        """How to make the instances now: `made`, or Django's `from_db` where it would do more
+        (checked once for a query's rows)."""
         model = self.model
         if (
             not self.django_init
             or signals.pre_init.has_listeners(model)
             or signals.post_init.has_listeners(model)
         ):
-            return model.from_db(db, names, values)
+            return model.from_db
+        return self.made
+
+    def from_db(self, db: str, names: Sequence[str], values: Sequence[Any]) -> Model:
+        """As `model.from_db` (a populator's call, one related instance)."""
+        return self.quick()(db, names, values)
+
+    def made(self, db: str, names: Sequence[str], values: Sequence[Any]) -> Model:
+        model = self.model
         instance = model.__new__(model)
         state = instance._state = ModelState()
         state.adding, state.db = False, db

@@ -7,6 +7,7 @@ estimate's state does not allow, and the refusal becomes a message on the page.
 from __future__ import annotations
 
 import functools
+from html import escape
 from typing import Any
 from uuid import UUID
 
@@ -14,7 +15,6 @@ from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _

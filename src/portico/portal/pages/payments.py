@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import functools
+from html import escape
 from typing import Any
 from uuid import UUID
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
@@ -61,7 +61,7 @@ def _rows(payments: list[Any]) -> SafeString:
     language = get_language()
     day = functools.cache(lambda value: formats.format_date(value, language))
     modes = dict(PaymentMode.choices)
-    mode = functools.cache(lambda value: escape(modes.get(value, value)))
+    mode = functools.cache(lambda value: escape(str(modes.get(value, value))))
     label = escape(gettext("online"))  # not in an f-string: the catalogs' extraction
     online = f' <span class="badge text-bg-light">{label}</span>'
     rows = []

@@ -7,6 +7,7 @@ customer first; approving and rejecting go through the activity app's portal act
 from __future__ import annotations
 
 import functools
+from html import escape
 from typing import Any
 from uuid import UUID
 
@@ -14,7 +15,6 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.template.defaultfilters import floatformat
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -85,7 +85,7 @@ def _project_rows(projects: list[Any]) -> SafeString:
     """The project list's rows as HTML, built in Python (methods and statuses formatted once
     per page)."""
     methods = dict(Project.BillingMethod.choices)
-    method = functools.cache(lambda value: escape(methods.get(value, value)))
+    method = functools.cache(lambda value: escape(str(methods.get(value, value))))
     status = badges.status_badges(Project.Status.choices)
     rows = []
     for project in projects:
