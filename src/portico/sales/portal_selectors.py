@@ -28,7 +28,8 @@ from django.db.models import (
     Sum,
     Value,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Left, Right
+from django.db.models.lookups import Exact
 from django.utils import timezone
 
 from portico.contacts.scope import SAMPLE_PUBLIC_ID, PortalScope, ScopedQuery
@@ -95,10 +96,17 @@ class KeptCount:
         wanted = self.statuses[query.status]
         keys = Q()
         if wanted is not None:
-            keys &= reduce(or_, (Q(key=s) | Q(key__endswith=f":{s}") for s in sorted(wanted)))
+            keys &= reduce(or_, (Q(key=s) | _key_end(f":{s}") for s in sorted(wanted)))
         if query.kind:
-            keys &= Q(key__startswith=f"{query.kind}:")
+            keys &= Q(Exact(Left("key", len(query.kind) + 1), Value(f"{query.kind}:")))
         return keys
+
+
+def _key_end(suffix: str) -> Q:
+    """The key ends with `suffix`, compared without LIKE: SQLite prepares a statement again on
+    every run when a LIKE pattern is a parameter (its LIKE optimisation depends on the value),
+    and the home page's one statement took twice as long for it."""
+    return Q(Exact(Right("key", len(suffix)), Value(suffix)))
 
 
 TOTAL = "portal_total"
