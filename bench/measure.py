@@ -223,7 +223,7 @@ def main(argv: list[str] | None = None) -> int:
     bare_client = Client()
     bare_client.handler = bare.handler(ClientHandler)
     bare_client.cookies = clients["big"].cookies
-    bare.share_session(clients["big"].cookies[settings_session_cookie()].value)
+    bare.share_session(clients["big"].cookies[browser_cookies()[0]].value)
     for label, client, url in (
         (PING_LABEL, clients["big"], "/bench/ping"),
         (bare.LABEL, bare_client, bare.PATH),
@@ -288,10 +288,12 @@ def main(argv: list[str] | None = None) -> int:
 
     pdf_section(results, clients["big"], objects["big"], url_for, params, org, staff)
 
-    # What the HTTP load step requests, with the logged-in session cookies.
-    session = settings_session_cookie()
+    # What the HTTP load step requests, with the cookies a browser sends after its first page:
+    # the session's and the CSRF one (without it, each page would make a new CSRF secret).
+    kept = clients["big"].cookies
+    cookies = [f"{name}={kept[name].value}" for name in browser_cookies() if name in kept]
     results.http_targets = {
-        "cookie": f"{session}={clients['big'].cookies[session].value}",
+        "cookie": "; ".join(cookies),
         "urls": {
             PING_LABEL: "/bench/ping",
             bare.LABEL: bare.PATH,
@@ -360,10 +362,10 @@ def explain_invoice_list(results: Results, org: Any, contact: Any, person: Any) 
             )
 
 
-def settings_session_cookie() -> str:
+def browser_cookies() -> tuple[str, str]:
     from django.conf import settings
 
-    return str(settings.SESSION_COOKIE_NAME)
+    return str(settings.SESSION_COOKIE_NAME), str(settings.CSRF_COOKIE_NAME)
 
 
 def pdf_section(
