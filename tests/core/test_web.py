@@ -1,12 +1,15 @@
-"""`portico web`: bad settings are refused with the option's name before anything is served
-(serving itself is walked by the cluster test: two `portico web` nodes behind nginx)."""
+"""`portico web`: bad settings are refused with the option's name before anything is served,
+and what it loads before forking is frozen (serving itself is walked by the cluster test: two
+`portico web` nodes behind nginx)."""
 
 from __future__ import annotations
+
+import gc
 
 import pytest
 from django.core.management import CommandError, call_command
 
-from portico.core.management.commands.web import split_bind
+from portico.core.management.commands.web import split_bind, warm
 
 
 @pytest.mark.parametrize(
@@ -32,3 +35,13 @@ def test_an_unknown_log_level_is_refused_before_serving(monkeypatch: pytest.Monk
     monkeypatch.setenv("LOG_LEVEL", "LOUD")
     with pytest.raises(CommandError, match="LOG_LEVEL"):
         call_command("web", bind="127.0.0.1:8000")
+
+
+def test_what_warm_loaded_is_kept_out_of_the_collectors_passes() -> None:
+    """`portico web` (and the bench's gunicorn) warm up before forking: everything loaded then
+    is frozen, so the workers' collections walk only what their requests make."""
+    try:
+        warm("portico.wsgi")
+        assert gc.get_freeze_count() > 10_000
+    finally:
+        gc.unfreeze()
