@@ -243,6 +243,12 @@ class Bound(Generic[T]):
         return instances.make(fetched)
 
 
+def _selected(compiler: Any) -> list[Any]:
+    """The expressions of the columns a compiled query answers (its ordering's extra ones
+    left out), as Django's result iteration takes them."""
+    return [column[0] for column in compiler.select[: compiler.col_count]]
+
+
 @dataclass(frozen=True)
 class _Instances:
     """Model instances from a compiled query's rows, as Django's `ModelIterable` makes them
@@ -265,7 +271,7 @@ class _Instances:
         """The plan for `queryset` compiled by `compiler`, or None where Django's own iteration
         does more than make instances (values rows, prefetches, a related manager's known
         objects, composite fields)."""
-        fields = [column[0] for column in compiler.select[: compiler.col_count]]
+        fields = _selected(compiler)
         if (
             queryset._iterable_class is not ModelIterable
             or queryset._prefetch_related_lookups
@@ -293,12 +299,9 @@ class _Instances:
         )
 
     def make(self, fetched: list[tuple[Any, ...]]) -> list[Any]:
-        rows: Any = fetched
-        if self.converters:
-            rows = self.compiler.apply_converters(rows, self.converters)
         found = []
         make = self.maker.quick()
-        for row in rows:
+        for row in _converted(self.compiler, self.converters, fetched):
             instance = make(self.db, self.init_list, row[self.start : self.end])
             for populator in self.populators:
                 populator.populate(row, instance)
@@ -320,7 +323,7 @@ class _Values:
 
     @classmethod
     def of(cls, queryset: Any, compiler: Any) -> _Values | None:
-        fields = [column[0] for column in compiler.select[: compiler.col_count]]
+        fields = _selected(compiler)
         query = queryset.query
         if (
             queryset._iterable_class is not ValuesIterable
@@ -337,11 +340,14 @@ class _Values:
         return cls(queryset.db, tuple(names), compiler, compiler.get_converters(fields))
 
     def make(self, fetched: list[tuple[Any, ...]]) -> list[Any]:
-        rows: Any = fetched
-        if self.converters:
-            rows = self.compiler.apply_converters(rows, self.converters)
         names = self.names
+        rows = _converted(self.compiler, self.converters, fetched)
         return [dict(zip(names, row, strict=True)) for row in rows]
+
+
+def _converted(compiler: Any, converters: Any, fetched: list[tuple[Any, ...]]) -> Any:
+    """The rows with the compiler's converters applied (dates, decimals, UUIDs on SQLite)."""
+    return compiler.apply_converters(fetched, converters) if converters else fetched
 
 
 _PLAIN_ATTRIBUTES = (type(None), DeferredAttribute, ForeignKeyDeferredAttribute)

@@ -96,17 +96,18 @@ class KeptCount:
         wanted = self.statuses[query.status]
         keys = Q()
         if wanted is not None:
-            keys &= reduce(or_, (Q(key=s) | _key_end(f":{s}") for s in sorted(wanted)))
+            keys &= reduce(or_, (Q(key=s) | _key_is(Right, f":{s}") for s in sorted(wanted)))
         if query.kind:
-            keys &= Q(Exact(Left("key", len(query.kind) + 1), Value(f"{query.kind}:")))
+            keys &= _key_is(Left, f"{query.kind}:")
         return keys
 
 
-def _key_end(suffix: str) -> Q:
-    """The key ends with `suffix`, compared without LIKE: SQLite prepares a statement again on
-    every run when a LIKE pattern is a parameter (its LIKE optimisation depends on the value),
-    and the home page's one statement took twice as long for it."""
-    return Q(Exact(Right("key", len(suffix)), Value(suffix)))
+def _key_is(end: type[Left] | type[Right], text: str) -> Q:
+    """The key starts (`Left`) or ends (`Right`) with `text`, compared without LIKE: SQLite
+    prepares a statement again on every run when a LIKE pattern is a parameter (its LIKE
+    optimisation depends on the value), and the home page's one statement took twice as long
+    for it."""
+    return Q(Exact(end("key", len(text)), Value(text)))
 
 
 TOTAL = "portal_total"
